@@ -1,0 +1,10 @@
+import type { Migration } from "kysely";
+import * as foundation from "./20261121T0900-foundation.js";
+
+/**
+ * Every migration, by its sortable name. A static list rather than a folder scan, so the same
+ * migrations run under tsx, vitest and compiled output alike. Append; never edit an entry.
+ */
+export const migrations: Record<string, Migration> = {
+  "20261121T0900-foundation": foundation,
+};

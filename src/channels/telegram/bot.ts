@@ -1,0 +1,83 @@
+import { autoRetry } from "@grammyjs/auto-retry";
+import { Bot, type BotConfig } from "grammy";
+import type { UserFromGetMe } from "grammy/types";
+import type { BotContext } from "./context.js";
+import type { TelegramDeps } from "./deps.js";
+import { helpFeature } from "./features/help.js";
+import { languageFeature } from "./features/language.js";
+import { membersFeature } from "./features/members.js";
+import { rosterImportFeature } from "./features/roster-import.js";
+import { startFeature } from "./features/start.js";
+
+/**
+ * Builds the Telegram bot: update dedupe, the person behind the account, then the features in order —
+ * /start is open to everyone, the rest only to active members — with the catch-all last. Every feature
+ * runs inside an error boundary that apologizes in the person's language and logs the update's context.
+ */
+export function createBot(deps: TelegramDeps, opts: { botInfo?: UserFromGetMe } = {}): Bot<BotContext> {
+  const config: BotConfig<BotContext> = { client: { apiRoot: deps.apiRoot } };
+  if (opts.botInfo) config.botInfo = opts.botInfo;
+  const bot = new Bot<BotContext>(deps.token, config);
+  bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60 }));
+
+  // Telegram may deliver an update twice (a retry, a restart before the offset was confirmed): handle it once.
+  bot.use(async (ctx, next) => {
+    if (!(await deps.core.updates.claim("telegram", String(ctx.update.update_id)))) {
+      deps.logger.debug({ updateId: ctx.update.update_id }, "duplicate update ignored");
+      return;
+    }
+    await next();
+  });
+
+  bot.use(async (ctx, next) => {
+    ctx.actor = ctx.from ? await deps.core.people.actorByChannel("telegram", String(ctx.from.id)) : undefined;
+    ctx.locale = ctx.actor ? deps.core.people.localeOf(ctx.actor) : languageOf(ctx.from?.language_code, deps.defaultLocale);
+    ctx.timeZone = ctx.actor?.seats[0]?.timeZone ?? deps.timeZone;
+    ctx.t = deps.translator.bind(ctx.locale);
+    if (ctx.actor?.unreachable) await deps.core.people.clearUnreachable(ctx.actor.personId, "telegram");
+    await next();
+  });
+
+  const onError = async (err: { error: unknown; ctx: BotContext }) => {
+    const { ctx } = err;
+    deps.logger.error(
+      { err: err.error, updateId: ctx.update.update_id, chatId: ctx.chat?.id, userId: ctx.from?.id, kind: Object.keys(ctx.update).find((k) => k !== "update_id") },
+      "update handling failed",
+    );
+    const apology = (ctx.t ?? deps.translator.bind(deps.defaultLocale))("common:apology");
+    try {
+      if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: apology, show_alert: true });
+      else if (ctx.chat?.type === "private") await ctx.reply(apology);
+    } catch (e) {
+      deps.logger.warn({ err: e }, "could not send the apology");
+    }
+  };
+
+  const features = bot.errorBoundary(onError);
+  // Group chats are for the committee's broadcasts, not for conversations with the bot.
+  const privateChats = features.chatType("private");
+  privateChats.use(startFeature(deps));
+  // Everything below /start is for active members only; everyone else is told politely, once per action.
+  privateChats.use(async (ctx, next) => {
+    if (ctx.actor && ctx.actor.seats.length > 0) return next();
+    const key = ctx.actor ? "common:not_active" : "start:stranger";
+    if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: ctx.t(key).replace(/<[^>]+>/g, ""), show_alert: true });
+    else await ctx.reply(ctx.t(key), { parse_mode: "HTML" });
+  });
+  privateChats.use(helpFeature(deps));
+  privateChats.use(languageFeature(deps));
+  privateChats.use(membersFeature(deps));
+  privateChats.use(rosterImportFeature(deps));
+  privateChats.on("callback_query:data", (ctx) => ctx.answerCallbackQuery({ text: ctx.t("common:stale_button"), show_alert: false }));
+  privateChats.on("message", (ctx) => ctx.reply(ctx.t("common:unknown_command"), { parse_mode: "HTML" }));
+
+  bot.catch((err) => onError({ error: err.error, ctx: err.ctx }));
+  return bot;
+}
+
+/** A stranger's language guess from their Telegram app, before they have chosen one. */
+function languageOf(code: string | undefined, fallback: "vi" | "en"): "vi" | "en" {
+  if (code?.startsWith("vi")) return "vi";
+  if (code?.startsWith("en")) return "en";
+  return fallback;
+}

@@ -1,0 +1,85 @@
+import { stringify } from "csv-stringify/sync";
+import { Composer, InputFile } from "grammy";
+import { DomainError } from "../../../core/errors.js";
+import { seatsWith } from "../../../core/permissions.js";
+import { formatDateTime } from "../../../i18n/format.js";
+import { redact } from "../../../logger.js";
+import type { BotContext } from "../context.js";
+import { apiRootOf, type TelegramDeps } from "../deps.js";
+import { withDomainErrors } from "../reply-error.js";
+import { splitMessage } from "../text.js";
+import { inviteLink } from "./members.js";
+
+const MAX_CSV_BYTES = 1024 * 1024;
+const MAX_ERRORS_SHOWN = 30;
+
+/**
+ * The secretariat sends the roster CSV to the bot in a private chat. The file is imported into the
+ * committee they keep (or the one whose code is in the caption, when they keep several); the answer
+ * says what changed, lists bad rows by line, and attaches the invite links of the people just added.
+ */
+export function rosterImportFeature(deps: TelegramDeps): Composer<BotContext> {
+  const composer = new Composer<BotContext>();
+  composer.chatType("private").on("message:document", (ctx) =>
+    withDomainErrors(ctx, async () => {
+      const seats = seatsWith(ctx.actor!, "roster.manage");
+      if (seats.length === 0) throw new DomainError("errors:forbidden");
+      const doc = ctx.message.document;
+      const name = doc.file_name ?? "";
+      if (!/\.csv$/i.test(name) && doc.mime_type !== "text/csv") throw new DomainError("roster:import.not_csv");
+      if ((doc.file_size ?? 0) > MAX_CSV_BYTES) throw new DomainError("roster:import.too_large", { maxKb: MAX_CSV_BYTES / 1024 });
+      const caption = ctx.message.caption?.trim() ?? "";
+      const seat = seats.length === 1 ? seats[0] : seats.find((s) => s.committeeCode.toLowerCase() === caption.toLowerCase());
+      if (!seat) throw new DomainError("roster:import.choose_committee", { codes: seats.map((s) => s.committeeCode).join(", ") });
+
+      const bytes = await download(deps, ctx, doc.file_id);
+      let text: string;
+      try {
+        text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+      } catch {
+        throw new DomainError("roster:import.not_utf8");
+      }
+      const report = await deps.core.roster.importCsv(ctx.actor!, seat.committeeId, text);
+      const lines = [
+        ctx.t("roster:import.summary", {
+          committee: seat.committeeName,
+          created: report.created,
+          updated: report.updated + report.reactivated,
+          unchanged: report.unchanged,
+          errors: report.errors.length,
+        }),
+      ];
+      if (report.errors.length) {
+        lines.push("", ctx.t("roster:import.errors_header"));
+        for (const e of report.errors.slice(0, MAX_ERRORS_SHOWN)) lines.push(ctx.t("roster:import.error_line", { line: e.line, reason: ctx.t(e.code, e.params) }));
+        if (report.errors.length > MAX_ERRORS_SHOWN) lines.push(ctx.t("roster:import.more_errors", { count: report.errors.length - MAX_ERRORS_SHOWN }));
+        lines.push("", ctx.t("roster:import.fix_and_resend"));
+      }
+      for (const chunk of splitMessage(lines.join("\n"))) await ctx.reply(chunk, { parse_mode: "HTML" });
+
+      if (report.invites.length) {
+        const rows = report.invites.map((i) => [i.fullName, i.organization ?? "", inviteLink(ctx.me.username, i.code), formatDateTime(i.expiresAt, seat.timeZone)]);
+        const csv = stringify([[ctx.t("roster:invites_file.name"), ctx.t("roster:invites_file.organization"), ctx.t("roster:invites_file.link"), ctx.t("roster:invites_file.expires")], ...rows], { bom: true });
+        await ctx.replyWithDocument(new InputFile(Buffer.from(csv, "utf8"), `invites-${seat.committeeCode}.csv`), {
+          caption: ctx.t("roster:invites_file.caption", { count: report.invites.length }),
+        });
+      }
+      deps.nudgeDelivery?.();
+    }),
+  );
+  return composer;
+}
+
+async function download(deps: TelegramDeps, ctx: BotContext, fileId: string): Promise<Uint8Array> {
+  const file = await ctx.api.getFile(fileId);
+  if (!file.file_path) throw new DomainError("roster:import.download_failed");
+  const url = `${apiRootOf(deps)}/file/bot${deps.token}/${file.file_path}`;
+  let res: Response;
+  try {
+    res = await fetch(url);
+  } catch (e) {
+    throw new Error(redact(`file download failed: ${(e as Error).message}`, [deps.token]));
+  }
+  if (!res.ok) throw new Error(`file download failed with HTTP ${res.status}`);
+  return new Uint8Array(await res.arrayBuffer());
+}

@@ -1,0 +1,53 @@
+import { Composer } from "grammy";
+import type { BotContext } from "../context.js";
+import type { TelegramDeps } from "../deps.js";
+import { installPersonalMenu } from "../commands.js";
+import { withDomainErrors } from "../reply-error.js";
+
+/**
+ * /start — with an invite code (from the deep link t.me/<bot>?start=<code>) it links the Telegram account
+ * to the person the invite was issued for and greets them; without one it tells a stranger how to get an
+ * invite and a member what they can do.
+ */
+export function startFeature(deps: TelegramDeps): Composer<BotContext> {
+  const composer = new Composer<BotContext>();
+  const privateChats = composer.chatType("private");
+
+  privateChats.command("start", async (ctx) => {
+    const code = ctx.match.trim();
+    if (!code) {
+      if (ctx.actor && ctx.actor.seats.length > 0) {
+        await ctx.reply(ctx.t("start:welcome_back", { name: ctx.actor.fullName }), { parse_mode: "HTML" });
+      } else {
+        await ctx.reply(ctx.t("start:stranger"), { parse_mode: "HTML" });
+      }
+      return;
+    }
+    await withDomainErrors(ctx, async () => {
+      const result = await deps.core.invites.redeem({
+        channel: "telegram",
+        externalId: String(ctx.from.id),
+        chatId: String(ctx.chat.id),
+        username: ctx.from.username ?? null,
+        code,
+      });
+      const actor = await deps.core.people.actorByChannel("telegram", String(ctx.from.id));
+      if (!actor) throw new Error("linked account not found after sign-in");
+      const locale = deps.core.people.localeOf(actor);
+      const t = deps.translator.bind(locale);
+      const seat = actor.seats.find((s) => s.committeeId === result.committee.id);
+      const key = result.alreadyLinked ? "start:already_linked" : "start:welcome";
+      await ctx.reply(
+        t(key, {
+          name: result.person.full_name,
+          role: t(`roles:${result.membership.role}`),
+          committee: result.committee.name,
+          organization: seat?.organization ?? result.membership.organization ?? "",
+        }),
+        { parse_mode: "HTML" },
+      );
+      await installPersonalMenu(ctx.api, deps.translator, ctx.chat.id, actor, locale, deps.logger);
+    });
+  });
+  return composer;
+}

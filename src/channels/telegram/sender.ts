@@ -1,0 +1,44 @@
+import { Api, GrammyError, HttpError } from "grammy";
+import type { ChannelSender } from "../../delivery/worker.js";
+import { SendError } from "../../delivery/send-error.js";
+import type { Translator } from "../../i18n/index.js";
+import { redact } from "../../logger.js";
+import { splitMessage } from "./text.js";
+
+/**
+ * Sends outbox messages to Telegram. It uses its own Api without auto-retry: the delivery worker owns
+ * waiting and retrying, so a 429 pauses every send at once instead of each call sleeping on its own.
+ */
+export function createTelegramSender(opts: { token: string; apiRoot: string | undefined; translator: Translator }): ChannelSender {
+  const api = new Api(opts.token, { apiRoot: opts.apiRoot });
+  return {
+    async send(d) {
+      const params = opts.translator.renderParams(d.locale, d.timeZone, JSON.parse(d.row.params));
+      const text = opts.translator.t(d.locale, d.row.template, params);
+      try {
+        let last = 0;
+        for (const chunk of splitMessage(text)) {
+          const m = await api.sendMessage(d.chatId!, chunk, { parse_mode: "HTML", link_preview_options: { is_disabled: true } });
+          last = m.message_id;
+        }
+        return { messageId: String(last) };
+      } catch (e) {
+        throw toSendError(e, opts.token);
+      }
+    },
+  };
+}
+
+/** Classifies a Bot API failure for the delivery worker. */
+export function toSendError(e: unknown, token: string): SendError {
+  if (e instanceof GrammyError) {
+    const message = redact(`${e.error_code}: ${e.description}`, [token]);
+    if (e.error_code === 429) return new SendError("rate_limited", message, (e.parameters.retry_after ?? 1) * 1000);
+    if (e.error_code === 403) return new SendError("forbidden", message);
+    if (e.error_code === 400 && /chat not found|user is deactivated/i.test(e.description)) return new SendError("forbidden", message);
+    if (e.error_code >= 500) return new SendError("transient", message);
+    return new SendError("permanent", message);
+  }
+  if (e instanceof HttpError) return new SendError("transient", redact(e.message, [token]));
+  return new SendError("transient", redact(String((e as Error)?.message ?? e), [token]));
+}

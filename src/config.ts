@@ -1,0 +1,145 @@
+import { existsSync } from "node:fs";
+import { parse as parseDotenv } from "dotenv";
+import { readFileSync } from "node:fs";
+import { z } from "zod";
+
+const DEFAULT_DATABASE_URL = "file:./data/bcd-bot.sqlite";
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((v) => (v === "" ? undefined : v))
+  .optional();
+
+const positiveNumber = (fallback: number) =>
+  z.coerce.number({ message: "a number" }).positive({ message: "a positive number" }).default(fallback);
+
+/** Time zones are checked against the runtime's IANA database so a typo fails at start, not at the first reminder. */
+const timeZone = z.string().refine(
+  (tz) => {
+    try {
+      new Intl.DateTimeFormat("en", { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: "an IANA time zone such as Asia/Ho_Chi_Minh" },
+);
+
+const baseSchema = z.object({
+  TELEGRAM_BOT_TOKEN: optionalText.pipe(
+    z.string().regex(/^\d+:[A-Za-z0-9_-]+$/, { message: "a bot token of the form 123456:ABC-DEF… as given by @BotFather" }).optional(),
+  ),
+  TELEGRAM_API_ROOT: optionalText.pipe(z.url({ message: "an http(s) URL of a Bot API server" }).optional()),
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .default(DEFAULT_DATABASE_URL)
+    .refine((v) => /^(file:|postgres(ql)?:\/\/)/.test(v) || v === ":memory:", {
+      message: "file:<path> for SQLite or postgres://user@host:port/db for PostgreSQL",
+    }),
+  DEFAULT_LOCALE: z.enum(["vi", "en"], { message: "vi or en" }).default("vi"),
+  TIMEZONE: timeZone.default("Asia/Ho_Chi_Minh"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
+    message: "one of fatal, error, warn, info, debug, trace, silent",
+  }).default("info"),
+  NODE_ENV: z.enum(["development", "production", "test"], { message: "development, production or test" }).default("production"),
+  INVITE_TTL_DAYS: positiveNumber(14),
+  SCHEDULER_CRON: z.string().trim().default("*/30 * * * * *"),
+  OUTBOX_RATE_PER_SECOND: positiveNumber(28),
+  OUTBOX_PER_CHAT_INTERVAL_MS: z.coerce.number({ message: "a number of milliseconds" }).min(0).default(1000),
+  OUTBOX_CONCURRENCY: positiveNumber(8),
+  OUTBOX_MAX_ATTEMPTS: positiveNumber(8),
+});
+
+const pollingSchema = baseSchema.extend({ BOT_MODE: z.literal("polling").default("polling") });
+const webhookSchema = baseSchema.extend({
+  BOT_MODE: z.literal("webhook"),
+  WEBHOOK_URL: z.url({ message: "the public https URL Telegram will call, e.g. https://bot.example.gov.vn/telegram" }),
+  WEBHOOK_PORT: z.coerce.number({ message: "a TCP port" }).int().min(1).max(65535).default(8080),
+  WEBHOOK_PATH: z.string().trim().startsWith("/", { message: "a path starting with /" }).default("/telegram"),
+  WEBHOOK_SECRET: z
+    .string({ message: "a secret of 16–256 characters from [A-Za-z0-9_-]" })
+    .regex(/^[A-Za-z0-9_-]{16,256}$/, { message: "a secret of 16–256 characters from [A-Za-z0-9_-]" }),
+});
+
+type Raw = z.infer<typeof pollingSchema> | z.infer<typeof webhookSchema>;
+
+/** The validated configuration. One object, built once at start and passed to every factory. */
+export interface Config {
+  /** The token is optional here so the CLI can work on the database alone; `requireBotToken` enforces it for the bot. */
+  telegram: { token: string | undefined; apiRoot: string | undefined };
+  mode:
+    | { kind: "polling" }
+    | { kind: "webhook"; url: string; port: number; path: string; secret: string };
+  databaseUrl: string;
+  defaultLocale: "vi" | "en";
+  timeZone: string;
+  logLevel: Raw["LOG_LEVEL"];
+  pretty: boolean;
+  inviteTtlDays: number;
+  schedulerCron: string;
+  outbox: { ratePerSecond: number; perChatIntervalMs: number; concurrency: number; maxAttempts: number };
+}
+
+/** Raised when the environment does not describe a runnable bot; its message is the one line to print. */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/**
+ * Validates an environment (process.env merged with .env, or a plain object in tests) into a Config.
+ * Throws ConfigError naming the first bad variable and what it expects.
+ */
+export function createConfig(env: Record<string, string | undefined>): Config {
+  const mode = env.BOT_MODE?.trim() || "polling";
+  if (mode !== "polling" && mode !== "webhook") {
+    throw new ConfigError(`BOT_MODE: expected polling or webhook, got "${mode}"`);
+  }
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ""));
+  const result = (mode === "webhook" ? webhookSchema : pollingSchema).safeParse({ ...cleaned, BOT_MODE: mode });
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const name = String(issue.path[0] ?? "configuration");
+    const missing = cleaned[name] === undefined;
+    throw new ConfigError(`${name}: ${missing ? "is required" : "invalid value"}; expected ${issue.message.replace(/^Invalid input: /, "")}`);
+  }
+  const raw = result.data;
+  return {
+    telegram: { token: raw.TELEGRAM_BOT_TOKEN, apiRoot: raw.TELEGRAM_API_ROOT },
+    mode:
+      raw.BOT_MODE === "webhook"
+        ? { kind: "webhook", url: raw.WEBHOOK_URL, port: raw.WEBHOOK_PORT, path: raw.WEBHOOK_PATH, secret: raw.WEBHOOK_SECRET }
+        : { kind: "polling" },
+    databaseUrl: raw.DATABASE_URL,
+    defaultLocale: raw.DEFAULT_LOCALE,
+    timeZone: raw.TIMEZONE,
+    logLevel: raw.LOG_LEVEL,
+    pretty: raw.NODE_ENV === "development",
+    inviteTtlDays: raw.INVITE_TTL_DAYS,
+    schedulerCron: raw.SCHEDULER_CRON,
+    outbox: {
+      ratePerSecond: raw.OUTBOX_RATE_PER_SECOND,
+      perChatIntervalMs: raw.OUTBOX_PER_CHAT_INTERVAL_MS,
+      concurrency: Math.floor(raw.OUTBOX_CONCURRENCY),
+      maxAttempts: Math.floor(raw.OUTBOX_MAX_ATTEMPTS),
+    },
+  };
+}
+
+/** Reads process.env over an optional .env file (the environment wins), as `npm start` and the CLI do. */
+export function readEnvironment(envFile = ".env"): Record<string, string | undefined> {
+  const fromFile = existsSync(envFile) ? parseDotenv(readFileSync(envFile)) : {};
+  return { ...fromFile, ...process.env };
+}
+
+/** The bot cannot start without a token: say so, and say how to get one. */
+export function requireBotToken(config: Config): string {
+  if (!config.telegram.token) {
+    throw new ConfigError(
+      "TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather in Telegram (send /newbot), then put its token in the environment or in .env (see .env.example)",
+    );
+  }
+  return config.telegram.token;
+}

@@ -1,0 +1,18 @@
+import type { DB, Dialect } from "../db/database.js";
+import type { Locale } from "../db/schema.js";
+import type { Clock } from "./clock.js";
+
+/** Installation-wide settings core needs (from the validated config). */
+export interface CoreSettings {
+  defaultLocale: Locale;
+  timeZone: string;
+  inviteTtlDays: number;
+}
+
+/** What every core command receives: the database, the clock, the settings. No platform, no globals. */
+export interface CoreContext {
+  db: DB;
+  dialect: Dialect;
+  clock: Clock;
+  settings: CoreSettings;
+}

@@ -1,0 +1,59 @@
+import type { ChannelName } from "../db/schema.js";
+import { loadActorByChannel, type Actor } from "./actor.js";
+import { createCommittee, findCommitteeByCode, listCommittees, requireCommittee, type NewCommittee } from "./committees.js";
+import type { CoreContext } from "./context.js";
+import { reissueInvite, redeemInvite, revokeInvite, type SignInRequest } from "./invites/invites.js";
+import { claimDueJobs, runDueJob } from "./jobs/run.js";
+import { clearUnreachable, localeOf, markUnreachable, setLanguage } from "./people.js";
+import { deactivateMember, importRoster, listMembers } from "./roster/roster.js";
+import { getSetting, putSetting } from "./settings.js";
+import { claimUpdate, pruneProcessedUpdates } from "./updates.js";
+
+/**
+ * The domain, bound to its context: every way in (Telegram, Zalo, the CLI, the scheduler) calls these.
+ * Each command takes the actor, checks the permission, validates, writes in one transaction and audits.
+ */
+export function createCore(ctx: CoreContext) {
+  return {
+    ctx,
+    committees: {
+      create: (actor: Actor, input: NewCommittee) => createCommittee(ctx, actor, input),
+      byCode: (code: string) => findCommitteeByCode(ctx.db, code),
+      require: (code: string) => requireCommittee(ctx.db, code),
+      list: () => listCommittees(ctx.db),
+    },
+    roster: {
+      importCsv: (actor: Actor, committeeId: number, csv: string) => importRoster(ctx, actor, committeeId, csv),
+      list: (actor: Actor, committeeId: number, opts?: Parameters<typeof listMembers>[3]) => listMembers(ctx, actor, committeeId, opts),
+      deactivate: (actor: Actor, membershipId: number) => deactivateMember(ctx, actor, membershipId),
+    },
+    invites: {
+      reissue: (actor: Actor, membershipId: number) => reissueInvite(ctx, actor, membershipId),
+      revoke: (actor: Actor, membershipId: number) => revokeInvite(ctx, actor, membershipId),
+      redeem: (req: SignInRequest) => redeemInvite(ctx, req),
+    },
+    people: {
+      actorByChannel: (channel: ChannelName, externalId: string) => loadActorByChannel(ctx.db, channel, externalId),
+      setLanguage: (actor: Actor, locale: string) => setLanguage(ctx, actor, locale),
+      localeOf: (actor: Actor) => localeOf(ctx, actor),
+      markUnreachable: (personId: number, channel: ChannelName, reason: string) => markUnreachable(ctx, personId, channel, reason),
+      clearUnreachable: (personId: number, channel: ChannelName) => clearUnreachable(ctx, personId, channel),
+    },
+    updates: {
+      claim: (channel: ChannelName, updateId: string) => claimUpdate(ctx, channel, updateId),
+      prune: () => pruneProcessedUpdates(ctx),
+    },
+    jobs: {
+      claimDue: (instanceId: string, limit?: number) => claimDueJobs(ctx, instanceId, limit),
+      run: (job: Parameters<typeof runDueJob>[1]) => runDueJob(ctx, job),
+    },
+    settings: {
+      get: (key: string) => getSetting(ctx.db, key),
+      put: (key: string, value: string) => putSetting(ctx.db, key, value, ctx.clock()),
+    },
+  };
+}
+
+export type Core = ReturnType<typeof createCore>;
+export type { Actor } from "./actor.js";
+export { DomainError } from "./errors.js";

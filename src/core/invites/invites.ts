@@ -1,0 +1,242 @@
+import type { Executor } from "../../db/database.js";
+import type { ChannelName, CommitteeRow, MembershipRow, PersonRow } from "../../db/schema.js";
+import type { Actor } from "../actor.js";
+import { recordAudit } from "../audit.js";
+import { addMs, DAY, HOUR, iso, MINUTE } from "../clock.js";
+import type { CoreContext } from "../context.js";
+import { DomainError } from "../errors.js";
+import { cancelJob, scheduleJob } from "../jobs/schedule.js";
+import { assertCan } from "../permissions.js";
+import { hashInviteCode, INVITE_CODE_SHAPE, newInviteCode } from "./invite-code.js";
+
+/** An invite as the secretariat hands it out: the plain code exists only in this object. */
+export interface IssuedInvite {
+  inviteId: number;
+  personId: number;
+  fullName: string;
+  organization: string | null;
+  code: string;
+  expiresAt: string;
+}
+
+export const INVITE_EXPIRY_REMINDER = "invite.expiry_reminder";
+/** How long before expiry the secretariat is told that an invite is still unused. */
+const REMIND_BEFORE_EXPIRY = 2 * DAY;
+
+/**
+ * Issues a new invite for a person's seat, revoking any earlier open one (so only the newest link works),
+ * and schedules the reminder to the secretariat before it expires. Runs inside the caller's transaction.
+ */
+export async function issueInviteIn(
+  trx: Executor,
+  ctx: CoreContext,
+  actor: Actor,
+  membership: Pick<MembershipRow, "person_id" | "committee_id" | "organization">,
+  fullName: string,
+): Promise<IssuedInvite> {
+  const now = ctx.clock();
+  await revokeOpenInvites(trx, actor, now, membership.person_id, membership.committee_id);
+  const code = newInviteCode();
+  const expiresAt = addMs(now, ctx.settings.inviteTtlDays * DAY);
+  const row = await trx
+    .insertInto("invites")
+    .values({
+      person_id: membership.person_id,
+      committee_id: membership.committee_id,
+      code_hash: hashInviteCode(code),
+      created_at: iso(now),
+      expires_at: iso(expiresAt),
+      issued_by_person_id: actor.kind === "person" ? actor.personId : null,
+    })
+    .returning(["id"])
+    .executeTakeFirstOrThrow();
+  const remindAt = new Date(Math.max(now.getTime() + HOUR, expiresAt.getTime() - REMIND_BEFORE_EXPIRY));
+  await scheduleJob(trx, now, { kind: INVITE_EXPIRY_REMINDER, key: `${INVITE_EXPIRY_REMINDER}:${row.id}`, runAt: remindAt, payload: { inviteId: row.id } });
+  await recordAudit(trx, actor, now, {
+    action: "invite.issue",
+    objectType: "invite",
+    objectId: row.id,
+    committeeId: membership.committee_id,
+    after: { personId: membership.person_id, expiresAt: iso(expiresAt) },
+  });
+  return { inviteId: row.id, personId: membership.person_id, fullName, organization: membership.organization, code, expiresAt: iso(expiresAt) };
+}
+
+async function revokeOpenInvites(trx: Executor, actor: Actor, now: Date, personId: number, committeeId: number): Promise<number> {
+  const open = await trx
+    .selectFrom("invites")
+    .select("id")
+    .where("person_id", "=", personId)
+    .where("committee_id", "=", committeeId)
+    .where("used_at", "is", null)
+    .where("revoked_at", "is", null)
+    .execute();
+  for (const { id } of open) {
+    await trx.updateTable("invites").set({ revoked_at: iso(now) }).where("id", "=", id).execute();
+    await cancelJob(trx, `${INVITE_EXPIRY_REMINDER}:${id}`);
+    await recordAudit(trx, actor, now, { action: "invite.revoke", objectType: "invite", objectId: id, committeeId, before: { revoked: false }, after: { revoked: true } });
+  }
+  return open.length;
+}
+
+async function requireMembership(db: Executor, membershipId: number) {
+  const m = await db
+    .selectFrom("memberships as m")
+    .innerJoin("people as p", "p.id", "m.person_id")
+    .where("m.id", "=", membershipId)
+    .select(["m.id", "m.person_id", "m.committee_id", "m.organization", "m.active", "p.full_name"])
+    .executeTakeFirst();
+  if (!m) throw new DomainError("invites:member_not_found", { id: membershipId });
+  return m;
+}
+
+/** The secretariat issues (or re-issues) the invite of one member, named by membership number. */
+export async function reissueInvite(ctx: CoreContext, actor: Actor, membershipId: number): Promise<IssuedInvite> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const m = await requireMembership(trx, membershipId);
+    assertCan(actor, "invite.manage", m.committee_id);
+    if (!m.active) throw new DomainError("invites:member_inactive", { name: m.full_name });
+    return issueInviteIn(trx, ctx, actor, m, m.full_name);
+  });
+}
+
+/** The secretariat revokes a member's open invite; a link already sent stops working. */
+export async function revokeInvite(ctx: CoreContext, actor: Actor, membershipId: number): Promise<{ fullName: string; revoked: number }> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const m = await requireMembership(trx, membershipId);
+    assertCan(actor, "invite.manage", m.committee_id);
+    const revoked = await revokeOpenInvites(trx, actor, ctx.clock(), m.person_id, m.committee_id);
+    if (revoked === 0) throw new DomainError("invites:nothing_to_revoke", { name: m.full_name });
+    return { fullName: m.full_name, revoked };
+  });
+}
+
+// --- Sign-in -------------------------------------------------------------------------------------
+
+/** Failures within this window count together; from the fifth on, the account waits before trying again. */
+const FAILURE_WINDOW = 15 * MINUTE;
+const FREE_FAILURES = 4;
+const MAX_LOCK = 60 * MINUTE;
+
+export interface SignInRequest {
+  channel: ChannelName;
+  externalId: string;
+  chatId: string;
+  username: string | null;
+  code: string;
+}
+
+export interface SignInResult {
+  person: PersonRow;
+  membership: MembershipRow;
+  committee: CommitteeRow;
+  /** True when this very account had already redeemed this invite: a welcome back, not an error. */
+  alreadyLinked: boolean;
+}
+
+type Outcome = { ok: SignInResult } | { error: DomainError; countsAsFailure: boolean };
+
+/**
+ * Links a chat account to the person an invite was issued for. Wrong, expired, used or revoked codes are
+ * refused with a clear reason; repeated failures from one account are slowed down (a growing wait).
+ */
+export async function redeemInvite(ctx: CoreContext, req: SignInRequest): Promise<SignInResult> {
+  const now = ctx.clock();
+  const throttle = await ctx.db
+    .selectFrom("signin_failures")
+    .selectAll()
+    .where("channel", "=", req.channel)
+    .where("external_id", "=", req.externalId)
+    .executeTakeFirst();
+  if (throttle?.locked_until && throttle.locked_until > iso(now)) {
+    const minutes = Math.max(1, Math.ceil((Date.parse(throttle.locked_until) - now.getTime()) / MINUTE));
+    throw new DomainError("invites:too_many_attempts", { minutes });
+  }
+
+  const outcome = await ctx.db.transaction().execute(async (trx): Promise<Outcome> => {
+    const fail = (code: string, params: Record<string, string | number> = {}, countsAsFailure = true): Outcome => ({
+      error: new DomainError(code, params),
+      countsAsFailure,
+    });
+    const code = req.code.trim();
+    if (!INVITE_CODE_SHAPE.test(code)) return fail("invites:invalid");
+    const invite = await trx.selectFrom("invites").selectAll().where("code_hash", "=", hashInviteCode(code)).executeTakeFirst();
+    if (!invite) return fail("invites:invalid");
+    const membership = await trx
+      .selectFrom("memberships")
+      .selectAll()
+      .where("person_id", "=", invite.person_id)
+      .where("committee_id", "=", invite.committee_id)
+      .executeTakeFirst();
+    const person = await trx.selectFrom("people").selectAll().where("id", "=", invite.person_id).executeTakeFirstOrThrow();
+    const committee = await trx.selectFrom("committees").selectAll().where("id", "=", invite.committee_id).executeTakeFirstOrThrow();
+    if (invite.used_at) {
+      if (invite.used_by_external_id === req.externalId && membership?.active) {
+        return { ok: { person, membership, committee, alreadyLinked: true } };
+      }
+      return fail("invites:used");
+    }
+    if (invite.revoked_at) return fail("invites:revoked");
+    if (invite.expires_at <= iso(now)) return fail("invites:expired");
+    if (!membership || !membership.active) return fail("invites:invalid");
+
+    const taken = await trx
+      .selectFrom("channel_identities")
+      .select(["person_id"])
+      .where("channel", "=", req.channel)
+      .where("external_id", "=", req.externalId)
+      .executeTakeFirst();
+    if (taken && taken.person_id !== person.id) return fail("invites:account_taken", {}, false);
+
+    const actor: Actor = { kind: "person", personId: person.id, fullName: person.full_name, locale: person.locale, seats: [] };
+    const existing = await trx
+      .selectFrom("channel_identities")
+      .selectAll()
+      .where("person_id", "=", person.id)
+      .where("channel", "=", req.channel)
+      .executeTakeFirst();
+    const identity = { external_id: req.externalId, chat_id: req.chatId, username: req.username, linked_at: iso(now), unreachable_at: null, unreachable_reason: null };
+    if (existing) {
+      await trx.updateTable("channel_identities").set(identity).where("id", "=", existing.id).execute();
+    } else {
+      await trx.insertInto("channel_identities").values({ ...identity, person_id: person.id, channel: req.channel }).execute();
+    }
+    await trx.updateTable("invites").set({ used_at: iso(now), used_by_external_id: req.externalId }).where("id", "=", invite.id).execute();
+    await cancelJob(trx, `${INVITE_EXPIRY_REMINDER}:${invite.id}`);
+    await recordAudit(trx, actor, now, {
+      action: "account.link",
+      objectType: "person",
+      objectId: person.id,
+      committeeId: committee.id,
+      before: existing ? { channel: req.channel, externalId: existing.external_id } : null,
+      after: { channel: req.channel, externalId: req.externalId, inviteId: invite.id },
+    });
+    return { ok: { person, membership, committee, alreadyLinked: false } };
+  });
+
+  if ("ok" in outcome) {
+    if (throttle) {
+      await ctx.db.deleteFrom("signin_failures").where("channel", "=", req.channel).where("external_id", "=", req.externalId).execute();
+    }
+    return outcome.ok;
+  }
+  if (outcome.countsAsFailure) await recordFailure(ctx, req, now, throttle);
+  throw outcome.error;
+}
+
+async function recordFailure(
+  ctx: CoreContext,
+  req: SignInRequest,
+  now: Date,
+  previous: { failures: number; window_started_at: string } | undefined,
+): Promise<void> {
+  const fresh = !previous || Date.parse(previous.window_started_at) + FAILURE_WINDOW < now.getTime();
+  const failures = fresh ? 1 : previous.failures + 1;
+  const lockedUntil = failures > FREE_FAILURES ? iso(addMs(now, Math.min(MAX_LOCK, MINUTE * 2 ** (failures - FREE_FAILURES - 1)))) : null;
+  const values = { failures, window_started_at: fresh ? iso(now) : previous.window_started_at, locked_until: lockedUntil };
+  await ctx.db
+    .insertInto("signin_failures")
+    .values({ channel: req.channel, external_id: req.externalId, ...values })
+    .onConflict((oc) => oc.columns(["channel", "external_id"]).doUpdateSet(values))
+    .execute();
+}

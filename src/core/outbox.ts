@@ -1,0 +1,52 @@
+import type { Executor } from "../db/database.js";
+import type { ChannelName } from "../db/schema.js";
+import { iso } from "./clock.js";
+
+/**
+ * A placeholder value in an outbox message. Core stores what to say, not how: the channel renders the
+ * template in the recipient's language when it sends, so a time becomes dd/MM/yyyy HH:mm in the
+ * committee's zone and a role name is translated for the reader.
+ */
+export type MessageParam = string | number | { $datetime: string } | { $t: string };
+export type MessageParams = Record<string, MessageParam>;
+
+export const dateParam = (d: Date | string): MessageParam => ({ $datetime: typeof d === "string" ? d : iso(d) });
+export const termParam = (key: string): MessageParam => ({ $t: key });
+
+export interface OutgoingMessage {
+  /** i18n key of the text, e.g. "invites:expiry_reminder". */
+  template: string;
+  params?: MessageParams;
+  /** A person (resolved to their linked chat when sent) or, for a group post, an explicit chat. */
+  to: { personId: number } | { chatId: string };
+  committeeId?: number | null;
+  channel?: ChannelName;
+  /** Writing the same key twice keeps the first row: the same reminder is never queued twice. */
+  dedupeKey?: string;
+  notBefore?: Date;
+}
+
+/**
+ * Queues a message for the delivery worker. Call it inside the transaction of the change that causes the
+ * message, so the change and its notification commit or vanish together. Returns false when the
+ * dedupe key was already queued.
+ */
+export async function enqueueMessage(db: Executor, now: Date, msg: OutgoingMessage): Promise<boolean> {
+  const result = await db
+    .insertInto("outbox")
+    .values({
+      committee_id: msg.committeeId ?? null,
+      person_id: "personId" in msg.to ? msg.to.personId : null,
+      chat_id: "chatId" in msg.to ? msg.to.chatId : null,
+      channel: msg.channel ?? "telegram",
+      template: msg.template,
+      params: JSON.stringify(msg.params ?? {}),
+      dedupe_key: msg.dedupeKey ?? null,
+      status: "pending",
+      not_before: iso(msg.notBefore ?? now),
+      created_at: iso(now),
+    })
+    .onConflict((oc) => oc.column("dedupe_key").doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+}

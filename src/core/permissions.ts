@@ -1,0 +1,47 @@
+import type { Role } from "../db/schema.js";
+import type { Actor, Seat } from "./actor.js";
+import { DomainError } from "./errors.js";
+
+/** Everything a person may be allowed to do; the rule for each lives here and only here. */
+export type Action =
+  | "profile.language" // choose the bot's language
+  | "roster.view" // see the committee's members and who has linked an account
+  | "roster.manage" // import, deactivate members
+  | "invite.manage"; // issue, re-issue and revoke invites
+
+export const LEADER_ROLES: readonly Role[] = ["chair", "standing_deputy", "deputy"];
+
+const GRANTS: Record<Role, readonly Action[]> = {
+  chair: ["profile.language", "roster.view"],
+  standing_deputy: ["profile.language", "roster.view"],
+  deputy: ["profile.language", "roster.view"],
+  member: ["profile.language"],
+  secretariat: ["profile.language", "roster.view", "roster.manage", "invite.manage"],
+};
+
+/** The seats on which the actor holds a right; the CLI and the system hold every right, seatless. */
+export function seatsWith(actor: Actor, action: Action): Seat[] {
+  if (actor.kind !== "person") return [];
+  return actor.seats.filter((s) => GRANTS[s.role].includes(action));
+}
+
+/** Whether the actor may do `action`, on a given committee or on any. */
+export function can(actor: Actor, action: Action, committeeId?: number): boolean {
+  if (actor.kind !== "person") return true;
+  return seatsWith(actor, action).some((s) => committeeId === undefined || s.committeeId === committeeId);
+}
+
+/** Throws the localized refusal when the actor may not act; call it first in every core command. */
+export function assertCan(actor: Actor, action: Action, committeeId?: number): void {
+  if (!can(actor, action, committeeId)) throw new DomainError("errors:forbidden");
+}
+
+/** The actions an actor holds anywhere, for menus and /help. */
+export function allowedActions(actor: Actor): Set<Action> {
+  const out = new Set<Action>();
+  if (actor.kind !== "person") return out;
+  for (const s of actor.seats) for (const a of GRANTS[s.role]) out.add(a);
+  return out;
+}
+
+export const isActiveMember = (actor: Actor): boolean => actor.kind !== "person" || actor.seats.length > 0;

@@ -1,0 +1,162 @@
+import type { Generated, Insertable, Selectable, Updateable } from "kysely";
+
+/** Times are ISO-8601 UTC strings; JSON columns are text; flags are 0/1 — the same on SQLite and PostgreSQL. */
+export type IsoTime = string;
+
+export type Role = "chair" | "standing_deputy" | "deputy" | "member" | "secretariat";
+export type CommitteeLevel = "province" | "district";
+export type Locale = "vi" | "en";
+export type ChannelName = "telegram" | "zalo";
+export type OutboxStatus = "pending" | "sending" | "sent" | "failed" | "unreachable" | "cancelled";
+export type JobStatus = "pending" | "running" | "done" | "failed" | "cancelled";
+
+export interface CommitteesTable {
+  id: Generated<number>;
+  code: string;
+  name: string;
+  level: CommitteeLevel;
+  parent_id: number | null;
+  time_zone: string;
+  default_locale: Locale;
+  created_at: IsoTime;
+}
+
+export interface PeopleTable {
+  id: Generated<number>;
+  full_name: string;
+  phone: string | null;
+  email: string | null;
+  locale: Locale | null;
+  created_at: IsoTime;
+  updated_at: IsoTime;
+}
+
+export interface MembershipsTable {
+  id: Generated<number>;
+  committee_id: number;
+  person_id: number;
+  role: Role;
+  organization: string | null;
+  title: string | null;
+  active: number;
+  created_at: IsoTime;
+  deactivated_at: IsoTime | null;
+}
+
+export interface ChannelIdentitiesTable {
+  id: Generated<number>;
+  person_id: number;
+  channel: ChannelName;
+  external_id: string;
+  chat_id: string;
+  username: string | null;
+  linked_at: IsoTime;
+  unreachable_at: IsoTime | null;
+  unreachable_reason: string | null;
+}
+
+export interface InvitesTable {
+  id: Generated<number>;
+  person_id: number;
+  committee_id: number;
+  code_hash: string;
+  created_at: IsoTime;
+  expires_at: IsoTime;
+  used_at: IsoTime | null;
+  used_by_external_id: string | null;
+  revoked_at: IsoTime | null;
+  issued_by_person_id: number | null;
+}
+
+export interface SigninFailuresTable {
+  channel: ChannelName;
+  external_id: string;
+  failures: number;
+  window_started_at: IsoTime;
+  locked_until: IsoTime | null;
+}
+
+export interface ProcessedUpdatesTable {
+  channel: ChannelName;
+  update_id: string;
+  processed_at: IsoTime;
+}
+
+export interface OutboxTable {
+  id: Generated<number>;
+  committee_id: number | null;
+  person_id: number | null;
+  channel: ChannelName;
+  chat_id: string | null;
+  template: string;
+  params: string;
+  dedupe_key: string | null;
+  status: OutboxStatus;
+  attempts: Generated<number>;
+  not_before: IsoTime;
+  created_at: IsoTime;
+  claimed_at: IsoTime | null;
+  claimed_by: string | null;
+  sent_at: IsoTime | null;
+  last_error: string | null;
+  external_message_id: string | null;
+}
+
+export interface DueJobsTable {
+  id: Generated<number>;
+  kind: string;
+  idempotency_key: string;
+  payload: string;
+  run_at: IsoTime;
+  status: JobStatus;
+  attempts: Generated<number>;
+  locked_at: IsoTime | null;
+  locked_by: string | null;
+  last_error: string | null;
+  done_at: IsoTime | null;
+  created_at: IsoTime;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: IsoTime;
+  actor_kind: "person" | "system" | "cli";
+  actor_person_id: number | null;
+  committee_id: number | null;
+  action: string;
+  object_type: string;
+  object_id: string | null;
+  before_json: string | null;
+  after_json: string | null;
+}
+
+export interface SettingsTable {
+  key: string;
+  value: string;
+  updated_at: IsoTime;
+}
+
+export interface Database {
+  committees: CommitteesTable;
+  people: PeopleTable;
+  memberships: MembershipsTable;
+  channel_identities: ChannelIdentitiesTable;
+  invites: InvitesTable;
+  signin_failures: SigninFailuresTable;
+  processed_updates: ProcessedUpdatesTable;
+  outbox: OutboxTable;
+  due_jobs: DueJobsTable;
+  audit_log: AuditLogTable;
+  settings: SettingsTable;
+}
+
+export type CommitteeRow = Selectable<CommitteesTable>;
+export type PersonRow = Selectable<PeopleTable>;
+export type MembershipRow = Selectable<MembershipsTable>;
+export type ChannelIdentityRow = Selectable<ChannelIdentitiesTable>;
+export type InviteRow = Selectable<InvitesTable>;
+export type OutboxRow = Selectable<OutboxTable>;
+export type NewOutboxRow = Insertable<OutboxTable>;
+export type DueJobRow = Selectable<DueJobsTable>;
+export type AuditRow = Selectable<AuditLogTable>;
+export type PersonUpdate = Updateable<PeopleTable>;

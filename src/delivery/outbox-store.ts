@@ -1,0 +1,95 @@
+import type { DB, Dialect } from "../db/database.js";
+import type { ChannelName, Locale, OutboxRow } from "../db/schema.js";
+
+/** An outbox row with what sending needs: the chat to send to and the reader's language and time zone. */
+export interface Delivery {
+  row: OutboxRow;
+  chatId: string | null;
+  locale: Locale;
+  timeZone: string;
+  /** Set when the person has no linked account on this channel, or has blocked the bot. */
+  unreachable: "not_linked" | "blocked" | null;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** The outbox's state transitions, each one small statement; the worker holds no state the table doesn't. */
+export function createOutboxStore(db: DB, dialect: Dialect, defaults: { locale: Locale; timeZone: string }) {
+  return {
+    /** Due pending rows in queue order, joined with the recipient's chat, language and committee time zone. */
+    async due(nowMs: number, limit: number): Promise<Delivery[]> {
+      const rows = await db
+        .selectFrom("outbox as o")
+        .leftJoin("channel_identities as ci", (j) => j.onRef("ci.person_id", "=", "o.person_id").onRef("ci.channel", "=", "o.channel"))
+        .leftJoin("people as p", "p.id", "o.person_id")
+        .leftJoin("committees as c", "c.id", "o.committee_id")
+        .where("o.status", "=", "pending")
+        .where("o.not_before", "<=", iso(nowMs))
+        .orderBy("o.id")
+        .limit(limit)
+        .selectAll("o")
+        .select(["ci.chat_id as identityChat", "ci.unreachable_at", "p.locale as personLocale", "c.default_locale as committeeLocale", "c.time_zone"])
+        .execute();
+      return rows.map(({ identityChat, unreachable_at, personLocale, committeeLocale, time_zone, ...row }) => ({
+        row,
+        chatId: row.chat_id ?? identityChat,
+        locale: personLocale ?? committeeLocale ?? defaults.locale,
+        timeZone: time_zone ?? defaults.timeZone,
+        unreachable: row.chat_id ? null : identityChat === null ? "not_linked" : unreachable_at ? "blocked" : null,
+      }));
+    },
+
+    /** Takes a row for sending, only if nobody else has: a compare-and-set on its status. */
+    async claim(id: number, instanceId: string, nowMs: number): Promise<boolean> {
+      const r = await db
+        .updateTable("outbox")
+        .set((eb) => ({ status: "sending", claimed_at: iso(nowMs), claimed_by: instanceId, attempts: eb("attempts", "+", 1) }))
+        .where("id", "=", id)
+        .where("status", "=", "pending")
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) === 1;
+    },
+
+    async markSent(id: number, messageId: string, nowMs: number): Promise<void> {
+      await db.updateTable("outbox").set({ status: "sent", sent_at: iso(nowMs), external_message_id: messageId, last_error: null }).where("id", "=", id).execute();
+    },
+
+    /** Back to the queue, not before `notBeforeMs`. A 429 does not use up an attempt. */
+    async release(id: number, notBeforeMs: number, error: string, countAttempt: boolean): Promise<void> {
+      await db
+        .updateTable("outbox")
+        .set((eb) => ({
+          status: "pending",
+          not_before: iso(notBeforeMs),
+          last_error: error.slice(0, 500),
+          claimed_by: null,
+          ...(countAttempt ? {} : { attempts: eb("attempts", "-", 1) }),
+        }))
+        .where("id", "=", id)
+        .execute();
+    },
+
+    async finish(id: number, status: "failed" | "unreachable", error: string): Promise<void> {
+      await db.updateTable("outbox").set({ status, last_error: error.slice(0, 500) }).where("id", "=", id).execute();
+    },
+
+    /**
+     * Rows left "sending" by a process that stopped mid-send go back to the queue. On SQLite only one
+     * process sends, so all of them; on PostgreSQL only claims older than `staleMs` (their owner is gone).
+     */
+    async recover(nowMs: number, staleMs: number): Promise<number> {
+      let q = db.updateTable("outbox").set({ status: "pending", claimed_by: null }).where("status", "=", "sending");
+      if (dialect === "postgres") q = q.where("claimed_at", "<", iso(nowMs - staleMs));
+      const r = await q.executeTakeFirst();
+      return Number(r.numUpdatedRows);
+    },
+
+    async counts(): Promise<Record<string, number>> {
+      const rows = await db.selectFrom("outbox").select(["status", db.fn.countAll<number>().as("n")]).groupBy("status").execute();
+      return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+    },
+  };
+}
+
+export type OutboxStore = ReturnType<typeof createOutboxStore>;
+export type { ChannelName };

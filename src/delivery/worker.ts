@@ -1,0 +1,160 @@
+import { randomUUID } from "node:crypto";
+import type { Logger } from "../logger.js";
+import type { ChannelName } from "../db/schema.js";
+import type { Delivery, OutboxStore } from "./outbox-store.js";
+import type { RateGate } from "./rate-gate.js";
+import { SendError } from "./send-error.js";
+
+/** What a channel offers the worker: send one rendered outbox message, or throw a SendError. */
+export interface ChannelSender {
+  send(delivery: Delivery): Promise<{ messageId: string }>;
+}
+
+export interface DeliveryWorkerOptions {
+  concurrency: number;
+  maxAttempts: number;
+  /** How often an idle worker looks at the table (a nudge wakes it at once). */
+  pollMs?: number;
+  /** PostgreSQL: a "sending" row older than this belonged to an instance that died. */
+  staleClaimMs?: number;
+}
+
+export interface DeliveryWorkerDeps {
+  store: OutboxStore;
+  gates: Partial<Record<ChannelName, RateGate>>;
+  senders: Partial<Record<ChannelName, ChannelSender>>;
+  /** Called when the platform says the person blocked the bot. */
+  onUnreachable(personId: number, channel: ChannelName, reason: string): Promise<void>;
+  logger: Logger;
+  now?: () => number;
+}
+
+/** Exponential backoff with jitter for 5xx and network failures: 1 s, 2 s, 4 s … up to 5 minutes. */
+export const backoffMs = (attempt: number) => Math.min(300_000, 1000 * 2 ** Math.max(0, attempt - 1)) * (0.75 + Math.random() * 0.5);
+
+/**
+ * Sends what the outbox holds, at the platform's pace: one rate gate per token, one message at a time
+ * per chat, a shared pause on 429, retries on transient failures. Each row is claimed before it is
+ * sent and settled after, so a restart resends at most what was in flight.
+ */
+export function createDeliveryWorker(deps: DeliveryWorkerDeps, opts: DeliveryWorkerOptions) {
+  const now = deps.now ?? (() => Date.now());
+  const instanceId = randomUUID();
+  const pollMs = opts.pollMs ?? 1000;
+  const inFlight = new Set<Promise<void>>();
+  const busyChats = new Set<string>();
+  const abort = new AbortController();
+  let running = false;
+  let loop: Promise<void> | undefined;
+  let wake: (() => void) | undefined;
+
+  const idle = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        wake = undefined;
+        resolve();
+      }
+      wake = done;
+    });
+
+  async function settle(d: Delivery, channel: ChannelName, sender: ChannelSender): Promise<void> {
+    const { row } = d;
+    try {
+      const { messageId } = await sender.send(d);
+      await deps.store.markSent(row.id, messageId, now());
+    } catch (e) {
+      const err = e instanceof SendError ? e : new SendError("transient", String((e as Error)?.message ?? e));
+      const attempts = row.attempts + 1;
+      if (err.kind === "rate_limited") {
+        deps.gates[channel]?.pause(err.retryAfterMs);
+        deps.logger.warn({ outboxId: row.id, retryAfterMs: err.retryAfterMs }, "rate limited by the platform; pausing all sends");
+        await deps.store.release(row.id, now() + err.retryAfterMs, err.message, false);
+      } else if (err.kind === "forbidden") {
+        await deps.store.finish(row.id, "unreachable", err.message);
+        if (row.person_id !== null) await deps.onUnreachable(row.person_id, channel, err.message);
+      } else if (err.kind === "permanent" || attempts >= opts.maxAttempts) {
+        deps.logger.error({ outboxId: row.id, attempts, error: err.message }, "outbox message failed");
+        await deps.store.finish(row.id, "failed", err.message);
+      } else {
+        await deps.store.release(row.id, now() + backoffMs(attempts), err.message, true);
+      }
+    }
+  }
+
+  async function step(): Promise<boolean> {
+    const due = await deps.store.due(now(), Math.max(50, opts.concurrency * 8));
+    let progressed = false;
+    for (const d of due) {
+      if (!running) break;
+      const { row } = d;
+      if (d.unreachable || d.chatId === null) {
+        await deps.store.finish(row.id, "unreachable", d.unreachable === "blocked" ? "blocked by the user" : "no linked account");
+        progressed = true;
+        continue;
+      }
+      const channel = row.channel;
+      const gate = deps.gates[channel];
+      const sender = deps.senders[channel];
+      if (!gate || !sender) continue;
+      const chatKey = `${channel}:${d.chatId}`;
+      if (busyChats.has(chatKey) || !gate.chatReady(chatKey)) continue;
+      while (inFlight.size >= opts.concurrency) await Promise.race(inFlight);
+      await gate.acquire(abort.signal);
+      if (!running) break;
+      if (!(await deps.store.claim(row.id, instanceId, now()))) continue;
+      gate.reserveChat(chatKey);
+      busyChats.add(chatKey);
+      const p: Promise<void> = settle(d, channel, sender)
+        .catch((e) => deps.logger.error({ err: e, outboxId: row.id }, "could not record a delivery outcome"))
+        .finally(() => {
+          inFlight.delete(p);
+          busyChats.delete(chatKey);
+        });
+      inFlight.add(p);
+      progressed = true;
+    }
+    return progressed;
+  }
+
+  async function run(): Promise<void> {
+    while (running) {
+      try {
+        const progressed = await step();
+        if (!progressed && running) await idle(due_soon() ? 50 : pollMs);
+      } catch (e) {
+        deps.logger.error({ err: e }, "delivery worker step failed");
+        if (running) await idle(pollMs);
+      }
+    }
+    await Promise.allSettled([...inFlight]);
+  }
+  // Some rows were skipped only because their chat was busy: look again soon rather than after a full poll.
+  const due_soon = () => busyChats.size > 0;
+
+  return {
+    instanceId,
+    /** Returns rows a dead process left in flight to the queue, then starts sending. */
+    async start(): Promise<void> {
+      if (running) return;
+      const recovered = await deps.store.recover(now(), opts.staleClaimMs ?? 60_000);
+      if (recovered) deps.logger.warn({ recovered }, "outbox rows left in flight by a previous run are queued again");
+      running = true;
+      loop = run();
+    },
+    /** Wakes an idle worker right away, e.g. after a command queued messages. */
+    nudge(): void {
+      wake?.();
+    },
+    /** Stops taking new rows and waits for the sends in flight to settle. */
+    async stop(): Promise<void> {
+      running = false;
+      abort.abort();
+      wake?.();
+      await loop;
+    },
+  };
+}
+
+export type DeliveryWorker = ReturnType<typeof createDeliveryWorker>;

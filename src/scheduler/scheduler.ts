@@ -1,0 +1,70 @@
+import { randomUUID } from "node:crypto";
+import cron from "node-cron";
+import type { Core } from "../core/index.js";
+import type { Logger } from "../logger.js";
+
+export interface SchedulerDeps {
+  core: Core;
+  logger: Logger;
+  /** Called after a tick queued messages, so delivery starts without waiting for its own poll. */
+  onMessagesQueued?: () => void;
+}
+
+/**
+ * node-cron only ticks; the schedule itself lives in the due_jobs table. Each tick claims the due jobs
+ * (atomically, so several instances never run one twice), runs them through core, and marks them done.
+ */
+export function createScheduler(deps: SchedulerDeps, cronExpression: string) {
+  const instanceId = `scheduler-${randomUUID()}`;
+  let task: ReturnType<typeof cron.schedule> | undefined;
+  let lastPrune = 0;
+
+  /** One tick: runs every due job. Exposed so tests and the CLI can tick without waiting for cron. */
+  async function tick(): Promise<{ done: number; retried: number; failed: number }> {
+    const counts = { done: 0, retried: 0, failed: 0 };
+    for (;;) {
+      const jobs = await deps.core.jobs.claimDue(instanceId);
+      if (jobs.length === 0) break;
+      for (const job of jobs) {
+        const outcome = await deps.core.jobs.run(job);
+        if (outcome === "done") counts.done++;
+        else if (outcome === "retry") counts.retried++;
+        else {
+          counts.failed++;
+          deps.logger.error({ jobId: job.id, kind: job.kind }, "due job failed for good");
+        }
+      }
+    }
+    if (Date.now() - lastPrune > 3_600_000) {
+      lastPrune = Date.now();
+      await deps.core.updates.prune();
+    }
+    if (counts.done > 0) deps.onMessagesQueued?.();
+    return counts;
+  }
+
+  return {
+    tick,
+    start(): void {
+      if (!cron.validate(cronExpression)) throw new Error(`SCHEDULER_CRON: not a cron expression: ${cronExpression}`);
+      task = cron.schedule(
+        cronExpression,
+        async () => {
+          try {
+            const c = await tick();
+            if (c.done + c.retried + c.failed > 0) deps.logger.info(c, "scheduler tick");
+          } catch (e) {
+            deps.logger.error({ err: e }, "scheduler tick failed");
+          }
+        },
+        { noOverlap: true, name: "bcd-scheduler" },
+      );
+    },
+    async stop(): Promise<void> {
+      await task?.stop();
+      await task?.destroy();
+    },
+  };
+}
+
+export type Scheduler = ReturnType<typeof createScheduler>;
