@@ -46,6 +46,7 @@ export function createTranslator(defaultLocale: Locale = "vi"): Translator {
     defaultNS: "common",
     initAsync: false,
     returnNull: false,
+    showSupportNotice: false,
     interpolation: { escapeValue: true, escape: escapeHtml },
   });
   const t = (locale: Locale, key: string, params: TParams = {}) => instance.t(key, { ...params, lng: locale }) as string;

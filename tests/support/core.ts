@@ -1,0 +1,29 @@
+import { createCore, type Core } from "../../src/core/index.js";
+import { cliActor } from "../../src/core/actor.js";
+import type { TestDatabase } from "./databases.js";
+import { FakeClock } from "./clock.js";
+
+/** Core over a test database with a fake clock and the default settings. */
+export function coreFor(db: TestDatabase, clock = new FakeClock()): { core: Core; clock: FakeClock } {
+  const core = createCore({
+    db: db.handle.db,
+    dialect: db.handle.dialect,
+    clock: clock.now,
+    settings: { defaultLocale: "vi", timeZone: "Asia/Ho_Chi_Minh", inviteTtlDays: 14 },
+  });
+  return { core, clock };
+}
+
+/** The provincial committee most tests use. */
+export async function createProvince(core: Core, code = "LS") {
+  return core.committees.create(cliActor, { code, name: "Ban Chỉ đạo chuyển đổi số tỉnh Lạng Sơn", level: "province" });
+}
+
+export const ROSTER_CSV = [
+  "full_name,role,organization,title,phone,email",
+  "Hồ Tiến Thiệu,chair,UBND tỉnh Lạng Sơn,Chủ tịch,0912 345 678,thieu@langson.gov.vn",
+  "Đoàn Thu Hà,standing_deputy,UBND tỉnh Lạng Sơn,Phó Chủ tịch,0912345679,ha@langson.gov.vn",
+  "Nguyễn Hoàng Hà,deputy,Sở Thông tin và Truyền thông,Giám đốc,,ha.nh@langson.gov.vn",
+  "Lương Văn Đức,member,Sở Tài chính,Giám đốc,0987654321,",
+  "Phạm Thị Ngọc Ánh,secretariat,Sở Thông tin và Truyền thông,Chuyên viên,0909090909,anh@langson.gov.vn",
+].join("\n");

@@ -1,0 +1,97 @@
+import { rmSync } from "node:fs";
+import { Writable } from "node:stream";
+import { startApp, type App } from "../../src/app.js";
+import { createConfig } from "../../src/config.js";
+import { cliActor } from "../../src/core/actor.js";
+import type { IssuedInvite } from "../../src/core/invites/invites.js";
+import { createLogger } from "../../src/logger.js";
+import { FakeClock } from "./clock.js";
+import { ROSTER_CSV } from "./core.js";
+import { tempSqliteUrl } from "./databases.js";
+import { FakeTelegram, type FakeMessage, type FakeUser } from "./fake-telegram.js";
+
+/** The people of ROSTER_CSV as Telegram users (their Telegram ids are made up). */
+export const users = {
+  chair: { id: 710_000_001, first_name: "Thiệu", language_code: "vi" },
+  deputy: { id: 710_000_003, first_name: "Hà", language_code: "vi" },
+  member: { id: 710_000_004, first_name: "Đức", language_code: "vi" },
+  secretary: { id: 710_000_005, first_name: "Ánh", username: "anh_tgv", language_code: "vi" },
+  stranger: { id: 999_000_001, first_name: "Khách", language_code: "en" },
+} satisfies Record<string, FakeUser>;
+
+/**
+ * The whole bot (SQLite file, core, grammY long polling, delivery worker, scheduler) running against the
+ * fake Bot API server, with a fake clock for core. `restart()` stops and starts the app on the same
+ * database, as an operator's restart would.
+ */
+export class E2E {
+  app!: App;
+  invites: IssuedInvite[] = [];
+  readonly logs: string[] = [];
+  private constructor(
+    readonly tg: FakeTelegram,
+    readonly clock: FakeClock,
+    readonly env: Record<string, string>,
+    private readonly dir: string,
+  ) {}
+
+  static async start(env: Record<string, string> = {}): Promise<E2E> {
+    const tg = await FakeTelegram.start();
+    const { url, dir } = tempSqliteUrl();
+    const e2e = new E2E(tg, new FakeClock(), { TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.apiRoot, DATABASE_URL: url, LOG_LEVEL: "debug", ...env }, dir);
+    await e2e.boot();
+    return e2e;
+  }
+
+  get core() {
+    return this.app.core;
+  }
+
+  private async boot(): Promise<void> {
+    const sink = new Writable({
+      write: (chunk, _enc, cb) => {
+        this.logs.push(String(chunk));
+        cb();
+      },
+    });
+    const config = createConfig(this.env);
+    const logger = createLogger({ level: config.logLevel, pretty: false, secrets: [this.tg.token], destination: sink });
+    this.app = await startApp(config, { logger, clock: this.clock.now, cron: false });
+  }
+
+  async restart(): Promise<void> {
+    await this.app.stop();
+    await this.boot();
+  }
+
+  async stop(): Promise<void> {
+    await this.app.stop();
+    await this.tg.stop();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  /** The committee LS with the five people of ROSTER_CSV, none linked yet. */
+  async seedRoster(): Promise<number> {
+    const committee = await this.core.committees.create(cliActor, { code: "LS", name: "Ban Chỉ đạo chuyển đổi số tỉnh Lạng Sơn", level: "province" });
+    this.invites = (await this.core.roster.importCsv(cliActor, committee.id, ROSTER_CSV)).invites;
+    return committee.id;
+  }
+
+  inviteOf(fullName: string): string {
+    const invite = this.invites.find((i) => i.fullName === fullName);
+    if (!invite) throw new Error(`no invite for ${fullName}`);
+    return invite.code;
+  }
+
+  /** A person writes to the bot; resolves with the bot's next message in that chat. */
+  async say(user: FakeUser, text: string): Promise<FakeMessage> {
+    const before = this.tg.transcript(user.id).length;
+    this.tg.sendText(user, text);
+    return this.tg.nextReply(user.id, before);
+  }
+
+  /** Links a person of the roster by their invite, as they would by opening the deep link. */
+  async link(user: FakeUser, fullName: string): Promise<FakeMessage> {
+    return this.say(user, `/start ${this.inviteOf(fullName)}`);
+  }
+}
