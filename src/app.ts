@@ -50,10 +50,11 @@ export async function startApp(config: Config, opts: AppOptions): Promise<App> {
     await database.close();
     throw e;
   }
+  const clock = opts.clock ?? systemClock;
   const core = createCore({
     db: database.db,
     dialect: database.dialect,
-    clock: opts.clock ?? systemClock,
+    clock,
     settings: { defaultLocale: config.defaultLocale, timeZone: config.timeZone, inviteTtlDays: config.inviteTtlDays },
   });
   const translator = createTranslator(config.defaultLocale);
@@ -66,6 +67,7 @@ export async function startApp(config: Config, opts: AppOptions): Promise<App> {
       senders: { telegram: createTelegramSender({ token, apiRoot: config.telegram.apiRoot, translator }) },
       onUnreachable: (personId, channel, reason) => core.people.markUnreachable(personId, channel, reason),
       logger: logger.child({ component: "delivery" }),
+      now: () => clock().getTime(),
     },
     { concurrency: config.outbox.concurrency, maxAttempts: config.outbox.maxAttempts },
   );

@@ -83,6 +83,17 @@ export class E2E {
     return invite.code;
   }
 
+  /** Waits until an async condition (usually a database query) holds, and returns its value. */
+  async until<T>(fn: () => Promise<T | undefined | false | null>, timeoutMs = 8000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const v = await fn();
+      if (v !== undefined && v !== false && v !== null) return v;
+      if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
   /** A person writes to the bot; resolves with the bot's next message in that chat. */
   async say(user: FakeUser, text: string): Promise<FakeMessage> {
     const before = this.tg.transcript(user.id).length;

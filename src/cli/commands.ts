@@ -1,0 +1,372 @@
+import { accessSync, constants, existsSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { stringify } from "csv-stringify/sync";
+import { Command, InvalidArgumentError, Option } from "commander";
+import { cliActor } from "../core/actor.js";
+import type { MemberListing } from "../core/roster/roster.js";
+import { backupSqlite } from "../db/backup.js";
+import { openDatabase, sqlitePath } from "../db/database.js";
+import type { CommitteeLevel, Locale } from "../db/schema.js";
+import { formatDateTime } from "../i18n/format.js";
+import { linkOrCode, resolveBotUsername } from "./invite-links.js";
+import { cliMessages, localizeCommanderError, type CliMessages } from "./messages.js";
+import { CliFailure, withConfig, withDatabase, type CliContext, type CliDbContext, type CliIo } from "./session.js";
+import { renderTable } from "./text.js";
+
+const LOCALES: readonly Locale[] = ["vi", "en"];
+
+/** The language of help and usage errors, known before commander parses: --lang, else DEFAULT_LOCALE, else vi. */
+export function initialLocale(argv: readonly string[], env: Record<string, string | undefined>): Locale {
+  const isLocale = (v: string | undefined): v is Locale => LOCALES.includes(v as Locale);
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === "--") break;
+    const value = arg === "--lang" ? argv[i + 1] : arg.startsWith("--lang=") ? arg.slice("--lang=".length) : undefined;
+    if (isLocale(value)) return value;
+  }
+  const fromEnv = env.DEFAULT_LOCALE?.trim();
+  return isLocale(fromEnv) ? fromEnv : "vi";
+}
+
+/**
+ * The commander program of `npm run cli`. Help and usage errors go to `io`; commander throws instead of
+ * exiting (exitOverride). Each action stores its exit code through `setExitCode`.
+ */
+export function buildProgram(locale: Locale, io: CliIo, setExitCode: (code: number) => void): Command {
+  const m = cliMessages[locale];
+  const program = new Command("cli");
+  program
+    .description(m.program)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.stdout(s),
+      writeErr: (s) => io.stderr(s),
+      outputError: (s, write) => write(localizeCommanderError(s, locale)),
+      getOutHelpWidth: () => 100,
+      getErrHelpWidth: () => 100,
+      getOutHasColors: () => false,
+      getErrHasColors: () => false,
+    })
+    // The descriptions name the allowed values themselves, in the reader's language.
+    .configureHelp({ styleTitle: (title) => m.titles[title] ?? title, optionDescription: (option) => option.description, showGlobalOptions: true })
+    .helpOption("-h, --help", m.helpOption)
+    .helpCommand("help [command]", m.helpCommand)
+    .showHelpAfterError(true)
+    .addOption(new Option("--lang <locale>", m.langOption).choices(LOCALES))
+    .addHelpText("after", `\n${m.exitCodes}`);
+
+  const lang = (cmd: Command) => cmd.optsWithGlobals<{ lang?: Locale }>().lang;
+  const run = (promise: Promise<number>) => promise.then(setExitCode);
+  const memberNumber = (value: string): number => {
+    const digits = value.trim().replace(/^#/, "");
+    const n = Number(digits);
+    if (!/^\d+$/.test(digits) || !Number.isSafeInteger(n) || n <= 0) throw new InvalidArgumentError(m.notMemberNumber);
+    return n;
+  };
+
+  program
+    .command("migrate")
+    .description(m.migrate.description)
+    .action((_opts: object, cmd: Command) =>
+      run(
+        withDatabase(
+          io,
+          lang(cmd),
+          async ({ applied, out, m }) => {
+            for (const name of applied) out(m.migrate.applied(name));
+            if (applied.length === 0) out(m.migrate.upToDate);
+            return 0;
+          },
+          { announceMigrations: false },
+        ),
+      ),
+    );
+
+  program
+    .command("committee:create")
+    .description(m.committeeCreate.description)
+    .requiredOption("--code <code>", m.committeeCreate.code)
+    .requiredOption("--name <name>", m.committeeCreate.name)
+    .addOption(new Option("--level <level>", m.committeeCreate.level).choices(["province", "district"]).makeOptionMandatory())
+    .option("--parent <code>", m.committeeCreate.parent)
+    .option("--time-zone <zone>", m.committeeCreate.timeZone)
+    .addOption(new Option("--locale <locale>", m.committeeCreate.locale).choices(LOCALES))
+    .action((opts: { code: string; name: string; level: CommitteeLevel; parent?: string; timeZone?: string; locale?: Locale }, cmd: Command) =>
+      run(
+        withDatabase(io, lang(cmd), async ({ core, out, m }) => {
+          const row = await core.committees.create(cliActor, {
+            code: opts.code,
+            name: opts.name,
+            level: opts.level,
+            parentCode: opts.parent,
+            timeZone: opts.timeZone,
+            defaultLocale: opts.locale,
+          });
+          out(m.committeeCreate.created({ code: row.code, name: row.name, level: m.levels[row.level], timeZone: row.time_zone, locale: row.default_locale }));
+          return 0;
+        }),
+      ),
+    );
+
+  program
+    .command("committee:list")
+    .description(m.committeeList.description)
+    .action((_opts: object, cmd: Command) =>
+      run(
+        withDatabase(io, lang(cmd), async ({ core, out, m }) => {
+          const committees = await core.committees.list();
+          if (committees.length === 0) {
+            out(m.committeeList.empty);
+            return 0;
+          }
+          const codeOf = new Map(committees.map((c) => [c.id, c.code]));
+          const rows = committees.map((c) => [c.code, c.name, m.levels[c.level], c.parent_id === null ? "" : (codeOf.get(c.parent_id) ?? ""), c.time_zone]);
+          out(renderTable(m.committeeList.columns, rows));
+          return 0;
+        }),
+      ),
+    );
+
+  program
+    .command("members:import")
+    .description(m.membersImport.description)
+    .argument("<committeeCode>", m.membersImport.committee)
+    .argument("<file>", m.membersImport.file)
+    .option("--invites-out <file>", m.membersImport.invitesOut)
+    .action((committeeCode: string, file: string, opts: { invitesOut?: string }, cmd: Command) =>
+      run(withDatabase(io, lang(cmd), (ctx) => importMembers(ctx, committeeCode, file, opts.invitesOut))),
+    );
+
+  program
+    .command("members:list")
+    .description(m.membersList.description)
+    .argument("<committeeCode>", m.membersList.committee)
+    .option("--unlinked", m.membersList.unlinked)
+    .option("--all", m.membersList.all)
+    .action((committeeCode: string, opts: { unlinked?: boolean; all?: boolean }, cmd: Command) =>
+      run(withDatabase(io, lang(cmd), (ctx) => listMembers(ctx, committeeCode, { unlinked: opts.unlinked === true, all: opts.all === true }))),
+    );
+
+  program
+    .command("members:deactivate")
+    .description(m.membersDeactivate.description)
+    .argument("<memberNumber>", m.memberNumber, memberNumber)
+    .action((id: number, _opts: object, cmd: Command) =>
+      run(
+        withDatabase(io, lang(cmd), async ({ core, out, t }) => {
+          const { fullName } = await core.roster.deactivate(cliActor, id);
+          out(t("roster:deactivated", { name: fullName }));
+          return 0;
+        }),
+      ),
+    );
+
+  program
+    .command("invite:issue")
+    .description(m.inviteIssue.description)
+    .argument("<memberNumber>", m.memberNumber, memberNumber)
+    .action((id: number, _opts: object, cmd: Command) =>
+      run(
+        withDatabase(io, lang(cmd), async ({ core, config, out, err, t, m }) => {
+          const invite = await core.invites.reissue(cliActor, id);
+          const committee = await core.ctx.db
+            .selectFrom("memberships as m")
+            .innerJoin("committees as c", "c.id", "m.committee_id")
+            .where("m.id", "=", id)
+            .select("c.time_zone")
+            .executeTakeFirst();
+          const username = await resolveBotUsername(core, config, (reason) => err(m.links.getMeFailed(reason)));
+          out(
+            t("roster:invite_issued", {
+              name: invite.fullName,
+              link: linkOrCode(username, invite.code),
+              expiresAt: formatDateTime(invite.expiresAt, committee?.time_zone ?? config.timeZone),
+            }),
+          );
+          if (!username) out(m.links.noUsername);
+          return 0;
+        }),
+      ),
+    );
+
+  program
+    .command("invite:revoke")
+    .description(m.inviteRevoke.description)
+    .argument("<memberNumber>", m.memberNumber, memberNumber)
+    .action((id: number, _opts: object, cmd: Command) =>
+      run(
+        withDatabase(io, lang(cmd), async ({ core, out, t }) => {
+          const { fullName } = await core.invites.revoke(cliActor, id);
+          out(t("roster:invite_revoked", { name: fullName }));
+          return 0;
+        }),
+      ),
+    );
+
+  program
+    .command("backup")
+    .description(m.backup.description)
+    .argument("<target-file>", m.backup.target)
+    .option("--force", m.backup.force)
+    .action((target: string, opts: { force?: boolean }, cmd: Command) => run(withConfig(io, lang(cmd), (ctx) => backup(ctx, target, opts.force === true))));
+
+  return program;
+}
+
+const fileReason = (e: unknown, m: CliMessages): string => {
+  const code = (e as NodeJS.ErrnoException).code;
+  return (code && m.fileErrors[code]) || (e instanceof Error ? e.message : String(e));
+};
+
+/** Reads the roster file as UTF-8, refusing other encodings, which would garble Vietnamese names. */
+function readUtf8(file: string, ctx: CliContext): string {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (e) {
+    throw new CliFailure(ctx.m.membersImport.cannotRead(file, fileReason(e, ctx.m)));
+  }
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new CliFailure(`${file}: ${ctx.t("roster:import.not_utf8")}`);
+  }
+}
+
+/** Fails before the import when the invites file could not be written, so no invite code is lost. */
+function assertWritable(file: string, ctx: CliContext): void {
+  const target = resolve(file);
+  try {
+    if (existsSync(target)) {
+      if (statSync(target).isDirectory()) throw Object.assign(new Error("EISDIR"), { code: "EISDIR" });
+      accessSync(target, constants.W_OK);
+    } else {
+      accessSync(dirname(target), constants.W_OK);
+    }
+  } catch (e) {
+    throw new CliFailure(ctx.m.membersImport.cannotWrite(file, fileReason(e, ctx.m)));
+  }
+}
+
+async function importMembers(ctx: CliDbContext, committeeCode: string, file: string, invitesOut: string | undefined): Promise<number> {
+  const { core, config, m, t, out, err } = ctx;
+  const committee = await core.committees.require(committeeCode);
+  const text = readUtf8(file, ctx);
+  if (invitesOut) assertWritable(invitesOut, ctx);
+
+  const report = await core.roster.importCsv(cliActor, committee.id, text);
+  out(
+    t("roster:import.summary", {
+      committee: committee.name,
+      created: report.created,
+      updated: report.updated + report.reactivated,
+      unchanged: report.unchanged,
+      errors: report.errors.length,
+    }),
+  );
+  if (report.errors.length) {
+    out();
+    out(t("roster:import.errors_header"));
+    // The reason is translated to plain text first, so the line's own escaping is undone exactly once.
+    for (const e of report.errors) out(t("roster:import.error_line", { line: e.line, reason: t(e.code, e.params) }));
+    out();
+    out(m.membersImport.fixAndRerun);
+  }
+
+  let failed = report.errors.length > 0;
+  if (report.invites.length) {
+    const username = await resolveBotUsername(core, config, (reason) => err(m.links.getMeFailed(reason)));
+    const headings = [
+      t("roster:invites_file.name"),
+      t("roster:invites_file.organization"),
+      username ? t("roster:invites_file.link") : m.membersImport.codeColumn,
+      t("roster:invites_file.expires"),
+    ];
+    const rows = report.invites.map((i) => [i.fullName, i.organization ?? "", linkOrCode(username, i.code), formatDateTime(i.expiresAt, committee.time_zone)]);
+    let printed = false;
+    out();
+    if (invitesOut) {
+      try {
+        // The codes are credentials: the file is readable by its owner only.
+        writeFileSync(invitesOut, stringify([headings, ...rows], { bom: true }), { mode: 0o600 });
+        out(m.membersImport.invitesWritten(rows.length, invitesOut));
+      } catch (e) {
+        err(m.membersImport.cannotWrite(invitesOut, fileReason(e, m)));
+        err(m.membersImport.printingInstead);
+        failed = true;
+        printed = true;
+      }
+    } else {
+      out(t("roster:invites_file.caption", { count: rows.length }));
+      printed = true;
+    }
+    if (printed) out(renderTable(headings, rows));
+    if (!username) out(m.links.noUsername);
+  } else if (invitesOut) {
+    out();
+    out(m.membersImport.noInvitesToWrite(invitesOut));
+  }
+  return failed ? 1 : 0;
+}
+
+async function listMembers(ctx: CliDbContext, committeeCode: string, opts: { unlinked: boolean; all: boolean }): Promise<number> {
+  const { core, m, t, out } = ctx;
+  const committee = await core.committees.require(committeeCode);
+  const members = await core.roster.list(cliActor, committee.id, { unlinkedOnly: opts.unlinked, includeInactive: opts.all });
+  const linked = members.filter((x) => x.telegram !== "not_linked").length;
+  out(
+    opts.unlinked
+      ? t("roster:unlinked_header", { committee: committee.name, count: members.length })
+      : t("roster:header", { committee: committee.name, count: members.length, linked }),
+  );
+  if (members.length === 0) {
+    out(opts.unlinked ? t("roster:all_linked") : m.membersList.empty);
+    return 0;
+  }
+  const c = m.membersList.columns;
+  const inviteStatus = (x: MemberListing) =>
+    x.invite === "open" && x.inviteExpiresAt
+      ? m.membersList.invite.open(formatDateTime(x.inviteExpiresAt, committee.time_zone))
+      : x.invite === "expired"
+        ? m.membersList.invite.expired
+        : m.membersList.invite.none;
+  const headings = [c.number, c.name, c.role, c.organization, c.title, c.telegram, c.invite, ...(opts.all ? [c.active] : [])];
+  const rows = members.map((x) => [
+    String(x.membershipId),
+    x.fullName,
+    t(`roles:${x.role}`),
+    x.organization ?? "",
+    x.title ?? "",
+    m.membersList.telegram[x.telegram],
+    inviteStatus(x),
+    ...(opts.all ? [x.active ? m.membersList.active.yes : m.membersList.active.no] : []),
+  ]);
+  out();
+  out(renderTable(headings, rows));
+  return 0;
+}
+
+/** Online backup through SQLite's backup API, into a temporary file renamed into place when complete. */
+async function backup(ctx: CliContext, targetFile: string, force: boolean): Promise<number> {
+  const { config, m, out } = ctx;
+  const source = sqlitePath(config.databaseUrl);
+  if (source === undefined) throw new CliFailure(m.backup.postgres);
+  if (source === ":memory:") throw new CliFailure(m.backup.memory);
+  if (!existsSync(source)) throw new CliFailure(m.backup.notFound(source));
+  const target = resolve(targetFile);
+  if (existsSync(target)) {
+    if (realpathSync(target) === realpathSync(source)) throw new CliFailure(m.backup.sameFile);
+    if (!force) throw new CliFailure(m.backup.exists(targetFile));
+  }
+  const partial = `${target}.partial-${process.pid}`;
+  const database = openDatabase(config.databaseUrl);
+  try {
+    const { totalPages } = await backupSqlite(database, partial);
+    renameSync(partial, target);
+    out(m.backup.done(targetFile, totalPages));
+    return 0;
+  } finally {
+    rmSync(partial, { force: true });
+    await database.close();
+  }
+}

@@ -1,0 +1,30 @@
+import { Api } from "grammy";
+import { inviteLink } from "../channels/telegram/features/members.js";
+import type { Config } from "../config.js";
+import type { Core } from "../core/index.js";
+import { SETTING_TELEGRAM_USERNAME } from "../core/settings.js";
+import { redact } from "../logger.js";
+
+/**
+ * The bot's username, for t.me deep links: the one the bot saved at its last start, or, when the bot
+ * has never run but a token is configured, asked from Telegram (and saved). Undefined when neither
+ * works; `warn` hears why getMe failed, with the token scrubbed out.
+ */
+export async function resolveBotUsername(core: Core, config: Config, warn: (reason: string) => void): Promise<string | undefined> {
+  const stored = await core.settings.get(SETTING_TELEGRAM_USERNAME);
+  if (stored) return stored;
+  const token = config.telegram.token;
+  if (!token) return undefined;
+  try {
+    const api = new Api(token, { timeoutSeconds: 15, ...(config.telegram.apiRoot ? { apiRoot: config.telegram.apiRoot } : {}) });
+    const me = await api.getMe();
+    await core.settings.put(SETTING_TELEGRAM_USERNAME, me.username);
+    return me.username;
+  } catch (e) {
+    warn(redact(e instanceof Error ? e.message : String(e), [token]));
+    return undefined;
+  }
+}
+
+/** The link to hand out, or the bare code when the bot's username is unknown. */
+export const linkOrCode = (username: string | undefined, code: string): string => (username ? inviteLink(username, code) : code);
