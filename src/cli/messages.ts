@@ -69,7 +69,7 @@ const vi = {
     all: "kể cả người đã thôi tham gia",
     columns: { number: "Số", name: "Họ và tên", role: "Vai trò", organization: "Cơ quan, đơn vị", title: "Chức vụ", telegram: "Telegram", invite: "Liên kết mời", active: "Tình trạng" },
     telegram: { linked: "đã liên kết", unreachable: "đã chặn Trợ lý", not_linked: "chưa liên kết" },
-    invite: { open: (expiresAt: string) => `hết hạn ${expiresAt}`, expired: "đã hết hạn", none: "—" },
+    invite: { open: (expiresAt: string) => `còn hạn đến ${expiresAt}`, expired: "đã hết hạn", none: "—" },
     active: { yes: "đang tham gia", no: "đã thôi tham gia" },
     empty: "Chưa có thành viên nào. Nhập danh sách bằng lệnh members:import.",
   },

@@ -1,0 +1,33 @@
+import { describe, expect, it } from "vitest";
+import { splitMessage } from "../../src/channels/telegram/text.js";
+import { redact } from "../../src/logger.js";
+
+describe("splitting long messages", () => {
+  it("cuts only between lines, so no tag is broken, and keeps every line", () => {
+    const lines = Array.from({ length: 300 }, (_, i) => `<b>#${i}</b> Nguyễn Văn &amp; Số ${i} — <i>đã liên kết</i>`);
+    const parts = splitMessage(lines.join("\n"));
+    expect(parts.length).toBeGreaterThan(1);
+    for (const p of parts) {
+      expect(p.length).toBeLessThanOrEqual(4096);
+      expect((p.match(/<b>/g) ?? []).length).toBe((p.match(/<\/b>/g) ?? []).length);
+    }
+    expect(parts.join("\n")).toBe(lines.join("\n"));
+  });
+
+  it("cuts a single overlong line at spaces, outside entities", () => {
+    const line = "chữ &amp; ".repeat(1000);
+    const parts = splitMessage(line);
+    for (const p of parts) {
+      expect(p.length).toBeLessThanOrEqual(4096);
+      expect(p).not.toMatch(/&[a-z]*$/);
+    }
+  });
+});
+
+describe("redaction", () => {
+  it("removes bot tokens from URLs and messages", () => {
+    const token = "123456789:AAHk-abcdefghijklmnopqrstuvwxyz12345";
+    expect(redact(`request to https://api.telegram.org/bot${token}/sendMessage failed`)).toBe("request to https://api.telegram.org/bot<redacted>/sendMessage failed");
+    expect(redact("secret webhook value", ["webhook"])).toBe("secret <redacted> value");
+  });
+});

@@ -1,0 +1,51 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, createConfig, requireBotToken } from "../src/config.js";
+
+const token = "123456:TEST-TOKEN-not-a-real-one";
+
+describe("configuration", () => {
+  it("has working defaults: polling, SQLite under ./data, Vietnamese, Ho Chi Minh time", () => {
+    const c = createConfig({ TELEGRAM_BOT_TOKEN: token });
+    expect(c).toMatchObject({
+      mode: { kind: "polling" },
+      databaseUrl: "file:./data/bcd-bot.sqlite",
+      defaultLocale: "vi",
+      timeZone: "Asia/Ho_Chi_Minh",
+      logLevel: "info",
+      outbox: { ratePerSecond: 28, perChatIntervalMs: 1000 },
+    });
+  });
+
+  it("says how to get a token when there is none", () => {
+    const c = createConfig({});
+    expect(() => requireBotToken(c)).toThrow(/TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather/);
+  });
+
+  it.each([
+    [{ TELEGRAM_BOT_TOKEN: "not a token" }, /^TELEGRAM_BOT_TOKEN: invalid value; expected a bot token/],
+    [{ TIMEZONE: "Asia/Hanoi_City" }, /^TIMEZONE: invalid value; expected an IANA time zone/],
+    [{ DEFAULT_LOCALE: "fr" }, /^DEFAULT_LOCALE: invalid value; expected vi or en/],
+    [{ DATABASE_URL: "mysql://x" }, /^DATABASE_URL: invalid value; expected file:<path> for SQLite or postgres:/],
+    [{ BOT_MODE: "push" }, /^BOT_MODE: expected polling or webhook/],
+    [{ BOT_MODE: "webhook" }, /^WEBHOOK_URL: is required/],
+    [{ BOT_MODE: "webhook", WEBHOOK_URL: "https://bot.example.gov.vn/tg", WEBHOOK_SECRET: "short" }, /^WEBHOOK_SECRET: invalid value/],
+    [{ OUTBOX_RATE_PER_SECOND: "fast" }, /^OUTBOX_RATE_PER_SECOND: invalid value; expected a number/],
+    [{ LOG_LEVEL: "loud" }, /^LOG_LEVEL: invalid value/],
+  ])("stops with one line naming the variable: %o", (env, message) => {
+    expect(() => createConfig({ TELEGRAM_BOT_TOKEN: token, ...env })).toThrow(ConfigError);
+    expect(() => createConfig({ TELEGRAM_BOT_TOKEN: token, ...env })).toThrow(message);
+  });
+
+  it("reads webhook settings", () => {
+    const c = createConfig({ TELEGRAM_BOT_TOKEN: token, BOT_MODE: "webhook", WEBHOOK_URL: "https://bot.example.gov.vn/tg", WEBHOOK_SECRET: "s3cret-s3cret-s3cret", WEBHOOK_PORT: "8443" });
+    expect(c.mode).toEqual({ kind: "webhook", url: "https://bot.example.gov.vn/tg", port: 8443, path: "/telegram", secret: "s3cret-s3cret-s3cret" });
+  });
+
+  it("never puts the token in an error message", () => {
+    try {
+      createConfig({ TELEGRAM_BOT_TOKEN: "123456789:bad token with spaces" });
+    } catch (e) {
+      expect((e as Error).message).not.toContain("bad token");
+    }
+  });
+});

@@ -1,0 +1,55 @@
+import { describe, expect, it } from "vitest";
+import { createTranslator, loadResources } from "../../src/i18n/index.js";
+import { formatDateTime } from "../../src/i18n/format.js";
+
+type Tree = { [k: string]: string | Tree };
+const flatten = (tree: Tree, prefix = "", out: Record<string, string> = {}) => {
+  for (const [k, v] of Object.entries(tree)) {
+    const key = prefix ? `${prefix}.${k}` : k;
+    if (typeof v === "string") out[key] = v;
+    else flatten(v, key, out);
+  }
+  return out;
+};
+const placeholders = (s: string) => [...s.matchAll(/\{\{\s*([\w.]+)[^}]*\}\}/g)].map((m) => m[1]).sort();
+
+describe("locales", () => {
+  const resources = loadResources();
+  const vi = flatten(resources.vi as Tree);
+  const en = flatten(resources.en as Tree);
+
+  it("have the same keys in Vietnamese and English", () => {
+    expect(Object.keys(en).sort()).toEqual(Object.keys(vi).sort());
+  });
+
+  it("have the same placeholders in both languages", () => {
+    const differing = Object.keys(vi).filter((k) => JSON.stringify(placeholders(vi[k]!)) !== JSON.stringify(placeholders(en[k] ?? "")));
+    expect(differing).toEqual([]);
+  });
+
+  it("has no empty text", () => {
+    expect(Object.entries({ ...vi }).filter(([, v]) => v.trim() === "")).toEqual([]);
+  });
+
+  it("escapes interpolated values for Telegram HTML", () => {
+    const t = createTranslator("vi");
+    expect(t.t("vi", "roster:invite_revoked", { name: "A <b>&</b>" })).toBe("Đã thu hồi đường liên kết mời của đồng chí <b>A &lt;b&gt;&amp;&lt;/b&gt;</b>.");
+  });
+
+  it("renders outbox params for the reader: times in the committee's zone, terms in their language", () => {
+    const t = createTranslator("vi");
+    expect(t.renderParams("en", "Asia/Ho_Chi_Minh", { at: { $datetime: "2026-12-31T17:30:00.000Z" }, role: { $t: "roles:chair" }, n: 3 })).toEqual({
+      at: "01/01/2027 00:30",
+      role: "Chair",
+      n: 3,
+    });
+  });
+});
+
+describe("formatDateTime", () => {
+  it("shows dd/MM/yyyy HH:mm in the committee's time zone", () => {
+    expect(formatDateTime("2026-11-21T02:05:00Z", "Asia/Ho_Chi_Minh")).toBe("21/11/2026 09:05");
+    expect(formatDateTime(new Date("2026-11-21T23:59:00Z"), "Asia/Ho_Chi_Minh")).toBe("22/11/2026 06:59");
+    expect(formatDateTime("2026-11-21T00:00:00Z", "UTC")).toBe("21/11/2026 00:00");
+  });
+});
