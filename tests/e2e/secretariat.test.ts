@@ -23,12 +23,12 @@ describe("the secretariat in chat", () => {
     const csv = [
       "Họ và tên,Vai trò,Cơ quan,Chức vụ,Điện thoại,Email",
       "Hoàng Văn Minh,Thành viên,Sở Kế hoạch và Đầu tư,Giám đốc,0913000001,minh@ls.gov.vn",
-      "Vy Thị Hồng,giám sát,Sở Tư pháp,Giám đốc,,",
+      "Vy Thị Hồng,giám sát <tạm>,Sở Tư pháp,Giám đốc,,",
       "Triệu Văn Hùng,Thành viên,Viettel Lạng Sơn,Giám đốc,0913000002,",
     ].join("\n");
     const summary = await sendCsv("\uFEFF" + csv);
     expect(summary.text).toContain("Thêm mới: 2; cập nhật: 0; không thay đổi: 0; dòng lỗi: 1");
-    expect(summary.text).toContain("Dòng 3: vai trò «giám sát» không hợp lệ");
+    expect(summary.text).toContain("Dòng 3: vai trò «giám sát <tạm>» không hợp lệ");
     const file = await e2e.tg.waitFor(() => e2e.tg.transcript(users.secretary.id).find((m) => m.document));
     expect(file.document!.file_name).toBe("invites-LS.csv");
     const rows = parse(e2e.tg.documentContent(file.document!.file_id), { bom: true }) as string[][];

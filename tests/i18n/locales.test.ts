@@ -11,7 +11,7 @@ const flatten = (tree: Tree, prefix = "", out: Record<string, string> = {}) => {
   }
   return out;
 };
-const placeholders = (s: string) => [...s.matchAll(/\{\{\s*([\w.]+)[^}]*\}\}/g)].map((m) => m[1]).sort();
+const placeholders = (s: string) => [...s.matchAll(/\{\{-?\s*([\w.]+)[^}]*\}\}/g)].map((m) => m[1]).sort();
 
 describe("locales", () => {
   const resources = loadResources();
