@@ -74,12 +74,13 @@ export function createOutboxStore(db: DB, dialect: Dialect, defaults: { locale: 
     },
 
     /**
-     * Rows left "sending" by a process that stopped mid-send go back to the queue. On SQLite only one
-     * process sends, so all of them; on PostgreSQL only claims older than `staleMs` (their owner is gone).
+     * Rows left "sending" by a process that stopped mid-send go back to the queue. At start on SQLite, where
+     * only one process sends, that is all of them; otherwise only claims older than `staleMs`, whose owner
+     * must be gone (sends time out well before that).
      */
-    async recover(nowMs: number, staleMs: number): Promise<number> {
+    async recover(nowMs: number, staleMs: number, atStart: boolean): Promise<number> {
       let q = db.updateTable("outbox").set({ status: "pending", claimed_by: null }).where("status", "=", "sending");
-      if (dialect === "postgres") q = q.where("claimed_at", "<", iso(nowMs - staleMs));
+      if (!(atStart && dialect === "sqlite")) q = q.where("claimed_at", "<", iso(nowMs - staleMs));
       const r = await q.executeTakeFirst();
       return Number(r.numUpdatedRows);
     },

@@ -15,7 +15,7 @@ export interface DeliveryWorkerOptions {
   maxAttempts: number;
   /** How often an idle worker looks at the table (a nudge wakes it at once). */
   pollMs?: number;
-  /** PostgreSQL: a "sending" row older than this belonged to an instance that died. */
+  /** A "sending" row older than this belonged to an instance that died (sends time out sooner). */
   staleClaimMs?: number;
 }
 
@@ -118,9 +118,17 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps, opts: DeliveryWor
     return progressed;
   }
 
+  const staleMs = opts.staleClaimMs ?? 60_000;
+  let lastRecovery = now();
+
   async function run(): Promise<void> {
     while (running) {
       try {
+        if (now() - lastRecovery > staleMs / 2) {
+          lastRecovery = now();
+          const recovered = await deps.store.recover(now(), staleMs, false);
+          if (recovered) deps.logger.warn({ recovered }, "outbox rows abandoned by a stopped instance are queued again");
+        }
         const progressed = await step();
         if (!progressed && running) await idle(due_soon() ? 50 : pollMs);
       } catch (e) {
@@ -138,7 +146,8 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps, opts: DeliveryWor
     /** Returns rows a dead process left in flight to the queue, then starts sending. */
     async start(): Promise<void> {
       if (running) return;
-      const recovered = await deps.store.recover(now(), opts.staleClaimMs ?? 60_000);
+      const recovered = await deps.store.recover(now(), staleMs, true);
+      lastRecovery = now();
       if (recovered) deps.logger.warn({ recovered }, "outbox rows left in flight by a previous run are queued again");
       running = true;
       loop = run();

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { cliActor } from "../../src/core/actor.js";
 import { DAY } from "../../src/core/clock.js";
 import { enqueueMessage } from "../../src/core/outbox.js";
+import { testDialects } from "../support/databases.js";
 import { E2E, users } from "../support/e2e.js";
 
 /** Links `count` extra members straight through core, each with its own Telegram chat. */
@@ -37,16 +38,17 @@ describe("outbox and delivery worker, through the fake Bot API", () => {
   let e2e: E2E;
   afterEach(() => e2e.stop());
 
-  it("delivers queued messages once after a restart, including one left in flight by a crash", async () => {
-    e2e = await E2E.start();
+  it.each(testDialects)("delivers queued messages once after a restart, including one left in flight by a crash (%s)", async (dialect) => {
+    e2e = await E2E.start({}, dialect);
     await e2e.seedRoster();
     const crowd = await linkCrowd(e2e, 5);
     e2e.tg.failAll("sendMessage", { error_code: 500, description: "Internal Server Error" });
     await queue(e2e, crowd.map((c) => c.personId));
     await e2e.tg.waitFor(() => e2e.tg.calls("sendMessage").length >= 5);
     await e2e.restart();
-    // As if a hard kill had interrupted a send: the row is still marked as being sent.
-    await e2e.app.database.db.updateTable("outbox").set({ status: "sending" }).where("id", "=", 1).execute();
+    // As if a hard kill had interrupted a send two minutes ago: the row is still marked as being sent.
+    const killedAt = new Date(e2e.clock.now().getTime() - 120_000).toISOString();
+    await e2e.app.database.db.updateTable("outbox").set({ status: "sending", claimed_at: killedAt }).where("id", "=", 1).execute();
     e2e.tg.clearFaults();
     await e2e.restart();
     const settled = await e2e.until(async () => {
@@ -108,8 +110,8 @@ describe("outbox and delivery worker, through the fake Bot API", () => {
     expect(identity.unreachable_at).toBeNull();
   });
 
-  it("runs the invite expiry reminder from the schedule once and delivers it in the committee's time", async () => {
-    e2e = await E2E.start();
+  it.each(testDialects)("runs the invite expiry reminder from the schedule once and delivers it in the committee's time (%s)", async (dialect) => {
+    e2e = await E2E.start({}, dialect);
     await e2e.seedRoster();
     await e2e.link(users.secretary, "Phạm Thị Ngọc Ánh");
     await e2e.link(users.chair, "Hồ Tiến Thiệu");

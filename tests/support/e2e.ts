@@ -1,4 +1,3 @@
-import { rmSync } from "node:fs";
 import { Writable } from "node:stream";
 import { startApp, type App } from "../../src/app.js";
 import { createConfig } from "../../src/config.js";
@@ -7,7 +6,7 @@ import type { IssuedInvite } from "../../src/core/invites/invites.js";
 import { createLogger } from "../../src/logger.js";
 import { FakeClock } from "./clock.js";
 import { ROSTER_CSV } from "./core.js";
-import { tempSqliteUrl } from "./databases.js";
+import { createTestDatabase, type TestDatabase } from "./databases.js";
 import { FakeTelegram, type FakeMessage, type FakeUser } from "./fake-telegram.js";
 
 /** The people of ROSTER_CSV as Telegram users (their Telegram ids are made up). */
@@ -32,13 +31,15 @@ export class E2E {
     readonly tg: FakeTelegram,
     readonly clock: FakeClock,
     readonly env: Record<string, string>,
-    private readonly dir: string,
+    private readonly database: TestDatabase,
   ) {}
 
-  static async start(env: Record<string, string> = {}): Promise<E2E> {
+  /** Starts the app on a fresh database of the dialect (SQLite by default; the app itself migrates it). */
+  static async start(env: Record<string, string> = {}, dialect: "sqlite" | "postgres" = "sqlite"): Promise<E2E> {
     const tg = await FakeTelegram.start();
-    const { url, dir } = tempSqliteUrl();
-    const e2e = new E2E(tg, new FakeClock(), { TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.apiRoot, DATABASE_URL: url, LOG_LEVEL: "debug", ...env }, dir);
+    const database = await createTestDatabase(dialect, { migrate: false });
+    await database.handle.close();
+    const e2e = new E2E(tg, new FakeClock(), { TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.apiRoot, DATABASE_URL: database.url, LOG_LEVEL: "debug", ...env }, database);
     await e2e.boot();
     return e2e;
   }
@@ -67,7 +68,7 @@ export class E2E {
   async stop(): Promise<void> {
     await this.app.stop();
     await this.tg.stop();
-    rmSync(this.dir, { recursive: true, force: true });
+    await this.database.drop();
   }
 
   /** The committee LS with the five people of ROSTER_CSV, none linked yet. */

@@ -10,7 +10,8 @@ import { splitMessage } from "./text.js";
  * waiting and retrying, so a 429 pauses every send at once instead of each call sleeping on its own.
  */
 export function createTelegramSender(opts: { token: string; apiRoot: string | undefined; translator: Translator }): ChannelSender {
-  const api = new Api(opts.token, { apiRoot: opts.apiRoot });
+  // A send that takes longer than this is abandoned, well before its outbox claim counts as stale (60 s).
+  const api = new Api(opts.token, { apiRoot: opts.apiRoot, timeoutSeconds: 30 });
   return {
     async send(d) {
       const params = opts.translator.renderParams(d.locale, d.timeZone, JSON.parse(d.row.params));
