@@ -17,7 +17,7 @@ export function helpFeature(deps: TelegramDeps): Composer<BotContext> {
     for (const command of commandsFor(actor)) lines.push(ctx.t(`commands:${command}.help`));
     if (can(actor, "roster.manage")) lines.push("", ctx.t("help:import_hint"));
     await ctx.reply(lines.join("\n"), { parse_mode: "HTML" });
-    await installPersonalMenu(ctx.api, deps.translator, ctx.chat.id, actor, ctx.locale, deps.logger);
+    void installPersonalMenu(ctx.api, deps.translator, ctx.chat.id, actor, ctx.locale, deps.logger);
   });
   return composer;
 }

@@ -17,7 +17,7 @@ export function languageFeature(deps: TelegramDeps): Composer<BotContext> {
       chosen = await deps.core.people.setLanguage(ctx.actor!, value);
       ctx.locale = chosen;
       ctx.t = deps.translator.bind(chosen);
-      await installPersonalMenu(ctx.api, deps.translator, ctx.chat!.id, { ...ctx.actor!, locale: chosen }, chosen, deps.logger);
+      void installPersonalMenu(ctx.api, deps.translator, ctx.chat!.id, { ...ctx.actor!, locale: chosen }, chosen, deps.logger);
     });
     return chosen;
   };

@@ -46,7 +46,7 @@ export function startFeature(deps: TelegramDeps): Composer<BotContext> {
         }),
         { parse_mode: "HTML" },
       );
-      await installPersonalMenu(ctx.api, deps.translator, ctx.chat.id, actor, locale, deps.logger);
+      void installPersonalMenu(ctx.api, deps.translator, ctx.chat.id, actor, locale, deps.logger);
     });
   });
   return composer;
