@@ -78,12 +78,13 @@ export async function waitUntil(cond: () => boolean, timeoutMs: number, label: s
 }
 
 /**
- * True while the bot has a long poll open and nothing else in flight: the last API call the fake saw is a
- * getUpdates still waiting for updates. Injecting then measures latency without any queueing.
+ * True while the bot has a long poll open and no other Bot API call in flight (a reply, or a menu update
+ * the bot sends in the background). Injecting then measures latency without any queueing.
  */
 export function botIsIdle(fake: FakeTelegram): boolean {
-  const last = fake.calls().at(-1);
-  return last?.method === "getUpdates" && last.status === 0;
+  const recent = fake.calls().slice(-20);
+  const pending = recent.filter((c) => c.status === 0);
+  return pending.length > 0 && pending.every((c) => c.method === "getUpdates");
 }
 
 /** Nearest-rank percentile (p in 0..100) of unsorted samples. */

@@ -1,0 +1,110 @@
+/**
+ * `npm run bench`: measures the bot against fake Bot API servers on loopback and prints one table per part
+ * and a PASS/FAIL line per target. Missed targets are reported, not fatal (exit code 0); a benchmark that
+ * cannot run to the end exits 1.
+ *
+ *   Part 1 (bench/updates.ts) — updates/s and latency of the full bot vs a bare grammY bot.
+ *   Part 2 (bench/outbox.ts)  — outbox send rate against OUTBOX_RATE_PER_SECOND; lost and duplicated messages.
+ */
+import { cpus } from "node:os";
+import { performance } from "node:perf_hooks";
+import { benchOutbox, type OutboxResult } from "./outbox.js";
+import { benchBareBot, benchFullBot, type UpdatesOptions, type UpdatesResult } from "./updates.js";
+
+const UPDATES: UpdatesOptions = { users: 50, warmup: 2_000, sequential: 300, burst: 2_000, rounds: 3 };
+/** 1,000 messages at 28/s take about 36 s. */
+const OUTBOX = { messages: 1_000, ratePerSecond: 28, perChatIntervalMs: 1_000 };
+
+const TARGET_RATIO = 0.5;
+const TARGET_P95_MS = 20;
+const TARGET_RATE_TOLERANCE = 0.05;
+
+interface Target {
+  pass: boolean;
+  name: string;
+  got: string;
+}
+
+const ms = (v: number) => `${v < 10 ? v.toFixed(2) : v.toFixed(1)} ms`;
+const perSecond = (v: number, unit: string) => `${v.toFixed(v < 100 ? 2 : 0)} ${unit}/s`;
+const row = (label: string, ...cells: string[]) => console.log(`  ${label.padEnd(26)}${cells.map((c) => c.padStart(14)).join("")}`);
+
+function printUpdates(bare: UpdatesResult, full: UpdatesResult): number {
+  const ratio = full.throughput.perSecond / bare.throughput.perSecond;
+  console.log(
+    `\nPart 1 — incoming updates: ${UPDATES.users} users (linked members for the full bot); ` +
+      `warm-up ${UPDATES.warmup}, sequential ${UPDATES.sequential}, ${UPDATES.rounds} bursts of ${UPDATES.burst} updates; full bot sends /lang en|vi`,
+  );
+  row("", bare.label, full.label, "full/bare");
+  const range = (r: UpdatesResult) => `${Math.min(...r.throughput.rounds).toFixed(0)}–${Math.max(...r.throughput.rounds).toFixed(0)}`;
+  row("throughput (median burst)", perSecond(bare.throughput.perSecond, "upd"), perSecond(full.throughput.perSecond, "upd"), ratio.toFixed(2));
+  row("  range over bursts, upd/s", range(bare), range(full));
+  row("  time per update", ms(1000 / bare.throughput.perSecond), ms(1000 / full.throughput.perSecond));
+  row("  CPU per update (bare÷full)", ms(bare.throughput.cpuMsPerUpdate), ms(full.throughput.cpuMsPerUpdate), (bare.throughput.cpuMsPerUpdate / full.throughput.cpuMsPerUpdate).toFixed(2));
+  row("latency p50 (sequential)", ms(bare.latency.p50), ms(full.latency.p50), (full.latency.p50 / bare.latency.p50).toFixed(2));
+  row("latency p95", ms(bare.latency.p95), ms(full.latency.p95), (full.latency.p95 / bare.latency.p95).toFixed(2));
+  row("latency p99", ms(bare.latency.p99), ms(full.latency.p99));
+  row("latency max", ms(bare.latency.max), ms(full.latency.max));
+  row("latency mean", ms(bare.latency.mean), ms(full.latency.mean));
+  row("Bot API calls / update", bare.throughput.apiCallsPerUpdate.toFixed(2), full.throughput.apiCallsPerUpdate.toFixed(2));
+  row("unexpected replies", String(bare.wrongReplies), String(full.wrongReplies));
+  console.log(
+    `  full bot: ${UPDATES.users} members imported and linked in ${ms(full.seedMs ?? Number.NaN)}; ` +
+      `language changes written during the bursts: ${full.dbWrites} of ${UPDATES.burst * UPDATES.rounds}`,
+  );
+  if (bare.wrongReplies + full.wrongReplies > 0 || full.dbWrites !== UPDATES.burst * UPDATES.rounds) {
+    console.log("  WARNING: some updates were not handled as expected; the figures above are suspect");
+  }
+  return ratio;
+}
+
+function printOutbox(r: OutboxResult): void {
+  const deviation = r.achievedRate / r.configuredRate - 1;
+  console.log(
+    `\nPart 2 — outbox: ${r.messages} messages to ${r.messages} distinct linked chats, queued in one transaction; ` +
+      `OUTBOX_RATE_PER_SECOND=${r.configuredRate}, OUTBOX_PER_CHAT_INTERVAL_MS=${OUTBOX.perChatIntervalMs}; fake enforces 30 msg/s, 1 msg/s per chat`,
+  );
+  row("configured rate", perSecond(r.configuredRate, "msg"));
+  row("achieved rate", perSecond(r.achievedRate, "msg"), `${(100 * (1 + deviation)).toFixed(1)} %`);
+  row("first → last delivery", `${(r.spanMs / 1000).toFixed(2)} s`);
+  row("nudge → first delivery", ms(r.firstDeliveryMs));
+  row("peak in any 1 s window", `${r.peakPerSecond} msg`);
+  row("429 answers from the fake", String(r.rejected429));
+  row("lost", String(r.lost));
+  row("duplicated", String(r.duplicated));
+  row("outbox rows by status", Object.entries(r.statuses).map(([s, n]) => `${s} ${n}`).join(", "));
+  console.log(`  seeding ${r.messages} members (CSV import + redeem through core): ${(r.seedMs / 1000).toFixed(2)} s; enqueue: ${ms(r.enqueueMs)}`);
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  console.log(`bcd-bot benchmark — Node ${process.version}, ${process.platform} ${process.arch}, ${cpus().length} CPU(s), fake Bot API on 127.0.0.1`);
+
+  const bare = await benchBareBot(UPDATES);
+  const full = await benchFullBot(UPDATES);
+  const ratio = printUpdates(bare, full);
+
+  const outbox = await benchOutbox(OUTBOX);
+  printOutbox(outbox);
+  const deviation = outbox.achievedRate / outbox.configuredRate - 1;
+
+  const targets: Target[] = [
+    { pass: ratio >= TARGET_RATIO, name: `full/bare throughput ≥ ${TARGET_RATIO.toFixed(2)}`, got: ratio.toFixed(2) },
+    { pass: full.latency.p95 <= TARGET_P95_MS, name: `full bot latency p95 ≤ ${TARGET_P95_MS} ms`, got: ms(full.latency.p95) },
+    {
+      pass: Math.abs(deviation) <= TARGET_RATE_TOLERANCE,
+      name: `outbox rate within ${TARGET_RATE_TOLERANCE * 100} % of ${outbox.configuredRate} msg/s`,
+      got: `${perSecond(outbox.achievedRate, "msg")} (${deviation >= 0 ? "+" : ""}${(deviation * 100).toFixed(1)} %)`,
+    },
+    { pass: outbox.lost === 0, name: "outbox lost = 0", got: String(outbox.lost) },
+    { pass: outbox.duplicated === 0, name: "outbox duplicated = 0", got: String(outbox.duplicated) },
+  ];
+  console.log("\nTargets");
+  for (const t of targets) console.log(`  ${t.pass ? "PASS" : "FAIL"}  ${t.name.padEnd(40)} got ${t.got}`);
+  console.log(`\n${targets.filter((t) => t.pass).length}/${targets.length} targets met; total ${((performance.now() - started) / 1000).toFixed(1)} s`);
+}
+
+main().catch((e: unknown) => {
+  console.error("benchmark failed:", e);
+  process.exitCode = 1;
+});
