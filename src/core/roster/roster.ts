@@ -34,10 +34,10 @@ export async function importRoster(ctx: CoreContext, actor: Actor, committeeId: 
 
   await ctx.db.transaction().execute(async (trx) => {
     const now = ctx.clock();
-    const members = await loadMembers(trx, committeeId);
+    const members = new MemberIndex(await loadMembers(trx, committeeId));
     const seen = new Map<number, number>();
     for (const row of parsed.rows) {
-      const match = findMatch(members, row);
+      const match = members.find(row);
       if (match && seen.has(match.id)) {
         report.errors.push({ line: row.line, code: "roster:row.duplicate", params: { other: seen.get(match.id)! } });
         continue;
@@ -69,7 +69,7 @@ export async function importRoster(ctx: CoreContext, actor: Actor, committeeId: 
         committeeId,
         after: { personId: person.id, fullName: person.full_name, role: row.role, organization: row.organization, title: row.title },
       });
-      members.push({ ...person, membership });
+      members.add({ ...person, membership });
       seen.set(person.id, row.line);
       report.created++;
       const linked = await trx.selectFrom("channel_identities").select("id").where("person_id", "=", person.id).executeTakeFirst();
@@ -92,17 +92,30 @@ async function loadMembers(db: Executor, committeeId: number): Promise<MemberRec
   return memberships.map((m) => ({ ...byId.get(m.person_id)!, membership: m }));
 }
 
-function findMatch(members: MemberRecord[], row: RosterRow): MemberRecord | undefined {
-  if (row.email) {
-    const m = members.find((p) => p.email === row.email);
-    if (m) return m;
+/** Finds the existing member a CSV row describes: by email, then phone, then name and organization. */
+class MemberIndex {
+  private readonly byEmail = new Map<string, MemberRecord>();
+  private readonly byPhone = new Map<string, MemberRecord>();
+  private readonly byName = new Map<string, MemberRecord>();
+
+  constructor(members: MemberRecord[]) {
+    for (const m of members) this.add(m);
   }
-  if (row.phone) {
-    const m = members.find((p) => p.phone === row.phone);
-    if (m) return m;
+
+  add(m: MemberRecord): void {
+    if (m.email && !this.byEmail.has(m.email)) this.byEmail.set(m.email, m);
+    if (m.phone && !this.byPhone.has(m.phone)) this.byPhone.set(m.phone, m);
+    const key = nameKey(m.full_name, m.membership.organization);
+    if (!this.byName.has(key)) this.byName.set(key, m);
   }
-  const key = nameKey(row.fullName, row.organization);
-  return members.find((p) => nameKey(p.full_name, p.membership.organization) === key);
+
+  find(row: RosterRow): MemberRecord | undefined {
+    return (
+      (row.email ? this.byEmail.get(row.email) : undefined) ??
+      (row.phone ? this.byPhone.get(row.phone) : undefined) ??
+      this.byName.get(nameKey(row.fullName, row.organization))
+    );
+  }
 }
 
 /** A person already on another committee (one person may sit on several) is recognized by email or phone. */

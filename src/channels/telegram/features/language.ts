@@ -14,10 +14,11 @@ export function languageFeature(deps: TelegramDeps): Composer<BotContext> {
   const apply = async (ctx: BotContext, value: string): Promise<Locale | undefined> => {
     let chosen: Locale | undefined;
     await withDomainErrors(ctx, async () => {
+      const previous = ctx.actor!.locale;
       chosen = await deps.core.people.setLanguage(ctx.actor!, value);
       ctx.locale = chosen;
       ctx.t = deps.translator.bind(chosen);
-      void installPersonalMenu(ctx.api, deps.translator, ctx.chat!.id, { ...ctx.actor!, locale: chosen }, chosen, deps.logger);
+      if (previous !== chosen) void installPersonalMenu(ctx.api, deps.translator, ctx.chat!.id, { ...ctx.actor!, locale: chosen }, chosen, deps.logger);
     });
     return chosen;
   };
