@@ -1,5 +1,5 @@
 import type { UserFromGetMe } from "grammy/types";
-import { requireBotToken, type Config } from "./config.js";
+import { coreSettings, requireBotToken, type Config } from "./config.js";
 import { createBot } from "./channels/telegram/bot.js";
 import { installDefaultMenus } from "./channels/telegram/commands.js";
 import { runTelegram, type TelegramRuntime } from "./channels/telegram/runtime.js";
@@ -55,7 +55,7 @@ export async function startApp(config: Config, opts: AppOptions): Promise<App> {
     db: database.db,
     dialect: database.dialect,
     clock,
-    settings: { defaultLocale: config.defaultLocale, timeZone: config.timeZone, inviteTtlDays: config.inviteTtlDays },
+    settings: coreSettings(config),
   });
   const translator = createTranslator(config.defaultLocale);
 

@@ -25,7 +25,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return exitCode;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
-    io.stderr(`${cliMessages[locale].unexpected(redact(e instanceof Error ? e.message : String(e)))}\n`);
+    io.stderr(`${cliMessages(locale).unexpected(redact(e instanceof Error ? e.message : String(e)))}\n`);
     return 1;
   }
 }

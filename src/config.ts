@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { parse as parseDotenv } from "dotenv";
 import { readFileSync } from "node:fs";
 import { z } from "zod";
+import type { CoreSettings } from "./core/context.js";
 
 const DEFAULT_DATABASE_URL = "file:./data/bcd-bot.sqlite";
 
@@ -46,6 +47,7 @@ const baseSchema = z.object({
   }).default("info"),
   NODE_ENV: z.enum(["development", "production", "test"], { message: "development, production or test" }).default("production"),
   INVITE_TTL_DAYS: positiveNumber(14),
+  PROXY_OPINION_MIN_LENGTH: z.coerce.number({ message: "a number of characters" }).int().min(1).max(4000).default(50),
   SCHEDULER_CRON: z.string().trim().default("*/30 * * * * *"),
   OUTBOX_RATE_PER_SECOND: positiveNumber(28),
   OUTBOX_PER_CHAT_INTERVAL_MS: z.coerce.number({ message: "a number of milliseconds" }).min(0).default(1000),
@@ -79,6 +81,7 @@ export interface Config {
   logLevel: Raw["LOG_LEVEL"];
   pretty: boolean;
   inviteTtlDays: number;
+  proxyOpinionMinLength: number;
   schedulerCron: string;
   outbox: { ratePerSecond: number; perChatIntervalMs: number; concurrency: number; maxAttempts: number };
 }
@@ -118,6 +121,7 @@ export function createConfig(env: Record<string, string | undefined>): Config {
     logLevel: raw.LOG_LEVEL,
     pretty: raw.NODE_ENV === "development",
     inviteTtlDays: raw.INVITE_TTL_DAYS,
+    proxyOpinionMinLength: raw.PROXY_OPINION_MIN_LENGTH,
     schedulerCron: raw.SCHEDULER_CRON,
     outbox: {
       ratePerSecond: raw.OUTBOX_RATE_PER_SECOND,
@@ -142,4 +146,14 @@ export function requireBotToken(config: Config): string {
     );
   }
   return config.telegram.token;
+}
+
+/** The part of the configuration core works with. */
+export function coreSettings(config: Config): CoreSettings {
+  return {
+    defaultLocale: config.defaultLocale,
+    timeZone: config.timeZone,
+    inviteTtlDays: config.inviteTtlDays,
+    proxyOpinionMinLength: config.proxyOpinionMinLength,
+  };
 }

@@ -1,5 +1,6 @@
 import type { Migration } from "kysely";
 import * as foundation from "./20261121T0900-foundation.js";
+import * as meetings from "./20261121T1000-meetings.js";
 
 /**
  * Every migration, by its sortable name. A static list rather than a folder scan, so the same
@@ -7,4 +8,5 @@ import * as foundation from "./20261121T0900-foundation.js";
  */
 export const migrations: Record<string, Migration> = {
   "20261121T0900-foundation": foundation,
+  "20261121T1000-meetings": meetings,
 };

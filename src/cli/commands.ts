@@ -33,7 +33,7 @@ export function initialLocale(argv: readonly string[], env: Record<string, strin
  * exiting (exitOverride). Each action stores its exit code through `setExitCode`.
  */
 export function buildProgram(locale: Locale, io: CliIo, setExitCode: (code: number) => void): Command {
-  const m = cliMessages[locale];
+  const m = cliMessages(locale);
   const program = new Command("cli");
   program
     .description(m.program)

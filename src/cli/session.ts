@@ -1,4 +1,4 @@
-import { ConfigError, createConfig, type Config } from "../config.js";
+import { ConfigError, coreSettings, createConfig, type Config } from "../config.js";
 import { systemClock } from "../core/clock.js";
 import { DomainError } from "../core/errors.js";
 import { createCore, type Core } from "../core/index.js";
@@ -64,7 +64,7 @@ export async function withConfig(io: CliIo, lang: Locale | undefined, body: (ctx
   const ctx: CliContext = {
     config,
     locale,
-    m: cliMessages[locale],
+    m: cliMessages(locale),
     t,
     out: (text = "") => io.stdout(`${redact(text, secrets).replace(/\n$/, "")}\n`),
     err: (text) => io.stderr(`${redact(text, secrets).replace(/\n$/, "")}\n`),
@@ -100,7 +100,7 @@ export async function withDatabase(
         db: database.db,
         dialect: database.dialect,
         clock: systemClock,
-        settings: { defaultLocale: config.defaultLocale, timeZone: config.timeZone, inviteTtlDays: config.inviteTtlDays },
+        settings: coreSettings(config),
       });
       return await body({ ...ctx, core, database, applied });
     } finally {

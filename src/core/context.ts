@@ -7,6 +7,8 @@ export interface CoreSettings {
   defaultLocale: Locale;
   timeZone: string;
   inviteTtlDays: number;
+  /** The shortest written opinion a member must give when sending a proxy (characters). */
+  proxyOpinionMinLength: number;
 }
 
 /** What every core command receives: the database, the clock, the settings. No platform, no globals. */

@@ -6,6 +6,10 @@ import { reissueInvite, redeemInvite, revokeInvite, type SignInRequest } from ".
 import { claimDueJobs, runDueJob } from "./jobs/run.js";
 import { clearUnreachable, localeOf, markUnreachable, setLanguage } from "./people.js";
 import { deactivateMember, importRoster, listMembers } from "./roster/roster.js";
+import { answerAttend, appointProxy, decideRequest, requestAbsence, type AnswerTarget, type Delegate, type RequestKind } from "./meetings/answers.js";
+import { createMeeting, upcomingMeetings, type NewMeeting } from "./meetings/meetings.js";
+import { invitationCard, meetingRoster, pendingApprovals, requestView } from "./meetings/views.js";
+import { clearDialog, getDialog, putDialog, type Dialog } from "./dialogs.js";
 import { getSetting, putSetting } from "./settings.js";
 import { claimUpdate, pruneProcessedUpdates } from "./updates.js";
 
@@ -38,6 +42,24 @@ export function createCore(ctx: CoreContext) {
       localeOf: (actor: Actor) => localeOf(ctx, actor),
       markUnreachable: (personId: number, channel: ChannelName, reason: string) => markUnreachable(ctx, personId, channel, reason),
       clearUnreachable: (personId: number, channel: ChannelName) => clearUnreachable(ctx, personId, channel),
+    },
+    meetings: {
+      create: (actor: Actor, input: NewMeeting) => createMeeting(ctx, actor, input),
+      upcoming: (actor: Actor) => upcomingMeetings(ctx, actor),
+      roster: (actor: Actor, meetingId: number) => meetingRoster(ctx, actor, meetingId),
+      card: (invitationId: number) => invitationCard(ctx, invitationId),
+      request: (kind: RequestKind, id: number) => requestView(ctx, kind, id),
+      pendingApprovals: (actor: Actor) => pendingApprovals(ctx, actor),
+      attend: (actor: Actor, target: AnswerTarget) => answerAttend(ctx, actor, target),
+      absent: (actor: Actor, target: AnswerTarget, reason: string) => requestAbsence(ctx, actor, target, reason),
+      proxy: (actor: Actor, target: AnswerTarget, delegate: Delegate, opinion: string) =>
+        appointProxy(ctx, actor, target, delegate, opinion, ctx.settings.proxyOpinionMinLength),
+      decide: (actor: Actor, kind: RequestKind, id: number, approve: boolean, comment?: string) => decideRequest(ctx, actor, kind, id, approve, comment),
+    },
+    dialogs: {
+      get: <T = Record<string, unknown>>(personId: number, channel: ChannelName) => getDialog<T>(ctx, personId, channel),
+      put: (personId: number, channel: ChannelName, dialog: Dialog<unknown>) => putDialog(ctx, personId, channel, dialog),
+      clear: (personId: number, channel: ChannelName) => clearDialog(ctx, personId, channel),
     },
     updates: {
       claim: (channel: ChannelName, updateId: string) => claimUpdate(ctx, channel, updateId),

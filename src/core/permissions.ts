@@ -7,16 +7,18 @@ export type Action =
   | "profile.language" // choose the bot's language
   | "roster.view" // see the committee's members and who has linked an account
   | "roster.manage" // import, deactivate members
-  | "invite.manage"; // issue, re-issue and revoke invites
+  | "invite.manage" // issue, re-issue and revoke invites
+  | "meeting.manage" // create, reschedule, cancel meetings; record attendance; override answers
+  | "meeting.roster"; // see who is coming to a meeting and the quorum forecast
 
 export const LEADER_ROLES: readonly Role[] = ["chair", "standing_deputy", "deputy"];
 
 const GRANTS: Record<Role, readonly Action[]> = {
-  chair: ["profile.language", "roster.view"],
-  standing_deputy: ["profile.language", "roster.view"],
-  deputy: ["profile.language", "roster.view"],
+  chair: ["profile.language", "roster.view", "meeting.roster"],
+  standing_deputy: ["profile.language", "roster.view", "meeting.roster"],
+  deputy: ["profile.language", "roster.view", "meeting.roster"],
   member: ["profile.language"],
-  secretariat: ["profile.language", "roster.view", "roster.manage", "invite.manage"],
+  secretariat: ["profile.language", "roster.view", "roster.manage", "invite.manage", "meeting.manage", "meeting.roster"],
 };
 
 /** The seats on which the actor holds a right; the CLI and the system hold every right, seatless. */

@@ -136,6 +136,84 @@ export interface SettingsTable {
   updated_at: IsoTime;
 }
 
+export type MeetingKind = "regular" | "extraordinary";
+export type Answer = "none" | "attend" | "absent" | "proxy";
+export type RequestStatus = "pending" | "approved" | "declined" | "withdrawn";
+export type Presence = "present" | "absent" | "represented";
+
+export interface MeetingsTable {
+  id: Generated<number>;
+  committee_id: number;
+  kind: MeetingKind;
+  title: string;
+  starts_at: IsoTime;
+  ends_at: IsoTime;
+  place: string | null;
+  online_link: string | null;
+  agenda: string;
+  chair_person_id: number;
+  answer_deadline: IsoTime;
+  status: "scheduled" | "cancelled";
+  version: Generated<number>;
+  created_by_person_id: number | null;
+  created_at: IsoTime;
+  updated_at: IsoTime;
+  cancelled_at: IsoTime | null;
+}
+
+export interface InvitationsTable {
+  id: Generated<number>;
+  meeting_id: number;
+  person_id: number;
+  answer: Answer;
+  answered_at: IsoTime | null;
+  answered_by_person_id: number | null;
+  created_at: IsoTime;
+}
+
+export interface AbsenceRequestsTable {
+  id: Generated<number>;
+  invitation_id: number;
+  reason: string;
+  status: RequestStatus;
+  created_at: IsoTime;
+  decided_by_person_id: number | null;
+  decided_at: IsoTime | null;
+  comment: string | null;
+}
+
+export interface ProxiesTable {
+  id: Generated<number>;
+  invitation_id: number;
+  delegate_name: string;
+  delegate_title: string;
+  delegate_organization: string;
+  delegate_contact: string | null;
+  opinion: string;
+  status: RequestStatus;
+  created_at: IsoTime;
+  decided_by_person_id: number | null;
+  decided_at: IsoTime | null;
+  comment: string | null;
+}
+
+export interface AttendanceTable {
+  meeting_id: number;
+  person_id: number;
+  presence: Presence;
+  delegate_name: string | null;
+  recorded_by_person_id: number | null;
+  recorded_at: IsoTime;
+}
+
+export interface DialogsTable {
+  person_id: number;
+  channel: ChannelName;
+  kind: string;
+  data: string;
+  updated_at: IsoTime;
+}
+
 export interface Database {
   committees: CommitteesTable;
   people: PeopleTable;
@@ -148,6 +226,12 @@ export interface Database {
   due_jobs: DueJobsTable;
   audit_log: AuditLogTable;
   settings: SettingsTable;
+  meetings: MeetingsTable;
+  invitations: InvitationsTable;
+  absence_requests: AbsenceRequestsTable;
+  proxies: ProxiesTable;
+  attendance: AttendanceTable;
+  dialogs: DialogsTable;
 }
 
 export type CommitteeRow = Selectable<CommitteesTable>;
@@ -160,3 +244,7 @@ export type NewOutboxRow = Insertable<OutboxTable>;
 export type DueJobRow = Selectable<DueJobsTable>;
 export type AuditRow = Selectable<AuditLogTable>;
 export type PersonUpdate = Updateable<PeopleTable>;
+export type MeetingRow = Selectable<MeetingsTable>;
+export type InvitationRow = Selectable<InvitationsTable>;
+export type AbsenceRequestRow = Selectable<AbsenceRequestsTable>;
+export type ProxyRow = Selectable<ProxiesTable>;

@@ -1,0 +1,217 @@
+import type { Transaction } from "kysely";
+import type { Answer, Database, InvitationRow, MeetingRow } from "../../db/schema.js";
+import type { Actor } from "../actor.js";
+import { recordAudit } from "../audit.js";
+import { iso } from "../clock.js";
+import type { CoreContext } from "../context.js";
+import { DomainError } from "../errors.js";
+import { enqueueMessage } from "../outbox.js";
+
+/** Where an answer request comes from: the invitation and the meeting version printed on the card. */
+export interface AnswerTarget {
+  invitationId: number;
+  version: number;
+}
+
+export interface Delegate {
+  name: string;
+  title: string;
+  organization: string;
+  contact?: string | null;
+}
+
+export const REASON_MAX = 1000;
+export const OPINION_MAX = 4000;
+const DELEGATE_FIELD_MAX = 200;
+
+type Trx = Transaction<Database>;
+
+/**
+ * Loads an invitation for its invitee's answer and checks every rule: it is theirs, the meeting is still
+ * on, the card is of the current version (not rescheduled since), and the deadline has not passed.
+ */
+async function invitationForAnswer(trx: Trx, ctx: CoreContext, actor: Actor, target: AnswerTarget): Promise<{ inv: InvitationRow; meeting: MeetingRow }> {
+  if (actor.kind !== "person") throw new DomainError("errors:forbidden");
+  const inv = await trx.selectFrom("invitations").selectAll().where("id", "=", target.invitationId).executeTakeFirst();
+  if (!inv || inv.person_id !== actor.personId) throw new DomainError("meetings:errors.not_invited");
+  const meeting = await trx.selectFrom("meetings").selectAll().where("id", "=", inv.meeting_id).executeTakeFirstOrThrow();
+  if (meeting.status === "cancelled") throw new DomainError("meetings:errors.cancelled");
+  if (meeting.version !== target.version) throw new DomainError("meetings:errors.stale");
+  const now = iso(ctx.clock());
+  if (meeting.starts_at <= now) throw new DomainError("meetings:errors.past");
+  if (meeting.answer_deadline <= now) throw new DomainError("meetings:errors.deadline_passed");
+  return { inv, meeting };
+}
+
+async function withdrawPending(trx: Trx, invitationId: number): Promise<void> {
+  for (const table of ["absence_requests", "proxies"] as const) {
+    await trx.updateTable(table).set({ status: "withdrawn" }).where("invitation_id", "=", invitationId).where("status", "=", "pending").execute();
+  }
+}
+
+async function setAnswer(trx: Trx, ctx: CoreContext, actor: Actor & { kind: "person" }, inv: InvitationRow, meeting: MeetingRow, answer: Answer, extra: unknown) {
+  const now = ctx.clock();
+  await trx.updateTable("invitations").set({ answer, answered_at: iso(now), answered_by_person_id: actor.personId }).where("id", "=", inv.id).execute();
+  await recordAudit(trx, actor, now, {
+    action: `invitation.${answer}`,
+    objectType: "invitation",
+    objectId: inv.id,
+    committeeId: meeting.committee_id,
+    before: { answer: inv.answer },
+    after: { answer, ...(extra as object) },
+  });
+}
+
+/** "I will attend": recorded at once; any pending absence or proxy request is withdrawn. A double tap changes nothing. */
+export async function answerAttend(ctx: CoreContext, actor: Actor, target: AnswerTarget): Promise<{ changed: boolean }> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const { inv, meeting } = await invitationForAnswer(trx, ctx, actor, target);
+    if (inv.answer === "attend") return { changed: false };
+    await withdrawPending(trx, inv.id);
+    await setAnswer(trx, ctx, actor as Actor & { kind: "person" }, inv, meeting, "attend", {});
+    return { changed: true };
+  });
+}
+
+/** "I cannot attend", with a reason: an absence request goes to the meeting's chair for consent (Art. 6.1.d). */
+export async function requestAbsence(ctx: CoreContext, actor: Actor, target: AnswerTarget, reason: string): Promise<{ requestId: number; changed: boolean }> {
+  const text = reason.trim();
+  if (!text) throw new DomainError("meetings:errors.reason_required");
+  if (text.length > REASON_MAX) throw new DomainError("meetings:errors.reason_too_long", { max: REASON_MAX, length: text.length });
+  return ctx.db.transaction().execute(async (trx) => {
+    const { inv, meeting } = await invitationForAnswer(trx, ctx, actor, target);
+    const pending = await trx.selectFrom("absence_requests").selectAll().where("invitation_id", "=", inv.id).where("status", "=", "pending").executeTakeFirst();
+    if (inv.answer === "absent" && pending && pending.reason === text) return { requestId: pending.id, changed: false };
+    await withdrawPending(trx, inv.id);
+    const now = ctx.clock();
+    const req = await trx
+      .insertInto("absence_requests")
+      .values({ invitation_id: inv.id, reason: text, status: "pending", created_at: iso(now) })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await setAnswer(trx, ctx, actor as Actor & { kind: "person" }, inv, meeting, "absent", { reason: text, requestId: req.id });
+    await enqueueMessage(trx, now, {
+      template: "meetings:absence_request",
+      params: { requestId: req.id },
+      to: { personId: meeting.chair_person_id },
+      committeeId: meeting.committee_id,
+      dedupeKey: `absence_request:${req.id}:chair`,
+    });
+    return { requestId: req.id, changed: true };
+  });
+}
+
+/**
+ * "I send someone in my place": the delegate's details and the member's written opinion on the agenda
+ * (required by Art. 6.1.d; at least `minOpinionLength` characters), sent to the chair for approval.
+ */
+export async function appointProxy(
+  ctx: CoreContext,
+  actor: Actor,
+  target: AnswerTarget,
+  delegate: Delegate,
+  opinion: string,
+  minOpinionLength: number,
+): Promise<{ proxyId: number }> {
+  const d = {
+    name: delegate.name.trim().replace(/\s+/g, " "),
+    title: delegate.title.trim(),
+    organization: delegate.organization.trim(),
+    contact: delegate.contact?.trim() || null,
+  };
+  for (const [field, value] of Object.entries(d)) {
+    if (field !== "contact" && !value) throw new DomainError("meetings:errors.delegate_field_required", { field });
+    if (value && value.length > DELEGATE_FIELD_MAX) throw new DomainError("meetings:errors.delegate_field_too_long", { field, max: DELEGATE_FIELD_MAX });
+  }
+  const text = opinion.trim();
+  if (text.length < minOpinionLength) throw new DomainError("meetings:errors.opinion_too_short", { min: minOpinionLength, length: text.length });
+  if (text.length > OPINION_MAX) throw new DomainError("meetings:errors.opinion_too_long", { max: OPINION_MAX, length: text.length });
+  return ctx.db.transaction().execute(async (trx) => {
+    const { inv, meeting } = await invitationForAnswer(trx, ctx, actor, target);
+    await withdrawPending(trx, inv.id);
+    const now = ctx.clock();
+    const row = await trx
+      .insertInto("proxies")
+      .values({
+        invitation_id: inv.id,
+        delegate_name: d.name,
+        delegate_title: d.title,
+        delegate_organization: d.organization,
+        delegate_contact: d.contact,
+        opinion: text,
+        status: "pending",
+        created_at: iso(now),
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await setAnswer(trx, ctx, actor as Actor & { kind: "person" }, inv, meeting, "proxy", { delegate: d, proxyId: row.id });
+    await enqueueMessage(trx, now, {
+      template: "meetings:proxy_request",
+      params: { proxyId: row.id },
+      to: { personId: meeting.chair_person_id },
+      committeeId: meeting.committee_id,
+      dedupeKey: `proxy_request:${row.id}:chair`,
+    });
+    return { proxyId: row.id };
+  });
+}
+
+export type RequestKind = "absence" | "proxy";
+
+/**
+ * Only the meeting's chair decides, or the committee's standing deputy acting for the chair (Art. 5.1) —
+ * and never on their own request.
+ */
+export async function mayDecide(trx: Trx, actor: Actor, meeting: MeetingRow, requesterId: number): Promise<boolean> {
+  if (actor.kind !== "person" || actor.personId === requesterId) return false;
+  if (actor.personId === meeting.chair_person_id) return true;
+  return actor.seats.some((s) => s.committeeId === meeting.committee_id && s.role === "standing_deputy");
+}
+
+/** The chair approves or declines an absence or a proxy; the member is told the outcome through the outbox. */
+export async function decideRequest(
+  ctx: CoreContext,
+  actor: Actor,
+  kind: RequestKind,
+  requestId: number,
+  approve: boolean,
+  comment?: string,
+): Promise<{ changed: boolean; status: "approved" | "declined" }> {
+  const table = kind === "absence" ? "absence_requests" : "proxies";
+  return ctx.db.transaction().execute(async (trx) => {
+    const req = await trx.selectFrom(table).select(["id", "invitation_id", "status"]).where("id", "=", requestId).executeTakeFirst();
+    if (!req) throw new DomainError("meetings:errors.request_not_found");
+    const inv = await trx.selectFrom("invitations").selectAll().where("id", "=", req.invitation_id).executeTakeFirstOrThrow();
+    const meeting = await trx.selectFrom("meetings").selectAll().where("id", "=", inv.meeting_id).executeTakeFirstOrThrow();
+    if (!(await mayDecide(trx, actor, meeting, inv.person_id))) throw new DomainError("meetings:errors.not_chair");
+    const status = approve ? "approved" : "declined";
+    if (req.status === status) return { changed: false, status };
+    if (req.status !== "pending") throw new DomainError(`meetings:errors.request_${req.status}`);
+    if (meeting.status === "cancelled") throw new DomainError("meetings:errors.cancelled");
+    const now = ctx.clock();
+    if (meeting.starts_at <= iso(now)) throw new DomainError("meetings:errors.past");
+    const note = comment?.trim() || null;
+    if (note && note.length > REASON_MAX) throw new DomainError("meetings:errors.reason_too_long", { max: REASON_MAX, length: note.length });
+    await trx
+      .updateTable(table)
+      .set({ status, decided_at: iso(now), decided_by_person_id: (actor as Actor & { kind: "person" }).personId, comment: note })
+      .where("id", "=", requestId)
+      .execute();
+    await recordAudit(trx, actor, now, {
+      action: `${kind}.${status}`,
+      objectType: kind === "absence" ? "absence_request" : "proxy",
+      objectId: requestId,
+      committeeId: meeting.committee_id,
+      before: { status: "pending" },
+      after: { status, comment: note },
+    });
+    await enqueueMessage(trx, now, {
+      template: "meetings:decision",
+      params: { kind, requestId },
+      to: { personId: inv.person_id },
+      committeeId: meeting.committee_id,
+      dedupeKey: `decision:${kind}:${requestId}`,
+    });
+    return { changed: true, status };
+  });
+}

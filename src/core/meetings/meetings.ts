@@ -1,0 +1,194 @@
+import type { Executor } from "../../db/database.js";
+import type { MeetingKind, MeetingRow } from "../../db/schema.js";
+import type { Actor } from "../actor.js";
+import { recordAudit } from "../audit.js";
+import { DAY, iso } from "../clock.js";
+import type { CoreContext } from "../context.js";
+import { DomainError } from "../errors.js";
+import { enqueueMessage } from "../outbox.js";
+import { assertCan } from "../permissions.js";
+
+/** What the secretariat fills in to call a meeting (all times absolute; channels parse local input). */
+export interface NewMeeting {
+  committeeId: number;
+  kind: MeetingKind;
+  title: string;
+  startsAt: Date;
+  endsAt: Date;
+  place?: string | null;
+  onlineLink?: string | null;
+  agenda: string;
+  /** The meeting's chair: the committee chair by default, the standing deputy when the chair delegates. */
+  chairPersonId?: number;
+  /** Until when members answer; by default one day before the start. */
+  answerDeadline?: Date;
+}
+
+/** Roles invited by default: the committee's members and leaders (the secretariat organizes, it is not counted). */
+export const INVITED_ROLES = ["chair", "standing_deputy", "deputy", "member"] as const;
+
+const LIMITS = { title: 200, agenda: 4000, place: 300, link: 500 };
+
+function validate(ctx: CoreContext, m: NewMeeting): { place: string | null; onlineLink: string | null; deadline: Date } {
+  const now = ctx.clock();
+  if (!m.title.trim()) throw new DomainError("meetings:errors.title_required");
+  if (m.title.trim().length > LIMITS.title) throw new DomainError("meetings:errors.too_long", { field: "title", max: LIMITS.title });
+  if (!m.agenda.trim()) throw new DomainError("meetings:errors.agenda_required");
+  if (m.agenda.length > LIMITS.agenda) throw new DomainError("meetings:errors.too_long", { field: "agenda", max: LIMITS.agenda });
+  if (Number.isNaN(m.startsAt.getTime()) || m.startsAt <= now) throw new DomainError("meetings:errors.start_in_past");
+  if (Number.isNaN(m.endsAt.getTime()) || m.endsAt <= m.startsAt) throw new DomainError("meetings:errors.end_before_start");
+  const place = m.place?.trim() || null;
+  const onlineLink = m.onlineLink?.trim() || null;
+  if (!place && !onlineLink) throw new DomainError("meetings:errors.place_required");
+  if (place && place.length > LIMITS.place) throw new DomainError("meetings:errors.too_long", { field: "place", max: LIMITS.place });
+  if (onlineLink && (!/^https?:\/\/\S+$/i.test(onlineLink) || onlineLink.length > LIMITS.link)) throw new DomainError("meetings:errors.bad_link");
+  const deadline = m.answerDeadline ?? new Date(Math.max(now.getTime(), m.startsAt.getTime() - DAY));
+  if (deadline > m.startsAt) throw new DomainError("meetings:errors.deadline_after_start");
+  if (m.answerDeadline && m.answerDeadline <= now) throw new DomainError("meetings:errors.deadline_in_past");
+  return { place, onlineLink, deadline };
+}
+
+/** The person who chairs a committee's meetings by default: its active chair. */
+async function committeeChair(db: Executor, committeeId: number): Promise<number | undefined> {
+  const row = await db
+    .selectFrom("memberships")
+    .select("person_id")
+    .where("committee_id", "=", committeeId)
+    .where("role", "=", "chair")
+    .where("active", "=", 1)
+    .orderBy("id")
+    .executeTakeFirst();
+  return row?.person_id;
+}
+
+/**
+ * The secretariat calls a meeting: every active member and leader is invited, and each gets the meeting
+ * card (through the outbox, in the same transaction) with Attend · Absent · Send a proxy.
+ */
+export async function createMeeting(ctx: CoreContext, actor: Actor, input: NewMeeting): Promise<{ meeting: MeetingRow; invited: number }> {
+  assertCan(actor, "meeting.manage", input.committeeId);
+  const { place, onlineLink, deadline } = validate(ctx, input);
+  return ctx.db.transaction().execute(async (trx) => {
+    const now = ctx.clock();
+    const chairPersonId = input.chairPersonId ?? (await committeeChair(trx, input.committeeId));
+    if (chairPersonId === undefined) throw new DomainError("meetings:errors.no_chair");
+    const chairSeat = await trx
+      .selectFrom("memberships")
+      .select("role")
+      .where("committee_id", "=", input.committeeId)
+      .where("person_id", "=", chairPersonId)
+      .where("active", "=", 1)
+      .executeTakeFirst();
+    if (!chairSeat || (chairSeat.role !== "chair" && chairSeat.role !== "standing_deputy")) throw new DomainError("meetings:errors.bad_chair");
+
+    const meeting = await trx
+      .insertInto("meetings")
+      .values({
+        committee_id: input.committeeId,
+        kind: input.kind,
+        title: input.title.trim(),
+        starts_at: iso(input.startsAt),
+        ends_at: iso(input.endsAt),
+        place,
+        online_link: onlineLink,
+        agenda: input.agenda.trim(),
+        chair_person_id: chairPersonId,
+        answer_deadline: iso(deadline),
+        status: "scheduled",
+        created_by_person_id: actor.kind === "person" ? actor.personId : null,
+        created_at: iso(now),
+        updated_at: iso(now),
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+
+    const invitees = await trx
+      .selectFrom("memberships")
+      .select("person_id")
+      .where("committee_id", "=", input.committeeId)
+      .where("active", "=", 1)
+      .where("role", "in", [...INVITED_ROLES])
+      .orderBy("id")
+      .execute();
+    for (const { person_id } of invitees) {
+      const inv = await trx
+        .insertInto("invitations")
+        .values({ meeting_id: meeting.id, person_id, answer: "none", created_at: iso(now) })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      await enqueueMessage(trx, now, {
+        template: "meetings:invitation",
+        params: { invitationId: inv.id, version: meeting.version },
+        to: { personId: person_id },
+        committeeId: input.committeeId,
+        dedupeKey: `meeting:${meeting.id}:v${meeting.version}:invitation:${person_id}`,
+      });
+    }
+    await recordAudit(trx, actor, now, {
+      action: "meeting.create",
+      objectType: "meeting",
+      objectId: meeting.id,
+      committeeId: input.committeeId,
+      after: { ...meeting, invited: invitees.length },
+    });
+    return { meeting, invited: invitees.length };
+  });
+}
+
+/** A meeting with the names rendering needs. */
+export interface MeetingView {
+  id: number;
+  committeeId: number;
+  committeeName: string;
+  timeZone: string;
+  kind: MeetingKind;
+  title: string;
+  startsAt: string;
+  endsAt: string;
+  place: string | null;
+  onlineLink: string | null;
+  agenda: string;
+  chairPersonId: number;
+  chairName: string;
+  answerDeadline: string;
+  status: "scheduled" | "cancelled";
+  version: number;
+}
+
+export async function meetingView(db: Executor, meetingId: number): Promise<MeetingView | undefined> {
+  return db
+    .selectFrom("meetings as m")
+    .innerJoin("committees as c", "c.id", "m.committee_id")
+    .innerJoin("people as p", "p.id", "m.chair_person_id")
+    .where("m.id", "=", meetingId)
+    .select([
+      "m.id",
+      "m.committee_id as committeeId",
+      "c.name as committeeName",
+      "c.time_zone as timeZone",
+      "m.kind",
+      "m.title",
+      "m.starts_at as startsAt",
+      "m.ends_at as endsAt",
+      "m.place",
+      "m.online_link as onlineLink",
+      "m.agenda",
+      "m.chair_person_id as chairPersonId",
+      "p.full_name as chairName",
+      "m.answer_deadline as answerDeadline",
+      "m.status",
+      "m.version",
+    ])
+    .executeTakeFirst();
+}
+
+/** Upcoming meetings of the committees where the actor may see the roster, soonest first. */
+export async function upcomingMeetings(ctx: CoreContext, actor: Actor): Promise<MeetingView[]> {
+  const committeeIds = actor.kind === "person" ? actor.seats.filter((s) => s.role !== "member").map((s) => s.committeeId) : [];
+  if (actor.kind === "person" && committeeIds.length === 0) throw new DomainError("errors:forbidden");
+  let q = ctx.db.selectFrom("meetings").select("id").where("ends_at", ">", iso(ctx.clock())).where("status", "=", "scheduled").orderBy("starts_at");
+  if (actor.kind === "person") q = q.where("committee_id", "in", committeeIds);
+  const ids = await q.limit(20).execute();
+  const views = await Promise.all(ids.map((r) => meetingView(ctx.db, r.id)));
+  return views.filter((v): v is MeetingView => v !== undefined);
+}

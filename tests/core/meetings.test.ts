@@ -1,0 +1,152 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { cliActor, loadActorByChannel, type Actor } from "../../src/core/actor.js";
+import { DAY, HOUR } from "../../src/core/clock.js";
+import type { Core } from "../../src/core/index.js";
+import type { FakeClock } from "../support/clock.js";
+import { coreFor, createProvince, ROSTER_CSV } from "../support/core.js";
+import { createTestDatabase, testDialects, type TestDatabase } from "../support/databases.js";
+
+const OPINION = "Thống nhất với dự thảo báo cáo; đề nghị bổ sung chỉ tiêu về thanh toán không dùng tiền mặt.";
+
+describe.each(testDialects)("meetings on %s", (dialect) => {
+  let db: TestDatabase;
+  let core: Core;
+  let clock: FakeClock;
+  let committeeId: number;
+  const people: Record<string, Actor & { kind: "person" }> = {};
+
+  beforeEach(async () => {
+    db = await createTestDatabase(dialect);
+    ({ core, clock } = coreFor(db));
+    committeeId = (await createProvince(core)).id;
+    const { invites } = await core.roster.importCsv(cliActor, committeeId, ROSTER_CSV);
+    const names = { chair: "Hồ Tiến Thiệu", standing: "Đoàn Thu Hà", deputy: "Nguyễn Hoàng Hà", member: "Lương Văn Đức", secretary: "Phạm Thị Ngọc Ánh" };
+    let tg = 100;
+    for (const [key, name] of Object.entries(names)) {
+      const code = invites.find((i) => i.fullName === name)!.code;
+      const id = String(tg++);
+      await core.invites.redeem({ channel: "telegram", externalId: id, chatId: id, username: null, code });
+      people[key] = (await loadActorByChannel(db.handle.db, "telegram", id))!;
+    }
+  });
+  afterEach(() => db.drop());
+
+  const meetingInput = () => ({
+    committeeId,
+    kind: "regular" as const,
+    title: "Phiên họp Ban Chỉ đạo quý IV/2026",
+    startsAt: new Date(clock.now().getTime() + 7 * DAY),
+    endsAt: new Date(clock.now().getTime() + 7 * DAY + 2 * HOUR),
+    place: "Phòng họp số 1, UBND tỉnh",
+    agenda: "1. Kết quả chuyển đổi số quý IV\n2. Kế hoạch năm 2027",
+  });
+  const invitationOf = async (meetingId: number, personId: number) =>
+    db.handle.db.selectFrom("invitations").selectAll().where("meeting_id", "=", meetingId).where("person_id", "=", personId).executeTakeFirstOrThrow();
+
+  it("invites every active member and leader, once each, through the outbox", async () => {
+    const { meeting, invited } = await core.meetings.create(people.secretary!, meetingInput());
+    expect(invited).toBe(4);
+    expect(meeting.chair_person_id).toBe(people.chair!.personId);
+    const rows = await db.handle.db.selectFrom("outbox").selectAll().where("template", "=", "meetings:invitation").execute();
+    expect(rows.map((r) => r.person_id).sort()).toEqual([people.chair!.personId, people.standing!.personId, people.deputy!.personId, people.member!.personId].sort());
+  });
+
+  it("lets only the secretariat call a meeting, and validates what it is given", async () => {
+    await expect(core.meetings.create(people.member!, meetingInput())).rejects.toMatchObject({ code: "errors:forbidden" });
+    await expect(core.meetings.create(people.chair!, meetingInput())).rejects.toMatchObject({ code: "errors:forbidden" });
+    await expect(core.meetings.create(people.secretary!, { ...meetingInput(), title: "  " })).rejects.toMatchObject({ code: "meetings:errors.title_required" });
+    await expect(core.meetings.create(people.secretary!, { ...meetingInput(), startsAt: new Date(clock.now().getTime() - HOUR) })).rejects.toMatchObject({
+      code: "meetings:errors.start_in_past",
+    });
+    await expect(core.meetings.create(people.secretary!, { ...meetingInput(), place: null })).rejects.toMatchObject({ code: "meetings:errors.place_required" });
+    await expect(core.meetings.create(people.secretary!, { ...meetingInput(), chairPersonId: people.member!.personId })).rejects.toMatchObject({
+      code: "meetings:errors.bad_chair",
+    });
+    expect(await db.handle.db.selectFrom("meetings").selectAll().execute()).toHaveLength(0);
+  });
+
+  it("records attendance, ignores a double tap, and refuses answers after the deadline", async () => {
+    const { meeting } = await core.meetings.create(people.secretary!, meetingInput());
+    const inv = await invitationOf(meeting.id, people.member!.personId);
+    const target = { invitationId: inv.id, version: meeting.version };
+    expect(await core.meetings.attend(people.member!, target)).toEqual({ changed: true });
+    expect(await core.meetings.attend(people.member!, target)).toEqual({ changed: false });
+    expect((await invitationOf(meeting.id, people.member!.personId)).answer).toBe("attend");
+    await expect(core.meetings.attend(people.deputy!, target)).rejects.toMatchObject({ code: "meetings:errors.not_invited" });
+    await expect(core.meetings.attend(people.member!, { ...target, version: 0 })).rejects.toMatchObject({ code: "meetings:errors.stale" });
+    clock.advance(6 * DAY + HOUR);
+    await expect(core.meetings.absent(people.member!, target, "Đi công tác")).rejects.toMatchObject({ code: "meetings:errors.deadline_passed" });
+    expect((await invitationOf(meeting.id, people.member!.personId)).answer).toBe("attend");
+  });
+
+  it("sends an absence to the chair, who alone decides, and tells the member", async () => {
+    const { meeting } = await core.meetings.create(people.secretary!, meetingInput());
+    const inv = await invitationOf(meeting.id, people.member!.personId);
+    const target = { invitationId: inv.id, version: meeting.version };
+    await expect(core.meetings.absent(people.member!, target, "   ")).rejects.toMatchObject({ code: "meetings:errors.reason_required" });
+    const { requestId } = await core.meetings.absent(people.member!, target, "Đi công tác tại Hà Nội");
+    const toChair = await db.handle.db.selectFrom("outbox").selectAll().where("template", "=", "meetings:absence_request").execute();
+    expect(toChair.map((r) => r.person_id)).toEqual([people.chair!.personId]);
+
+    await expect(core.meetings.decide(people.member!, "absence", requestId, true)).rejects.toMatchObject({ code: "meetings:errors.not_chair" });
+    await expect(core.meetings.decide(people.deputy!, "absence", requestId, true)).rejects.toMatchObject({ code: "meetings:errors.not_chair" });
+    await expect(core.meetings.decide(people.secretary!, "absence", requestId, true)).rejects.toMatchObject({ code: "meetings:errors.not_chair" });
+    expect((await core.meetings.pendingApprovals(people.chair!)).map((r) => r.memberName)).toEqual(["Lương Văn Đức"]);
+    expect((await core.meetings.pendingApprovals(people.standing!)).map((r) => r.memberName)).toEqual(["Lương Văn Đức"]);
+
+    expect(await core.meetings.decide(people.chair!, "absence", requestId, true)).toEqual({ changed: true, status: "approved" });
+    expect(await core.meetings.decide(people.chair!, "absence", requestId, true)).toEqual({ changed: false, status: "approved" });
+    await expect(core.meetings.decide(people.standing!, "absence", requestId, false)).rejects.toMatchObject({ code: "meetings:errors.request_approved" });
+    const toMember = await db.handle.db.selectFrom("outbox").selectAll().where("template", "=", "meetings:decision").execute();
+    expect(toMember.map((r) => r.person_id)).toEqual([people.member!.personId]);
+    expect(await core.meetings.pendingApprovals(people.chair!)).toEqual([]);
+  });
+
+  it("requires a written opinion for a proxy, and counts an approved proxy in the quorum forecast", async () => {
+    const { meeting } = await core.meetings.create(people.secretary!, meetingInput());
+    const target = async (who: string) => ({ invitationId: (await invitationOf(meeting.id, people[who]!.personId)).id, version: meeting.version });
+    const delegate = { name: "Nông Văn Bình", title: "Phó Giám đốc", organization: "Sở Tài chính", contact: "0912000111" };
+    await expect(core.meetings.proxy(people.member!, await target("member"), delegate, "Đồng ý.")).rejects.toMatchObject({
+      code: "meetings:errors.opinion_too_short",
+      params: { min: 50, length: 7 },
+    });
+    await expect(core.meetings.proxy(people.member!, await target("member"), { ...delegate, name: " " }, OPINION)).rejects.toMatchObject({
+      code: "meetings:errors.delegate_field_required",
+    });
+    expect((await invitationOf(meeting.id, people.member!.personId)).answer).toBe("none");
+    const { proxyId } = await core.meetings.proxy(people.member!, await target("member"), delegate, OPINION);
+    await core.meetings.attend(people.deputy!, await target("deputy"));
+    await core.meetings.absent(people.standing!, await target("standing"), "Ốm");
+
+    let roster = await core.meetings.roster(people.chair!, meeting.id);
+    expect(roster.counts).toMatchObject({ invited: 4, attending: 1, proxyPending: 1, absentPending: 1, noAnswer: 1 });
+    expect(roster.forecast).toBeCloseTo(1 / 4);
+    expect(roster.lines.find((l) => l.fullName === "Lương Văn Đức")).toMatchObject({ answer: "proxy", requestStatus: "pending", delegateName: "Nông Văn Bình" });
+
+    await core.meetings.decide(people.chair!, "proxy", proxyId, true);
+    roster = await core.meetings.roster(people.secretary!, meeting.id);
+    expect(roster.counts).toMatchObject({ attending: 1, proxyApproved: 1 });
+    expect(roster.forecast).toBeCloseTo(2 / 4);
+    await expect(core.meetings.roster(people.member!, meeting.id)).rejects.toMatchObject({ code: "errors:forbidden" });
+  });
+
+  it("lets the chair not decide on his own absence; the standing deputy does", async () => {
+    const { meeting } = await core.meetings.create(people.secretary!, meetingInput());
+    const inv = await invitationOf(meeting.id, people.chair!.personId);
+    const { requestId } = await core.meetings.absent(people.chair!, { invitationId: inv.id, version: meeting.version }, "Họp với Bộ");
+    await expect(core.meetings.decide(people.chair!, "absence", requestId, true)).rejects.toMatchObject({ code: "meetings:errors.not_chair" });
+    expect(await core.meetings.decide(people.standing!, "absence", requestId, true)).toMatchObject({ status: "approved" });
+  });
+
+  it("withdraws a pending request when the member decides to attend after all", async () => {
+    const { meeting } = await core.meetings.create(people.secretary!, meetingInput());
+    const inv = await invitationOf(meeting.id, people.member!.personId);
+    const target = { invitationId: inv.id, version: meeting.version };
+    const { requestId } = await core.meetings.absent(people.member!, target, "Đi công tác");
+    await core.meetings.attend(people.member!, target);
+    await expect(core.meetings.decide(people.chair!, "absence", requestId, true)).rejects.toMatchObject({ code: "meetings:errors.request_withdrawn" });
+    const audit = await db.handle.db.selectFrom("audit_log").select(["action", "before_json", "after_json"]).where("object_type", "=", "invitation").orderBy("id").execute();
+    expect(audit.map((a) => a.action)).toEqual(["invitation.absent", "invitation.attend"]);
+    expect(JSON.parse(audit[1]!.before_json!)).toEqual({ answer: "absent" });
+  });
+});
