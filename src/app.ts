@@ -3,6 +3,7 @@ import { coreSettings, requireBotToken, type Config } from "./config.js";
 import { createBot } from "./channels/telegram/bot.js";
 import { installDefaultMenus } from "./channels/telegram/commands.js";
 import { runTelegram, type TelegramRuntime } from "./channels/telegram/runtime.js";
+import { createOutboxRenderer } from "./channels/telegram/outbox-render.js";
 import { createTelegramSender } from "./channels/telegram/sender.js";
 import { systemClock, type Clock } from "./core/clock.js";
 import { createCore, type Core } from "./core/index.js";
@@ -64,7 +65,7 @@ export async function startApp(config: Config, opts: AppOptions): Promise<App> {
     {
       store,
       gates: { telegram: new RateGate({ ratePerSecond: config.outbox.ratePerSecond, perChatIntervalMs: config.outbox.perChatIntervalMs }) },
-      senders: { telegram: createTelegramSender({ token, apiRoot: config.telegram.apiRoot, translator }) },
+      senders: { telegram: createTelegramSender({ token, apiRoot: config.telegram.apiRoot, render: createOutboxRenderer(core, translator, clock) }) },
       onUnreachable: (personId, channel, reason) => core.people.markUnreachable(personId, channel, reason),
       logger: logger.child({ component: "delivery" }),
       now: () => clock().getTime(),

@@ -8,7 +8,7 @@ import { clearUnreachable, localeOf, markUnreachable, setLanguage } from "./peop
 import { deactivateMember, importRoster, listMembers } from "./roster/roster.js";
 import { answerAttend, appointProxy, decideRequest, requestAbsence, type AnswerTarget, type Delegate, type RequestKind } from "./meetings/answers.js";
 import { createMeeting, upcomingMeetings, type NewMeeting } from "./meetings/meetings.js";
-import { invitationCard, meetingRoster, pendingApprovals, requestView } from "./meetings/views.js";
+import { invitationCard, invitationOf, meetingRoster, pendingApprovals, requestView } from "./meetings/views.js";
 import { clearDialog, getDialog, putDialog, type Dialog } from "./dialogs.js";
 import { getSetting, putSetting } from "./settings.js";
 import { claimUpdate, pruneProcessedUpdates } from "./updates.js";
@@ -48,6 +48,7 @@ export function createCore(ctx: CoreContext) {
       upcoming: (actor: Actor) => upcomingMeetings(ctx, actor),
       roster: (actor: Actor, meetingId: number) => meetingRoster(ctx, actor, meetingId),
       card: (invitationId: number) => invitationCard(ctx, invitationId),
+      invitationOf: (meetingId: number, personId: number) => invitationOf(ctx, meetingId, personId),
       request: (kind: RequestKind, id: number) => requestView(ctx, kind, id),
       pendingApprovals: (actor: Actor) => pendingApprovals(ctx, actor),
       attend: (actor: Actor, target: AnswerTarget) => answerAttend(ctx, actor, target),

@@ -9,13 +9,14 @@ export type Action =
   | "roster.manage" // import, deactivate members
   | "invite.manage" // issue, re-issue and revoke invites
   | "meeting.manage" // create, reschedule, cancel meetings; record attendance; override answers
-  | "meeting.roster"; // see who is coming to a meeting and the quorum forecast
+  | "meeting.roster" // see who is coming to a meeting and the quorum forecast
+  | "meeting.decide"; // decide absences and proxies (the meeting's chair, or the standing deputy acting for him)
 
 export const LEADER_ROLES: readonly Role[] = ["chair", "standing_deputy", "deputy"];
 
 const GRANTS: Record<Role, readonly Action[]> = {
-  chair: ["profile.language", "roster.view", "meeting.roster"],
-  standing_deputy: ["profile.language", "roster.view", "meeting.roster"],
+  chair: ["profile.language", "roster.view", "meeting.roster", "meeting.decide"],
+  standing_deputy: ["profile.language", "roster.view", "meeting.roster", "meeting.decide"],
   deputy: ["profile.language", "roster.view", "meeting.roster"],
   member: ["profile.language"],
   secretariat: ["profile.language", "roster.view", "roster.manage", "invite.manage", "meeting.manage", "meeting.roster"],

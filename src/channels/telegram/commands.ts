@@ -10,6 +10,10 @@ import type { Logger } from "../../logger.js";
 export const COMMANDS: readonly { command: string; action?: Action }[] = [
   { command: "help" },
   { command: "lang", action: "profile.language" },
+  { command: "meetings", action: "meeting.roster" },
+  { command: "roster", action: "meeting.roster" },
+  { command: "approvals", action: "meeting.decide" },
+  { command: "cancel" },
   { command: "members", action: "roster.view" },
   { command: "unlinked", action: "roster.view" },
   { command: "invite", action: "invite.manage" },

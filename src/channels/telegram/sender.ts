@@ -1,25 +1,26 @@
 import { Api, GrammyError, HttpError } from "grammy";
 import type { ChannelSender } from "../../delivery/worker.js";
 import { SendError } from "../../delivery/send-error.js";
-import type { Translator } from "../../i18n/index.js";
 import { redact } from "../../logger.js";
+import type { OutboxRenderer } from "./outbox-render.js";
 import { splitMessage } from "./text.js";
 
 /**
  * Sends outbox messages to Telegram. It uses its own Api without auto-retry: the delivery worker owns
  * waiting and retrying, so a 429 pauses every send at once instead of each call sleeping on its own.
  */
-export function createTelegramSender(opts: { token: string; apiRoot: string | undefined; translator: Translator }): ChannelSender {
+export function createTelegramSender(opts: { token: string; apiRoot: string | undefined; render: OutboxRenderer }): ChannelSender {
   // A send that takes longer than this is abandoned, well before its outbox claim counts as stale (60 s).
   const api = new Api(opts.token, { apiRoot: opts.apiRoot, timeoutSeconds: 30 });
   return {
     async send(d) {
-      const params = opts.translator.renderParams(d.locale, d.timeZone, JSON.parse(d.row.params));
-      const text = opts.translator.t(d.locale, d.row.template, params);
+      const { text, keyboard } = await opts.render(d);
       try {
         let last = 0;
-        for (const chunk of splitMessage(text)) {
-          const m = await api.sendMessage(d.chatId!, chunk, { parse_mode: "HTML", link_preview_options: { is_disabled: true } });
+        const chunks = splitMessage(text);
+        for (const [i, chunk] of chunks.entries()) {
+          const markup = i === chunks.length - 1 && keyboard ? { reply_markup: keyboard } : {};
+          const m = await api.sendMessage(d.chatId!, chunk, { parse_mode: "HTML", link_preview_options: { is_disabled: true }, ...markup });
           last = m.message_id;
         }
         return { messageId: String(last) };

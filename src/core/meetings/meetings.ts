@@ -6,7 +6,7 @@ import { DAY, iso } from "../clock.js";
 import type { CoreContext } from "../context.js";
 import { DomainError } from "../errors.js";
 import { enqueueMessage } from "../outbox.js";
-import { assertCan } from "../permissions.js";
+import { assertCan, seatsWith } from "../permissions.js";
 
 /** What the secretariat fills in to call a meeting (all times absolute; channels parse local input). */
 export interface NewMeeting {
@@ -184,7 +184,7 @@ export async function meetingView(db: Executor, meetingId: number): Promise<Meet
 
 /** Upcoming meetings of the committees where the actor may see the roster, soonest first. */
 export async function upcomingMeetings(ctx: CoreContext, actor: Actor): Promise<MeetingView[]> {
-  const committeeIds = actor.kind === "person" ? actor.seats.filter((s) => s.role !== "member").map((s) => s.committeeId) : [];
+  const committeeIds = seatsWith(actor, "meeting.roster").map((s) => s.committeeId);
   if (actor.kind === "person" && committeeIds.length === 0) throw new DomainError("errors:forbidden");
   let q = ctx.db.selectFrom("meetings").select("id").where("ends_at", ">", iso(ctx.clock())).where("status", "=", "scheduled").orderBy("starts_at");
   if (actor.kind === "person") q = q.where("committee_id", "in", committeeIds);

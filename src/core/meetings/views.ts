@@ -193,3 +193,9 @@ export async function meetingRoster(ctx: CoreContext, actor: Actor, meetingId: n
   const forecast = counts.invited ? (counts.attending + counts.proxyApproved) / counts.invited : 0;
   return { meeting, lines, counts, forecast };
 }
+
+/** The invitation of one person to one meeting, if any. */
+export async function invitationOf(ctx: CoreContext, meetingId: number, personId: number): Promise<number | undefined> {
+  const row = await ctx.db.selectFrom("invitations").select("id").where("meeting_id", "=", meetingId).where("person_id", "=", personId).executeTakeFirst();
+  return row?.id;
+}

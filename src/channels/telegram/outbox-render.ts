@@ -1,0 +1,49 @@
+import type { InlineKeyboard } from "grammy";
+import type { Clock } from "../../core/clock.js";
+import type { Core } from "../../core/index.js";
+import type { Delivery } from "../../delivery/outbox-store.js";
+import { SendError } from "../../delivery/send-error.js";
+import type { Translator } from "../../i18n/index.js";
+import { renderDecision, renderInvitationCard, renderRequest } from "./render/meetings.js";
+
+export interface RenderedMessage {
+  text: string;
+  keyboard?: InlineKeyboard | undefined;
+}
+
+export type OutboxRenderer = (d: Delivery) => Promise<RenderedMessage>;
+
+/**
+ * Turns an outbox row into what Telegram shows, in the reader's language. Most rows are a template and its
+ * params; meeting cards and requests are rendered from core's current view, so a card sent late shows
+ * the meeting as it is now.
+ */
+export function createOutboxRenderer(core: Core, translator: Translator, clock: Clock): OutboxRenderer {
+  const missing = (what: string) => new SendError("permanent", `${what} no longer exists`);
+  return async (d) => {
+    const t = translator.bind(d.locale);
+    const params = JSON.parse(d.row.params) as Record<string, unknown>;
+    switch (d.row.template) {
+      case "meetings:invitation": {
+        const card = await core.meetings.card(Number(params.invitationId));
+        if (!card) throw missing("invitation");
+        return renderInvitationCard(t, card, clock());
+      }
+      case "meetings:absence_request":
+      case "meetings:proxy_request": {
+        const kind = d.row.template === "meetings:absence_request" ? "absence" : "proxy";
+        const view = await core.meetings.request(kind, Number(params.requestId ?? params.proxyId));
+        if (!view) throw missing("request");
+        return renderRequest(t, view);
+      }
+      case "meetings:decision": {
+        const view = await core.meetings.request(params.kind === "proxy" ? "proxy" : "absence", Number(params.requestId));
+        if (!view) throw missing("request");
+        const inv = await core.meetings.invitationOf(view.meeting.id, view.memberPersonId);
+        return renderDecision(t, view, inv ? await core.meetings.card(inv) : undefined, clock());
+      }
+      default:
+        return { text: t(d.row.template, translator.renderParams(d.locale, d.timeZone, params as never)) };
+    }
+  };
+}

@@ -1,0 +1,201 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { cliActor, loadActorByChannel } from "../../src/core/actor.js";
+import { DAY, HOUR } from "../../src/core/clock.js";
+import { E2E, users } from "../support/e2e.js";
+import { FakeTelegram, type FakeMessage, type FakeUser } from "../support/fake-telegram.js";
+
+const OPINION = "Thống nhất với dự thảo báo cáo quý IV; đề nghị bổ sung chỉ tiêu thanh toán không dùng tiền mặt tại các huyện.";
+
+describe("meetings in chat, through the fake Bot API", () => {
+  let e2e: E2E;
+  let meetingId: number;
+
+  beforeEach(async () => {
+    e2e = await E2E.start();
+    await e2e.seedRoster();
+    await e2e.link(users.secretary, "Phạm Thị Ngọc Ánh");
+    await e2e.link(users.chair, "Hồ Tiến Thiệu");
+    await e2e.link(users.member, "Lương Văn Đức");
+    await e2e.link(users.deputy, "Nguyễn Hoàng Hà");
+  });
+  afterEach(() => e2e.stop());
+
+  const createMeeting = async () => {
+    const secretary = (await loadActorByChannel(e2e.app.database.db, "telegram", String(users.secretary.id)))!;
+    const start = new Date(e2e.clock.now().getTime() + 7 * DAY);
+    const { meeting } = await e2e.core.meetings.create(secretary, {
+      committeeId: 1,
+      kind: "regular",
+      title: "Phiên họp Ban Chỉ đạo quý IV/2026",
+      startsAt: start,
+      endsAt: new Date(start.getTime() + 2 * HOUR),
+      place: "Phòng họp số 1, UBND tỉnh",
+      agenda: "1. Kết quả chuyển đổi số quý IV\n2. Kế hoạch năm 2027",
+    });
+    meetingId = meeting.id;
+    e2e.app.worker.nudge();
+    return meeting;
+  };
+  const cardOf = (user: FakeUser) => e2e.tg.waitFor(() => e2e.tg.transcript(user.id).find((m) => m.text?.includes("GIẤY MỜI HỌP") || m.text?.includes("MEETING INVITATION")), 8000);
+  const press = async (user: FakeUser, message: FakeMessage, data: string, force = false) => {
+    const before = e2e.tg.answeredCallbacks.length;
+    e2e.tg.pressButton(user, message, data, { force });
+    await e2e.tg.waitFor(() => e2e.tg.answeredCallbacks.length > before);
+    return e2e.tg.answeredCallbacks.at(-1) as { text?: string; show_alert?: boolean };
+  };
+  const dataOf = (m: FakeMessage, label: string) => FakeTelegram.buttons(m).find((b) => b.text.includes(label))!.callback_data!;
+  const current = (user: FakeUser, m: FakeMessage) => e2e.tg.transcript(user.id).find((x) => x.message_id === m.message_id)!;
+
+  it("sends each invitee the card, records Attend in place, and ignores a double tap", async () => {
+    await createMeeting();
+    const card = await cardOf(users.member);
+    expect(card.text).toContain("Phiên họp Ban Chỉ đạo quý IV/2026");
+    expect(card.text).toMatch(/Thời gian: 30\/11\/2026 \d{2}:\d{2} – \d{2}:\d{2}/);
+    expect(card.text).toContain("Chủ trì: đồng chí Hồ Tiến Thiệu");
+    expect(FakeTelegram.buttons(card).map((b) => b.text)).toEqual(["Tham dự", "Vắng mặt", "Cử người dự thay"]);
+    await cardOf(users.chair);
+    await cardOf(users.deputy);
+    expect(e2e.tg.transcript(users.secretary.id).some((m) => m.text?.includes("GIẤY MỜI HỌP"))).toBe(false);
+
+    const first = await press(users.member, card, dataOf(card, "Tham dự"));
+    expect(first.text).toBe("Đã ghi nhận đồng chí tham dự.");
+    await e2e.tg.waitFor(() => current(users.member, card).text?.includes("đã xác nhận: tham dự"));
+    expect(FakeTelegram.buttons(current(users.member, card))[0]!.text).toBe("✅ Tham dự");
+    const again = await press(users.member, current(users.member, card), dataOf(current(users.member, card), "Tham dự"));
+    expect(again.text).toBe("Đồng chí đã xác nhận tham dự từ trước.");
+    const audits = await e2e.app.database.db.selectFrom("audit_log").selectAll().where("action", "=", "invitation.attend").execute();
+    expect(audits).toHaveLength(1);
+  });
+
+  it("asks the reason for an absence, sends it to the chair, and tells the member the chair's consent", async () => {
+    await createMeeting();
+    const card = await cardOf(users.member);
+    await press(users.member, card, dataOf(card, "Vắng mặt"));
+    const ask = await e2e.tg.waitFor(() => e2e.tg.lastMessage(users.member.id)?.text?.includes("chọn lý do") && e2e.tg.lastMessage(users.member.id));
+    expect(FakeTelegram.buttons(ask).map((b) => b.text)).toEqual(["Đi công tác", "Ốm, điều trị bệnh", "Trùng lịch họp khác", "Hủy"]);
+
+    expect((await e2e.say(users.member, "   ")).text).toBe("Đề nghị đồng chí nhập lý do vắng mặt.");
+    const sent = await e2e.say(users.member, "Dự hội nghị của Bộ tại Hà Nội");
+    expect(sent.text).toContain("Đã gửi đề nghị vắng mặt (lý do: Dự hội nghị của Bộ tại Hà Nội)");
+    await e2e.tg.waitFor(() => current(users.member, card).text?.includes("đang chờ đồng chí chủ trì"));
+
+    const request = await e2e.tg.waitFor(() => e2e.tg.transcript(users.chair.id).find((m) => m.text?.includes("Đề nghị vắng mặt")), 8000);
+    expect(request.text).toContain("Đề nghị vắng mặt của đồng chí Lương Văn Đức (Giám đốc, Sở Tài chính)");
+    expect(request.text).toContain("Lý do: Dự hội nghị của Bộ tại Hà Nội");
+
+    // A member who is not the chair cannot decide, even with the button's data.
+    const approveData = dataOf(request, "Đồng ý");
+    const forgedBefore = e2e.tg.transcript(users.deputy.id).length;
+    e2e.tg.injectRaw({
+      update_id: 0,
+      callback_query: { id: "forged-1", from: { id: users.deputy.id, is_bot: false, first_name: "Hà" }, chat_instance: "x", data: approveData, message: { ...request, chat: { id: users.deputy.id, type: "private", first_name: "Hà" } } },
+    } as never);
+    await e2e.tg.waitFor(() => e2e.tg.answeredCallbacks.some((c) => (c as { callback_query_id: string }).callback_query_id === "forged-1"));
+    const answer = e2e.tg.answeredCallbacks.find((c) => (c as { callback_query_id: string }).callback_query_id === "forged-1") as { text: string };
+    expect(answer.text).toContain("Chỉ đồng chí chủ trì cuộc họp");
+    expect(e2e.tg.transcript(users.deputy.id)).toHaveLength(forgedBefore);
+
+    const ok = await press(users.chair, request, approveData);
+    expect(ok.text).toBe("Đã đồng ý.");
+    await e2e.tg.waitFor(() => current(users.chair, request).text?.includes("Đã đồng ý (Hồ Tiến Thiệu)"));
+    const decision = await e2e.tg.waitFor(() => e2e.tg.transcript(users.member.id).find((m) => m.text?.includes("đã đồng ý để đồng chí vắng mặt")), 8000);
+    expect(decision.text).toContain("Đồng chí Hồ Tiến Thiệu đã đồng ý để đồng chí vắng mặt tại cuộc họp «Phiên họp Ban Chỉ đạo quý IV/2026»");
+    const row = await e2e.app.database.db.selectFrom("absence_requests").selectAll().executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ status: "approved", reason: "Dự hội nghị của Bộ tại Hà Nội" });
+  });
+
+  it("takes a proxy's details and a written opinion step by step; a decline asks the member again", async () => {
+    await createMeeting();
+    const card = await cardOf(users.member);
+    await press(users.member, card, dataOf(card, "Cử người dự thay"));
+    await e2e.tg.waitFor(() => e2e.tg.lastMessage(users.member.id)?.text?.includes("họ và tên người dự thay"));
+    expect((await e2e.say(users.member, "Nông Văn Bình")).text).toContain("chức vụ");
+    expect((await e2e.say(users.member, "Phó Giám đốc")).text).toContain("cơ quan, đơn vị");
+    const contactAsk = await e2e.say(users.member, "Sở Tài chính");
+    expect(FakeTelegram.buttons(contactAsk).map((b) => b.text)).toContain("Bỏ qua");
+
+    // A restart in the middle loses nothing typed so far.
+    await e2e.restart();
+    await press(users.member, contactAsk, dataOf(contactAsk, "Bỏ qua"));
+    await e2e.tg.waitFor(() => e2e.tg.lastMessage(users.member.id)?.text?.includes("ý kiến bằng văn bản"));
+    const short = await e2e.say(users.member, "Đồng ý.");
+    expect(short.text).toBe("Ý kiến bằng văn bản cần tối thiểu 50 ký tự (hiện có 7). Đề nghị đồng chí bổ sung và gửi lại.");
+    const summary = await e2e.say(users.member, OPINION);
+    expect(summary.text).toContain("Người dự thay: Nông Văn Bình, Phó Giám đốc, Sở Tài chính");
+    expect(await e2e.app.database.db.selectFrom("proxies").selectAll().execute()).toHaveLength(0);
+    await press(users.member, summary, dataOf(summary, "Xác nhận"));
+    await e2e.tg.waitFor(() => current(users.member, summary).text?.includes("Đã gửi đề nghị cử đồng chí Nông Văn Bình"));
+
+    const request = await e2e.tg.waitFor(() => e2e.tg.transcript(users.chair.id).find((m) => m.text?.includes("Đề nghị cử người dự họp thay")), 8000);
+    expect(request.text).toContain(OPINION);
+    await press(users.chair, request, dataOf(request, "Không đồng ý"));
+    const decision = await e2e.tg.waitFor(() => e2e.tg.transcript(users.member.id).find((m) => m.text?.includes("không đồng ý việc cử")), 8000);
+    expect(FakeTelegram.buttons(decision).map((b) => b.text)).toEqual(["Tham dự", "Vắng mặt", "✅ Cử người dự thay"]);
+    const proxy = await e2e.app.database.db.selectFrom("proxies").selectAll().executeTakeFirstOrThrow();
+    expect(proxy).toMatchObject({ status: "declined", delegate_name: "Nông Văn Bình", delegate_contact: null, opinion: OPINION });
+  });
+
+  it("answers a forged or foreign button politely, logs it, and changes nothing", async () => {
+    await createMeeting();
+    const card = await cardOf(users.member);
+    const chairCard = await cardOf(users.chair);
+    const foreign = await press(users.member, card, dataOf(chairCard, "Tham dự"), true);
+    expect(foreign.text).toBe("Giấy mời này không dành cho đồng chí.");
+    const nonsense = await press(users.member, card, "m:a:99999:1", true);
+    expect(nonsense.text).toBe("Giấy mời này không dành cho đồng chí.");
+    const garbage = await press(users.member, card, "zz:top", true);
+    expect(garbage.text).toBe("Nút này không còn hiệu lực. Đề nghị đồng chí dùng tin nhắn mới nhất.");
+    const answers = await e2e.app.database.db.selectFrom("invitations").select("answer").execute();
+    expect(answers.every((a) => a.answer === "none")).toBe(true);
+    expect(e2e.logs.some((l) => l.includes("someone else's invitation"))).toBe(true);
+  });
+
+  it("refuses answers after the deadline", async () => {
+    await createMeeting();
+    const card = await cardOf(users.member);
+    e2e.clock.advance(6 * DAY + HOUR);
+    const late = await press(users.member, card, dataOf(card, "Tham dự"));
+    expect(late.text).toContain("Đã hết hạn xác nhận");
+    expect((await e2e.app.database.db.selectFrom("invitations").select("answer").execute()).every((a) => a.answer === "none")).toBe(true);
+  });
+
+  it("speaks English to a member who chose it", async () => {
+    await e2e.say(users.member, "/lang en");
+    await createMeeting();
+    const card = await cardOf(users.member);
+    expect(card.text).toContain("MEETING INVITATION");
+    expect(FakeTelegram.buttons(card).map((b) => b.text)).toEqual(["Attend", "Absent", "Send a proxy"]);
+    await press(users.member, card, dataOf(card, "Absent"));
+    const sent = await e2e.say(users.member, "Business trip to Hanoi");
+    expect(sent.text).toContain("Your absence request (reason: Business trip to Hanoi) has been sent");
+  });
+
+  it("shows the secretariat and leaders the live roster and the quorum forecast", async () => {
+    await createMeeting();
+    const card = await cardOf(users.member);
+    await press(users.member, card, dataOf(card, "Tham dự"));
+    const list = await e2e.say(users.secretary, "/meetings");
+    expect(list.text).toMatch(/#\d+ Phiên họp Ban Chỉ đạo quý IV\/2026 — .*: 1\/4 tham dự, 3 chưa trả lời; dự kiến có mặt 25%/);
+    const roster = await e2e.say(users.chair, `/roster ${meetingId}`);
+    expect(roster.text).toContain("Mời: 4; tham dự: 1;");
+    expect(roster.text).toContain("• Lương Văn Đức (Sở Tài chính) — tham dự");
+    expect(roster.text).toContain("Dự kiến có mặt (trực tiếp hoặc người dự thay đã được đồng ý): 25%.");
+    expect((await e2e.say(users.member, `/roster ${meetingId}`)).text).toBe("Đồng chí không có quyền thực hiện thao tác này.");
+    expect((await e2e.say(users.chair, "/approvals")).text).toBe("Hiện không có đề nghị nào chờ đồng chí cho ý kiến.");
+  });
+
+  it("delivers a 40-member meeting's invitations once each", async () => {
+    const rows = Array.from({ length: 40 }, (_, i) => `Thành viên ${i + 1},member,Đơn vị ${i + 1},Giám đốc,,m${i + 1}@ls.gov.vn`);
+    const report = await e2e.core.roster.importCsv(cliActor, 1, ["full_name,role,organization,title,phone,email", ...rows].join("\n"));
+    for (const [i, invite] of report.invites.entries()) {
+      const id = String(900_000 + i);
+      await e2e.core.invites.redeem({ channel: "telegram", externalId: id, chatId: id, username: null, code: invite.code });
+    }
+    await createMeeting();
+    const chats = report.invites.map((_, i) => 900_000 + i);
+    await e2e.tg.waitFor(() => chats.every((c) => e2e.tg.transcript(c).length >= 1), 15_000);
+    for (const c of chats) expect(e2e.tg.transcript(c)).toHaveLength(1);
+    const outbox = await e2e.app.database.db.selectFrom("outbox").select(["status"]).where("template", "=", "meetings:invitation").execute();
+    expect(outbox).toHaveLength(44);
+  });
+});
