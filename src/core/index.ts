@@ -8,6 +8,7 @@ import { clearUnreachable, localeOf, markUnreachable, setLanguage } from "./peop
 import { deactivateMember, importRoster, listMembers } from "./roster/roster.js";
 import { answerAttend, appointProxy, decideRequest, requestAbsence, type AnswerTarget, type Delegate, type RequestKind } from "./meetings/answers.js";
 import { createMeeting, upcomingMeetings, type NewMeeting } from "./meetings/meetings.js";
+import { cancelMeeting, rescheduleMeeting, type MeetingChange } from "./meetings/changes.js";
 import { invitationCard, invitationOf, meetingRoster, pendingApprovals, requestView } from "./meetings/views.js";
 import { clearDialog, getDialog, putDialog, type Dialog } from "./dialogs.js";
 import { getSetting, putSetting } from "./settings.js";
@@ -46,6 +47,8 @@ export function createCore(ctx: CoreContext) {
     meetings: {
       create: (actor: Actor, input: NewMeeting) => createMeeting(ctx, actor, input),
       upcoming: (actor: Actor) => upcomingMeetings(ctx, actor),
+      reschedule: (actor: Actor, meetingId: number, change: MeetingChange) => rescheduleMeeting(ctx, actor, meetingId, change),
+      cancel: (actor: Actor, meetingId: number, reason: string) => cancelMeeting(ctx, actor, meetingId, reason),
       roster: (actor: Actor, meetingId: number) => meetingRoster(ctx, actor, meetingId),
       card: (invitationId: number) => invitationCard(ctx, invitationId),
       invitationOf: (meetingId: number, personId: number) => invitationOf(ctx, meetingId, personId),

@@ -199,3 +199,89 @@ describe("meetings in chat, through the fake Bot API", () => {
     expect(outbox).toHaveLength(44);
   });
 });
+
+describe("rescheduling and cancelling, through the fake Bot API", () => {
+  let e2e: E2E;
+  beforeEach(async () => {
+    e2e = await E2E.start();
+    await e2e.seedRoster();
+    await e2e.link(users.secretary, "Phạm Thị Ngọc Ánh");
+    await e2e.link(users.chair, "Hồ Tiến Thiệu");
+    await e2e.link(users.member, "Lương Văn Đức");
+  });
+  afterEach(() => e2e.stop());
+
+  const secretary = () => loadActorByChannel(e2e.app.database.db, "telegram", String(users.secretary.id)).then((a) => a!);
+  const cards = (user: FakeUser) => e2e.tg.transcript(user.id).filter((m) => m.text?.includes("GIẤY MỜI HỌP"));
+
+  it("a reschedule tells everyone, resets answers keeping the history, closes old cards and sends new ones", async () => {
+    const start = new Date(e2e.clock.now().getTime() + 7 * DAY);
+    const { meeting } = await e2e.core.meetings.create(await secretary(), {
+      committeeId: 1,
+      kind: "extraordinary",
+      title: "Họp đột xuất về an toàn thông tin",
+      startsAt: start,
+      endsAt: new Date(start.getTime() + HOUR),
+      onlineLink: "https://meet.langson.gov.vn/bcd",
+      agenda: "Sự cố an toàn thông tin",
+    });
+    e2e.app.worker.nudge();
+    const old = await e2e.tg.waitFor(() => cards(users.member)[0], 8000);
+    e2e.tg.pressButton(users.member, old, FakeTelegram.buttons(old)[0]!.callback_data!);
+    await e2e.until(async () => (await e2e.app.database.db.selectFrom("invitations").select("answer").where("person_id", "=", 4).executeTakeFirst())?.answer === "attend");
+
+    const newStart = new Date(start.getTime() + DAY);
+    await e2e.core.meetings.reschedule(await secretary(), meeting.id, { startsAt: newStart, endsAt: new Date(newStart.getTime() + HOUR) });
+    e2e.app.worker.nudge();
+    const notice = await e2e.tg.waitFor(() => e2e.tg.transcript(users.member.id).find((m) => m.text?.includes("Thay đổi lịch họp")), 8000);
+    expect(notice.text).toMatch(/chuyển từ 30\/11\/2026 \d\d:\d\d sang 01\/12\/2026 \d\d:\d\d/);
+    await e2e.tg.waitFor(() => cards(users.member).length === 2 && cards(users.member)[1]!.text?.includes("chưa xác nhận"), 8000);
+    await e2e.tg.waitFor(() => current(old).text?.includes("đã được thay bằng giấy mời mới"), 8000);
+    expect(FakeTelegram.buttons(current(old))).toEqual([]);
+
+    // The old button, pressed from a stale client, changes nothing.
+    const before = e2e.tg.answeredCallbacks.length;
+    e2e.tg.pressButton(users.member, old, `m:a:${FakeTelegram.buttons(cards(users.member)[1]!)[0]!.callback_data!.split(":")[2]}:1`, { force: true });
+    await e2e.tg.waitFor(() => e2e.tg.answeredCallbacks.length > before);
+    expect((e2e.tg.answeredCallbacks.at(-1) as { text: string }).text).toBe("Lịch họp đã thay đổi; đề nghị đồng chí dùng giấy mời mới nhất.");
+    const inv = await e2e.app.database.db.selectFrom("invitations").selectAll().where("person_id", "=", 4).executeTakeFirstOrThrow();
+    expect(inv.answer).toBe("none");
+    const history = await e2e.app.database.db.selectFrom("audit_log").select(["action", "before_json"]).where("object_type", "=", "invitation").where("object_id", "=", String(inv.id)).orderBy("id").execute();
+    expect(history.map((h) => h.action)).toEqual(["invitation.attend", "invitation.reset"]);
+    expect(JSON.parse(history[1]!.before_json!)).toEqual({ answer: "attend" });
+
+    function current(m: FakeMessage) {
+      return e2e.tg.transcript(users.member.id).find((x) => x.message_id === m.message_id)!;
+    }
+  });
+
+  it("a cancel tells everyone and the old buttons answer politely", async () => {
+    const start = new Date(e2e.clock.now().getTime() + 7 * DAY);
+    const { meeting } = await e2e.core.meetings.create(await secretary(), {
+      committeeId: 1,
+      kind: "regular",
+      title: "Phiên họp quý IV",
+      startsAt: start,
+      endsAt: new Date(start.getTime() + HOUR),
+      place: "Phòng họp số 1",
+      agenda: "Báo cáo quý IV",
+    });
+    e2e.app.worker.nudge();
+    const card = await e2e.tg.waitFor(() => cards(users.member)[0], 8000);
+    const attendData = FakeTelegram.buttons(card)[0]!.callback_data!;
+    await expect(e2e.core.meetings.cancel(await secretary(), meeting.id, "  ")).rejects.toMatchObject({ code: "meetings:errors.cancel_reason_required" });
+    const member = (await loadActorByChannel(e2e.app.database.db, "telegram", String(users.member.id)))!;
+    await expect(e2e.core.meetings.cancel(member, meeting.id, "x")).rejects.toMatchObject({ code: "errors:forbidden" });
+    await e2e.core.meetings.cancel(await secretary(), meeting.id, "Lãnh đạo tỉnh có lịch công tác đột xuất");
+    e2e.app.worker.nudge();
+    const notice = await e2e.tg.waitFor(() => e2e.tg.transcript(users.member.id).find((m) => m.text?.includes("Hủy cuộc họp")), 8000);
+    expect(notice.text).toContain("Lý do: Lãnh đạo tỉnh có lịch công tác đột xuất");
+    await e2e.tg.waitFor(() => e2e.tg.transcript(users.member.id).find((m) => m.message_id === card.message_id)?.text?.includes("Cuộc họp đã bị hủy"), 8000);
+    const before = e2e.tg.answeredCallbacks.length;
+    expect(FakeTelegram.buttons(card)).toEqual([]);
+    e2e.tg.pressButton(users.member, card, attendData, { force: true });
+    await e2e.tg.waitFor(() => e2e.tg.answeredCallbacks.length > before);
+    expect((e2e.tg.answeredCallbacks.at(-1) as { text: string }).text).toBe("Cuộc họp này đã bị hủy.");
+    expect((await e2e.app.database.db.selectFrom("invitations").select("answer").execute()).every((a) => a.answer === "none")).toBe(true);
+  });
+});

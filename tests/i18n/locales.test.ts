@@ -53,3 +53,14 @@ describe("formatDateTime", () => {
     expect(formatDateTime("2026-11-21T00:00:00Z", "UTC")).toBe("21/11/2026 00:00");
   });
 });
+
+describe("parseLocalDateTime", () => {
+  it("reads what people type, in the committee's time zone", async () => {
+    const { parseLocalDateTime } = await import("../../src/i18n/format.js");
+    expect(parseLocalDateTime("30/11/2026 08:00", "Asia/Ho_Chi_Minh")?.toISOString()).toBe("2026-11-30T01:00:00.000Z");
+    expect(parseLocalDateTime("1/12/2026 8:30", "Asia/Ho_Chi_Minh")?.toISOString()).toBe("2026-12-01T01:30:00.000Z");
+    expect(parseLocalDateTime("08h30 01-12-2026", "Asia/Ho_Chi_Minh")?.toISOString()).toBe("2026-12-01T01:30:00.000Z");
+    expect(parseLocalDateTime("30/11/2026 08:00", "UTC")?.toISOString()).toBe("2026-11-30T08:00:00.000Z");
+    for (const bad of ["31/02/2026 08:00", "30/11/2026 25:00", "ngày mai", "2026-11-30", ""]) expect(parseLocalDateTime(bad, "Asia/Ho_Chi_Minh")).toBeUndefined();
+  });
+});

@@ -9,6 +9,8 @@ import { renderDecision, renderInvitationCard, renderRequest } from "./render/me
 export interface RenderedMessage {
   text: string;
   keyboard?: InlineKeyboard | undefined;
+  /** Edit this earlier message in place instead of sending a new one. */
+  editMessageId?: number;
 }
 
 export type OutboxRenderer = (d: Delivery) => Promise<RenderedMessage>;
@@ -28,6 +30,12 @@ export function createOutboxRenderer(core: Core, translator: Translator, clock: 
         const card = await core.meetings.card(Number(params.invitationId));
         if (!card) throw missing("invitation");
         return renderInvitationCard(t, card, clock());
+      }
+      case "meetings:card_closed": {
+        const card = await core.meetings.card(Number(params.invitationId));
+        if (!card) throw missing("invitation");
+        const { text } = renderInvitationCard(t, card, clock(), { closed: true });
+        return { text, editMessageId: Number(params.editMessageId) };
       }
       case "meetings:absence_request":
       case "meetings:proxy_request": {

@@ -14,8 +14,18 @@ export function createTelegramSender(opts: { token: string; apiRoot: string | un
   const api = new Api(opts.token, { apiRoot: opts.apiRoot, timeoutSeconds: 30 });
   return {
     async send(d) {
-      const { text, keyboard } = await opts.render(d);
+      const { text, keyboard, editMessageId } = await opts.render(d);
       try {
+        if (editMessageId) {
+          await api
+            .editMessageText(d.chatId!, editMessageId, splitMessage(text)[0]!, { parse_mode: "HTML", link_preview_options: { is_disabled: true } })
+            .catch((e) => {
+              // The person may have deleted the message, or it already shows this text: nothing left to do.
+              if (e instanceof GrammyError && e.error_code === 400 && /not found|not modified|can't be edited/i.test(e.description)) return;
+              throw e;
+            });
+          return { messageId: String(editMessageId) };
+        }
         let last = 0;
         const chunks = splitMessage(text);
         for (const [i, chunk] of chunks.entries()) {

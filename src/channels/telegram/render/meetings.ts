@@ -37,11 +37,22 @@ export function meetingDetails(t: TFunction, m: MeetingView): string {
 }
 
 /** The invitation card: the meeting, the member's answer, and the buttons while answering is still open. */
-export function renderInvitationCard(t: TFunction, card: InvitationCard, now: Date): { text: string; keyboard: InlineKeyboard | undefined } {
+export function renderInvitationCard(
+  t: TFunction,
+  card: InvitationCard,
+  now: Date,
+  opts: { closed?: boolean } = {},
+): { text: string; keyboard: InlineKeyboard | undefined } {
   const m = card.meeting;
+  if (opts.closed && m.status === "scheduled") {
+    return { text: [meetingDetails(t, m), "", t("meetings:card.replaced")].join("\n"), keyboard: undefined };
+  }
   const lines = [meetingDetails(t, m), ""];
-  const open = m.status === "scheduled" && m.answerDeadline > now.toISOString() && m.startsAt > now.toISOString();
-  if (m.status === "cancelled") lines.push(t("meetings:card.cancelled"));
+  const open = !opts.closed && m.status === "scheduled" && m.answerDeadline > now.toISOString() && m.startsAt > now.toISOString();
+  if (m.status === "cancelled") {
+    lines.push(t("meetings:card.cancelled"));
+    return { text: lines.join("\n"), keyboard: undefined };
+  }
   lines.push(answerLine(t, card));
   if (open) lines.push(t("meetings:card.deadline", { deadline: formatDateTime(m.answerDeadline, m.timeZone) }));
   else if (m.status === "scheduled") lines.push(t("meetings:card.closed"));

@@ -1,0 +1,154 @@
+import type { Transaction } from "kysely";
+import type { Database, MeetingRow } from "../../db/schema.js";
+import type { Actor } from "../actor.js";
+import { recordAudit } from "../audit.js";
+import { iso } from "../clock.js";
+import type { CoreContext } from "../context.js";
+import { DomainError } from "../errors.js";
+import { dateParam, enqueueMessage } from "../outbox.js";
+import { assertCan } from "../permissions.js";
+
+export interface MeetingChange {
+  startsAt: Date;
+  endsAt: Date;
+  place?: string | null;
+  onlineLink?: string | null;
+  answerDeadline?: Date;
+}
+
+type Trx = Transaction<Database>;
+
+async function requireOpenMeeting(trx: Trx, ctx: CoreContext, actor: Actor, meetingId: number): Promise<MeetingRow> {
+  const meeting = await trx.selectFrom("meetings").selectAll().where("id", "=", meetingId).executeTakeFirst();
+  if (!meeting) throw new DomainError("meetings:errors.not_found", { id: meetingId });
+  assertCan(actor, "meeting.manage", meeting.committee_id);
+  if (meeting.status === "cancelled") throw new DomainError("meetings:errors.cancelled");
+  if (meeting.ends_at <= iso(ctx.clock())) throw new DomainError("meetings:errors.past");
+  return meeting;
+}
+
+/**
+ * Closes the cards already delivered for a meeting: each is edited in place to its current state (no
+ * buttons), and a card still waiting in the outbox is not sent at all.
+ */
+async function closeOldCards(trx: Trx, now: Date, meeting: MeetingRow): Promise<void> {
+  const cards = await trx
+    .selectFrom("outbox as o")
+    .innerJoin("invitations as i", (j) => j.onRef("i.person_id", "=", "o.person_id").on("i.meeting_id", "=", meeting.id))
+    .where("o.template", "=", "meetings:invitation")
+    .where("o.dedupe_key", "like", `meeting:${meeting.id}:v%`)
+    .select(["o.id", "o.status", "o.external_message_id", "o.person_id", "i.id as invitationId"])
+    .execute();
+  for (const card of cards) {
+    if (card.status === "pending") {
+      await trx.updateTable("outbox").set({ status: "cancelled", last_error: "meeting changed before sending" }).where("id", "=", card.id).execute();
+    } else if (card.status === "sent" && card.external_message_id) {
+      await enqueueMessage(trx, now, {
+        template: "meetings:card_closed",
+        params: { invitationId: card.invitationId, editMessageId: Number(card.external_message_id) },
+        to: { personId: card.person_id! },
+        committeeId: meeting.committee_id,
+        dedupeKey: `card_closed:${card.id}`,
+      });
+    }
+  }
+}
+
+/**
+ * The secretariat moves a meeting: everyone is told what changed, their answers go back to "no answer"
+ * (the old ones stay in the audit history), pending and approved requests lapse, and a new card is sent.
+ */
+export async function rescheduleMeeting(ctx: CoreContext, actor: Actor, meetingId: number, change: MeetingChange): Promise<MeetingRow> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const meeting = await requireOpenMeeting(trx, ctx, actor, meetingId);
+    const now = ctx.clock();
+    if (Number.isNaN(change.startsAt.getTime()) || change.startsAt <= now) throw new DomainError("meetings:errors.start_in_past");
+    if (Number.isNaN(change.endsAt.getTime()) || change.endsAt <= change.startsAt) throw new DomainError("meetings:errors.end_before_start");
+    const place = change.place === undefined ? meeting.place : change.place?.trim() || null;
+    const onlineLink = change.onlineLink === undefined ? meeting.online_link : change.onlineLink?.trim() || null;
+    if (!place && !onlineLink) throw new DomainError("meetings:errors.place_required");
+    if (onlineLink && !/^https?:\/\/\S+$/i.test(onlineLink)) throw new DomainError("meetings:errors.bad_link");
+    const deadline = change.answerDeadline ?? new Date(Math.max(now.getTime(), change.startsAt.getTime() - 24 * 3600_000));
+    if (deadline > change.startsAt) throw new DomainError("meetings:errors.deadline_after_start");
+
+    await closeOldCards(trx, now, meeting);
+    const version = meeting.version + 1;
+    const after = { starts_at: iso(change.startsAt), ends_at: iso(change.endsAt), place, online_link: onlineLink, answer_deadline: iso(deadline), version };
+    await trx.updateTable("meetings").set({ ...after, updated_at: iso(now) }).where("id", "=", meeting.id).execute();
+    await recordAudit(trx, actor, now, {
+      action: "meeting.reschedule",
+      objectType: "meeting",
+      objectId: meeting.id,
+      committeeId: meeting.committee_id,
+      before: { starts_at: meeting.starts_at, ends_at: meeting.ends_at, place: meeting.place, online_link: meeting.online_link, answer_deadline: meeting.answer_deadline, version: meeting.version },
+      after,
+    });
+    const invitations = await trx.selectFrom("invitations").selectAll().where("meeting_id", "=", meeting.id).execute();
+    for (const inv of invitations) {
+      for (const table of ["absence_requests", "proxies"] as const) {
+        await trx.updateTable(table).set({ status: "withdrawn" }).where("invitation_id", "=", inv.id).where("status", "in", ["pending", "approved"]).execute();
+      }
+      if (inv.answer !== "none") {
+        await trx.updateTable("invitations").set({ answer: "none", answered_at: null, answered_by_person_id: null }).where("id", "=", inv.id).execute();
+        await recordAudit(trx, actor, now, {
+          action: "invitation.reset",
+          objectType: "invitation",
+          objectId: inv.id,
+          committeeId: meeting.committee_id,
+          before: { answer: inv.answer },
+          after: { answer: "none", reason: "meeting rescheduled" },
+        });
+      }
+      await enqueueMessage(trx, now, {
+        template: "meetings:rescheduled",
+        params: { title: meeting.title, oldStart: dateParam(meeting.starts_at), newStart: dateParam(change.startsAt), place: place ?? onlineLink ?? "" },
+        to: { personId: inv.person_id },
+        committeeId: meeting.committee_id,
+        dedupeKey: `meeting:${meeting.id}:v${version}:rescheduled:${inv.person_id}`,
+      });
+      await enqueueMessage(trx, now, {
+        template: "meetings:invitation",
+        params: { invitationId: inv.id, version },
+        to: { personId: inv.person_id },
+        committeeId: meeting.committee_id,
+        dedupeKey: `meeting:${meeting.id}:v${version}:invitation:${inv.person_id}`,
+      });
+    }
+    return { ...meeting, ...after, updated_at: iso(now) };
+  });
+}
+
+/** The secretariat cancels a meeting: everyone is told, and the buttons of the old cards stop working. */
+export async function cancelMeeting(ctx: CoreContext, actor: Actor, meetingId: number, reason: string): Promise<MeetingRow> {
+  const why = reason.trim();
+  if (!why) throw new DomainError("meetings:errors.cancel_reason_required");
+  return ctx.db.transaction().execute(async (trx) => {
+    const meeting = await requireOpenMeeting(trx, ctx, actor, meetingId);
+    const now = ctx.clock();
+    await trx.updateTable("meetings").set({ status: "cancelled", cancelled_at: iso(now), updated_at: iso(now) }).where("id", "=", meeting.id).execute();
+    await recordAudit(trx, actor, now, {
+      action: "meeting.cancel",
+      objectType: "meeting",
+      objectId: meeting.id,
+      committeeId: meeting.committee_id,
+      before: { status: "scheduled" },
+      after: { status: "cancelled", reason: why },
+    });
+    for (const table of ["absence_requests", "proxies"] as const) {
+      const ids = trx.selectFrom("invitations").select("id").where("meeting_id", "=", meeting.id);
+      await trx.updateTable(table).set({ status: "withdrawn" }).where("invitation_id", "in", ids).where("status", "=", "pending").execute();
+    }
+    await closeOldCards(trx, now, meeting);
+    const invitations = await trx.selectFrom("invitations").select(["person_id"]).where("meeting_id", "=", meeting.id).execute();
+    for (const inv of invitations) {
+      await enqueueMessage(trx, now, {
+        template: "meetings:cancelled_notice",
+        params: { title: meeting.title, start: dateParam(meeting.starts_at), reason: why },
+        to: { personId: inv.person_id },
+        committeeId: meeting.committee_id,
+        dedupeKey: `meeting:${meeting.id}:cancelled:${inv.person_id}`,
+      });
+    }
+    return { ...meeting, status: "cancelled", cancelled_at: iso(now) };
+  });
+}
