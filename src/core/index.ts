@@ -7,7 +7,7 @@ import { claimDueJobs, runDueJob } from "./jobs/run.js";
 import { clearUnreachable, localeOf, markUnreachable, setLanguage } from "./people.js";
 import { deactivateMember, importRoster, listMembers } from "./roster/roster.js";
 import { answerAttend, appointProxy, decideRequest, requestAbsence, type AnswerTarget, type Delegate, type RequestKind } from "./meetings/answers.js";
-import { createMeeting, upcomingMeetings, type NewMeeting } from "./meetings/meetings.js";
+import { chairCandidates, createMeeting, upcomingMeetings, type NewMeeting } from "./meetings/meetings.js";
 import { cancelMeeting, rescheduleMeeting, type MeetingChange } from "./meetings/changes.js";
 import { invitationCard, invitationOf, meetingRoster, pendingApprovals, requestView } from "./meetings/views.js";
 import { clearDialog, getDialog, putDialog, type Dialog } from "./dialogs.js";
@@ -47,6 +47,7 @@ export function createCore(ctx: CoreContext) {
     meetings: {
       create: (actor: Actor, input: NewMeeting) => createMeeting(ctx, actor, input),
       upcoming: (actor: Actor) => upcomingMeetings(ctx, actor),
+      chairCandidates: (actor: Actor, committeeId: number) => chairCandidates(ctx, actor, committeeId),
       reschedule: (actor: Actor, meetingId: number, change: MeetingChange) => rescheduleMeeting(ctx, actor, meetingId, change),
       cancel: (actor: Actor, meetingId: number, reason: string) => cancelMeeting(ctx, actor, meetingId, reason),
       roster: (actor: Actor, meetingId: number) => meetingRoster(ctx, actor, meetingId),

@@ -285,3 +285,66 @@ describe("rescheduling and cancelling, through the fake Bot API", () => {
     expect((await e2e.app.database.db.selectFrom("invitations").select("answer").execute()).every((a) => a.answer === "none")).toBe(true);
   });
 });
+
+describe("calling a meeting in chat (/newmeeting)", () => {
+  let e2e: E2E;
+  beforeEach(async () => {
+    e2e = await E2E.start();
+    await e2e.seedRoster();
+    await e2e.link(users.secretary, "Phạm Thị Ngọc Ánh");
+    await e2e.link(users.member, "Lương Văn Đức");
+  });
+  afterEach(() => e2e.stop());
+
+  const tap = async (label: string) => {
+    const m = e2e.tg.lastMessage(users.secretary.id)!;
+    const button = FakeTelegram.buttons(m).find((b) => b.text.includes(label));
+    if (!button) throw new Error(`no button ${label} on: ${m.text}`);
+    const before = e2e.tg.transcript(users.secretary.id).length;
+    e2e.tg.pressButton(users.secretary, m, button.callback_data!);
+    return e2e.tg.nextReply(users.secretary.id, before);
+  };
+
+  it("walks the secretariat through each step, re-asks only a bad step, and sends the invitations on confirm", async () => {
+    expect((await e2e.say(users.member, "/newmeeting")).text).toBe("Đồng chí không có quyền thực hiện thao tác này.");
+    await e2e.say(users.secretary, "/newmeeting");
+    await e2e.tg.waitFor(() => e2e.tg.lastMessage(users.secretary.id)?.text === "Loại cuộc họp?");
+    expect((await tap("Cuộc họp đột xuất")).text).toContain("tên cuộc họp");
+    expect((await e2e.say(users.secretary, "Họp đột xuất về sự cố mạng")).text).toContain("Thời gian bắt đầu");
+    expect((await e2e.say(users.secretary, "ngày mai 8 giờ")).text).toContain("chưa đúng định dạng");
+    expect((await e2e.say(users.secretary, "01/01/2020 08:00")).text).toBe("Thời gian bắt đầu phải sau thời điểm hiện tại.");
+    expect((await e2e.say(users.secretary, "30/11/2026 14:00")).text).toContain("Thời gian kết thúc");
+    expect((await e2e.say(users.secretary, "13:00")).text).toBe("Thời gian kết thúc phải sau thời gian bắt đầu.");
+    expect((await e2e.say(users.secretary, "16:30")).text).toContain("Địa điểm");
+    expect((await tap("Bỏ qua")).text).toContain("Đường liên kết họp trực tuyến");
+    expect((await e2e.say(users.secretary, "meet.langson")).text).toContain("không hợp lệ");
+    expect((await e2e.say(users.secretary, "https://meet.langson.gov.vn/bcd")).text).toContain("Nội dung");
+    const chairAsk = await e2e.say(users.secretary, "Đánh giá sự cố và phương án khắc phục");
+    expect(FakeTelegram.buttons(chairAsk).map((b) => b.text)).toEqual(["Hồ Tiến Thiệu (Trưởng ban)", "Đoàn Thu Hà (Phó Trưởng ban Thường trực)", "Hủy"]);
+
+    // A restart mid-way keeps every answer.
+    await e2e.restart();
+    expect((await tap("Đoàn Thu Hà")).text).toContain("Hạn xác nhận");
+    const summary = await tap("Mặc định");
+    expect(summary.text).toContain("Loại: Cuộc họp đột xuất");
+    expect(summary.text).toContain("Bắt đầu: 30/11/2026 14:00");
+    expect(summary.text).toContain("Kết thúc: 30/11/2026 16:30");
+    expect(summary.text).toContain("Chủ trì: Đoàn Thu Hà");
+    expect(await e2e.app.database.db.selectFrom("meetings").selectAll().execute()).toHaveLength(0);
+    const done = await tap("Xác nhận gửi");
+    expect(done.text).toMatch(/Đã tạo cuộc họp số 1 và đang gửi giấy mời tới 4 thành viên/);
+    const card = await e2e.tg.waitFor(() => e2e.tg.transcript(users.member.id).find((m) => m.text?.includes("GIẤY MỜI HỌP")), 8000);
+    expect(card.text).toContain("Chủ trì: đồng chí Đoàn Thu Hà");
+    expect(card.text).toContain("Họp trực tuyến: https://meet.langson.gov.vn/bcd");
+    expect(card.text).toContain("30/11/2026 14:00 – 16:30");
+  });
+
+  it("cancels at any point and sends nothing", async () => {
+    await e2e.say(users.secretary, "/newmeeting");
+    await tap("Phiên họp định kỳ");
+    await e2e.say(users.secretary, "Phiên họp quý IV");
+    expect((await e2e.say(users.secretary, "/cancel")).text).toBe("Đã hủy. Thông tin chưa được gửi đi.");
+    expect((await e2e.say(users.secretary, "30/11/2026 14:00")).text).toContain("chưa hiểu");
+    expect(await e2e.app.database.db.selectFrom("meetings").selectAll().execute()).toHaveLength(0);
+  });
+});

@@ -11,6 +11,7 @@ export const COMMANDS: readonly { command: string; action?: Action }[] = [
   { command: "help" },
   { command: "lang", action: "profile.language" },
   { command: "meetings", action: "meeting.roster" },
+  { command: "newmeeting", action: "meeting.manage" },
   { command: "roster", action: "meeting.roster" },
   { command: "approvals", action: "meeting.decide" },
   { command: "cancel" },

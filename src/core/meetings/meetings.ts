@@ -192,3 +192,20 @@ export async function upcomingMeetings(ctx: CoreContext, actor: Actor): Promise<
   const views = await Promise.all(ids.map((r) => meetingView(ctx.db, r.id)));
   return views.filter((v): v is MeetingView => v !== undefined);
 }
+
+/** Who may chair a committee's meeting: its active chair and standing deputy, the chair first. */
+export async function chairCandidates(ctx: CoreContext, actor: Actor, committeeId: number): Promise<{ personId: number; fullName: string; role: "chair" | "standing_deputy" }[]> {
+  assertCan(actor, "meeting.manage", committeeId);
+  const rows = await ctx.db
+    .selectFrom("memberships as m")
+    .innerJoin("people as p", "p.id", "m.person_id")
+    .where("m.committee_id", "=", committeeId)
+    .where("m.active", "=", 1)
+    .where("m.role", "in", ["chair", "standing_deputy"])
+    .select(["p.id as personId", "p.full_name as fullName", "m.role"])
+    .orderBy("m.id")
+    .execute();
+  return rows
+    .map((r) => ({ ...r, role: r.role as "chair" | "standing_deputy" }))
+    .sort((a, b) => (a.role === b.role ? 0 : a.role === "chair" ? -1 : 1));
+}

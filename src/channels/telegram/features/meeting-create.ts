@@ -1,0 +1,248 @@
+import { Composer, InlineKeyboard } from "grammy";
+import { DomainError } from "../../../core/errors.js";
+import { seatsWith } from "../../../core/permissions.js";
+import type { MeetingKind } from "../../../db/schema.js";
+import { formatDateTime, parseLocalDateTime } from "../../../i18n/format.js";
+import type { BotContext } from "../context.js";
+import type { TelegramDeps } from "../deps.js";
+import { cb } from "../render/meetings.js";
+import { replyDomainError } from "../reply-error.js";
+
+type Step = "kind" | "title" | "start" | "end" | "place" | "link" | "agenda" | "chair" | "deadline" | "confirm";
+
+/** The meeting being composed, kept in the database between steps so that nothing typed is lost. */
+interface CreateDialog {
+  committeeId: number;
+  timeZone: string;
+  step: Step;
+  kind?: MeetingKind;
+  title?: string;
+  startsAt?: string;
+  endsAt?: string;
+  place?: string | null;
+  onlineLink?: string | null;
+  agenda?: string;
+  chairPersonId?: number;
+  chairName?: string;
+  answerDeadline?: string | null;
+}
+
+const KIND = "meeting.create";
+const NEXT: Record<Exclude<Step, "confirm">, Step> = {
+  kind: "title",
+  title: "start",
+  start: "end",
+  end: "place",
+  place: "link",
+  link: "agenda",
+  agenda: "chair",
+  chair: "deadline",
+  deadline: "confirm",
+};
+/** Which step to ask again when core refuses the finished draft. */
+const STEP_OF_ERROR: Record<string, Step> = {
+  "meetings:errors.title_required": "title",
+  "meetings:errors.start_in_past": "start",
+  "meetings:errors.end_before_start": "end",
+  "meetings:errors.place_required": "place",
+  "meetings:errors.bad_link": "link",
+  "meetings:errors.agenda_required": "agenda",
+  "meetings:errors.no_chair": "chair",
+  "meetings:errors.bad_chair": "chair",
+  "meetings:errors.deadline_after_start": "deadline",
+  "meetings:errors.deadline_in_past": "deadline",
+};
+
+/**
+ * /newmeeting — the secretariat calls a meeting in a guided conversation: each step is checked as it is
+ * answered, a summary is shown to confirm, and /cancel (or the Cancel button) stops at any point.
+ */
+export function meetingCreateFeature(deps: TelegramDeps): Composer<BotContext> {
+  const composer = new Composer<BotContext>();
+  const chats = composer.chatType("private");
+  const channel = "telegram" as const;
+
+  const save = (ctx: BotContext, d: CreateDialog) => deps.core.dialogs.put(ctx.actor!.personId, channel, { kind: KIND, data: d });
+  const load = async (ctx: BotContext) => {
+    const stored = await deps.core.dialogs.get<CreateDialog>(ctx.actor!.personId, channel);
+    return stored?.kind === KIND ? stored.data : undefined;
+  };
+  const cancelRow = (ctx: BotContext, kb = new InlineKeyboard()) => kb.text(ctx.t("meetings:buttons.cancel"), cb.cancel);
+
+  const ask = async (ctx: BotContext, d: CreateDialog) => {
+    const t = ctx.t;
+    switch (d.step) {
+      case "kind":
+        return ctx.reply(t("meetings:create.ask_kind"), {
+          parse_mode: "HTML",
+          reply_markup: cancelRow(ctx, new InlineKeyboard().text(t("meetings:kind.regular"), "mc:k:regular").text(t("meetings:kind.extraordinary"), "mc:k:extraordinary").row()),
+        });
+      case "place":
+      case "link":
+        return ctx.reply(t(`meetings:create.ask_${d.step}`), { parse_mode: "HTML", reply_markup: cancelRow(ctx, new InlineKeyboard().text(t("meetings:buttons.skip"), "mc:skip")) });
+      case "chair": {
+        const candidates = await deps.core.meetings.chairCandidates(ctx.actor!, d.committeeId);
+        const kb = new InlineKeyboard();
+        for (const c of candidates) kb.text(`${c.fullName} (${t(`roles:${c.role}`)})`, `mc:ch:${c.personId}`).row();
+        return ctx.reply(t("meetings:create.ask_chair"), { parse_mode: "HTML", reply_markup: cancelRow(ctx, kb) });
+      }
+      case "deadline":
+        return ctx.reply(t("meetings:create.ask_deadline"), { parse_mode: "HTML", reply_markup: cancelRow(ctx, new InlineKeyboard().text(t("meetings:create.default_deadline"), "mc:dl")) });
+      case "confirm": {
+        const tz = d.timeZone;
+        const text = t("meetings:create.summary", {
+          kind: t(`meetings:kind.${d.kind ?? "regular"}`),
+          title: d.title ?? "",
+          start: d.startsAt ? formatDateTime(d.startsAt, tz) : "",
+          end: d.endsAt ? formatDateTime(d.endsAt, tz) : "",
+          place: d.place || "—",
+          link: d.onlineLink || "—",
+          chair: d.chairName ?? "",
+          deadline: d.answerDeadline ? formatDateTime(d.answerDeadline, tz) : t("meetings:create.default_deadline"),
+          agenda: d.agenda ?? "",
+        });
+        return ctx.reply(text, { parse_mode: "HTML", reply_markup: cancelRow(ctx, new InlineKeyboard().text(t("meetings:buttons.confirm"), "mc:ok")) });
+      }
+      default:
+        return ctx.reply(ctx.t(`meetings:create.ask_${d.step}`), { parse_mode: "HTML", reply_markup: cancelRow(ctx) });
+    }
+  };
+
+  const advance = async (ctx: BotContext, d: CreateDialog) => {
+    if (d.step !== "confirm") d.step = NEXT[d.step];
+    await save(ctx, d);
+    await ask(ctx, d);
+  };
+
+  chats.command("newmeeting", async (ctx) => {
+    const seats = seatsWith(ctx.actor!, "meeting.manage");
+    if (seats.length === 0) return replyDomainError(ctx, new DomainError("errors:forbidden"));
+    const seat = seats.find((s) => s.committeeCode.toLowerCase() === ctx.match.trim().toLowerCase()) ?? (seats.length === 1 ? seats[0] : undefined);
+    if (!seat) return void (await ctx.reply(ctx.t("meetings:create.choose_committee", { codes: seats.map((s) => s.committeeCode).join(", ") }), { parse_mode: "HTML" }));
+    const d: CreateDialog = { committeeId: seat.committeeId, timeZone: seat.timeZone, step: "kind" };
+    await save(ctx, d);
+    await ctx.reply(ctx.t("meetings:create.intro", { committee: seat.committeeName }), { parse_mode: "HTML" });
+    await ask(ctx, d);
+  });
+
+  const onButton = (pattern: RegExp, step: Step, apply: (d: CreateDialog, match: RegExpMatchArray, ctx: BotContext) => Promise<void> | void) =>
+    chats.callbackQuery(pattern, async (ctx) => {
+      const d = await load(ctx);
+      if (!d || d.step !== step) return ctx.answerCallbackQuery({ text: ctx.t("common:stale_button") });
+      await ctx.answerCallbackQuery();
+      await ctx.editMessageReplyMarkup().catch(() => undefined);
+      await apply(d, ctx.match as RegExpMatchArray, ctx);
+      await advance(ctx, d);
+    });
+
+  onButton(/^mc:k:(regular|extraordinary)$/, "kind", (d, m) => void (d.kind = m[1] as MeetingKind));
+  chats.callbackQuery("mc:skip", async (ctx, next) => {
+    const d = await load(ctx);
+    if (!d || (d.step !== "place" && d.step !== "link")) return next();
+    if (d.step === "place") d.place = null;
+    else {
+      d.onlineLink = null;
+      if (!d.place) {
+        await ctx.answerCallbackQuery({ text: ctx.t("meetings:errors.place_required"), show_alert: true });
+        return;
+      }
+    }
+    await ctx.answerCallbackQuery();
+    await ctx.editMessageReplyMarkup().catch(() => undefined);
+    await advance(ctx, d);
+  });
+  onButton(/^mc:ch:(\d+)$/, "chair", async (d, m, ctx) => {
+    d.chairPersonId = Number(m[1]);
+    d.chairName = (await deps.core.meetings.chairCandidates(ctx.actor!, d.committeeId)).find((c) => c.personId === d.chairPersonId)?.fullName ?? "";
+  });
+  onButton(/^mc:dl$/, "deadline", (d) => void (d.answerDeadline = null));
+
+  chats.callbackQuery("mc:ok", async (ctx) => {
+    const d = await load(ctx);
+    if (!d || d.step !== "confirm") return ctx.answerCallbackQuery({ text: ctx.t("common:stale_button") });
+    try {
+      const { meeting, invited } = await deps.core.meetings.create(ctx.actor!, {
+        committeeId: d.committeeId,
+        kind: d.kind ?? "regular",
+        title: d.title ?? "",
+        startsAt: new Date(d.startsAt ?? NaN),
+        endsAt: new Date(d.endsAt ?? NaN),
+        place: d.place ?? null,
+        onlineLink: d.onlineLink ?? null,
+        agenda: d.agenda ?? "",
+        ...(d.chairPersonId ? { chairPersonId: d.chairPersonId } : {}),
+        ...(d.answerDeadline ? { answerDeadline: new Date(d.answerDeadline) } : {}),
+      });
+      await deps.core.dialogs.clear(ctx.actor!.personId, channel);
+      await ctx.answerCallbackQuery();
+      await ctx.editMessageReplyMarkup().catch(() => undefined);
+      await ctx.reply(ctx.t("meetings:create.done", { id: meeting.id, invited }), { parse_mode: "HTML" });
+      deps.nudgeDelivery?.();
+    } catch (e) {
+      const step = e instanceof DomainError ? STEP_OF_ERROR[e.code] : undefined;
+      if (!step) return replyDomainError(ctx, e);
+      await ctx.answerCallbackQuery();
+      await ctx.reply(ctx.t((e as DomainError).code, (e as DomainError).params), { parse_mode: "HTML" });
+      d.step = step;
+      await save(ctx, d);
+      await ask(ctx, d);
+    }
+  });
+
+  chats.on("message:text", async (ctx, next) => {
+    if (ctx.message.text.startsWith("/")) return next();
+    const d = await load(ctx);
+    if (!d) return next();
+    const value = ctx.message.text.trim();
+    const again = (key: string, params: Record<string, string | number> = {}) => ctx.reply(ctx.t(key, params), { parse_mode: "HTML" });
+    const now = deps.core.ctx.clock();
+    switch (d.step) {
+      case "title":
+        if (!value) return void (await again("meetings:errors.title_required"));
+        if (value.length > 200) return void (await again("meetings:errors.too_long", { max: 200 }));
+        d.title = value;
+        break;
+      case "start": {
+        const at = parseLocalDateTime(value, d.timeZone);
+        if (!at) return void (await again("meetings:create.bad_datetime"));
+        if (at <= now) return void (await again("meetings:errors.start_in_past"));
+        d.startsAt = at.toISOString();
+        break;
+      }
+      case "end": {
+        const startLocal = formatDateTime(d.startsAt!, d.timeZone);
+        const at = parseLocalDateTime(/^\d{1,2}[:hg]\d{2}$/i.test(value) ? `${startLocal.slice(0, 10)} ${value.replace(/[hg]/i, ":")}` : value, d.timeZone);
+        if (!at) return void (await again("meetings:create.bad_end"));
+        if (at.toISOString() <= d.startsAt!) return void (await again("meetings:errors.end_before_start"));
+        d.endsAt = at.toISOString();
+        break;
+      }
+      case "place":
+        if (value.length > 300) return void (await again("meetings:errors.too_long", { max: 300 }));
+        d.place = value || null;
+        break;
+      case "link":
+        if (!/^https?:\/\/\S+$/i.test(value)) return void (await again("meetings:errors.bad_link"));
+        d.onlineLink = value;
+        break;
+      case "agenda":
+        if (!value) return void (await again("meetings:errors.agenda_required"));
+        if (value.length > 4000) return void (await again("meetings:errors.too_long", { max: 4000 }));
+        d.agenda = value;
+        break;
+      case "deadline": {
+        const at = parseLocalDateTime(value, d.timeZone);
+        if (!at) return void (await again("meetings:create.bad_datetime"));
+        if (at <= now) return void (await again("meetings:errors.deadline_in_past"));
+        if (at.toISOString() > d.startsAt!) return void (await again("meetings:errors.deadline_after_start"));
+        d.answerDeadline = at.toISOString();
+        break;
+      }
+      default:
+        return void (await again("meetings:create.use_buttons"));
+    }
+    await advance(ctx, d);
+  });
+
+  return composer;
+}
