@@ -46,9 +46,15 @@ describe("meetings in chat, through the fake Bot API", () => {
   const dataOf = (m: FakeMessage, label: string) => FakeTelegram.buttons(m).find((b) => b.text.includes(label))!.callback_data!;
   const current = (user: FakeUser, m: FakeMessage) => e2e.tg.transcript(user.id).find((x) => x.message_id === m.message_id)!;
 
-  it("sends each invitee the card, records Attend in place, and ignores a double tap", async () => {
+  it("sends each invitee the card and a calendar file, records Attend in place, and ignores a double tap", async () => {
     await createMeeting();
     const card = await cardOf(users.member);
+    const ics = await e2e.tg.waitFor(() => e2e.tg.transcript(users.member.id).find((m) => m.document), 8000);
+    const calendar = e2e.tg.documentContent(ics.document!.file_id).toString("utf8");
+    expect(calendar).toContain("SUMMARY:Phiên họp Ban Chỉ đạo quý IV/2026");
+    expect(calendar).toMatch(/DTSTART:20261130T\d{4}00Z/);
+    expect(calendar).toContain("LOCATION:Phòng họp số 1\\, UBND tỉnh");
+    expect(ics.caption).toContain("Tệp lịch (.ics)");
     expect(card.text).toContain("Phiên họp Ban Chỉ đạo quý IV/2026");
     expect(card.text).toMatch(/Thời gian: 30\/11\/2026 \d{2}:\d{2} – \d{2}:\d{2}/);
     expect(card.text).toContain("Chủ trì: đồng chí Hồ Tiến Thiệu");
@@ -193,8 +199,13 @@ describe("meetings in chat, through the fake Bot API", () => {
     }
     await createMeeting();
     const chats = report.invites.map((_, i) => 900_000 + i);
-    await e2e.tg.waitFor(() => chats.every((c) => e2e.tg.transcript(c).length >= 1), 15_000);
-    for (const c of chats) expect(e2e.tg.transcript(c)).toHaveLength(1);
+    await e2e.tg.waitFor(() => chats.every((c) => e2e.tg.transcript(c).length >= 2), 20_000);
+    for (const c of chats) {
+      const [card, calendar] = e2e.tg.transcript(c);
+      expect(card!.text).toContain("GIẤY MỜI HỌP");
+      expect(calendar!.document?.file_name).toMatch(/^hop-\d+\.ics$/);
+      expect(e2e.tg.transcript(c)).toHaveLength(2);
+    }
     const outbox = await e2e.app.database.db.selectFrom("outbox").select(["status"]).where("template", "=", "meetings:invitation").execute();
     expect(outbox).toHaveLength(44);
   });

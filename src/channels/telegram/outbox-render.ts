@@ -4,6 +4,7 @@ import type { Core } from "../../core/index.js";
 import type { Delivery } from "../../delivery/outbox-store.js";
 import { SendError } from "../../delivery/send-error.js";
 import type { Translator } from "../../i18n/index.js";
+import { meetingCalendar } from "./render/calendar.js";
 import { renderDecision, renderInvitationCard, renderRequest } from "./render/meetings.js";
 
 export interface RenderedMessage {
@@ -11,6 +12,8 @@ export interface RenderedMessage {
   keyboard?: InlineKeyboard | undefined;
   /** Edit this earlier message in place instead of sending a new one. */
   editMessageId?: number;
+  /** Send a file, with `text` as its caption. */
+  document?: { filename: string; content: Buffer };
 }
 
 export type OutboxRenderer = (d: Delivery) => Promise<RenderedMessage>;
@@ -30,6 +33,15 @@ export function createOutboxRenderer(core: Core, translator: Translator, clock: 
         const card = await core.meetings.card(Number(params.invitationId));
         if (!card) throw missing("invitation");
         return renderInvitationCard(t, card, clock());
+      }
+      case "meetings:calendar": {
+        const card = await core.meetings.card(Number(params.invitationId));
+        if (!card) throw missing("invitation");
+        const m = card.meeting;
+        return {
+          text: t(m.status === "cancelled" ? "meetings:calendar.cancelled" : "meetings:calendar.caption"),
+          document: meetingCalendar(m, t("meetings:calendar.chair", { chair: m.chairName })),
+        };
       }
       case "meetings:card_closed": {
         const card = await core.meetings.card(Number(params.invitationId));

@@ -1,4 +1,4 @@
-import { Api, GrammyError, HttpError } from "grammy";
+import { Api, GrammyError, HttpError, InputFile } from "grammy";
 import type { ChannelSender } from "../../delivery/worker.js";
 import { SendError } from "../../delivery/send-error.js";
 import { redact } from "../../logger.js";
@@ -14,8 +14,12 @@ export function createTelegramSender(opts: { token: string; apiRoot: string | un
   const api = new Api(opts.token, { apiRoot: opts.apiRoot, timeoutSeconds: 30 });
   return {
     async send(d) {
-      const { text, keyboard, editMessageId } = await opts.render(d);
+      const { text, keyboard, editMessageId, document } = await opts.render(d);
       try {
+        if (document) {
+          const m = await api.sendDocument(d.chatId!, new InputFile(document.content, document.filename), { caption: text, parse_mode: "HTML" });
+          return { messageId: String(m.message_id) };
+        }
         if (editMessageId) {
           await api
             .editMessageText(d.chatId!, editMessageId, splitMessage(text)[0]!, { parse_mode: "HTML", link_preview_options: { is_disabled: true } })

@@ -35,14 +35,14 @@ async function closeOldCards(trx: Trx, now: Date, meeting: MeetingRow): Promise<
   const cards = await trx
     .selectFrom("outbox as o")
     .innerJoin("invitations as i", (j) => j.onRef("i.person_id", "=", "o.person_id").on("i.meeting_id", "=", meeting.id))
-    .where("o.template", "=", "meetings:invitation")
+    .where("o.template", "in", ["meetings:invitation", "meetings:calendar"])
     .where("o.dedupe_key", "like", `meeting:${meeting.id}:v%`)
-    .select(["o.id", "o.status", "o.external_message_id", "o.person_id", "i.id as invitationId"])
+    .select(["o.id", "o.template", "o.status", "o.external_message_id", "o.person_id", "i.id as invitationId"])
     .execute();
   for (const card of cards) {
     if (card.status === "pending") {
       await trx.updateTable("outbox").set({ status: "cancelled", last_error: "meeting changed before sending" }).where("id", "=", card.id).execute();
-    } else if (card.status === "sent" && card.external_message_id) {
+    } else if (card.template === "meetings:invitation" && card.status === "sent" && card.external_message_id) {
       await enqueueMessage(trx, now, {
         template: "meetings:card_closed",
         params: { invitationId: card.invitationId, editMessageId: Number(card.external_message_id) },
@@ -113,6 +113,13 @@ export async function rescheduleMeeting(ctx: CoreContext, actor: Actor, meetingI
         committeeId: meeting.committee_id,
         dedupeKey: `meeting:${meeting.id}:v${version}:invitation:${inv.person_id}`,
       });
+      await enqueueMessage(trx, now, {
+        template: "meetings:calendar",
+        params: { invitationId: inv.id },
+        to: { personId: inv.person_id },
+        committeeId: meeting.committee_id,
+        dedupeKey: `meeting:${meeting.id}:v${version}:calendar:${inv.person_id}`,
+      });
     }
     return { ...meeting, ...after, updated_at: iso(now) };
   });
@@ -139,7 +146,7 @@ export async function cancelMeeting(ctx: CoreContext, actor: Actor, meetingId: n
       await trx.updateTable(table).set({ status: "withdrawn" }).where("invitation_id", "in", ids).where("status", "=", "pending").execute();
     }
     await closeOldCards(trx, now, meeting);
-    const invitations = await trx.selectFrom("invitations").select(["person_id"]).where("meeting_id", "=", meeting.id).execute();
+    const invitations = await trx.selectFrom("invitations").select(["id", "person_id"]).where("meeting_id", "=", meeting.id).execute();
     for (const inv of invitations) {
       await enqueueMessage(trx, now, {
         template: "meetings:cancelled_notice",
@@ -147,6 +154,13 @@ export async function cancelMeeting(ctx: CoreContext, actor: Actor, meetingId: n
         to: { personId: inv.person_id },
         committeeId: meeting.committee_id,
         dedupeKey: `meeting:${meeting.id}:cancelled:${inv.person_id}`,
+      });
+      await enqueueMessage(trx, now, {
+        template: "meetings:calendar",
+        params: { invitationId: inv.id },
+        to: { personId: inv.person_id },
+        committeeId: meeting.committee_id,
+        dedupeKey: `meeting:${meeting.id}:cancelled:calendar:${inv.person_id}`,
       });
     }
     return { ...meeting, status: "cancelled", cancelled_at: iso(now) };

@@ -123,6 +123,13 @@ export async function createMeeting(ctx: CoreContext, actor: Actor, input: NewMe
         committeeId: input.committeeId,
         dedupeKey: `meeting:${meeting.id}:v${meeting.version}:invitation:${person_id}`,
       });
+      await enqueueMessage(trx, now, {
+        template: "meetings:calendar",
+        params: { invitationId: inv.id },
+        to: { personId: person_id },
+        committeeId: input.committeeId,
+        dedupeKey: `meeting:${meeting.id}:v${meeting.version}:calendar:${person_id}`,
+      });
     }
     await recordAudit(trx, actor, now, {
       action: "meeting.create",
