@@ -1,4 +1,4 @@
-import { accessSync, constants, existsSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { accessSync, constants, existsSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { stringify } from "csv-stringify/sync";
 import { Command, InvalidArgumentError, Option } from "commander";
@@ -8,8 +8,10 @@ import { backupSqlite } from "../db/backup.js";
 import { openDatabase, sqlitePath } from "../db/database.js";
 import type { CommitteeLevel, Locale } from "../db/schema.js";
 import { formatDateTime } from "../i18n/format.js";
+import { fileReason, readUtf8 } from "./files.js";
 import { linkOrCode, resolveBotUsername } from "./invite-links.js";
-import { cliMessages, localizeCommanderError, type CliMessages } from "./messages.js";
+import { registerMeetingCommands } from "./meetings.js";
+import { cliMessages, localizeCommanderError } from "./messages.js";
 import { CliFailure, withConfig, withDatabase, type CliContext, type CliDbContext, type CliIo } from "./session.js";
 import { renderTable } from "./text.js";
 
@@ -203,6 +205,8 @@ export function buildProgram(locale: Locale, io: CliIo, setExitCode: (code: numb
       ),
     );
 
+  registerMeetingCommands(program, { m, io, run, lang, positiveNumber: memberNumber });
+
   program
     .command("backup")
     .description(m.backup.description)
@@ -211,26 +215,6 @@ export function buildProgram(locale: Locale, io: CliIo, setExitCode: (code: numb
     .action((target: string, opts: { force?: boolean }, cmd: Command) => run(withConfig(io, lang(cmd), (ctx) => backup(ctx, target, opts.force === true))));
 
   return program;
-}
-
-const fileReason = (e: unknown, m: CliMessages): string => {
-  const code = (e as NodeJS.ErrnoException).code;
-  return (code && m.fileErrors[code]) || (e instanceof Error ? e.message : String(e));
-};
-
-/** Reads the roster file as UTF-8, refusing other encodings, which would garble Vietnamese names. */
-function readUtf8(file: string, ctx: CliContext): string {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(file);
-  } catch (e) {
-    throw new CliFailure(ctx.m.membersImport.cannotRead(file, fileReason(e, ctx.m)));
-  }
-  try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch {
-    throw new CliFailure(`${file}: ${ctx.t("roster:import.not_utf8")}`);
-  }
 }
 
 /** Fails before the import when the invites file could not be written, so no invite code is lost. */
@@ -251,7 +235,7 @@ function assertWritable(file: string, ctx: CliContext): void {
 async function importMembers(ctx: CliDbContext, committeeCode: string, file: string, invitesOut: string | undefined): Promise<number> {
   const { core, config, m, t, out, err } = ctx;
   const committee = await core.committees.require(committeeCode);
-  const text = readUtf8(file, ctx);
+  const text = readUtf8(file, ctx, `${file}: ${ctx.t("roster:import.not_utf8")}`);
   if (invitesOut) assertWritable(invitesOut, ctx);
 
   const report = await core.roster.importCsv(cliActor, committee.id, text);

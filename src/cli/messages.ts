@@ -1,4 +1,4 @@
-import type { CommitteeLevel, Locale } from "../db/schema.js";
+import type { Answer, CommitteeLevel, Locale, MeetingKind, RequestStatus } from "../db/schema.js";
 import { createTranslator, type TParams, type Translator } from "../i18n/index.js";
 
 /**
@@ -70,6 +70,63 @@ export interface CliMessages {
     sameFile: string;
     exists: (file: string) => string;
     done: (file: string, pages: number) => string;
+  };
+  /** Why a --start, --end or --deadline value was refused (commander puts the option and the value first). */
+  dateTimeInvalid: string;
+  meetingNumber: string;
+  /** The lines describing a meeting, shared by meeting:create, meeting:roster and meeting:reschedule. */
+  meeting: {
+    kind: Record<MeetingKind, string>;
+    time: (v: { start: string; end: string; timeZone: string }) => string;
+    place: (place: string) => string;
+    link: (link: string) => string;
+    chair: (name: string) => string;
+    deadline: (deadline: string) => string;
+    cancelled: string;
+  };
+  meetingCreate: {
+    description: string;
+    committee: string;
+    title: string;
+    start: string;
+    end: string;
+    place: string;
+    link: string;
+    agenda: string;
+    agendaFile: string;
+    kind: string;
+    chair: string;
+    deadline: string;
+    agendaNotUtf8: (file: string) => string;
+    created: (v: { id: number; kind: string; title: string }) => string;
+    invited: (count: number) => string;
+  };
+  meetingList: {
+    description: string;
+    committee: string;
+    header: (committee: string, count: number) => string;
+    empty: (committee: string) => string;
+    columns: string[];
+    hint: string;
+  };
+  meetingRoster: {
+    description: string;
+    header: (v: { id: number; kind: string; title: string }) => string;
+    counts: (c: Record<"invited" | "answered" | "attending" | "absentApproved" | "absentPending" | "absentDeclined" | "proxyApproved" | "proxyPending" | "noAnswer", number>) => string;
+    forecast: (v: { present: number; invited: number; percent: number }) => string;
+    columns: string[];
+    answer: Record<Answer, string>;
+    decision: Record<RequestStatus, string>;
+    reason: (reason: string) => string;
+    delegate: (name: string) => string;
+    empty: string;
+  };
+  meetingReschedule: { description: string; place: string; link: string; deadline: string; done: (id: number, title: string) => string; reset: (count: number) => string };
+  meetingCancel: {
+    description: string;
+    reason: string;
+    done: (v: { id: number; title: string; start: string }) => string;
+    notified: (count: number) => string;
   };
   unexpected: (message: string) => string;
 }
@@ -192,6 +249,78 @@ export function createCliMessages(translator: Translator, locale: Locale): CliMe
       exists: (file) => t("backup.exists", { file }),
       done: (file, pages) => t("backup.done", { file, pages }),
     },
+    dateTimeInvalid: t("dateTime.invalid"),
+    meetingNumber: t("meetingNumber.description"),
+    meeting: {
+      kind: { regular: t("meeting.kind.regular"), extraordinary: t("meeting.kind.extraordinary") },
+      time: (v) => t("meeting.time", v),
+      place: (place) => t("meeting.place", { place }),
+      link: (link) => t("meeting.link", { link }),
+      chair: (name) => t("meeting.chair", { name }),
+      deadline: (deadline) => t("meeting.deadline", { deadline }),
+      cancelled: t("meeting.cancelled"),
+    },
+    meetingCreate: {
+      description: t("meetingCreate.description"),
+      committee: t("meetingCreate.committee"),
+      title: t("meetingCreate.title"),
+      start: t("meetingCreate.start"),
+      end: t("meetingCreate.end"),
+      place: t("meetingCreate.place"),
+      link: t("meetingCreate.link"),
+      agenda: t("meetingCreate.agenda"),
+      agendaFile: t("meetingCreate.agendaFile"),
+      kind: t("meetingCreate.kind"),
+      chair: t("meetingCreate.chair"),
+      deadline: t("meetingCreate.deadline"),
+      agendaNotUtf8: (file) => t("meetingCreate.agendaNotUtf8", { file }),
+      created: (v) => t("meetingCreate.created", v),
+      invited: (count) => t("meetingCreate.invited", { count }),
+    },
+    meetingList: {
+      description: t("meetingList.description"),
+      committee: t("meetingList.committee"),
+      header: (committee, count) => t("meetingList.header", { committee, count }),
+      empty: (committee) => t("meetingList.empty", { committee }),
+      columns: (["number", "title", "start", "answered", "forecast"] as const).map((column) => t(`meetingList.columns.${column}`)),
+      hint: t("meetingList.hint"),
+    },
+    meetingRoster: {
+      description: t("meetingRoster.description"),
+      header: (v) => t("meetingRoster.header", v),
+      counts: (c) => t("meetingRoster.counts", c),
+      forecast: (v) => t("meetingRoster.forecast", v),
+      columns: (["name", "role", "organization", "answer", "decision", "note"] as const).map((column) => t(`meetingRoster.columns.${column}`)),
+      answer: {
+        none: t("meetingRoster.answer.none"),
+        attend: t("meetingRoster.answer.attend"),
+        absent: t("meetingRoster.answer.absent"),
+        proxy: t("meetingRoster.answer.proxy"),
+      },
+      decision: {
+        pending: t("meetingRoster.decision.pending"),
+        approved: t("meetingRoster.decision.approved"),
+        declined: t("meetingRoster.decision.declined"),
+        withdrawn: t("meetingRoster.decision.withdrawn"),
+      },
+      reason: (reason) => t("meetingRoster.reason", { reason }),
+      delegate: (name) => t("meetingRoster.delegate", { name }),
+      empty: t("meetingRoster.empty"),
+    },
+    meetingReschedule: {
+      description: t("meetingReschedule.description"),
+      place: t("meetingReschedule.place"),
+      link: t("meetingReschedule.link"),
+      deadline: t("meetingReschedule.deadline"),
+      done: (id, title) => t("meetingReschedule.done", { id, title }),
+      reset: (count) => t("meetingReschedule.reset", { count }),
+    },
+    meetingCancel: {
+      description: t("meetingCancel.description"),
+      reason: t("meetingCancel.reason"),
+      done: (v) => t("meetingCancel.done", v),
+      notified: (count) => t("meetingCancel.notified", { count }),
+    },
     unexpected: (message) => t("unexpected", { message }),
   };
 }
@@ -223,6 +352,9 @@ const COMMANDER_ERRORS: [RegExp, string][] = [
   [/^error: unknown command '(?<command>.+)'$/m, "unknownCommand"],
   [/^error: too many arguments(?: for '(?<command>.+)')?\. Expected (?<expected>\d+) arguments? but got (?<received>\d+)\.$/m, "tooManyArguments"],
   [/^\(Did you mean (?<suggestion>.+)\?\)$/m, "didYouMean"],
+  // After invalidChoice, which has already replaced its own line by then.
+  [/^error: option '(?<option>.+)' argument '(?<value>.*)' is invalid\. (?<reason>.+)$/m, "invalidOptionArgument"],
+  [/^error: option '(?<option>.+)' cannot be used with option '(?<other>.+)'$/m, "conflictingOption"],
 ];
 
 export function localizeCommanderError(text: string, locale: Locale): string {

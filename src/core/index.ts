@@ -1,4 +1,4 @@
-import type { ChannelName } from "../db/schema.js";
+import type { ChannelName, Presence } from "../db/schema.js";
 import { loadActorByChannel, type Actor } from "./actor.js";
 import { createCommittee, findCommitteeByCode, listCommittees, requireCommittee, type NewCommittee } from "./committees.js";
 import type { CoreContext } from "./context.js";
@@ -9,6 +9,8 @@ import { deactivateMember, importRoster, listMembers } from "./roster/roster.js"
 import { answerAttend, appointProxy, decideRequest, requestAbsence, type AnswerTarget, type Delegate, type RequestKind } from "./meetings/answers.js";
 import { chairCandidates, createMeeting, upcomingMeetings, type NewMeeting } from "./meetings/meetings.js";
 import { cancelMeeting, rescheduleMeeting, type MeetingChange } from "./meetings/changes.js";
+import { attendanceSheet, prefillAttendance, recordAttendance } from "./meetings/attendance.js";
+import { minutesView } from "./meetings/minutes.js";
 import { invitationCard, invitationOf, meetingRoster, pendingApprovals, requestView } from "./meetings/views.js";
 import { clearDialog, getDialog, putDialog, type Dialog } from "./dialogs.js";
 import { getSetting, putSetting } from "./settings.js";
@@ -59,6 +61,11 @@ export function createCore(ctx: CoreContext) {
       absent: (actor: Actor, target: AnswerTarget, reason: string) => requestAbsence(ctx, actor, target, reason),
       proxy: (actor: Actor, target: AnswerTarget, delegate: Delegate, opinion: string) =>
         appointProxy(ctx, actor, target, delegate, opinion, ctx.settings.proxyOpinionMinLength),
+      recordAttendance: (actor: Actor, meetingId: number, personId: number, presence: Presence, delegateName?: string | null) =>
+        recordAttendance(ctx, actor, meetingId, personId, presence, delegateName),
+      prefillAttendance: (actor: Actor, meetingId: number) => prefillAttendance(ctx, actor, meetingId),
+      attendance: (actor: Actor, meetingId: number) => attendanceSheet(ctx, actor, meetingId),
+      minutes: (actor: Actor, meetingId: number) => minutesView(ctx, actor, meetingId),
       decide: (actor: Actor, kind: RequestKind, id: number, approve: boolean, comment?: string) => decideRequest(ctx, actor, kind, id, approve, comment),
     },
     dialogs: {

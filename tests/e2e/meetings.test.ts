@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { cliActor, loadActorByChannel } from "../../src/core/actor.js";
 import { DAY, HOUR } from "../../src/core/clock.js";
 import { E2E, users } from "../support/e2e.js";
+import { strFromU8, unzipSync } from "fflate";
 import { FakeTelegram, type FakeMessage, type FakeUser } from "../support/fake-telegram.js";
 
 const OPINION = "Thống nhất với dự thảo báo cáo quý IV; đề nghị bổ sung chỉ tiêu thanh toán không dùng tiền mặt tại các huyện.";
@@ -358,4 +359,79 @@ describe("calling a meeting in chat (/newmeeting)", () => {
     expect((await e2e.say(users.secretary, "30/11/2026 14:00")).text).toContain("chưa hiểu");
     expect(await e2e.app.database.db.selectFrom("meetings").selectAll().execute()).toHaveLength(0);
   });
+});
+
+describe("attendance and minutes", () => {
+  let e2e: E2E;
+  beforeEach(async () => {
+    e2e = await E2E.start();
+    await e2e.seedRoster();
+    await e2e.link(users.secretary, "Phạm Thị Ngọc Ánh");
+    await e2e.link(users.chair, "Hồ Tiến Thiệu");
+    await e2e.link(users.member, "Lương Văn Đức");
+    await e2e.link(users.deputy, "Nguyễn Hoàng Hà");
+  });
+  afterEach(() => e2e.stop());
+
+  it("records actual presence apart from the answers, and produces a Vietnamese DOCX minutes draft", async () => {
+    const actor = async (u: FakeUser) => (await loadActorByChannel(e2e.app.database.db, "telegram", String(u.id)))!;
+    const start = new Date(e2e.clock.now().getTime() + 3 * DAY);
+    const { meeting } = await e2e.core.meetings.create(await actor(users.secretary), {
+      committeeId: 1,
+      kind: "regular",
+      title: "Phiên họp Ban Chỉ đạo quý IV/2026",
+      startsAt: start,
+      endsAt: new Date(start.getTime() + 2 * HOUR),
+      place: "Phòng họp số 1, UBND tỉnh",
+      agenda: "1. Kết quả chuyển đổi số quý IV\n2. Kế hoạch năm 2027",
+    });
+    const inv = async (u: FakeUser) =>
+      (await e2e.app.database.db.selectFrom("invitations").select("id").where("meeting_id", "=", meeting.id).where("person_id", "=", (await actor(u)).personId).executeTakeFirstOrThrow()).id;
+    await e2e.core.meetings.attend(await actor(users.deputy), { invitationId: await inv(users.deputy), version: 1 });
+    const { proxyId } = await e2e.core.meetings.proxy(
+      await actor(users.member),
+      { invitationId: await inv(users.member), version: 1 },
+      { name: "Nông Văn Bình", title: "Phó Giám đốc", organization: "Sở Tài chính" },
+      OPINION,
+    );
+    await e2e.core.meetings.decide(await actor(users.chair), "proxy", proxyId, true);
+
+    expect((await e2e.say(users.secretary, `/attendance ${meeting.id}`)).text).toBe("Chỉ ghi nhận điểm danh từ 2 giờ trước khi cuộc họp bắt đầu.");
+    e2e.clock.advance(3 * DAY - HOUR);
+    const sheet = await e2e.say(users.secretary, `/attendance ${meeting.id}`);
+    expect(sheet.text).toContain("chưa ghi: 4");
+    e2e.tg.pressButton(users.secretary, sheet, dataOf(sheet, "Điền theo xác nhận"));
+    await e2e.tg.waitFor(() => current(sheet).text?.includes("Có mặt: 1; dự thay: 1; vắng: 2; chưa ghi: 0"));
+    // The chair came after all: one tap on his name (absent → represented is skipped without a proxy → present).
+    e2e.tg.pressButton(users.secretary, current(sheet), dataOf(current(sheet), "Hồ Tiến Thiệu"));
+    await e2e.tg.waitFor(() => current(sheet).text?.includes("Có mặt: 2; dự thay: 1; vắng: 1"));
+    const intent = await e2e.app.database.db.selectFrom("invitations").select("answer").where("id", "=", await inv(users.chair)).executeTakeFirstOrThrow();
+    expect(intent.answer).toBe("none");
+    expect((await e2e.say(users.member, `/attendance ${meeting.id}`)).text).toBe("Đồng chí không có quyền thực hiện thao tác này.");
+
+    const before = e2e.tg.transcript(users.secretary.id).length;
+    e2e.tg.sendText(users.secretary, `/minutes ${meeting.id}`);
+    const doc = await e2e.tg.nextReply(users.secretary.id, before);
+    expect(doc.document?.file_name).toBe(`bien-ban-hop-${meeting.id}.docx`);
+    const xml = strFromU8(unzipSync(new Uint8Array(e2e.tg.documentContent(doc.document!.file_id)))["word/document.xml"]!);
+    const words = xml.replace(/<[^>]+>/g, "");
+    for (const expected of [
+      "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+      "Độc lập - Tự do - Hạnh phúc",
+      "BIÊN BẢN",
+      "II. THÀNH PHẦN THAM DỰ",
+      "1. Chủ trì: đồng chí Hồ Tiến Thiệu, Chủ tịch, UBND tỉnh Lạng Sơn.",
+      "2. Thành viên Ban Chỉ đạo có mặt: 2 đồng chí",
+      "Đồng chí Nông Văn Bình, Phó Giám đốc, Sở Tài chính, dự thay đồng chí Lương Văn Đức, Giám đốc, Sở Tài chính.",
+      "4. Thành viên vắng mặt: 1 đồng chí",
+      "Đồng chí Đoàn Thu Hà, Phó Chủ tịch, UBND tỉnh Lạng Sơn. Lý do: không báo cáo (không có đề nghị vắng mặt).",
+      OPINION,
+    ]) {
+      expect(words).toContain(expected);
+    }
+    expect(xml).toContain("<w:b/>");
+  });
+
+  const dataOf = (m: FakeMessage, label: string) => FakeTelegram.buttons(m).find((b) => b.text.includes(label))!.callback_data!;
+  const current = (m: FakeMessage) => e2e.tg.transcript(users.secretary.id).find((x) => x.message_id === m.message_id)!;
 });

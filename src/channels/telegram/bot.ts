@@ -7,6 +7,7 @@ import { helpFeature } from "./features/help.js";
 import { languageFeature } from "./features/language.js";
 import { meetingCreateFeature } from "./features/meeting-create.js";
 import { meetingLeadersFeature } from "./features/meeting-leaders.js";
+import { meetingRecordsFeature } from "./features/meeting-records.js";
 import { meetingsFeature } from "./features/meetings.js";
 import { membersFeature } from "./features/members.js";
 import { rosterImportFeature } from "./features/roster-import.js";
@@ -73,6 +74,7 @@ export function createBot(deps: TelegramDeps, opts: { botInfo?: UserFromGetMe } 
   privateChats.use(meetingsFeature(deps));
   privateChats.use(meetingLeadersFeature(deps));
   privateChats.use(meetingCreateFeature(deps));
+  privateChats.use(meetingRecordsFeature(deps));
   privateChats.use(rosterImportFeature(deps));
   privateChats.on("callback_query:data", (ctx) => ctx.answerCallbackQuery({ text: ctx.t("common:stale_button"), show_alert: false }));
   privateChats.on("message", (ctx) => ctx.reply(ctx.t("common:unknown_command"), { parse_mode: "HTML" }));

@@ -13,6 +13,8 @@ export const COMMANDS: readonly { command: string; action?: Action }[] = [
   { command: "meetings", action: "meeting.roster" },
   { command: "newmeeting", action: "meeting.manage" },
   { command: "roster", action: "meeting.roster" },
+  { command: "attendance", action: "meeting.manage" },
+  { command: "minutes", action: "meeting.manage" },
   { command: "approvals", action: "meeting.decide" },
   { command: "cancel" },
   { command: "members", action: "roster.view" },

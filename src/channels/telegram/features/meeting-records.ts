@@ -1,0 +1,106 @@
+import { Composer, InlineKeyboard, InputFile } from "grammy";
+import type { Presence } from "../../../db/schema.js";
+import { minutesDocx } from "../../../documents/minutes-docx.js";
+import type { BotContext } from "../context.js";
+import type { TelegramDeps } from "../deps.js";
+import { withDomainErrors } from "../reply-error.js";
+
+const PAGE = 30;
+const CYCLE: Record<Presence | "none", Presence> = { none: "present", present: "absent", absent: "represented", represented: "present" };
+const ICON: Record<Presence | "none", string> = { none: "◻️", present: "✅", absent: "❌", represented: "🔁" };
+
+/**
+ * At and after the meeting, for the secretariat: /attendance N records who actually came (one tap per
+ * person cycles present → absent → represented; one button fills everyone from their answers), and
+ * /minutes N produces the DOCX minutes draft.
+ */
+export function meetingRecordsFeature(deps: TelegramDeps): Composer<BotContext> {
+  const composer = new Composer<BotContext>();
+  const chats = composer.chatType("private");
+
+  const sheet = async (ctx: BotContext, meetingId: number, page: number) => {
+    const lines = await deps.core.meetings.attendance(ctx.actor!, meetingId);
+    const pages = Math.max(1, Math.ceil(lines.length / PAGE));
+    const p = Math.min(Math.max(0, page), pages - 1);
+    const kb = new InlineKeyboard().text(ctx.t("meetings:attendance.prefill"), `at:f:${meetingId}:${p}`).row();
+    for (const l of lines.slice(p * PAGE, (p + 1) * PAGE)) {
+      const state = l.presence ?? "none";
+      const label = `${ICON[state]} ${l.fullName}${l.delegateName ? ` → ${l.delegateName}` : ""}`;
+      kb.text(label.slice(0, 60), `at:c:${meetingId}:${l.personId}:${p}`).row();
+    }
+    if (pages > 1) {
+      if (p > 0) kb.text("◀️", `at:p:${meetingId}:${p - 1}`);
+      if (p < pages - 1) kb.text("▶️", `at:p:${meetingId}:${p + 1}`);
+    }
+    const count = (s: Presence) => lines.filter((l) => l.presence === s).length;
+    const text = ctx.t("meetings:attendance.header", {
+      id: meetingId,
+      present: count("present"),
+      represented: count("represented"),
+      absent: count("absent"),
+      unrecorded: lines.filter((l) => l.presence === null).length,
+      page: p + 1,
+      pages,
+    });
+    return { text, kb };
+  };
+
+  chats.command("attendance", (ctx) =>
+    withDomainErrors(ctx, async () => {
+      const id = Number(ctx.match.trim().replace(/^#/, ""));
+      if (!Number.isInteger(id) || id <= 0) return void (await ctx.reply(ctx.t("meetings:attendance.usage"), { parse_mode: "HTML" }));
+      const { text, kb } = await sheet(ctx, id, 0);
+      await ctx.reply(text, { parse_mode: "HTML", reply_markup: kb });
+    }),
+  );
+
+  const redraw = async (ctx: BotContext, meetingId: number, page: number) => {
+    const { text, kb } = await sheet(ctx, meetingId, page);
+    await ctx.editMessageText(text, { parse_mode: "HTML", reply_markup: kb }).catch(() => undefined);
+  };
+
+  chats.callbackQuery(/^at:c:(\d+):(\d+):(\d+)$/, (ctx) =>
+    withDomainErrors(ctx, async () => {
+      const [meetingId, personId, page] = [Number(ctx.match[1]), Number(ctx.match[2]), Number(ctx.match[3])];
+      const current = (await deps.core.meetings.attendance(ctx.actor!, meetingId)).find((l) => l.personId === personId);
+      if (!current) return void (await ctx.answerCallbackQuery({ text: ctx.t("meetings:errors.not_invitee"), show_alert: true }));
+      let next = CYCLE[current.presence ?? "none"];
+      try {
+        await deps.core.meetings.recordAttendance(ctx.actor!, meetingId, personId, next);
+      } catch (e) {
+        // Without an approved proxy there is no delegate to name: skip "represented".
+        if ((e as { code?: string }).code !== "meetings:errors.delegate_unknown") throw e;
+        next = CYCLE[next];
+        await deps.core.meetings.recordAttendance(ctx.actor!, meetingId, personId, next);
+      }
+      await ctx.answerCallbackQuery({ text: ctx.t(`meetings:attendance.state.${next}`) });
+      await redraw(ctx, meetingId, page);
+    }),
+  );
+
+  chats.callbackQuery(/^at:f:(\d+):(\d+)$/, (ctx) =>
+    withDomainErrors(ctx, async () => {
+      const n = await deps.core.meetings.prefillAttendance(ctx.actor!, Number(ctx.match[1]));
+      await ctx.answerCallbackQuery({ text: ctx.t("meetings:attendance.prefilled", { count: n }) });
+      await redraw(ctx, Number(ctx.match[1]), Number(ctx.match[2]));
+    }),
+  );
+
+  chats.callbackQuery(/^at:p:(\d+):(\d+)$/, (ctx) =>
+    withDomainErrors(ctx, async () => {
+      await ctx.answerCallbackQuery();
+      await redraw(ctx, Number(ctx.match[1]), Number(ctx.match[2]));
+    }),
+  );
+
+  chats.command("minutes", (ctx) =>
+    withDomainErrors(ctx, async () => {
+      const id = Number(ctx.match.trim().replace(/^#/, ""));
+      if (!Number.isInteger(id) || id <= 0) return void (await ctx.reply(ctx.t("meetings:minutes.usage"), { parse_mode: "HTML" }));
+      const view = await deps.core.meetings.minutes(ctx.actor!, id);
+      const file = await minutesDocx(deps.translator.bind("vi"), view);
+      await ctx.replyWithDocument(new InputFile(file, `bien-ban-hop-${id}.docx`), { caption: ctx.t("meetings:minutes.caption", { title: view.meeting.title }), parse_mode: "HTML" });
+    }),
+  );
+  return composer;
+}
