@@ -48,6 +48,8 @@ const baseSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"], { message: "development, production or test" }).default("production"),
   INVITE_TTL_DAYS: positiveNumber(14),
   PROXY_OPINION_MIN_LENGTH: z.coerce.number({ message: "a number of characters" }).int().min(1).max(4000).default(50),
+  QUORUM_THRESHOLD: z.coerce.number({ message: "a share between 0 and 1, e.g. 0.67" }).gt(0, { message: "a share between 0 and 1, e.g. 0.67" }).max(1, { message: "a share between 0 and 1, e.g. 0.67" }).default(2 / 3),
+  QUORUM_WARNING_DAYS: z.coerce.number({ message: "a number of days" }).min(0).max(60).default(3),
   SCHEDULER_CRON: z.string().trim().default("*/30 * * * * *"),
   OUTBOX_RATE_PER_SECOND: positiveNumber(28),
   OUTBOX_PER_CHAT_INTERVAL_MS: z.coerce.number({ message: "a number of milliseconds" }).min(0).default(1000),
@@ -82,6 +84,7 @@ export interface Config {
   pretty: boolean;
   inviteTtlDays: number;
   proxyOpinionMinLength: number;
+  quorum: { threshold: number; warningDays: number };
   schedulerCron: string;
   outbox: { ratePerSecond: number; perChatIntervalMs: number; concurrency: number; maxAttempts: number };
 }
@@ -122,6 +125,7 @@ export function createConfig(env: Record<string, string | undefined>): Config {
     pretty: raw.NODE_ENV === "development",
     inviteTtlDays: raw.INVITE_TTL_DAYS,
     proxyOpinionMinLength: raw.PROXY_OPINION_MIN_LENGTH,
+    quorum: { threshold: raw.QUORUM_THRESHOLD, warningDays: raw.QUORUM_WARNING_DAYS },
     schedulerCron: raw.SCHEDULER_CRON,
     outbox: {
       ratePerSecond: raw.OUTBOX_RATE_PER_SECOND,
@@ -155,5 +159,6 @@ export function coreSettings(config: Config): CoreSettings {
     timeZone: config.timeZone,
     inviteTtlDays: config.inviteTtlDays,
     proxyOpinionMinLength: config.proxyOpinionMinLength,
+    quorum: config.quorum,
   };
 }

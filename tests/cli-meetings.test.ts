@@ -109,7 +109,7 @@ async function withCore(names: string[], fn: (core: Core, people: Record<string,
       db: handle.db,
       dialect: handle.dialect,
       clock: () => new Date(),
-      settings: { defaultLocale: "vi", timeZone: TZ, inviteTtlDays: 14, proxyOpinionMinLength: 50 },
+      settings: { defaultLocale: "vi", timeZone: TZ, inviteTtlDays: 14, proxyOpinionMinLength: 50, quorum: { threshold: 2 / 3, warningDays: 3 } },
     });
     const people: Record<string, Actor> = {};
     for (const name of names) {

@@ -9,6 +9,8 @@ export interface CoreSettings {
   inviteTtlDays: number;
   /** The shortest written opinion a member must give when sending a proxy (characters). */
   proxyOpinionMinLength: number;
+  /** Warn the chair and the secretariat when the expected presence is below `threshold` `warningDays` before a meeting. */
+  quorum: { threshold: number; warningDays: number };
 }
 
 /** What every core command receives: the database, the clock, the settings. No platform, no globals. */

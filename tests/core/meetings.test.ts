@@ -149,4 +149,33 @@ describe.each(testDialects)("meetings on %s", (dialect) => {
     expect(audit.map((a) => a.action)).toEqual(["invitation.absent", "invitation.attend"]);
     expect(JSON.parse(audit[1]!.before_json!)).toEqual({ answer: "absent" });
   });
+
+  it("warns the chair and the secretariat when too few will come, three days before, once per meeting version", async () => {
+    const { meeting } = await core.meetings.create(people.secretary!, meetingInput());
+    const target = async (who: string) => ({ invitationId: (await invitationOf(meeting.id, people[who]!.personId)).id, version: meeting.version });
+    await core.meetings.attend(people.member!, await target("member"));
+    await core.meetings.attend(people.deputy!, await target("deputy"));
+    const runDue = async () => {
+      const jobs = await core.jobs.claimDue("test");
+      for (const j of jobs) await core.jobs.run(j);
+      return jobs.map((j) => j.kind);
+    };
+    expect(await runDue()).toEqual([]);
+    clock.advance(4 * DAY + HOUR);
+    expect(await runDue()).toEqual(["meeting.quorum_check"]);
+    const warnings = await db.handle.db.selectFrom("outbox").selectAll().where("template", "=", "meetings:quorum_warning").execute();
+    expect(warnings.map((w) => w.person_id).sort()).toEqual([people.chair!.personId, people.secretary!.personId].sort());
+    expect(JSON.parse(warnings[0]!.params)).toMatchObject({ percent: 50, threshold: 67, expected: 2, invited: 4, noAnswer: 2 });
+    expect(await runDue()).toEqual([]);
+  });
+
+  it("does not warn when enough members will be there", async () => {
+    const { meeting } = await core.meetings.create(people.secretary!, meetingInput());
+    for (const who of ["member", "deputy", "standing"]) {
+      await core.meetings.attend(people[who]!, { invitationId: (await invitationOf(meeting.id, people[who]!.personId)).id, version: meeting.version });
+    }
+    clock.advance(4 * DAY + HOUR);
+    for (const j of await core.jobs.claimDue("test")) await core.jobs.run(j);
+    expect(await db.handle.db.selectFrom("outbox").selectAll().where("template", "=", "meetings:quorum_warning").execute()).toEqual([]);
+  });
 });

@@ -189,6 +189,14 @@ describe("meetings in chat, through the fake Bot API", () => {
     expect(roster.text).toContain("Dự kiến có mặt (trực tiếp hoặc người dự thay đã được đồng ý): 25%.");
     expect((await e2e.say(users.member, `/roster ${meetingId}`)).text).toBe("Đồng chí không có quyền thực hiện thao tác này.");
     expect((await e2e.say(users.chair, "/approvals")).text).toBe("Hiện không có đề nghị nào chờ đồng chí cho ý kiến.");
+
+    // Three days before, with 1 of 4 expected, the chair and the secretariat are warned.
+    e2e.clock.advance(4 * DAY + HOUR);
+    expect(await e2e.app.scheduler.tick()).toMatchObject({ done: 1 });
+    const warning = await e2e.tg.waitFor(() => e2e.tg.transcript(users.chair.id).find((m) => m.text?.includes("Cảnh báo số lượng dự họp")), 8000);
+    expect(warning.text).toMatch(/«Phiên họp Ban Chỉ đạo quý IV\/2026» lúc 30\/11\/2026 \d\d:\d\d hiện dự kiến chỉ có 1\/4 thành viên có mặt .*25%, thấp hơn mức 67%\. Còn 3 người chưa trả lời\./);
+    await e2e.tg.waitFor(() => e2e.tg.transcript(users.secretary.id).find((m) => m.text?.includes("Cảnh báo số lượng dự họp")), 8000);
+    expect(e2e.tg.transcript(users.member.id).some((m) => m.text?.includes("Cảnh báo"))).toBe(false);
   });
 
   it("delivers a 40-member meeting's invitations once each", async () => {

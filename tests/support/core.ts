@@ -9,7 +9,7 @@ export function coreFor(db: TestDatabase, clock = new FakeClock()): { core: Core
     db: db.handle.db,
     dialect: db.handle.dialect,
     clock: clock.now,
-    settings: { defaultLocale: "vi", timeZone: "Asia/Ho_Chi_Minh", inviteTtlDays: 14, proxyOpinionMinLength: 50 },
+    settings: { defaultLocale: "vi", timeZone: "Asia/Ho_Chi_Minh", inviteTtlDays: 14, proxyOpinionMinLength: 50, quorum: { threshold: 2 / 3, warningDays: 3 } },
   });
   return { core, clock };
 }

@@ -2,6 +2,7 @@ import type { Transaction } from "kysely";
 import type { Database } from "../../db/schema.js";
 import type { CoreContext } from "../context.js";
 import { INVITE_EXPIRY_REMINDER } from "../invites/invites.js";
+import { quorumCheck, QUORUM_CHECK } from "../meetings/quorum.js";
 import { dateParam, enqueueMessage } from "../outbox.js";
 
 /**
@@ -49,4 +50,5 @@ const inviteExpiryReminder: JobHandler = async (trx, ctx, payload) => {
 /** Every job kind core knows how to run. */
 export const jobHandlers: Record<string, JobHandler> = {
   [INVITE_EXPIRY_REMINDER]: inviteExpiryReminder,
+  [QUORUM_CHECK]: quorumCheck,
 };

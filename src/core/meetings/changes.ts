@@ -7,6 +7,7 @@ import type { CoreContext } from "../context.js";
 import { DomainError } from "../errors.js";
 import { dateParam, enqueueMessage } from "../outbox.js";
 import { assertCan } from "../permissions.js";
+import { scheduleQuorumCheck } from "./quorum.js";
 
 export interface MeetingChange {
   startsAt: Date;
@@ -83,6 +84,7 @@ export async function rescheduleMeeting(ctx: CoreContext, actor: Actor, meetingI
       before: { starts_at: meeting.starts_at, ends_at: meeting.ends_at, place: meeting.place, online_link: meeting.online_link, answer_deadline: meeting.answer_deadline, version: meeting.version },
       after,
     });
+    await scheduleQuorumCheck(trx, ctx, { id: meeting.id, version, starts_at: after.starts_at, answer_deadline: after.answer_deadline });
     const invitations = await trx.selectFrom("invitations").selectAll().where("meeting_id", "=", meeting.id).execute();
     for (const inv of invitations) {
       for (const table of ["absence_requests", "proxies"] as const) {

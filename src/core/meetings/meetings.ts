@@ -7,6 +7,7 @@ import type { CoreContext } from "../context.js";
 import { DomainError } from "../errors.js";
 import { enqueueMessage } from "../outbox.js";
 import { assertCan, seatsWith } from "../permissions.js";
+import { scheduleQuorumCheck } from "./quorum.js";
 
 /** What the secretariat fills in to call a meeting (all times absolute; channels parse local input). */
 export interface NewMeeting {
@@ -131,6 +132,7 @@ export async function createMeeting(ctx: CoreContext, actor: Actor, input: NewMe
         dedupeKey: `meeting:${meeting.id}:v${meeting.version}:calendar:${person_id}`,
       });
     }
+    await scheduleQuorumCheck(trx, ctx, meeting);
     await recordAudit(trx, actor, now, {
       action: "meeting.create",
       objectType: "meeting",
