@@ -6,7 +6,7 @@ import { reissueInvite, redeemInvite, revokeInvite, type SignInRequest } from ".
 import { claimDueJobs, runDueJob } from "./jobs/run.js";
 import { clearUnreachable, localeOf, markUnreachable, setLanguage } from "./people.js";
 import { deactivateMember, importRoster, listMembers } from "./roster/roster.js";
-import { answerAttend, appointProxy, decideRequest, requestAbsence, type AnswerTarget, type Delegate, type RequestKind } from "./meetings/answers.js";
+import { answerAttend, appointProxy, decideRequest, overrideAnswer, requestAbsence, type AnswerTarget, type Delegate, type RequestKind } from "./meetings/answers.js";
 import { chairCandidates, createMeeting, upcomingMeetings, type NewMeeting } from "./meetings/meetings.js";
 import { cancelMeeting, rescheduleMeeting, type MeetingChange } from "./meetings/changes.js";
 import { attendanceSheet, prefillAttendance, recordAttendance } from "./meetings/attendance.js";
@@ -61,6 +61,8 @@ export function createCore(ctx: CoreContext) {
       absent: (actor: Actor, target: AnswerTarget, reason: string) => requestAbsence(ctx, actor, target, reason),
       proxy: (actor: Actor, target: AnswerTarget, delegate: Delegate, opinion: string) =>
         appointProxy(ctx, actor, target, delegate, opinion, ctx.settings.proxyOpinionMinLength),
+      overrideAnswer: (actor: Actor, meetingId: number, personId: number, answer: "attend" | "absent" | "none", reason: string) =>
+        overrideAnswer(ctx, actor, meetingId, personId, answer, reason),
       recordAttendance: (actor: Actor, meetingId: number, personId: number, presence: Presence, delegateName?: string | null) =>
         recordAttendance(ctx, actor, meetingId, personId, presence, delegateName),
       prefillAttendance: (actor: Actor, meetingId: number) => prefillAttendance(ctx, actor, meetingId),

@@ -185,7 +185,7 @@ describe("meetings in chat, through the fake Bot API", () => {
     expect(list.text).toMatch(/#\d+ Phiên họp Ban Chỉ đạo quý IV\/2026 — .*: 1\/4 tham dự, 3 chưa trả lời; dự kiến có mặt 25%/);
     const roster = await e2e.say(users.chair, `/roster ${meetingId}`);
     expect(roster.text).toContain("Mời: 4; tham dự: 1;");
-    expect(roster.text).toContain("• Lương Văn Đức (Sở Tài chính) — tham dự");
+    expect(roster.text).toContain("• #4 Lương Văn Đức (Sở Tài chính) — tham dự");
     expect(roster.text).toContain("Dự kiến có mặt (trực tiếp hoặc người dự thay đã được đồng ý): 25%.");
     expect((await e2e.say(users.member, `/roster ${meetingId}`)).text).toBe("Đồng chí không có quyền thực hiện thao tác này.");
     expect((await e2e.say(users.chair, "/approvals")).text).toBe("Hiện không có đề nghị nào chờ đồng chí cho ý kiến.");
@@ -443,3 +443,60 @@ describe("attendance and minutes", () => {
   const dataOf = (m: FakeMessage, label: string) => FakeTelegram.buttons(m).find((b) => b.text.includes(label))!.callback_data!;
   const current = (m: FakeMessage) => e2e.tg.transcript(users.secretary.id).find((x) => x.message_id === m.message_id)!;
 });
+
+describe("the secretariat changes a meeting from the chat", () => {
+  let e2e: E2E;
+  beforeEach(async () => {
+    e2e = await E2E.start();
+    await e2e.seedRoster();
+    await e2e.link(users.secretary, "Phạm Thị Ngọc Ánh");
+    await e2e.link(users.chair, "Hồ Tiến Thiệu");
+    await e2e.link(users.member, "Lương Văn Đức");
+  });
+  afterEach(() => e2e.stop());
+
+  const create = async () => {
+    const secretary = (await loadActorByChannel(e2e.app.database.db, "telegram", String(users.secretary.id)))!;
+    const start = new Date(e2e.clock.now().getTime() + 7 * DAY);
+    return (
+      await e2e.core.meetings.create(secretary, {
+        committeeId: 1,
+        kind: "regular",
+        title: "Phiên họp quý IV",
+        startsAt: start,
+        endsAt: new Date(start.getTime() + HOUR),
+        place: "Phòng họp số 1",
+        agenda: "Báo cáo quý IV",
+      })
+    ).meeting;
+  };
+
+  it("records an answer on a member's behalf after the deadline, with the reason, and only for the secretariat", async () => {
+    const meeting = await create();
+    e2e.clock.advance(6 * DAY + HOUR);
+    expect((await e2e.say(users.member, `/setanswer ${meeting.id} 4 có Tôi tự ghi`)).text).toBe("Đồng chí không có quyền thực hiện thao tác này.");
+    expect((await e2e.say(users.secretary, `/setanswer ${meeting.id} 4 vắng`)).text).toContain("Đề nghị ghi lý do ghi nhận thay");
+    expect((await e2e.say(users.secretary, `/setanswer ${meeting.id} 4 đi`)).text).toContain("Cách dùng: /setanswer");
+    const done = await e2e.say(users.secretary, `/setanswer ${meeting.id} 4 vắng Đồng chí báo qua điện thoại: đi công tác`);
+    expect(done.text).toBe("Đã ghi nhận cho đồng chí Lương Văn Đức: vắng mặt (đã gửi đồng chí chủ trì cho ý kiến).");
+    const inv = await e2e.app.database.db.selectFrom("invitations").selectAll().where("person_id", "=", 4).executeTakeFirstOrThrow();
+    expect(inv.answer).toBe("absent");
+    const audit = await e2e.app.database.db.selectFrom("audit_log").selectAll().where("action", "=", "invitation.override").executeTakeFirstOrThrow();
+    expect(JSON.parse(audit.after_json!)).toMatchObject({ answer: "absent", reason: "Đồng chí báo qua điện thoại: đi công tác" });
+    await e2e.tg.waitFor(() => e2e.tg.transcript(users.chair.id).find((m) => m.text?.includes("Đề nghị vắng mặt của đồng chí Lương Văn Đức")), 8000);
+  });
+
+  it("reschedules and cancels with one command each", async () => {
+    const meeting = await create();
+    expect((await e2e.say(users.secretary, `/reschedule ${meeting.id} mai`)).text).toContain("Cách dùng: /reschedule");
+    const moved = await e2e.say(users.secretary, `/reschedule ${meeting.id} 02/12/2026 08:00 10:30`);
+    expect(moved.text).toContain(`Đã dời cuộc họp số ${meeting.id} sang 02/12/2026 08:00`);
+    await e2e.tg.waitFor(() => e2e.tg.transcript(users.member.id).find((m) => m.text?.includes("Thay đổi lịch họp")), 8000);
+    expect((await e2e.say(users.member, `/cancelmeeting ${meeting.id} Không họp`)).text).toBe("Đồng chí không có quyền thực hiện thao tác này.");
+    expect((await e2e.say(users.secretary, `/cancelmeeting ${meeting.id}`)).text).toBe("Đề nghị nhập lý do hủy cuộc họp.");
+    expect((await e2e.say(users.secretary, `/cancelmeeting ${meeting.id} Trùng lịch tiếp khách của tỉnh`)).text).toContain(`Đã hủy cuộc họp số ${meeting.id}`);
+    await e2e.tg.waitFor(() => e2e.tg.transcript(users.member.id).find((m) => m.text?.includes("Lý do: Trùng lịch tiếp khách của tỉnh")), 8000);
+    expect((await e2e.say(users.secretary, `/cancelmeeting ${meeting.id} again`)).text).toBe("Cuộc họp này đã bị hủy.");
+  });
+});
+

@@ -5,6 +5,7 @@ import type { BotContext } from "./context.js";
 import type { TelegramDeps } from "./deps.js";
 import { helpFeature } from "./features/help.js";
 import { languageFeature } from "./features/language.js";
+import { meetingAdminFeature } from "./features/meeting-admin.js";
 import { meetingCreateFeature } from "./features/meeting-create.js";
 import { meetingLeadersFeature } from "./features/meeting-leaders.js";
 import { meetingRecordsFeature } from "./features/meeting-records.js";
@@ -75,6 +76,7 @@ export function createBot(deps: TelegramDeps, opts: { botInfo?: UserFromGetMe } 
   privateChats.use(meetingLeadersFeature(deps));
   privateChats.use(meetingCreateFeature(deps));
   privateChats.use(meetingRecordsFeature(deps));
+  privateChats.use(meetingAdminFeature(deps));
   privateChats.use(rosterImportFeature(deps));
   privateChats.on("callback_query:data", (ctx) => ctx.answerCallbackQuery({ text: ctx.t("common:stale_button"), show_alert: false }));
   privateChats.on("message", (ctx) => ctx.reply(ctx.t("common:unknown_command"), { parse_mode: "HTML" }));

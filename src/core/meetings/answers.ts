@@ -215,3 +215,58 @@ export async function decideRequest(
     return { changed: true, status };
   });
 }
+
+/**
+ * After the deadline only the secretariat changes an answer, on someone's behalf, and says why (a phone call,
+ * a letter). An absence recorded this way still goes to the chair for consent.
+ */
+export async function overrideAnswer(
+  ctx: CoreContext,
+  actor: Actor,
+  meetingId: number,
+  personId: number,
+  answer: "attend" | "absent" | "none",
+  reason: string,
+): Promise<void> {
+  const why = reason.trim();
+  if (!why) throw new DomainError("meetings:errors.override_reason_required");
+  if (why.length > REASON_MAX) throw new DomainError("meetings:errors.reason_too_long", { max: REASON_MAX, length: why.length });
+  await ctx.db.transaction().execute(async (trx) => {
+    const meeting = await trx.selectFrom("meetings").selectAll().where("id", "=", meetingId).executeTakeFirst();
+    if (!meeting) throw new DomainError("meetings:errors.not_found", { id: meetingId });
+    if (actor.kind === "person" && !actor.seats.some((s) => s.committeeId === meeting.committee_id && s.role === "secretariat")) throw new DomainError("errors:forbidden");
+    if (meeting.status === "cancelled") throw new DomainError("meetings:errors.cancelled");
+    const now = ctx.clock();
+    if (meeting.starts_at <= iso(now)) throw new DomainError("meetings:errors.past");
+    const inv = await trx.selectFrom("invitations").selectAll().where("meeting_id", "=", meetingId).where("person_id", "=", personId).executeTakeFirst();
+    if (!inv) throw new DomainError("meetings:errors.not_invitee");
+    await withdrawPending(trx, inv.id);
+    await trx
+      .updateTable("invitations")
+      .set({ answer, answered_at: iso(now), answered_by_person_id: actor.kind === "person" ? actor.personId : null })
+      .where("id", "=", inv.id)
+      .execute();
+    await recordAudit(trx, actor, now, {
+      action: "invitation.override",
+      objectType: "invitation",
+      objectId: inv.id,
+      committeeId: meeting.committee_id,
+      before: { answer: inv.answer },
+      after: { answer, reason: why, onBehalfOf: personId },
+    });
+    if (answer === "absent") {
+      const req = await trx
+        .insertInto("absence_requests")
+        .values({ invitation_id: inv.id, reason: why, status: "pending", created_at: iso(now) })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      await enqueueMessage(trx, now, {
+        template: "meetings:absence_request",
+        params: { requestId: req.id },
+        to: { personId: meeting.chair_person_id },
+        committeeId: meeting.committee_id,
+        dedupeKey: `absence_request:${req.id}:chair`,
+      });
+    }
+  });
+}

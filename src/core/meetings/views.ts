@@ -134,6 +134,8 @@ export async function pendingApprovals(ctx: CoreContext, actor: Actor): Promise<
 /** One line of a meeting's roster. */
 export interface RosterLine {
   personId: number;
+  /** The member number the secretariat uses in commands (membership id), if the person has a seat. */
+  membershipId: number | null;
   fullName: string;
   role: Role | null;
   organization: string | null;
@@ -161,7 +163,7 @@ export async function meetingRoster(ctx: CoreContext, actor: Actor, meetingId: n
     .innerJoin("people as p", "p.id", "i.person_id")
     .leftJoin("memberships as ms", (j) => j.onRef("ms.person_id", "=", "i.person_id").on("ms.committee_id", "=", meeting.committeeId))
     .where("i.meeting_id", "=", meetingId)
-    .select(["i.id", "i.person_id", "i.answer", "p.full_name", "ms.role", "ms.organization"])
+    .select(["i.id", "i.person_id", "i.answer", "p.full_name", "ms.id as membershipId", "ms.role", "ms.organization"])
     .orderBy("i.id")
     .execute();
   const lines: RosterLine[] = [];
@@ -170,6 +172,7 @@ export async function meetingRoster(ctx: CoreContext, actor: Actor, meetingId: n
     const req = await latestRequest(ctx, inv.id);
     lines.push({
       personId: inv.person_id,
+      membershipId: inv.membershipId,
       fullName: inv.full_name,
       role: inv.role,
       organization: inv.organization,

@@ -99,7 +99,7 @@ export function meetingLeadersFeature(deps: TelegramDeps): Composer<BotContext> 
           l.answer === "none" || l.answer === "attend"
             ? ctx.t(`meetings:roster.state.${l.answer}`)
             : ctx.t(`meetings:roster.state.${l.answer}_${l.requestStatus ?? "pending"}`, { delegate: l.delegateName ?? "", reason: l.reason ?? "" });
-        lines.push(ctx.t("meetings:roster.line", { name: l.fullName, organization: l.organization ?? "—", state }));
+        lines.push(ctx.t("meetings:roster.line", { id: l.membershipId ?? "—", name: l.fullName, organization: l.organization ?? "—", state }));
       }
       for (const chunk of splitMessage(lines.join("\n"))) await ctx.reply(chunk, { parse_mode: "HTML" });
     }),
