@@ -11,6 +11,7 @@ import { chairCandidates, createMeeting, upcomingMeetings, type NewMeeting } fro
 import { cancelMeeting, rescheduleMeeting, type MeetingChange } from "./meetings/changes.js";
 import { attendanceSheet, prefillAttendance, recordAttendance } from "./meetings/attendance.js";
 import { minutesView } from "./meetings/minutes.js";
+import { addGuest, delegateInvite, outsiderInvitations, type Guest } from "./meetings/guests.js";
 import { invitationCard, invitationOf, meetingRoster, pendingApprovals, requestView } from "./meetings/views.js";
 import { clearDialog, getDialog, putDialog, type Dialog } from "./dialogs.js";
 import { getSetting, putSetting } from "./settings.js";
@@ -61,6 +62,9 @@ export function createCore(ctx: CoreContext) {
       absent: (actor: Actor, target: AnswerTarget, reason: string) => requestAbsence(ctx, actor, target, reason),
       proxy: (actor: Actor, target: AnswerTarget, delegate: Delegate, opinion: string) =>
         appointProxy(ctx, actor, target, delegate, opinion, ctx.settings.proxyOpinionMinLength),
+      addGuest: (actor: Actor, meetingId: number, guest: Guest) => addGuest(ctx, actor, meetingId, guest),
+      delegateInvite: (actor: Actor, proxyId: number) => delegateInvite(ctx, actor, proxyId),
+      outsiderInvitations: (personId: number) => outsiderInvitations(ctx, personId),
       overrideAnswer: (actor: Actor, meetingId: number, personId: number, answer: "attend" | "absent" | "none", reason: string) =>
         overrideAnswer(ctx, actor, meetingId, personId, answer, reason),
       recordAttendance: (actor: Actor, meetingId: number, personId: number, presence: Presence, delegateName?: string | null) =>

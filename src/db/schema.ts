@@ -66,6 +66,8 @@ export interface InvitesTable {
   used_by_external_id: string | null;
   revoked_at: IsoTime | null;
   issued_by_person_id: number | null;
+  /** Set for a guest's or a delegate's invite: it admits to this meeting, not to the committee. */
+  meeting_id: number | null;
 }
 
 export interface SigninFailuresTable {
@@ -161,10 +163,17 @@ export interface MeetingsTable {
   cancelled_at: IsoTime | null;
 }
 
+export type InvitationKind = "member" | "guest" | "delegate";
+
 export interface InvitationsTable {
   id: Generated<number>;
   meeting_id: number;
   person_id: number;
+  /** member: a seat on the committee; guest: invited to an extended meeting; delegate: attends in a member's place. */
+  kind: Generated<InvitationKind>;
+  title: string | null;
+  organization: string | null;
+  represents_person_id: number | null;
   answer: Answer;
   answered_at: IsoTime | null;
   answered_by_person_id: number | null;

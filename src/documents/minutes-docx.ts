@@ -80,6 +80,7 @@ export async function minutesDocx(t: TFunction, v: MinutesView): Promise<Buffer>
     ...v.absent.map((a, i) =>
       text(`${i + 1}. ${plain("minutes:absent_line", { member: who(a), reason: a.reason ?? plain("minutes:no_reason"), consent: plain(`minutes:consent.${a.consent}`) })}`),
     ),
+    ...(v.guests.length ? [text(plain("minutes:guests", { count: v.guests.length })), ...v.guests.map((g, i) => text(`${i + 1}. ${who(g)}`))] : []),
     ...(v.fromAttendance ? [] : [text(plain("minutes:from_answers"), { italics: true })]),
     heading(plain("minutes:section.content")),
     ...m.agenda.split(/\r?\n/).filter((l) => l.trim()).map((l) => text(l.trim())),

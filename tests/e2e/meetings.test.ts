@@ -500,3 +500,72 @@ describe("the secretariat changes a meeting from the chat", () => {
   });
 });
 
+
+describe("guests and delegates", () => {
+  let e2e: E2E;
+  beforeEach(async () => {
+    e2e = await E2E.start();
+    await e2e.seedRoster();
+    await e2e.link(users.secretary, "Phạm Thị Ngọc Ánh");
+    await e2e.link(users.chair, "Hồ Tiến Thiệu");
+    await e2e.link(users.member, "Lương Văn Đức");
+  });
+  afterEach(() => e2e.stop());
+
+  const actor = async (u: FakeUser) => (await loadActorByChannel(e2e.app.database.db, "telegram", String(u.id)))!;
+  const create = async () => {
+    const start = new Date(e2e.clock.now().getTime() + 7 * DAY);
+    const { meeting } = await e2e.core.meetings.create(await actor(users.secretary), {
+      committeeId: 1,
+      kind: "regular",
+      title: "Phiên họp mở rộng quý IV",
+      startsAt: start,
+      endsAt: new Date(start.getTime() + 2 * HOUR),
+      place: "Phòng họp số 1",
+      agenda: "Báo cáo quý IV",
+    });
+    e2e.app.worker.nudge();
+    return meeting;
+  };
+  const linkIn = (m: FakeMessage) => m.text!.match(/https:\/\/t\.me\/bcd_test_bot\?start=([A-Za-z0-9_-]+)/)![1]!;
+
+  it("gives an approved proxy's delegate a link that brings them the card and reminders, without a seat", async () => {
+    const meeting = await create();
+    const inv = await e2e.app.database.db.selectFrom("invitations").select("id").where("person_id", "=", 4).executeTakeFirstOrThrow();
+    const { proxyId } = await e2e.core.meetings.proxy(await actor(users.member), { invitationId: inv.id, version: 1 }, { name: "Nông Văn Bình", title: "Phó Giám đốc", organization: "Sở Tài chính" }, OPINION);
+    await e2e.core.meetings.decide(await actor(users.chair), "proxy", proxyId, true);
+    e2e.app.worker.nudge();
+    const decision = await e2e.tg.waitFor(() => e2e.tg.transcript(users.member.id).find((m) => m.text?.includes("đã đồng ý để đồng chí Nông Văn Bình")), 8000);
+    e2e.tg.pressButton(users.member, decision, FakeTelegram.buttons(decision)[0]!.callback_data!);
+    const link = await e2e.tg.waitFor(() => e2e.tg.transcript(users.member.id).find((m) => m.text?.includes("Đường liên kết mời dự họp")), 8000);
+
+    const delegate = { id: 730_000_001, first_name: "Bình" };
+    const welcome = await e2e.say(delegate, `/start ${linkIn(link)}`);
+    expect(welcome.text).toBe(`Kính chào đồng chí Nông Văn Bình. Đồng chí dự cuộc họp «Phiên họp mở rộng quý IV» của Ban Chỉ đạo chuyển đổi số tỉnh Lạng Sơn thay đồng chí Lương Văn Đức. Trợ lý sẽ gửi giấy mời và nhắc lịch họp tại đây.`);
+    const card = await e2e.tg.waitFor(() => e2e.tg.transcript(delegate.id).find((m) => m.text?.includes("GIẤY MỜI HỌP")), 8000);
+    expect(card.text).toContain("thay đồng chí Lương Văn Đức");
+    expect(FakeTelegram.buttons(card)).toEqual([]);
+    await e2e.tg.waitFor(() => e2e.tg.transcript(delegate.id).find((m) => m.document), 8000);
+    expect((await e2e.say(delegate, "/help")).text).toContain("Đồng chí được mời dự: «Phiên họp mở rộng quý IV»");
+    // The delegate is not counted as a member in the quorum forecast.
+    const roster = await e2e.core.meetings.roster(await actor(users.secretary), meeting.id);
+    expect(roster.counts.invited).toBe(4);
+    expect(roster.counts.proxyApproved).toBe(1);
+  });
+
+  it("invites a guest by link to an extended meeting, and lists guests in the minutes", async () => {
+    const meeting = await create();
+    expect((await e2e.say(users.member, `/addguest ${meeting.id} A; B; C`)).text).toBe("Đồng chí không có quyền thực hiện thao tác này.");
+    expect((await e2e.say(users.secretary, `/addguest ${meeting.id} Nguyễn Văn Khoa`)).text).toContain("Cách dùng: /addguest");
+    const link = await e2e.say(users.secretary, `/addguest ${meeting.id} Nguyễn Văn Khoa; Giám đốc; Viettel Lạng Sơn`);
+    expect(link.text).toContain("Đường liên kết mời dự họp cho đồng chí Nguyễn Văn Khoa");
+    const guest = { id: 730_000_002, first_name: "Khoa" };
+    expect((await e2e.say(guest, `/start ${linkIn(link)}`)).text).toContain("Đồng chí được mời dự cuộc họp «Phiên họp mở rộng quý IV»");
+    const card = await e2e.tg.waitFor(() => e2e.tg.transcript(guest.id).find((m) => m.text?.includes("GIẤY MỜI HỌP")), 8000);
+    expect(card.text).toContain("với tư cách khách mời");
+    expect((await e2e.say({ id: 730_000_003, first_name: "X" }, `/start ${linkIn(link)}`)).text).toContain("đã được sử dụng");
+    const minutes = await e2e.core.meetings.minutes(await actor(users.secretary), meeting.id);
+    expect(minutes.guests).toEqual([{ name: "Nguyễn Văn Khoa", title: "Giám đốc", organization: "Viettel Lạng Sơn" }]);
+    expect(minutes.present.map((p) => p.name)).not.toContain("Nguyễn Văn Khoa");
+  });
+});

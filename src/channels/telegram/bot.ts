@@ -1,6 +1,7 @@
 import { autoRetry } from "@grammyjs/auto-retry";
 import { Bot, type BotConfig } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
+import { formatDateTime } from "../../i18n/format.js";
 import type { BotContext } from "./context.js";
 import type { TelegramDeps } from "./deps.js";
 import { helpFeature } from "./features/help.js";
@@ -65,9 +66,14 @@ export function createBot(deps: TelegramDeps, opts: { botInfo?: UserFromGetMe } 
   // Everything below /start is for active members only; everyone else is told politely, once per action.
   privateChats.use(async (ctx, next) => {
     if (ctx.actor && ctx.actor.seats.length > 0) return next();
-    const key = ctx.actor ? "common:not_active" : "start:stranger";
-    if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: ctx.t(key).replace(/<[^>]+>/g, ""), show_alert: true });
-    else await ctx.reply(ctx.t(key), { parse_mode: "HTML" });
+    let text = ctx.t(ctx.actor ? "common:not_active" : "start:stranger");
+    // A guest or a delegate holds no seat: they are told what they are invited to, and nothing more.
+    const meetings = ctx.actor ? await deps.core.meetings.outsiderInvitations(ctx.actor.personId) : [];
+    if (meetings.length) {
+      text = ctx.t("meetings:guest.info", { meetings: meetings.map((m) => `«${m.title}» (${formatDateTime(m.startsAt, m.timeZone)})`).join(", ") });
+    }
+    if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: text.replace(/<[^>]+>/g, ""), show_alert: true });
+    else await ctx.reply(text, { parse_mode: "HTML" });
   });
   privateChats.use(helpFeature(deps));
   privateChats.use(languageFeature(deps));

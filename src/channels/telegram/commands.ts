@@ -16,6 +16,7 @@ export const COMMANDS: readonly { command: string; action?: Action }[] = [
   { command: "reschedule", action: "meeting.manage" },
   { command: "cancelmeeting", action: "meeting.manage" },
   { command: "setanswer", action: "meeting.manage" },
+  { command: "addguest", action: "meeting.manage" },
   { command: "attendance", action: "meeting.manage" },
   { command: "minutes", action: "meeting.manage" },
   { command: "approvals", action: "meeting.decide" },

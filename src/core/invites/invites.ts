@@ -6,6 +6,7 @@ import { addMs, DAY, HOUR, iso, MINUTE } from "../clock.js";
 import type { CoreContext } from "../context.js";
 import { DomainError } from "../errors.js";
 import { cancelJob, scheduleJob } from "../jobs/schedule.js";
+import { enqueueMessage } from "../outbox.js";
 import { assertCan } from "../permissions.js";
 import { hashInviteCode, INVITE_CODE_SHAPE, newInviteCode } from "./invite-code.js";
 
@@ -33,11 +34,13 @@ export async function issueInviteIn(
   actor: Actor,
   membership: Pick<MembershipRow, "person_id" | "committee_id" | "organization">,
   fullName: string,
+  /** A guest's or delegate's invite: admits to this meeting and expires when it ends. */
+  meeting?: { id: number; endsAt: string },
 ): Promise<IssuedInvite> {
   const now = ctx.clock();
   await revokeOpenInvites(trx, actor, now, membership.person_id, membership.committee_id);
   const code = newInviteCode();
-  const expiresAt = addMs(now, ctx.settings.inviteTtlDays * DAY);
+  const expiresAt = meeting ? new Date(meeting.endsAt) : addMs(now, ctx.settings.inviteTtlDays * DAY);
   const row = await trx
     .insertInto("invites")
     .values({
@@ -47,9 +50,20 @@ export async function issueInviteIn(
       created_at: iso(now),
       expires_at: iso(expiresAt),
       issued_by_person_id: actor.kind === "person" ? actor.personId : null,
+      meeting_id: meeting?.id ?? null,
     })
     .returning(["id"])
     .executeTakeFirstOrThrow();
+  if (meeting) {
+    await recordAudit(trx, actor, now, {
+      action: "invite.issue",
+      objectType: "invite",
+      objectId: row.id,
+      committeeId: membership.committee_id,
+      after: { personId: membership.person_id, meetingId: meeting.id, expiresAt: iso(expiresAt) },
+    });
+    return { inviteId: row.id, personId: membership.person_id, fullName, organization: membership.organization, code, expiresAt: iso(expiresAt) };
+  }
   const remindAt = new Date(Math.max(now.getTime() + HOUR, expiresAt.getTime() - REMIND_BEFORE_EXPIRY));
   await scheduleJob(trx, now, { kind: INVITE_EXPIRY_REMINDER, key: `${INVITE_EXPIRY_REMINDER}:${row.id}`, runAt: remindAt, payload: { inviteId: row.id } });
   await recordAudit(trx, actor, now, {
@@ -126,9 +140,19 @@ export interface SignInRequest {
   code: string;
 }
 
+/** What a guest's or a delegate's invite admits to: one meeting, not a seat on the committee. */
+export interface MeetingAdmission {
+  meetingId: number;
+  meetingTitle: string;
+  invitationKind: "guest" | "delegate" | "member";
+  representsName: string | null;
+}
+
 export interface SignInResult {
   person: PersonRow;
-  membership: MembershipRow;
+  /** The seat the invite was for; null for a guest's or a delegate's invite. */
+  membership: MembershipRow | null;
+  admission: MeetingAdmission | null;
   committee: CommitteeRow;
   /** True when this very account had already redeemed this invite: a welcome back, not an error. */
   alreadyLinked: boolean;
@@ -170,15 +194,18 @@ export async function redeemInvite(ctx: CoreContext, req: SignInRequest): Promis
       .executeTakeFirst();
     const person = await trx.selectFrom("people").selectAll().where("id", "=", invite.person_id).executeTakeFirstOrThrow();
     const committee = await trx.selectFrom("committees").selectAll().where("id", "=", invite.committee_id).executeTakeFirstOrThrow();
+    const admission = invite.meeting_id === null ? null : await meetingAdmission(trx, invite.meeting_id, person.id, now);
+    const admits = invite.meeting_id === null ? Boolean(membership?.active) : admission !== null;
+    const seat = invite.meeting_id === null ? (membership ?? null) : null;
     if (invite.used_at) {
-      if (invite.used_by_external_id === req.externalId && membership?.active) {
-        return { ok: { person, membership, committee, alreadyLinked: true } };
+      if (invite.used_by_external_id === req.externalId && admits) {
+        return { ok: { person, membership: seat, admission, committee, alreadyLinked: true } };
       }
       return fail("invites:used");
     }
     if (invite.revoked_at) return fail("invites:revoked");
     if (invite.expires_at <= iso(now)) return fail("invites:expired");
-    if (!membership || !membership.active) return fail("invites:invalid");
+    if (!admits) return fail("invites:invalid");
 
     const taken = await trx
       .selectFrom("channel_identities")
@@ -211,7 +238,21 @@ export async function redeemInvite(ctx: CoreContext, req: SignInRequest): Promis
       before: existing ? { channel: req.channel, externalId: existing.external_id } : null,
       after: { channel: req.channel, externalId: req.externalId, inviteId: invite.id },
     });
-    return { ok: { person, membership, committee, alreadyLinked: false } };
+    if (admission) {
+      // The guest or delegate now gets the meeting card and calendar file like everyone invited.
+      const meeting = await trx.selectFrom("meetings").select(["id", "version", "committee_id"]).where("id", "=", admission.meetingId).executeTakeFirstOrThrow();
+      const inv = await trx.selectFrom("invitations").select("id").where("meeting_id", "=", meeting.id).where("person_id", "=", person.id).executeTakeFirstOrThrow();
+      for (const template of ["meetings:invitation", "meetings:calendar"]) {
+        await enqueueMessage(trx, now, {
+          template,
+          params: { invitationId: inv.id, version: meeting.version },
+          to: { personId: person.id },
+          committeeId: meeting.committee_id,
+          dedupeKey: `meeting:${meeting.id}:v${meeting.version}:${template === "meetings:invitation" ? "invitation" : "calendar"}:${person.id}`,
+        });
+      }
+    }
+    return { ok: { person, membership: seat, admission, committee, alreadyLinked: false } };
   });
 
   if ("ok" in outcome) {
@@ -222,6 +263,20 @@ export async function redeemInvite(ctx: CoreContext, req: SignInRequest): Promis
   }
   if (outcome.countsAsFailure) await recordFailure(ctx, req, now, throttle);
   throw outcome.error;
+}
+
+/** A meeting invite admits while the meeting is still ahead (or under way) and the invitation exists. */
+async function meetingAdmission(trx: Executor, meetingId: number, personId: number, now: Date): Promise<MeetingAdmission | null> {
+  const row = await trx
+    .selectFrom("invitations as i")
+    .innerJoin("meetings as m", "m.id", "i.meeting_id")
+    .leftJoin("people as rep", "rep.id", "i.represents_person_id")
+    .where("i.meeting_id", "=", meetingId)
+    .where("i.person_id", "=", personId)
+    .select(["m.id", "m.title", "m.status", "m.ends_at", "i.kind", "rep.full_name as representsName"])
+    .executeTakeFirst();
+  if (!row || row.status !== "scheduled" || row.ends_at <= iso(now)) return null;
+  return { meetingId: row.id, meetingTitle: row.title, invitationKind: row.kind, representsName: row.representsName };
 }
 
 async function recordFailure(

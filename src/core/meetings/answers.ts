@@ -34,6 +34,7 @@ async function invitationForAnswer(trx: Trx, ctx: CoreContext, actor: Actor, tar
   if (actor.kind !== "person") throw new DomainError("errors:forbidden");
   const inv = await trx.selectFrom("invitations").selectAll().where("id", "=", target.invitationId).executeTakeFirst();
   if (!inv || inv.person_id !== actor.personId) throw new DomainError("meetings:errors.not_invited");
+  if (inv.kind !== "member") throw new DomainError("meetings:errors.guest_no_answer");
   const meeting = await trx.selectFrom("meetings").selectAll().where("id", "=", inv.meeting_id).executeTakeFirstOrThrow();
   if (meeting.status === "cancelled") throw new DomainError("meetings:errors.cancelled");
   if (meeting.version !== target.version) throw new DomainError("meetings:errors.stale");

@@ -22,6 +22,8 @@ export interface MinutesView {
   delegates: (PersonLine & { member: PersonLine })[];
   absent: (PersonLine & { reason: string | null; consent: RequestStatus | "none" })[];
   opinions: { member: PersonLine; delegateName: string | null; opinion: string }[];
+  /** Guests of an extended meeting. */
+  guests: PersonLine[];
 }
 
 export async function minutesView(ctx: CoreContext, actor: Actor, meetingId: number): Promise<MinutesView> {
@@ -40,6 +42,7 @@ export async function minutesView(ctx: CoreContext, actor: Actor, meetingId: num
     .leftJoin("memberships as m", (j) => j.onRef("m.person_id", "=", "i.person_id").on("m.committee_id", "=", meeting.committeeId))
     .leftJoin("attendance as a", (j) => j.onRef("a.person_id", "=", "i.person_id").on("a.meeting_id", "=", meetingId))
     .where("i.meeting_id", "=", meetingId)
+    .where("i.kind", "=", "member")
     .select(["i.id", "i.person_id", "i.answer", "p.full_name", "m.title", "m.organization", "a.presence", "a.delegate_name"])
     .orderBy("m.id")
     .execute();
@@ -66,6 +69,16 @@ export async function minutesView(ctx: CoreContext, actor: Actor, meetingId: num
     delegates: [],
     absent: [],
     opinions: [],
+    guests: (
+      await ctx.db
+        .selectFrom("invitations as i")
+        .innerJoin("people as p", "p.id", "i.person_id")
+        .where("i.meeting_id", "=", meetingId)
+        .where("i.kind", "=", "guest")
+        .select(["p.full_name", "i.title", "i.organization"])
+        .orderBy("i.id")
+        .execute()
+    ).map((g) => ({ name: g.full_name, title: g.title, organization: g.organization })),
   };
   for (const i of invitees) {
     const person = { name: i.full_name, title: i.title, organization: i.organization };

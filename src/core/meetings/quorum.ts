@@ -27,7 +27,7 @@ export async function scheduleQuorumCheck(db: Executor, ctx: CoreContext, meetin
 
 /** Counts who will be there in person or by an approved proxy, among the meeting's invitees. */
 async function forecast(trx: Transaction<Database>, meetingId: number): Promise<{ expected: number; invited: number; noAnswer: number }> {
-  const invitations = await trx.selectFrom("invitations").select(["id", "answer"]).where("meeting_id", "=", meetingId).execute();
+  const invitations = await trx.selectFrom("invitations").select(["id", "answer"]).where("meeting_id", "=", meetingId).where("kind", "=", "member").execute();
   const ids = invitations.map((i) => i.id);
   const approvedProxies = ids.length
     ? await trx.selectFrom("proxies").select("invitation_id").where("invitation_id", "in", ids).where("status", "=", "approved").execute()

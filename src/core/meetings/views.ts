@@ -12,6 +12,9 @@ export interface InvitationCard {
   invitationId: number;
   personId: number;
   answer: Answer;
+  /** member, guest or delegate; only members answer. */
+  kind: "member" | "guest" | "delegate";
+  representsName: string | null;
   request: { kind: RequestKind; status: RequestStatus; reason: string | null; delegateName: string | null; comment: string | null } | null;
 }
 
@@ -46,7 +49,18 @@ export async function invitationCard(ctx: CoreContext, invitationId: number): Pr
   if (!inv) return undefined;
   const meeting = await meetingView(ctx.db, inv.meeting_id);
   if (!meeting) return undefined;
-  return { meeting, invitationId: inv.id, personId: inv.person_id, answer: inv.answer, request: await latestRequest(ctx, inv.id) };
+  const represents = inv.represents_person_id
+    ? await ctx.db.selectFrom("people").select("full_name").where("id", "=", inv.represents_person_id).executeTakeFirst()
+    : undefined;
+  return {
+    meeting,
+    invitationId: inv.id,
+    personId: inv.person_id,
+    answer: inv.answer,
+    kind: inv.kind,
+    representsName: represents?.full_name ?? null,
+    request: await latestRequest(ctx, inv.id),
+  };
 }
 
 /** An absence or proxy request as the chair reads it before deciding. */
@@ -163,6 +177,7 @@ export async function meetingRoster(ctx: CoreContext, actor: Actor, meetingId: n
     .innerJoin("people as p", "p.id", "i.person_id")
     .leftJoin("memberships as ms", (j) => j.onRef("ms.person_id", "=", "i.person_id").on("ms.committee_id", "=", meeting.committeeId))
     .where("i.meeting_id", "=", meetingId)
+    .where("i.kind", "=", "member")
     .select(["i.id", "i.person_id", "i.answer", "p.full_name", "ms.id as membershipId", "ms.role", "ms.organization"])
     .orderBy("i.id")
     .execute();

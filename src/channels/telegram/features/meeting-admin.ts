@@ -1,6 +1,7 @@
 import { Composer } from "grammy";
 import { parseLocalDateTime, formatDateTime } from "../../../i18n/format.js";
 import type { BotContext } from "../context.js";
+import { inviteLink } from "./members.js";
 import type { TelegramDeps } from "../deps.js";
 import { withDomainErrors } from "../reply-error.js";
 
@@ -60,6 +61,20 @@ export function meetingAdminFeature(deps: TelegramDeps): Composer<BotContext> {
       await deps.core.meetings.overrideAnswer(ctx.actor!, meetingId, line.personId, answer, m[4] ?? "");
       await ctx.reply(ctx.t("meetings:admin.answer_set", { name: line.fullName, answer: ctx.t(`meetings:admin.answer.${answer}`) }), { parse_mode: "HTML" });
       deps.nudgeDelivery?.();
+    }),
+  );
+  chats.command("addguest", (ctx) =>
+    withDomainErrors(ctx, async () => {
+      const m = ctx.match.trim().match(/^#?(\d+)\s+([\s\S]+)$/);
+      const parts = m ? m[2]!.split(";").map((p) => p.trim()) : [];
+      if (!m || parts.length < 3) return void (await ctx.reply(ctx.t("meetings:guest.add_usage"), { parse_mode: "HTML" }));
+      const meetingId = Number(m[1]);
+      const invite = await deps.core.meetings.addGuest(ctx.actor!, meetingId, { name: parts[0]!, title: parts[1]!, organization: parts[2]!, contact: parts[3] ?? null });
+      const tz = (await deps.core.meetings.roster(ctx.actor!, meetingId)).meeting.timeZone;
+      await ctx.reply(
+        ctx.t("meetings:guest.link", { name: invite.fullName, link: inviteLink(ctx.me.username, invite.code), expiresAt: formatDateTime(invite.expiresAt, tz) }),
+        { parse_mode: "HTML", link_preview_options: { is_disabled: true } },
+      );
     }),
   );
   return composer;

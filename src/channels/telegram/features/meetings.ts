@@ -1,7 +1,9 @@
 import { Composer, InlineKeyboard } from "grammy";
 import type { Delegate } from "../../../core/meetings/answers.js";
 import { DomainError } from "../../../core/errors.js";
+import { formatDateTime } from "../../../i18n/format.js";
 import type { BotContext } from "../context.js";
+import { inviteLink } from "./members.js";
 import type { TelegramDeps } from "../deps.js";
 import { cb, QUICK_REASONS, renderInvitationCard } from "../render/meetings.js";
 import { replyDomainError } from "../reply-error.js";
@@ -182,6 +184,20 @@ export function meetingsFeature(deps: TelegramDeps): Composer<BotContext> {
     await ctx.editMessageText(ctx.t("meetings:proxy.sent", { name: d.delegate.name ?? "" }), { parse_mode: "HTML" }).catch(() => undefined);
     await refreshCard(ctx, d.invitationId, d.cardMessageId);
     deps.nudgeDelivery?.();
+  });
+
+  // The member takes the delegate's invite link to forward it; it is shown once and stored only hashed.
+  chats.callbackQuery(/^m:dl:(\d+)$/, async (ctx) => {
+    try {
+      const invite = await deps.core.meetings.delegateInvite(ctx.actor!, Number(ctx.match[1]));
+      await ctx.answerCallbackQuery();
+      await ctx.reply(
+        ctx.t("meetings:guest.link", { name: invite.fullName, link: inviteLink(ctx.me.username, invite.code), expiresAt: formatDateTime(invite.expiresAt, ctx.timeZone) }),
+        { parse_mode: "HTML", link_preview_options: { is_disabled: true } },
+      );
+    } catch (e) {
+      await refusal(ctx, e, ctx.callbackQuery.data);
+    }
   });
 
   chats.callbackQuery(cb.cancel, async (ctx) => {

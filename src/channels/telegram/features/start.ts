@@ -33,16 +33,31 @@ export function startFeature(deps: TelegramDeps): Composer<BotContext> {
       });
       const actor = await deps.core.people.actorByChannel("telegram", String(ctx.from.id));
       if (!actor) throw new Error("linked account not found after sign-in");
-      const locale = deps.core.people.localeOf(actor);
+      const locale = result.membership ? deps.core.people.localeOf(actor) : (result.person.locale ?? result.committee.default_locale);
       const t = deps.translator.bind(locale);
+      if (result.admission) {
+        const a = result.admission;
+        await ctx.reply(
+          t(a.invitationKind === "delegate" ? "start:welcome_delegate" : "start:welcome_guest", {
+            name: result.person.full_name,
+            title: a.meetingTitle,
+            committee: result.committee.name,
+            member: a.representsName ?? "",
+          }),
+          { parse_mode: "HTML" },
+        );
+        deps.nudgeDelivery?.();
+        return;
+      }
+      const membership = result.membership!;
       const seat = actor.seats.find((s) => s.committeeId === result.committee.id);
       const key = result.alreadyLinked ? "start:already_linked" : "start:welcome";
       await ctx.reply(
         t(key, {
           name: result.person.full_name,
-          role: t(`roles:${result.membership.role}`),
+          role: t(`roles:${membership.role}`),
           committee: result.committee.name,
-          organization: seat?.organization ?? result.membership.organization ?? "",
+          organization: seat?.organization ?? membership.organization ?? "",
         }),
         { parse_mode: "HTML" },
       );

@@ -13,6 +13,7 @@ export const cb = {
   decide: (kind: "absence" | "proxy", id: number, approve: boolean) => `m:d:${kind === "absence" ? "a" : "p"}:${id}:${approve ? 1 : 0}`,
   skip: "m:skip",
   confirmProxy: "m:pc",
+  delegateLink: (proxyId: number) => `m:dl:${proxyId}`,
   cancel: "m:x",
 };
 
@@ -48,6 +49,11 @@ export function renderInvitationCard(
     return { text: [meetingDetails(t, m), "", t("meetings:card.replaced")].join("\n"), keyboard: undefined };
   }
   const lines = [meetingDetails(t, m), ""];
+  if (card.kind !== "member") {
+    if (m.status === "cancelled") lines.push(t("meetings:card.cancelled"));
+    else lines.push(t(`meetings:card.as_${card.kind}`, { member: card.representsName ?? "" }));
+    return { text: lines.join("\n"), keyboard: undefined };
+  }
   const open = !opts.closed && m.status === "scheduled" && m.answerDeadline > now.toISOString() && m.startsAt > now.toISOString();
   if (m.status === "cancelled") {
     lines.push(t("meetings:card.cancelled"));
@@ -118,6 +124,8 @@ export function renderDecision(t: TFunction, r: RequestView, card: InvitationCar
   if (r.status === "declined" && card) {
     lines.push(t("meetings:decision.choose_again"));
     keyboard = renderInvitationCard(t, card, now).keyboard;
+  } else if (r.kind === "proxy" && r.status === "approved") {
+    keyboard = new InlineKeyboard().text(t("meetings:buttons.delegate_link"), cb.delegateLink(r.id));
   }
   return { text: lines.join("\n"), keyboard };
 }
