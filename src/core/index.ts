@@ -12,9 +12,11 @@ import { cancelMeeting, rescheduleMeeting, type MeetingChange } from "./meetings
 import { attendanceSheet, prefillAttendance, recordAttendance } from "./meetings/attendance.js";
 import { minutesView } from "./meetings/minutes.js";
 import { addGuest, delegateInvite, outsiderInvitations, type Guest } from "./meetings/guests.js";
+import { attachmentById, checkAttachment, type IncomingFile } from "./attachments.js";
 import { invitationCard, invitationOf, meetingRoster, pendingApprovals, requestView } from "./meetings/views.js";
 import { clearDialog, getDialog, putDialog, type Dialog } from "./dialogs.js";
 import { getSetting, putSetting } from "./settings.js";
+import { outboxMessageState } from "./outbox.js";
 import { claimUpdate, pruneProcessedUpdates } from "./updates.js";
 
 /**
@@ -60,8 +62,10 @@ export function createCore(ctx: CoreContext) {
       pendingApprovals: (actor: Actor) => pendingApprovals(ctx, actor),
       attend: (actor: Actor, target: AnswerTarget) => answerAttend(ctx, actor, target),
       absent: (actor: Actor, target: AnswerTarget, reason: string) => requestAbsence(ctx, actor, target, reason),
-      proxy: (actor: Actor, target: AnswerTarget, delegate: Delegate, opinion: string) =>
-        appointProxy(ctx, actor, target, delegate, opinion, ctx.settings.proxyOpinionMinLength),
+      proxy: (actor: Actor, target: AnswerTarget, delegate: Delegate, opinion: string, documents?: IncomingFile[]) =>
+        appointProxy(ctx, actor, target, delegate, opinion, ctx.settings.proxyOpinionMinLength, documents),
+      attachment: (id: number) => attachmentById(ctx.db, id),
+      checkAttachment: (file: IncomingFile) => checkAttachment(file),
       addGuest: (actor: Actor, meetingId: number, guest: Guest) => addGuest(ctx, actor, meetingId, guest),
       delegateInvite: (actor: Actor, proxyId: number) => delegateInvite(ctx, actor, proxyId),
       outsiderInvitations: (personId: number) => outsiderInvitations(ctx, personId),
@@ -86,6 +90,9 @@ export function createCore(ctx: CoreContext) {
     jobs: {
       claimDue: (instanceId: string, limit?: number) => claimDueJobs(ctx, instanceId, limit),
       run: (job: Parameters<typeof runDueJob>[1]) => runDueJob(ctx, job),
+    },
+    outbox: {
+      state: (id: number) => outboxMessageState(ctx.db, id),
     },
     settings: {
       get: (key: string) => getSetting(ctx.db, key),

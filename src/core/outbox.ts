@@ -50,3 +50,9 @@ export async function enqueueMessage(db: Executor, now: Date, msg: OutgoingMessa
     .executeTakeFirst();
   return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
 }
+
+/** Where an earlier outbox message stands, so a later one can edit it once it has been delivered. */
+export async function outboxMessageState(db: Executor, id: number): Promise<{ status: string; externalMessageId: string | null } | undefined> {
+  const row = await db.selectFrom("outbox").select(["status", "external_message_id"]).where("id", "=", id).executeTakeFirst();
+  return row ? { status: row.status, externalMessageId: row.external_message_id } : undefined;
+}

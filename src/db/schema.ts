@@ -223,6 +223,19 @@ export interface DialogsTable {
   updated_at: IsoTime;
 }
 
+export interface AttachmentsTable {
+  id: Generated<number>;
+  owner_type: "meeting" | "proxy";
+  owner_id: number;
+  channel: ChannelName;
+  file_id: string;
+  file_name: string;
+  mime_type: string | null;
+  file_size: number | null;
+  created_by_person_id: number | null;
+  created_at: IsoTime;
+}
+
 export interface Database {
   committees: CommitteesTable;
   people: PeopleTable;
@@ -241,6 +254,7 @@ export interface Database {
   proxies: ProxiesTable;
   attendance: AttendanceTable;
   dialogs: DialogsTable;
+  attachments: AttachmentsTable;
 }
 
 export type CommitteeRow = Selectable<CommitteesTable>;
@@ -257,3 +271,4 @@ export type MeetingRow = Selectable<MeetingsTable>;
 export type InvitationRow = Selectable<InvitationsTable>;
 export type AbsenceRequestRow = Selectable<AbsenceRequestsTable>;
 export type ProxyRow = Selectable<ProxiesTable>;
+export type AttachmentRow = Selectable<AttachmentsTable>;

@@ -127,14 +127,20 @@ describe("meetings in chat, through the fake Bot API", () => {
     await e2e.tg.waitFor(() => e2e.tg.lastMessage(users.member.id)?.text?.includes("ý kiến bằng văn bản"));
     const short = await e2e.say(users.member, "Đồng ý.");
     expect(short.text).toBe("Ý kiến bằng văn bản cần tối thiểu 50 ký tự (hiện có 7). Đề nghị đồng chí bổ sung và gửi lại.");
-    const summary = await e2e.say(users.member, OPINION);
+    expect((await e2e.say(users.member, OPINION)).text).toContain("gửi kèm văn bản ý kiến");
+    const before = e2e.tg.transcript(users.member.id).length;
+    e2e.tg.sendDocument(users.member, { fileName: "y-kien-so-tai-chinh.docx", content: "ý kiến" });
+    const summary = await e2e.tg.nextReply(users.member.id, before);
     expect(summary.text).toContain("Người dự thay: Nông Văn Bình, Phó Giám đốc, Sở Tài chính");
+    expect(summary.text).toContain("Văn bản kèm theo: y-kien-so-tai-chinh.docx");
     expect(await e2e.app.database.db.selectFrom("proxies").selectAll().execute()).toHaveLength(0);
     await press(users.member, summary, dataOf(summary, "Xác nhận"));
     await e2e.tg.waitFor(() => current(users.member, summary).text?.includes("Đã gửi đề nghị cử đồng chí Nông Văn Bình"));
 
     const request = await e2e.tg.waitFor(() => e2e.tg.transcript(users.chair.id).find((m) => m.text?.includes("Đề nghị cử người dự họp thay")), 8000);
     expect(request.text).toContain(OPINION);
+    const attached = await e2e.tg.waitFor(() => e2e.tg.transcript(users.chair.id).find((m) => m.document?.file_name === "y-kien-so-tai-chinh.docx"), 8000);
+    expect(attached.caption).toContain("Văn bản ý kiến kèm theo đề nghị cử người dự thay");
     await press(users.chair, request, dataOf(request, "Không đồng ý"));
     const decision = await e2e.tg.waitFor(() => e2e.tg.transcript(users.member.id).find((m) => m.text?.includes("không đồng ý việc cử")), 8000);
     expect(FakeTelegram.buttons(decision).map((b) => b.text)).toEqual(["Tham dự", "Vắng mặt", "✅ Cử người dự thay"]);
@@ -339,7 +345,14 @@ describe("calling a meeting in chat (/newmeeting)", () => {
     expect((await tap("Bỏ qua")).text).toContain("Đường liên kết họp trực tuyến");
     expect((await e2e.say(users.secretary, "meet.langson")).text).toContain("không hợp lệ");
     expect((await e2e.say(users.secretary, "https://meet.langson.gov.vn/bcd")).text).toContain("Nội dung");
-    const chairAsk = await e2e.say(users.secretary, "Đánh giá sự cố và phương án khắc phục");
+    expect((await e2e.say(users.secretary, "Đánh giá sự cố và phương án khắc phục")).text).toContain("Gửi tài liệu của cuộc họp");
+    const before = e2e.tg.transcript(users.secretary.id).length;
+    e2e.tg.sendDocument(users.secretary, { fileName: "virus.exe", content: "MZ" });
+    expect((await e2e.tg.nextReply(users.secretary.id, before)).text).toContain("không thuộc loại được nhận");
+    const before2 = e2e.tg.transcript(users.secretary.id).length;
+    e2e.tg.sendDocument(users.secretary, { fileName: "bao-cao-su-co.pdf", content: "%PDF-1.4 báo cáo" });
+    expect((await e2e.tg.nextReply(users.secretary.id, before2)).text).toContain("Đã nhận tệp «bao-cao-su-co.pdf» (1 tệp)");
+    const chairAsk = await tap("Xong");
     expect(FakeTelegram.buttons(chairAsk).map((b) => b.text)).toEqual(["Hồ Tiến Thiệu (Trưởng ban)", "Đoàn Thu Hà (Phó Trưởng ban Thường trực)", "Hủy"]);
 
     // A restart mid-way keeps every answer.
@@ -347,6 +360,7 @@ describe("calling a meeting in chat (/newmeeting)", () => {
     expect((await tap("Đoàn Thu Hà")).text).toContain("Hạn xác nhận");
     const summary = await tap("Mặc định");
     expect(summary.text).toContain("Loại: Cuộc họp đột xuất");
+    expect(summary.text).toContain("Tài liệu: bao-cao-su-co.pdf");
     expect(summary.text).toContain("Bắt đầu: 30/11/2026 14:00");
     expect(summary.text).toContain("Kết thúc: 30/11/2026 16:30");
     expect(summary.text).toContain("Chủ trì: Đoàn Thu Hà");
@@ -357,6 +371,13 @@ describe("calling a meeting in chat (/newmeeting)", () => {
     expect(card.text).toContain("Chủ trì: đồng chí Đoàn Thu Hà");
     expect(card.text).toContain("Họp trực tuyến: https://meet.langson.gov.vn/bcd");
     expect(card.text).toContain("30/11/2026 14:00 – 16:30");
+    const doc = await e2e.tg.waitFor(() => e2e.tg.transcript(users.member.id).find((m) => m.document?.file_name === "bao-cao-su-co.pdf"), 8000);
+    expect(doc.caption).toBe("📎 Tài liệu cuộc họp: bao-cao-su-co.pdf");
+    expect(e2e.tg.documentContent(doc.document!.file_id).toString("utf8")).toBe("%PDF-1.4 báo cáo");
+    // The secretariat's CSV import still works outside the dialog.
+    const before3 = e2e.tg.transcript(users.secretary.id).length;
+    e2e.tg.sendDocument(users.secretary, { fileName: "ds.csv", content: "full_name,role\nVi Văn Tân,member\n" });
+    expect((await e2e.tg.nextReply(users.secretary.id, before3)).text).toContain("Thêm mới: 1");
   });
 
   it("cancels at any point and sends nothing", async () => {

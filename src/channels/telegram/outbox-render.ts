@@ -12,8 +12,10 @@ export interface RenderedMessage {
   keyboard?: InlineKeyboard | undefined;
   /** Edit this earlier message in place instead of sending a new one. */
   editMessageId?: number;
-  /** Send a file, with `text` as its caption. */
-  document?: { filename: string; content: Buffer };
+  /** Nothing to send after all (e.g. the message to edit was never delivered). */
+  skip?: boolean;
+  /** Send a file, with `text` as its caption: made here, or one the platform already holds. */
+  document?: { filename: string; content: Buffer } | { fileId: string };
 }
 
 export type OutboxRenderer = (d: Delivery) => Promise<RenderedMessage>;
@@ -43,11 +45,20 @@ export function createOutboxRenderer(core: Core, translator: Translator, clock: 
           document: meetingCalendar(m, t("meetings:calendar.chair", { chair: m.chairName })),
         };
       }
+      case "meetings:document": {
+        const doc = await core.meetings.attachment(Number(params.attachmentId));
+        if (!doc) throw missing("attachment");
+        const key = doc.owner_type === "proxy" ? "meetings:document.opinion" : "meetings:document.agenda";
+        return { text: t(key, { name: doc.file_name }), document: { fileId: doc.file_id } };
+      }
       case "meetings:card_closed": {
         const card = await core.meetings.card(Number(params.invitationId));
         if (!card) throw missing("invitation");
+        const original = await core.outbox.state(Number(params.cardOutboxId));
+        if (original?.status === "pending" || original?.status === "sending") throw new SendError("transient", "the card to close is not delivered yet");
         const { text } = renderInvitationCard(t, card, clock(), { closed: true });
-        return { text, editMessageId: Number(params.editMessageId) };
+        if (original?.status !== "sent" || !original.externalMessageId) return { text, skip: true };
+        return { text, editMessageId: Number(original.externalMessageId) };
       }
       case "meetings:absence_request":
       case "meetings:proxy_request": {

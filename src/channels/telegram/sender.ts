@@ -14,10 +14,12 @@ export function createTelegramSender(opts: { token: string; apiRoot: string | un
   const api = new Api(opts.token, { apiRoot: opts.apiRoot, timeoutSeconds: 30 });
   return {
     async send(d) {
-      const { text, keyboard, editMessageId, document } = await opts.render(d);
+      const { text, keyboard, editMessageId, document, skip } = await opts.render(d);
+      if (skip) return { messageId: "" };
       try {
         if (document) {
-          const m = await api.sendDocument(d.chatId!, new InputFile(document.content, document.filename), { caption: text, parse_mode: "HTML" });
+          const file = "fileId" in document ? document.fileId : new InputFile(document.content, document.filename);
+          const m = await api.sendDocument(d.chatId!, file, { caption: text, parse_mode: "HTML" });
           return { messageId: String(m.message_id) };
         }
         if (editMessageId) {

@@ -7,6 +7,7 @@ import type { CoreContext } from "../context.js";
 import { DomainError } from "../errors.js";
 import { cancelJob, scheduleJob } from "../jobs/schedule.js";
 import { enqueueMessage } from "../outbox.js";
+import { attachmentsOf } from "../attachments.js";
 import { assertCan } from "../permissions.js";
 import { hashInviteCode, INVITE_CODE_SHAPE, newInviteCode } from "./invite-code.js";
 
@@ -249,6 +250,15 @@ export async function redeemInvite(ctx: CoreContext, req: SignInRequest): Promis
           to: { personId: person.id },
           committeeId: meeting.committee_id,
           dedupeKey: `meeting:${meeting.id}:v${meeting.version}:${template === "meetings:invitation" ? "invitation" : "calendar"}:${person.id}`,
+        });
+      }
+      for (const doc of await attachmentsOf(trx, { type: "meeting", id: meeting.id })) {
+        await enqueueMessage(trx, now, {
+          template: "meetings:document",
+          params: { attachmentId: doc.id },
+          to: { personId: person.id },
+          committeeId: meeting.committee_id,
+          dedupeKey: `attachment:${doc.id}:to:${person.id}`,
         });
       }
     }

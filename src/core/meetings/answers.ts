@@ -6,6 +6,7 @@ import { iso } from "../clock.js";
 import type { CoreContext } from "../context.js";
 import { DomainError } from "../errors.js";
 import { enqueueMessage } from "../outbox.js";
+import { checkAttachment, MAX_ATTACHMENTS, saveAttachments, type IncomingFile } from "../attachments.js";
 
 /** Where an answer request comes from: the invitation and the meeting version printed on the card. */
 export interface AnswerTarget {
@@ -113,7 +114,10 @@ export async function appointProxy(
   delegate: Delegate,
   opinion: string,
   minOpinionLength: number,
+  documents: IncomingFile[] = [],
 ): Promise<{ proxyId: number }> {
+  if (documents.length > MAX_ATTACHMENTS) throw new DomainError("meetings:errors.too_many_files", { max: MAX_ATTACHMENTS });
+  documents.forEach(checkAttachment);
   const d = {
     name: delegate.name.trim().replace(/\s+/g, " "),
     title: delegate.title.trim(),
@@ -153,6 +157,15 @@ export async function appointProxy(
       committeeId: meeting.committee_id,
       dedupeKey: `proxy_request:${row.id}:chair`,
     });
+    for (const attachmentId of await saveAttachments(trx, now, { type: "proxy", id: row.id }, documents, inv.person_id)) {
+      await enqueueMessage(trx, now, {
+        template: "meetings:document",
+        params: { attachmentId },
+        to: { personId: meeting.chair_person_id },
+        committeeId: meeting.committee_id,
+        dedupeKey: `attachment:${attachmentId}:to:${meeting.chair_person_id}`,
+      });
+    }
     return { proxyId: row.id };
   });
 }

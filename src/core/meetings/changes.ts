@@ -38,20 +38,25 @@ async function closeOldCards(trx: Trx, now: Date, meeting: MeetingRow): Promise<
     .innerJoin("invitations as i", (j) => j.onRef("i.person_id", "=", "o.person_id").on("i.meeting_id", "=", meeting.id))
     .where("o.template", "in", ["meetings:invitation", "meetings:calendar"])
     .where("o.dedupe_key", "like", `meeting:${meeting.id}:v%`)
-    .select(["o.id", "o.template", "o.status", "o.external_message_id", "o.person_id", "i.id as invitationId"])
+    .select(["o.id", "o.template", "o.status", "o.person_id", "i.id as invitationId"])
     .execute();
   for (const card of cards) {
-    if (card.status === "pending") {
-      await trx.updateTable("outbox").set({ status: "cancelled", last_error: "meeting changed before sending" }).where("id", "=", card.id).execute();
-    } else if (card.template === "meetings:invitation" && card.status === "sent" && card.external_message_id) {
-      await enqueueMessage(trx, now, {
-        template: "meetings:card_closed",
-        params: { invitationId: card.invitationId, editMessageId: Number(card.external_message_id) },
-        to: { personId: card.person_id! },
-        committeeId: meeting.committee_id,
-        dedupeKey: `card_closed:${card.id}`,
-      });
-    }
+    // A row still waiting is simply not sent; one already claimed by the worker is closed after it is sent.
+    const cancelled = await trx
+      .updateTable("outbox")
+      .set({ status: "cancelled", last_error: "meeting changed before sending" })
+      .where("id", "=", card.id)
+      .where("status", "=", "pending")
+      .executeTakeFirst();
+    if (Number(cancelled.numUpdatedRows) > 0 || card.template !== "meetings:invitation") continue;
+    if (card.status === "failed" || card.status === "unreachable" || card.status === "cancelled") continue;
+    await enqueueMessage(trx, now, {
+      template: "meetings:card_closed",
+      params: { invitationId: card.invitationId, cardOutboxId: card.id },
+      to: { personId: card.person_id! },
+      committeeId: meeting.committee_id,
+      dedupeKey: `card_closed:${card.id}`,
+    });
   }
 }
 

@@ -8,6 +8,7 @@ import { DomainError } from "../errors.js";
 import { enqueueMessage } from "../outbox.js";
 import { assertCan, seatsWith } from "../permissions.js";
 import { scheduleQuorumCheck } from "./quorum.js";
+import { checkAttachment, MAX_ATTACHMENTS, saveAttachments, type IncomingFile } from "../attachments.js";
 
 /** What the secretariat fills in to call a meeting (all times absolute; channels parse local input). */
 export interface NewMeeting {
@@ -23,6 +24,8 @@ export interface NewMeeting {
   chairPersonId?: number;
   /** Until when members answer; by default one day before the start. */
   answerDeadline?: Date;
+  /** Documents of the agenda, sent to every invitee after the card. */
+  documents?: IncomingFile[];
 }
 
 /** Roles invited by default: the committee's members and leaders (the secretariat organizes, it is not counted). */
@@ -69,6 +72,9 @@ async function committeeChair(db: Executor, committeeId: number): Promise<number
 export async function createMeeting(ctx: CoreContext, actor: Actor, input: NewMeeting): Promise<{ meeting: MeetingRow; invited: number }> {
   assertCan(actor, "meeting.manage", input.committeeId);
   const { place, onlineLink, deadline } = validate(ctx, input);
+  const documents = input.documents ?? [];
+  if (documents.length > MAX_ATTACHMENTS) throw new DomainError("meetings:errors.too_many_files", { max: MAX_ATTACHMENTS });
+  documents.forEach(checkAttachment);
   return ctx.db.transaction().execute(async (trx) => {
     const now = ctx.clock();
     const chairPersonId = input.chairPersonId ?? (await committeeChair(trx, input.committeeId));
@@ -103,6 +109,7 @@ export async function createMeeting(ctx: CoreContext, actor: Actor, input: NewMe
       .returningAll()
       .executeTakeFirstOrThrow();
 
+    const attachmentIds = await saveAttachments(trx, now, { type: "meeting", id: meeting.id }, documents, actor.kind === "person" ? actor.personId : null);
     const invitees = await trx
       .selectFrom("memberships")
       .select("person_id")
@@ -131,6 +138,15 @@ export async function createMeeting(ctx: CoreContext, actor: Actor, input: NewMe
         committeeId: input.committeeId,
         dedupeKey: `meeting:${meeting.id}:v${meeting.version}:calendar:${person_id}`,
       });
+      for (const attachmentId of attachmentIds) {
+        await enqueueMessage(trx, now, {
+          template: "meetings:document",
+          params: { attachmentId },
+          to: { personId: person_id },
+          committeeId: input.committeeId,
+          dedupeKey: `attachment:${attachmentId}:to:${person_id}`,
+        });
+      }
     }
     await scheduleQuorumCheck(trx, ctx, meeting);
     await recordAudit(trx, actor, now, {

@@ -2,13 +2,14 @@ import { Composer, InlineKeyboard } from "grammy";
 import { DomainError } from "../../../core/errors.js";
 import { seatsWith } from "../../../core/permissions.js";
 import type { MeetingKind } from "../../../db/schema.js";
+import { MAX_ATTACHMENTS, type IncomingFile } from "../../../core/attachments.js";
 import { formatDateTime, parseLocalDateTime } from "../../../i18n/format.js";
 import type { BotContext } from "../context.js";
 import type { TelegramDeps } from "../deps.js";
 import { cb } from "../render/meetings.js";
 import { replyDomainError } from "../reply-error.js";
 
-type Step = "kind" | "title" | "start" | "end" | "place" | "link" | "agenda" | "chair" | "deadline" | "confirm";
+type Step = "kind" | "title" | "start" | "end" | "place" | "link" | "agenda" | "documents" | "chair" | "deadline" | "confirm";
 
 /** The meeting being composed, kept in the database between steps so that nothing typed is lost. */
 interface CreateDialog {
@@ -22,6 +23,7 @@ interface CreateDialog {
   place?: string | null;
   onlineLink?: string | null;
   agenda?: string;
+  documents?: IncomingFile[];
   chairPersonId?: number;
   chairName?: string;
   answerDeadline?: string | null;
@@ -35,7 +37,8 @@ const NEXT: Record<Exclude<Step, "confirm">, Step> = {
   end: "place",
   place: "link",
   link: "agenda",
-  agenda: "chair",
+  agenda: "documents",
+  documents: "chair",
   chair: "deadline",
   deadline: "confirm",
 };
@@ -51,6 +54,9 @@ const STEP_OF_ERROR: Record<string, Step> = {
   "meetings:errors.bad_chair": "chair",
   "meetings:errors.deadline_after_start": "deadline",
   "meetings:errors.deadline_in_past": "deadline",
+  "meetings:errors.file_type": "documents",
+  "meetings:errors.file_too_large": "documents",
+  "meetings:errors.too_many_files": "documents",
 };
 
 /**
@@ -86,6 +92,11 @@ export function meetingCreateFeature(deps: TelegramDeps): Composer<BotContext> {
         for (const c of candidates) kb.text(`${c.fullName} (${t(`roles:${c.role}`)})`, `mc:ch:${c.personId}`).row();
         return ctx.reply(t("meetings:create.ask_chair"), { parse_mode: "HTML", reply_markup: cancelRow(ctx, kb) });
       }
+      case "documents":
+        return ctx.reply(t("meetings:create.ask_documents"), {
+          parse_mode: "HTML",
+          reply_markup: cancelRow(ctx, new InlineKeyboard().text(t(d.documents?.length ? "meetings:buttons.done" : "meetings:buttons.skip"), "mc:docs")),
+        });
       case "deadline":
         return ctx.reply(t("meetings:create.ask_deadline"), { parse_mode: "HTML", reply_markup: cancelRow(ctx, new InlineKeyboard().text(t("meetings:create.default_deadline"), "mc:dl")) });
       case "confirm": {
@@ -100,6 +111,7 @@ export function meetingCreateFeature(deps: TelegramDeps): Composer<BotContext> {
           chair: d.chairName ?? "",
           deadline: d.answerDeadline ? formatDateTime(d.answerDeadline, tz) : t("meetings:create.default_deadline"),
           agenda: d.agenda ?? "",
+          documents: d.documents?.length ? d.documents.map((f) => f.fileName).join(", ") : "—",
         });
         return ctx.reply(text, { parse_mode: "HTML", reply_markup: cancelRow(ctx, new InlineKeyboard().text(t("meetings:buttons.confirm"), "mc:ok")) });
       }
@@ -156,6 +168,27 @@ export function meetingCreateFeature(deps: TelegramDeps): Composer<BotContext> {
     d.chairName = (await deps.core.meetings.chairCandidates(ctx.actor!, d.committeeId)).find((c) => c.personId === d.chairPersonId)?.fullName ?? "";
   });
   onButton(/^mc:dl$/, "deadline", (d) => void (d.answerDeadline = null));
+  onButton(/^mc:docs$/, "documents", () => undefined);
+
+  // Documents of the agenda, sent one by one while the dialog waits at that step.
+  chats.on("message:document", async (ctx, next) => {
+    const d = await load(ctx);
+    if (!d || d.step !== "documents") return next();
+    const doc = ctx.message.document;
+    const file: IncomingFile = { channel, fileId: doc.file_id, fileName: doc.file_name ?? "tai-lieu", mimeType: doc.mime_type ?? null, fileSize: doc.file_size ?? null };
+    try {
+      deps.core.meetings.checkAttachment(file);
+      if ((d.documents?.length ?? 0) >= MAX_ATTACHMENTS) throw new DomainError("meetings:errors.too_many_files", { max: MAX_ATTACHMENTS });
+    } catch (e) {
+      return replyDomainError(ctx, e);
+    }
+    d.documents = [...(d.documents ?? []), file];
+    await save(ctx, d);
+    await ctx.reply(ctx.t("meetings:create.document_received", { name: file.fileName, count: d.documents.length }), {
+      parse_mode: "HTML",
+      reply_markup: cancelRow(ctx, new InlineKeyboard().text(ctx.t("meetings:buttons.done"), "mc:docs")),
+    });
+  });
 
   chats.callbackQuery("mc:ok", async (ctx) => {
     const d = await load(ctx);
@@ -172,6 +205,7 @@ export function meetingCreateFeature(deps: TelegramDeps): Composer<BotContext> {
         agenda: d.agenda ?? "",
         ...(d.chairPersonId ? { chairPersonId: d.chairPersonId } : {}),
         ...(d.answerDeadline ? { answerDeadline: new Date(d.answerDeadline) } : {}),
+        documents: d.documents ?? [],
       });
       await deps.core.dialogs.clear(ctx.actor!.personId, channel);
       await ctx.answerCallbackQuery();

@@ -1,5 +1,6 @@
 import { Composer, InlineKeyboard } from "grammy";
 import type { Delegate } from "../../../core/meetings/answers.js";
+import type { IncomingFile } from "../../../core/attachments.js";
 import { DomainError } from "../../../core/errors.js";
 import { formatDateTime } from "../../../i18n/format.js";
 import type { BotContext } from "../context.js";
@@ -17,9 +18,10 @@ interface AbsenceDialog {
 
 /** A proxy appointment being filled in, step by step; what was typed is kept in the database. */
 interface ProxyDialog extends AbsenceDialog {
-  step: "name" | "title" | "organization" | "contact" | "opinion" | "confirm";
+  step: "name" | "title" | "organization" | "contact" | "opinion" | "attachment" | "confirm";
   delegate: Partial<Delegate>;
   opinion?: string;
+  documents?: IncomingFile[];
 }
 
 const ABSENCE = "meeting.absence";
@@ -143,12 +145,16 @@ export function meetingsFeature(deps: TelegramDeps): Composer<BotContext> {
         organization: d.delegate.organization ?? "",
         contact: d.delegate.contact || "—",
         opinion: d.opinion ?? "",
+        documents: d.documents?.length ? d.documents.map((f) => f.fileName).join(", ") : "—",
       });
       const keyboard = new InlineKeyboard().text(ctx.t("meetings:buttons.confirm"), cb.confirmProxy).text(ctx.t("meetings:buttons.cancel"), cb.cancel);
       await ctx.reply(text, { parse_mode: "HTML", reply_markup: keyboard });
       return;
     }
-    await ctx.reply(ctx.t(`meetings:proxy.ask_${d.step}`, { min: minOpinion }), { parse_mode: "HTML", reply_markup: d.step === "contact" ? skip : cancelKeyboard(ctx) });
+    await ctx.reply(ctx.t(`meetings:proxy.ask_${d.step}`, { min: minOpinion }), {
+      parse_mode: "HTML",
+      reply_markup: d.step === "contact" || d.step === "attachment" ? skip : cancelKeyboard(ctx),
+    });
   };
 
   const NEXT: Record<Exclude<ProxyDialog["step"], "confirm">, ProxyDialog["step"]> = {
@@ -156,13 +162,19 @@ export function meetingsFeature(deps: TelegramDeps): Composer<BotContext> {
     title: "organization",
     organization: "contact",
     contact: "opinion",
-    opinion: "confirm",
+    opinion: "attachment",
+    attachment: "confirm",
   };
 
   chats.callbackQuery(cb.skip, async (ctx) => {
     const stored = await deps.core.dialogs.get<ProxyDialog>(ctx.actor!.personId, channel);
-    if (stored?.kind !== PROXY || stored.data.step !== "contact") return ctx.answerCallbackQuery({ text: ctx.t("common:stale_button") });
-    const d: ProxyDialog = { ...stored.data, step: "opinion", delegate: { ...stored.data.delegate, contact: null } };
+    if (stored?.kind !== PROXY || (stored.data.step !== "contact" && stored.data.step !== "attachment")) {
+      return ctx.answerCallbackQuery({ text: ctx.t("common:stale_button") });
+    }
+    const d: ProxyDialog =
+      stored.data.step === "contact"
+        ? { ...stored.data, step: "opinion", delegate: { ...stored.data.delegate, contact: null } }
+        : { ...stored.data, step: "confirm" };
     await deps.core.dialogs.put(ctx.actor!.personId, channel, { kind: PROXY, data: d });
     await ctx.answerCallbackQuery();
     await ctx.editMessageReplyMarkup().catch(() => undefined);
@@ -174,7 +186,7 @@ export function meetingsFeature(deps: TelegramDeps): Composer<BotContext> {
     if (stored?.kind !== PROXY || stored.data.step !== "confirm") return ctx.answerCallbackQuery({ text: ctx.t("common:stale_button") });
     const d = stored.data;
     try {
-      await deps.core.meetings.proxy(ctx.actor!, d, d.delegate as Delegate, d.opinion ?? "");
+      await deps.core.meetings.proxy(ctx.actor!, d, d.delegate as Delegate, d.opinion ?? "", d.documents ?? []);
     } catch (e) {
       await deps.core.dialogs.clear(ctx.actor!.personId, channel);
       return refusal(ctx, e, ctx.callbackQuery.data);
@@ -198,6 +210,22 @@ export function meetingsFeature(deps: TelegramDeps): Composer<BotContext> {
     } catch (e) {
       await refusal(ctx, e, ctx.callbackQuery.data);
     }
+  });
+
+  // The written opinion may come as a document too, at the step that asks for it.
+  chats.on("message:document", async (ctx, next) => {
+    const stored = await deps.core.dialogs.get<ProxyDialog>(ctx.actor!.personId, channel);
+    if (stored?.kind !== PROXY || stored.data.step !== "attachment") return next();
+    const doc = ctx.message.document;
+    const file: IncomingFile = { channel, fileId: doc.file_id, fileName: doc.file_name ?? "y-kien", mimeType: doc.mime_type ?? null, fileSize: doc.file_size ?? null };
+    try {
+      deps.core.meetings.checkAttachment(file);
+    } catch (e) {
+      return replyDomainError(ctx, e);
+    }
+    const d: ProxyDialog = { ...stored.data, documents: [...(stored.data.documents ?? []), file], step: "confirm" };
+    await deps.core.dialogs.put(ctx.actor!.personId, channel, { kind: PROXY, data: d });
+    await askNext(ctx, d);
   });
 
   chats.callbackQuery(cb.cancel, async (ctx) => {
@@ -228,8 +256,8 @@ export function meetingsFeature(deps: TelegramDeps): Composer<BotContext> {
     if (stored.kind !== PROXY) return next();
     const d = stored.data;
     const value = text.trim();
-    if (d.step === "confirm") {
-      await ctx.reply(ctx.t("meetings:proxy.press_confirm"), { parse_mode: "HTML" });
+    if (d.step === "confirm" || d.step === "attachment") {
+      await ctx.reply(ctx.t(d.step === "confirm" ? "meetings:proxy.press_confirm" : "meetings:proxy.ask_attachment"), { parse_mode: "HTML" });
       return;
     }
     if (d.step === "opinion") {

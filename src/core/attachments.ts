@@ -1,0 +1,61 @@
+import type { Executor } from "../db/database.js";
+import type { AttachmentRow, ChannelName } from "../db/schema.js";
+import { iso } from "./clock.js";
+import { DomainError } from "./errors.js";
+
+/** A file a person sent in chat, by the platform's reference. */
+export interface IncomingFile {
+  channel: ChannelName;
+  fileId: string;
+  fileName: string;
+  mimeType?: string | null;
+  fileSize?: number | null;
+}
+
+export const MAX_ATTACHMENTS = 10;
+export const MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024;
+const ALLOWED = /\.(pdf|docx?|xlsx?|pptx?|odt|ods|odp|rtf|txt|jpe?g|png|zip|rar)$/i;
+
+/** Documents, spreadsheets, slides, PDFs and pictures up to 20 MB are accepted; anything else is refused with the reason. */
+export function checkAttachment(file: IncomingFile): void {
+  if (!ALLOWED.test(file.fileName)) throw new DomainError("meetings:errors.file_type", { name: file.fileName });
+  if ((file.fileSize ?? 0) > MAX_ATTACHMENT_BYTES) throw new DomainError("meetings:errors.file_too_large", { name: file.fileName, maxMb: MAX_ATTACHMENT_BYTES / 1024 / 1024 });
+}
+
+export async function saveAttachments(
+  db: Executor,
+  now: Date,
+  owner: { type: "meeting" | "proxy"; id: number },
+  files: IncomingFile[],
+  personId: number | null,
+): Promise<number[]> {
+  const ids: number[] = [];
+  for (const f of files) {
+    checkAttachment(f);
+    const row = await db
+      .insertInto("attachments")
+      .values({
+        owner_type: owner.type,
+        owner_id: owner.id,
+        channel: f.channel,
+        file_id: f.fileId,
+        file_name: f.fileName,
+        mime_type: f.mimeType ?? null,
+        file_size: f.fileSize ?? null,
+        created_by_person_id: personId,
+        created_at: iso(now),
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    ids.push(row.id);
+  }
+  return ids;
+}
+
+export async function attachmentsOf(db: Executor, owner: { type: "meeting" | "proxy"; id: number }): Promise<AttachmentRow[]> {
+  return db.selectFrom("attachments").selectAll().where("owner_type", "=", owner.type).where("owner_id", "=", owner.id).orderBy("id").execute();
+}
+
+export async function attachmentById(db: Executor, id: number): Promise<AttachmentRow | undefined> {
+  return db.selectFrom("attachments").selectAll().where("id", "=", id).executeTakeFirst();
+}
