@@ -130,7 +130,7 @@ describe("meetings in chat, through the fake Bot API", () => {
     expect((await e2e.say(users.member, OPINION)).text).toContain("gửi kèm văn bản ý kiến");
     const before = e2e.tg.transcript(users.member.id).length;
     e2e.tg.sendDocument(users.member, { fileName: "y-kien-so-tai-chinh.docx", content: "ý kiến" });
-    const summary = await e2e.tg.nextReply(users.member.id, before);
+    const summary = await e2e.tg.waitFor(() => e2e.tg.transcript(users.member.id).slice(before).find((m) => m.text?.includes("Đề nghị cử người dự họp thay")));
     expect(summary.text).toContain("Người dự thay: Nông Văn Bình, Phó Giám đốc, Sở Tài chính");
     expect(summary.text).toContain("Văn bản kèm theo: y-kien-so-tai-chinh.docx");
     expect(await e2e.app.database.db.selectFrom("proxies").selectAll().execute()).toHaveLength(0);
@@ -141,8 +141,12 @@ describe("meetings in chat, through the fake Bot API", () => {
     expect(request.text).toContain(OPINION);
     const attached = await e2e.tg.waitFor(() => e2e.tg.transcript(users.chair.id).find((m) => m.document?.file_name === "y-kien-so-tai-chinh.docx"), 8000);
     expect(attached.caption).toContain("Văn bản ý kiến kèm theo đề nghị cử người dự thay");
-    await press(users.chair, request, dataOf(request, "Không đồng ý"));
+    await press(users.chair, request, dataOf(request, "Cho ý kiến kèm theo"));
+    await e2e.tg.waitFor(() => e2e.tg.lastMessage(users.chair.id)?.text?.includes("Đề nghị đồng chí nhập ý kiến"));
+    const ask = await e2e.say(users.chair, "Đề nghị đồng chí Đức trực tiếp dự họp vì có nội dung của Sở Tài chính");
+    await press(users.chair, ask, dataOf(ask, "Không đồng ý"));
     const decision = await e2e.tg.waitFor(() => e2e.tg.transcript(users.member.id).find((m) => m.text?.includes("không đồng ý việc cử")), 8000);
+    expect(decision.text).toContain("Ý kiến của đồng chí chủ trì: Đề nghị đồng chí Đức trực tiếp dự họp vì có nội dung của Sở Tài chính");
     expect(FakeTelegram.buttons(decision).map((b) => b.text)).toEqual(["Tham dự", "Vắng mặt", "✅ Cử người dự thay"]);
     const proxy = await e2e.app.database.db.selectFrom("proxies").selectAll().executeTakeFirstOrThrow();
     expect(proxy).toMatchObject({ status: "declined", delegate_name: "Nông Văn Bình", delegate_contact: null, opinion: OPINION });
@@ -382,6 +386,7 @@ describe("calling a meeting in chat (/newmeeting)", () => {
 
   it("cancels at any point and sends nothing", async () => {
     await e2e.say(users.secretary, "/newmeeting");
+    await e2e.tg.waitFor(() => e2e.tg.lastMessage(users.secretary.id)?.text === "Loại cuộc họp?");
     await tap("Phiên họp định kỳ");
     await e2e.say(users.secretary, "Phiên họp quý IV");
     expect((await e2e.say(users.secretary, "/cancel")).text).toBe("Đã hủy. Thông tin chưa được gửi đi.");
@@ -505,6 +510,25 @@ describe("the secretariat changes a meeting from the chat", () => {
     const audit = await e2e.app.database.db.selectFrom("audit_log").selectAll().where("action", "=", "invitation.override").executeTakeFirstOrThrow();
     expect(JSON.parse(audit.after_json!)).toMatchObject({ answer: "absent", reason: "Đồng chí báo qua điện thoại: đi công tác" });
     await e2e.tg.waitFor(() => e2e.tg.transcript(users.chair.id).find((m) => m.text?.includes("Đề nghị vắng mặt của đồng chí Lương Văn Đức")), 8000);
+  });
+
+  it("edits the title in place, keeping answers", async () => {
+    const meeting = await create();
+    e2e.app.worker.nudge();
+    const card = await e2e.tg.waitFor(() => e2e.tg.transcript(users.member.id).find((m) => m.text?.includes("GIẤY MỜI HỌP")), 8000);
+    e2e.tg.pressButton(users.member, card, FakeTelegram.buttons(card)[0]!.callback_data!);
+    await e2e.tg.waitFor(() => e2e.tg.transcript(users.member.id).find((m) => m.message_id === card.message_id)?.text?.includes("đã xác nhận: tham dự"));
+    expect((await e2e.say(users.secretary, `/editmeeting ${meeting.id} tên`)).text).toContain("Cách dùng: /editmeeting");
+    expect((await e2e.say(users.secretary, `/editmeeting ${meeting.id} tên Phiên họp quý IV (mở rộng)`)).text).toContain(`Đã cập nhật cuộc họp số ${meeting.id}`);
+    await e2e.tg.waitFor(() => e2e.tg.transcript(users.member.id).find((m) => m.text?.includes("Cập nhật nội dung")), 8000);
+    const edited = await e2e.tg.waitFor(() => {
+      const m = e2e.tg.transcript(users.member.id).find((x) => x.message_id === card.message_id)!;
+      return m.text?.includes("Phiên họp quý IV (mở rộng)") && m;
+    }, 8000);
+    expect(edited.text).toContain("đã xác nhận: tham dự");
+    expect(FakeTelegram.buttons(edited)[0]!.text).toBe("✅ Tham dự");
+    const inv = await e2e.app.database.db.selectFrom("invitations").select("answer").where("person_id", "=", 4).executeTakeFirstOrThrow();
+    expect(inv.answer).toBe("attend");
   });
 
   it("reschedules and cancels with one command each", async () => {

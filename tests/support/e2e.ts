@@ -95,11 +95,14 @@ export class E2E {
     }
   }
 
-  /** A person writes to the bot; resolves with the bot's next message in that chat. */
+  /**
+   * A person writes to the bot; resolves with the bot's next text message in that chat. Files the outbox
+   * delivers meanwhile (a calendar file, a document) are passed over: they are not the reply.
+   */
   async say(user: FakeUser, text: string): Promise<FakeMessage> {
     const before = this.tg.transcript(user.id).length;
     this.tg.sendText(user, text);
-    return this.tg.nextReply(user.id, before);
+    return this.tg.waitFor(() => this.tg.transcript(user.id).slice(before).find((m) => m.text !== undefined && !m.document), 5000, `reply to "${text}"`);
   }
 
   /** Links a person of the roster by their invite, as they would by opening the deep link. */

@@ -13,6 +13,7 @@ export const COMMANDS: readonly { command: string; action?: Action }[] = [
   { command: "meetings", action: "meeting.roster" },
   { command: "newmeeting", action: "meeting.manage" },
   { command: "roster", action: "meeting.roster" },
+  { command: "editmeeting", action: "meeting.manage" },
   { command: "reschedule", action: "meeting.manage" },
   { command: "cancelmeeting", action: "meeting.manage" },
   { command: "setanswer", action: "meeting.manage" },

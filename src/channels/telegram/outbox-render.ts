@@ -51,14 +51,15 @@ export function createOutboxRenderer(core: Core, translator: Translator, clock: 
         const key = doc.owner_type === "proxy" ? "meetings:document.opinion" : "meetings:document.agenda";
         return { text: t(key, { name: doc.file_name }), document: { fileId: doc.file_id } };
       }
-      case "meetings:card_closed": {
+      case "meetings:card_closed":
+      case "meetings:card_refresh": {
         const card = await core.meetings.card(Number(params.invitationId));
         if (!card) throw missing("invitation");
         const original = await core.outbox.state(Number(params.cardOutboxId));
-        if (original?.status === "pending" || original?.status === "sending") throw new SendError("transient", "the card to close is not delivered yet");
-        const { text } = renderInvitationCard(t, card, clock(), { closed: true });
+        if (original?.status === "pending" || original?.status === "sending") throw new SendError("transient", "the card to edit is not delivered yet");
+        const { text, keyboard } = renderInvitationCard(t, card, clock(), { closed: d.row.template === "meetings:card_closed" });
         if (original?.status !== "sent" || !original.externalMessageId) return { text, skip: true };
-        return { text, editMessageId: Number(original.externalMessageId) };
+        return { text, keyboard, editMessageId: Number(original.externalMessageId) };
       }
       case "meetings:absence_request":
       case "meetings:proxy_request": {

@@ -24,7 +24,11 @@ export function createTelegramSender(opts: { token: string; apiRoot: string | un
         }
         if (editMessageId) {
           await api
-            .editMessageText(d.chatId!, editMessageId, splitMessage(text)[0]!, { parse_mode: "HTML", link_preview_options: { is_disabled: true } })
+            .editMessageText(d.chatId!, editMessageId, splitMessage(text)[0]!, {
+              parse_mode: "HTML",
+              link_preview_options: { is_disabled: true },
+              ...(keyboard ? { reply_markup: keyboard } : {}),
+            })
             .catch((e) => {
               // The person may have deleted the message, or it already shows this text: nothing left to do.
               if (e instanceof GrammyError && e.error_code === 400 && /not found|not modified|can't be edited/i.test(e.description)) return;

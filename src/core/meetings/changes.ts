@@ -173,3 +173,56 @@ export async function cancelMeeting(ctx: CoreContext, actor: Actor, meetingId: n
     return { ...meeting, status: "cancelled", cancelled_at: iso(now) };
   });
 }
+
+/**
+ * The secretariat corrects a meeting's title or agenda. Answers stand; every invitee's card is updated in
+ * place and they are told what changed.
+ */
+export async function editMeeting(ctx: CoreContext, actor: Actor, meetingId: number, change: { title?: string; agenda?: string }): Promise<MeetingRow> {
+  const title = change.title?.trim();
+  const agenda = change.agenda?.trim();
+  if (change.title !== undefined && !title) throw new DomainError("meetings:errors.title_required");
+  if (change.agenda !== undefined && !agenda) throw new DomainError("meetings:errors.agenda_required");
+  if ((title?.length ?? 0) > 200) throw new DomainError("meetings:errors.too_long", { max: 200 });
+  if ((agenda?.length ?? 0) > 4000) throw new DomainError("meetings:errors.too_long", { max: 4000 });
+  return ctx.db.transaction().execute(async (trx) => {
+    const meeting = await requireOpenMeeting(trx, ctx, actor, meetingId);
+    const now = ctx.clock();
+    const after = { ...(title ? { title } : {}), ...(agenda ? { agenda } : {}) };
+    if (Object.keys(after).length === 0) return meeting;
+    await trx.updateTable("meetings").set({ ...after, updated_at: iso(now) }).where("id", "=", meeting.id).execute();
+    await recordAudit(trx, actor, now, {
+      action: "meeting.edit",
+      objectType: "meeting",
+      objectId: meeting.id,
+      committeeId: meeting.committee_id,
+      before: { ...(title ? { title: meeting.title } : {}), ...(agenda ? { agenda: meeting.agenda } : {}) },
+      after,
+    });
+    const cards = await trx
+      .selectFrom("outbox as o")
+      .innerJoin("invitations as i", (j) => j.onRef("i.person_id", "=", "o.person_id").on("i.meeting_id", "=", meeting.id))
+      .where("o.template", "=", "meetings:invitation")
+      .where("o.dedupe_key", "like", `meeting:${meeting.id}:v${meeting.version}:%`)
+      .where("o.status", "in", ["sent", "sending"])
+      .select(["o.id", "o.person_id", "i.id as invitationId"])
+      .execute();
+    for (const card of cards) {
+      await enqueueMessage(trx, now, {
+        template: "meetings:card_refresh",
+        params: { invitationId: card.invitationId, cardOutboxId: card.id },
+        to: { personId: card.person_id! },
+        committeeId: meeting.committee_id,
+        dedupeKey: `card_refresh:${card.id}:${iso(now)}`,
+      });
+      await enqueueMessage(trx, now, {
+        template: "meetings:edited_notice",
+        params: { title: title ?? meeting.title, start: dateParam(meeting.starts_at) },
+        to: { personId: card.person_id! },
+        committeeId: meeting.committee_id,
+        dedupeKey: `meeting_edited:${meeting.id}:${card.person_id}:${iso(now)}`,
+      });
+    }
+    return { ...meeting, ...after, updated_at: iso(now) };
+  });
+}

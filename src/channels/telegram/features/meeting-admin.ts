@@ -63,6 +63,17 @@ export function meetingAdminFeature(deps: TelegramDeps): Composer<BotContext> {
       deps.nudgeDelivery?.();
     }),
   );
+  chats.command("editmeeting", (ctx) =>
+    withDomainErrors(ctx, async () => {
+      const m = ctx.match.trim().match(/^#?(\d+)\s+(title|agenda|tên|nội dung)\s+([\s\S]+)$/i);
+      if (!m) return void (await ctx.reply(ctx.t("meetings:admin.edit_usage"), { parse_mode: "HTML" }));
+      const field = /^(title|tên)$/i.test(m[2]!) ? "title" : "agenda";
+      await deps.core.meetings.edit(ctx.actor!, Number(m[1]), { [field]: m[3]! });
+      await ctx.reply(ctx.t("meetings:admin.edited", { id: Number(m[1]) }), { parse_mode: "HTML" });
+      deps.nudgeDelivery?.();
+    }),
+  );
+
   chats.command("addguest", (ctx) =>
     withDomainErrors(ctx, async () => {
       const m = ctx.match.trim().match(/^#?(\d+)\s+([\s\S]+)$/);

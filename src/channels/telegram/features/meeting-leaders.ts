@@ -1,9 +1,9 @@
-import { Composer } from "grammy";
+import { Composer, InlineKeyboard } from "grammy";
 import { DomainError } from "../../../core/errors.js";
 import { formatDateTime } from "../../../i18n/format.js";
 import type { BotContext } from "../context.js";
 import type { TelegramDeps } from "../deps.js";
-import { renderRequest } from "../render/meetings.js";
+import { cb, renderRequest } from "../render/meetings.js";
 import { withDomainErrors } from "../reply-error.js";
 import { splitMessage } from "../text.js";
 
@@ -36,6 +36,55 @@ export function meetingLeadersFeature(deps: TelegramDeps): Composer<BotContext> 
       await withDomainErrors(ctx, () => Promise.reject(e));
     }
   });
+
+  // A decision with a comment: the chair types the comment, then approves or declines.
+  const COMMENT = "meeting.decision_comment";
+  interface CommentDialog {
+    kind: "absence" | "proxy";
+    id: number;
+    comment?: string;
+  }
+  chats.callbackQuery(/^m:cm:([ap]):(\d+)$/, async (ctx) => {
+    const dialog: CommentDialog = { kind: ctx.match[1] === "a" ? "absence" : "proxy", id: Number(ctx.match[2]) };
+    const view = await deps.core.meetings.request(dialog.kind, dialog.id);
+    if (!view || view.status !== "pending") return ctx.answerCallbackQuery({ text: ctx.t("common:stale_button") });
+    await deps.core.dialogs.put(ctx.actor!.personId, "telegram", { kind: COMMENT, data: dialog });
+    await ctx.answerCallbackQuery();
+    await ctx.reply(ctx.t("meetings:decide.ask_comment", { name: view.memberName }), {
+      parse_mode: "HTML",
+      reply_markup: new InlineKeyboard().text(ctx.t("meetings:buttons.cancel"), cb.cancel),
+    });
+  });
+
+  chats.on("message:text", async (ctx, next) => {
+    if (ctx.message.text.startsWith("/")) return next();
+    const stored = await deps.core.dialogs.get<CommentDialog>(ctx.actor!.personId, "telegram");
+    if (stored?.kind !== COMMENT) return next();
+    const comment = ctx.message.text.trim();
+    if (!comment) return void (await ctx.reply(ctx.t("meetings:decide.ask_comment", { name: "" }), { parse_mode: "HTML" }));
+    await deps.core.dialogs.put(ctx.actor!.personId, "telegram", { kind: COMMENT, data: { ...stored.data, comment } });
+    await ctx.reply(ctx.t("meetings:decide.comment_then_decide", { comment }), {
+      parse_mode: "HTML",
+      reply_markup: new InlineKeyboard()
+        .text(ctx.t("meetings:buttons.approve"), cb.decideWithComment(true))
+        .text(ctx.t("meetings:buttons.decline"), cb.decideWithComment(false))
+        .row()
+        .text(ctx.t("meetings:buttons.cancel"), cb.cancel),
+    });
+  });
+
+  chats.callbackQuery(/^m:dc:([01])$/, (ctx) =>
+    withDomainErrors(ctx, async () => {
+      const stored = await deps.core.dialogs.get<CommentDialog>(ctx.actor!.personId, "telegram");
+      if (stored?.kind !== COMMENT || !stored.data.comment) return void (await ctx.answerCallbackQuery({ text: ctx.t("common:stale_button") }));
+      const { kind, id, comment } = stored.data;
+      const { status } = await deps.core.meetings.decide(ctx.actor!, kind, id, ctx.match[1] === "1", comment);
+      await deps.core.dialogs.clear(ctx.actor!.personId, "telegram");
+      await ctx.answerCallbackQuery({ text: ctx.t(`meetings:decide.${status}`) });
+      await ctx.editMessageText(ctx.t("meetings:decide.done_with_comment", { status: ctx.t(`meetings:status.${status}`), comment }), { parse_mode: "HTML" }).catch(() => undefined);
+      deps.nudgeDelivery?.();
+    }),
+  );
 
   chats.command("approvals", (ctx) =>
     withDomainErrors(ctx, async () => {

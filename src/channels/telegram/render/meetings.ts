@@ -11,6 +11,8 @@ export const cb = {
   proxy: (invitationId: number, version: number) => `m:p:${invitationId}:${version}`,
   reason: (invitationId: number, version: number, code: string) => `m:r:${invitationId}:${version}:${code}`,
   decide: (kind: "absence" | "proxy", id: number, approve: boolean) => `m:d:${kind === "absence" ? "a" : "p"}:${id}:${approve ? 1 : 0}`,
+  comment: (kind: "absence" | "proxy", id: number) => `m:cm:${kind === "absence" ? "a" : "p"}:${id}`,
+  decideWithComment: (approve: boolean) => `m:dc:${approve ? 1 : 0}`,
   skip: "m:skip",
   confirmProxy: "m:pc",
   delegateLink: (proxyId: number) => `m:dl:${proxyId}`,
@@ -104,7 +106,11 @@ export function renderRequest(t: TFunction, r: RequestView): { text: string; key
   lines.push("", t(`meetings:request.status_${r.status}`, { by: r.decidedByName ?? "" }));
   const keyboard =
     r.status === "pending"
-      ? new InlineKeyboard().text(t("meetings:buttons.approve"), cb.decide(r.kind, r.id, true)).text(t("meetings:buttons.decline"), cb.decide(r.kind, r.id, false))
+      ? new InlineKeyboard()
+          .text(t("meetings:buttons.approve"), cb.decide(r.kind, r.id, true))
+          .text(t("meetings:buttons.decline"), cb.decide(r.kind, r.id, false))
+          .row()
+          .text(t("meetings:buttons.with_comment"), cb.comment(r.kind, r.id))
       : undefined;
   return { text: lines.join("\n"), keyboard };
 }
