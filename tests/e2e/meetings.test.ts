@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { cliActor, loadActorByChannel } from "../../src/core/actor.js";
+import { cliActor } from "../../src/core/actor.js";
 import { DAY, HOUR } from "../../src/core/clock.js";
 import { E2E, users } from "../support/e2e.js";
 import { strFromU8, unzipSync } from "fflate";
@@ -12,17 +12,12 @@ describe("meetings in chat, through the fake Bot API", () => {
   let meetingId: number;
 
   beforeEach(async () => {
-    e2e = await E2E.start();
-    await e2e.seedRoster();
-    await e2e.link(users.secretary, "Phạm Thị Ngọc Ánh");
-    await e2e.link(users.chair, "Hồ Tiến Thiệu");
-    await e2e.link(users.member, "Lương Văn Đức");
-    await e2e.link(users.deputy, "Nguyễn Hoàng Hà");
+    e2e = await E2E.startLinked(["secretary", "chair", "member", "deputy"]);
   });
   afterEach(() => e2e.stop());
 
   const createMeeting = async () => {
-    const secretary = (await loadActorByChannel(e2e.app.database.db, "telegram", String(users.secretary.id)))!;
+    const secretary = (await e2e.actorOf(users.secretary));
     const start = new Date(e2e.clock.now().getTime() + 7 * DAY);
     const { meeting } = await e2e.core.meetings.create(secretary, {
       committeeId: 1,
@@ -233,15 +228,11 @@ describe("meetings in chat, through the fake Bot API", () => {
 describe("rescheduling and cancelling, through the fake Bot API", () => {
   let e2e: E2E;
   beforeEach(async () => {
-    e2e = await E2E.start();
-    await e2e.seedRoster();
-    await e2e.link(users.secretary, "Phạm Thị Ngọc Ánh");
-    await e2e.link(users.chair, "Hồ Tiến Thiệu");
-    await e2e.link(users.member, "Lương Văn Đức");
+    e2e = await E2E.startLinked(["secretary", "chair", "member"]);
   });
   afterEach(() => e2e.stop());
 
-  const secretary = () => loadActorByChannel(e2e.app.database.db, "telegram", String(users.secretary.id)).then((a) => a!);
+  const secretary = () => e2e.actorOf(users.secretary);
   const cards = (user: FakeUser) => e2e.tg.transcript(user.id).filter((m) => m.text?.includes("GIẤY MỜI HỌP"));
 
   it("a reschedule tells everyone, resets answers keeping the history, closes old cards and sends new ones", async () => {
@@ -300,7 +291,7 @@ describe("rescheduling and cancelling, through the fake Bot API", () => {
     const card = await e2e.tg.waitFor(() => cards(users.member)[0], 8000);
     const attendData = FakeTelegram.buttons(card)[0]!.callback_data!;
     await expect(e2e.core.meetings.cancel(await secretary(), meeting.id, "  ")).rejects.toMatchObject({ code: "meetings:errors.cancel_reason_required" });
-    const member = (await loadActorByChannel(e2e.app.database.db, "telegram", String(users.member.id)))!;
+    const member = (await e2e.actorOf(users.member));
     await expect(e2e.core.meetings.cancel(member, meeting.id, "x")).rejects.toMatchObject({ code: "errors:forbidden" });
     await e2e.core.meetings.cancel(await secretary(), meeting.id, "Lãnh đạo tỉnh có lịch công tác đột xuất");
     e2e.app.worker.nudge();
@@ -319,10 +310,7 @@ describe("rescheduling and cancelling, through the fake Bot API", () => {
 describe("calling a meeting in chat (/newmeeting)", () => {
   let e2e: E2E;
   beforeEach(async () => {
-    e2e = await E2E.start();
-    await e2e.seedRoster();
-    await e2e.link(users.secretary, "Phạm Thị Ngọc Ánh");
-    await e2e.link(users.member, "Lương Văn Đức");
+    e2e = await E2E.startLinked(["secretary", "member"]);
   });
   afterEach(() => e2e.stop());
 
@@ -398,17 +386,12 @@ describe("calling a meeting in chat (/newmeeting)", () => {
 describe("attendance and minutes", () => {
   let e2e: E2E;
   beforeEach(async () => {
-    e2e = await E2E.start();
-    await e2e.seedRoster();
-    await e2e.link(users.secretary, "Phạm Thị Ngọc Ánh");
-    await e2e.link(users.chair, "Hồ Tiến Thiệu");
-    await e2e.link(users.member, "Lương Văn Đức");
-    await e2e.link(users.deputy, "Nguyễn Hoàng Hà");
+    e2e = await E2E.startLinked(["secretary", "chair", "member", "deputy"]);
   });
   afterEach(() => e2e.stop());
 
   it("records actual presence apart from the answers, and produces a Vietnamese DOCX minutes draft", async () => {
-    const actor = async (u: FakeUser) => (await loadActorByChannel(e2e.app.database.db, "telegram", String(u.id)))!;
+    const actor = (u: FakeUser) => e2e.actorOf(u);
     const start = new Date(e2e.clock.now().getTime() + 3 * DAY);
     const { meeting } = await e2e.core.meetings.create(await actor(users.secretary), {
       committeeId: 1,
@@ -473,16 +456,12 @@ describe("attendance and minutes", () => {
 describe("the secretariat changes a meeting from the chat", () => {
   let e2e: E2E;
   beforeEach(async () => {
-    e2e = await E2E.start();
-    await e2e.seedRoster();
-    await e2e.link(users.secretary, "Phạm Thị Ngọc Ánh");
-    await e2e.link(users.chair, "Hồ Tiến Thiệu");
-    await e2e.link(users.member, "Lương Văn Đức");
+    e2e = await E2E.startLinked(["secretary", "chair", "member"]);
   });
   afterEach(() => e2e.stop());
 
   const create = async () => {
-    const secretary = (await loadActorByChannel(e2e.app.database.db, "telegram", String(users.secretary.id)))!;
+    const secretary = (await e2e.actorOf(users.secretary));
     const start = new Date(e2e.clock.now().getTime() + 7 * DAY);
     return (
       await e2e.core.meetings.create(secretary, {
@@ -549,15 +528,11 @@ describe("the secretariat changes a meeting from the chat", () => {
 describe("guests and delegates", () => {
   let e2e: E2E;
   beforeEach(async () => {
-    e2e = await E2E.start();
-    await e2e.seedRoster();
-    await e2e.link(users.secretary, "Phạm Thị Ngọc Ánh");
-    await e2e.link(users.chair, "Hồ Tiến Thiệu");
-    await e2e.link(users.member, "Lương Văn Đức");
+    e2e = await E2E.startLinked(["secretary", "chair", "member"]);
   });
   afterEach(() => e2e.stop());
 
-  const actor = async (u: FakeUser) => (await loadActorByChannel(e2e.app.database.db, "telegram", String(u.id)))!;
+  const actor = (u: FakeUser) => e2e.actorOf(u);
   const create = async () => {
     const start = new Date(e2e.clock.now().getTime() + 7 * DAY);
     const { meeting } = await e2e.core.meetings.create(await actor(users.secretary), {

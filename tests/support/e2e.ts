@@ -1,7 +1,7 @@
 import { Writable } from "node:stream";
 import { startApp, type App } from "../../src/app.js";
 import { createConfig } from "../../src/config.js";
-import { cliActor } from "../../src/core/actor.js";
+import { cliActor, loadActorByChannel, type Actor } from "../../src/core/actor.js";
 import type { IssuedInvite } from "../../src/core/invites/invites.js";
 import { createLogger } from "../../src/logger.js";
 import { FakeClock } from "./clock.js";
@@ -17,6 +17,14 @@ export const users = {
   secretary: { id: 710_000_005, first_name: "Ánh", username: "anh_tgv", language_code: "vi" },
   stranger: { id: 999_000_001, first_name: "Khách", language_code: "en" },
 } satisfies Record<string, FakeUser>;
+
+/** The people of ROSTER_CSV by the key of their Telegram user in `users`. */
+export const names = {
+  chair: "Hồ Tiến Thiệu",
+  deputy: "Nguyễn Hoàng Hà",
+  member: "Lương Văn Đức",
+  secretary: "Phạm Thị Ngọc Ánh",
+} as const;
 
 /**
  * The whole bot (SQLite file, core, grammY long polling, delivery worker, scheduler) running against the
@@ -42,6 +50,21 @@ export class E2E {
     const e2e = new E2E(tg, new FakeClock(), { TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.apiRoot, DATABASE_URL: database.url, LOG_LEVEL: "debug", ...env }, database);
     await e2e.boot();
     return e2e;
+  }
+
+  /** Starts the app with the roster of committee LS and these people's Telegram accounts linked. */
+  static async startLinked(who: (keyof typeof names)[], env: Record<string, string> = {}): Promise<E2E> {
+    const e2e = await E2E.start(env);
+    await e2e.seedRoster();
+    for (const key of who) await e2e.link(users[key], names[key]);
+    return e2e;
+  }
+
+  /** The core actor behind a linked Telegram user. */
+  async actorOf(user: FakeUser): Promise<Actor & { kind: "person" }> {
+    const actor = await loadActorByChannel(this.app.database.db, "telegram", String(user.id));
+    if (!actor) throw new Error(`user ${user.id} is not linked`);
+    return actor;
   }
 
   get core() {

@@ -45,6 +45,23 @@ async function invitationForAnswer(trx: Trx, ctx: CoreContext, actor: Actor, tar
   return { inv, meeting };
 }
 
+/** Files an absence request and sends it to the meeting's chair, in the caller's transaction. */
+async function fileAbsenceRequest(trx: Trx, now: Date, invitationId: number, meeting: MeetingRow, reason: string): Promise<number> {
+  const req = await trx
+    .insertInto("absence_requests")
+    .values({ invitation_id: invitationId, reason, status: "pending", created_at: iso(now) })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  await enqueueMessage(trx, now, {
+    template: "meetings:absence_request",
+    params: { requestId: req.id },
+    to: { personId: meeting.chair_person_id },
+    committeeId: meeting.committee_id,
+    dedupeKey: `absence_request:${req.id}:chair`,
+  });
+  return req.id;
+}
+
 async function withdrawPending(trx: Trx, invitationId: number): Promise<void> {
   for (const table of ["absence_requests", "proxies"] as const) {
     await trx.updateTable(table).set({ status: "withdrawn" }).where("invitation_id", "=", invitationId).where("status", "=", "pending").execute();
@@ -85,21 +102,9 @@ export async function requestAbsence(ctx: CoreContext, actor: Actor, target: Ans
     const pending = await trx.selectFrom("absence_requests").selectAll().where("invitation_id", "=", inv.id).where("status", "=", "pending").executeTakeFirst();
     if (inv.answer === "absent" && pending && pending.reason === text) return { requestId: pending.id, changed: false };
     await withdrawPending(trx, inv.id);
-    const now = ctx.clock();
-    const req = await trx
-      .insertInto("absence_requests")
-      .values({ invitation_id: inv.id, reason: text, status: "pending", created_at: iso(now) })
-      .returning("id")
-      .executeTakeFirstOrThrow();
-    await setAnswer(trx, ctx, actor as Actor & { kind: "person" }, inv, meeting, "absent", { reason: text, requestId: req.id });
-    await enqueueMessage(trx, now, {
-      template: "meetings:absence_request",
-      params: { requestId: req.id },
-      to: { personId: meeting.chair_person_id },
-      committeeId: meeting.committee_id,
-      dedupeKey: `absence_request:${req.id}:chair`,
-    });
-    return { requestId: req.id, changed: true };
+    const requestId = await fileAbsenceRequest(trx, ctx.clock(), inv.id, meeting, text);
+    await setAnswer(trx, ctx, actor as Actor & { kind: "person" }, inv, meeting, "absent", { reason: text, requestId });
+    return { requestId, changed: true };
   });
 }
 
@@ -268,19 +273,6 @@ export async function overrideAnswer(
       before: { answer: inv.answer },
       after: { answer, reason: why, onBehalfOf: personId },
     });
-    if (answer === "absent") {
-      const req = await trx
-        .insertInto("absence_requests")
-        .values({ invitation_id: inv.id, reason: why, status: "pending", created_at: iso(now) })
-        .returning("id")
-        .executeTakeFirstOrThrow();
-      await enqueueMessage(trx, now, {
-        template: "meetings:absence_request",
-        params: { requestId: req.id },
-        to: { personId: meeting.chair_person_id },
-        committeeId: meeting.committee_id,
-        dedupeKey: `absence_request:${req.id}:chair`,
-      });
-    }
+    if (answer === "absent") await fileAbsenceRequest(trx, now, inv.id, meeting, why);
   });
 }
