@@ -3,6 +3,7 @@ import * as foundation from "./20261121T0900-foundation.js";
 import * as meetings from "./20261121T1000-meetings.js";
 import * as meetingGuests from "./20261121T1100-meeting-guests.js";
 import * as attachments from "./20261121T1200-attachments.js";
+import * as notices from "./20261121T1300-notices.js";
 
 /**
  * Every migration, by its sortable name. A static list rather than a folder scan, so the same
@@ -13,4 +14,5 @@ export const migrations: Record<string, Migration> = {
   "20261121T1000-meetings": meetings,
   "20261121T1100-meeting-guests": meetingGuests,
   "20261121T1200-attachments": attachments,
+  "20261121T1300-notices": notices,
 };

@@ -25,7 +25,7 @@ export function checkAttachment(file: IncomingFile): void {
 export async function saveAttachments(
   db: Executor,
   now: Date,
-  owner: { type: "meeting" | "proxy"; id: number },
+  owner: { type: "meeting" | "proxy" | "notice"; id: number },
   files: IncomingFile[],
   personId: number | null,
 ): Promise<number[]> {
@@ -52,7 +52,7 @@ export async function saveAttachments(
   return ids;
 }
 
-export async function attachmentsOf(db: Executor, owner: { type: "meeting" | "proxy"; id: number }): Promise<AttachmentRow[]> {
+export async function attachmentsOf(db: Executor, owner: { type: "meeting" | "proxy" | "notice"; id: number }): Promise<AttachmentRow[]> {
   return db.selectFrom("attachments").selectAll().where("owner_type", "=", owner.type).where("owner_id", "=", owner.id).orderBy("id").execute();
 }
 

@@ -13,6 +13,9 @@ import { attendanceSheet, prefillAttendance, recordAttendance } from "./meetings
 import { minutesView } from "./meetings/minutes.js";
 import { addGuest, delegateInvite, outsiderInvitations, type Guest } from "./meetings/guests.js";
 import { attachmentById, checkAttachment, type IncomingFile } from "./attachments.js";
+import { organizationsOf, type Audience } from "./notices/audience.js";
+import { acknowledgeNotice, cancelNotice, previewNotice, sendNotice, type NewNotice } from "./notices/notices.js";
+import { noticeCard, noticeReport, recentNotices } from "./notices/views.js";
 import { invitationCard, invitationOf, meetingRoster, pendingApprovals, requestView } from "./meetings/views.js";
 import { clearDialog, getDialog, putDialog, type Dialog } from "./dialogs.js";
 import { getSetting, putSetting } from "./settings.js";
@@ -78,6 +81,16 @@ export function createCore(ctx: CoreContext) {
       attendance: (actor: Actor, meetingId: number) => attendanceSheet(ctx, actor, meetingId),
       minutes: (actor: Actor, meetingId: number) => minutesView(ctx, actor, meetingId),
       decide: (actor: Actor, kind: RequestKind, id: number, approve: boolean, comment?: string) => decideRequest(ctx, actor, kind, id, approve, comment),
+    },
+    notices: {
+      preview: (actor: Actor, committeeId: number, audience: Audience) => previewNotice(ctx, actor, committeeId, audience),
+      send: (actor: Actor, input: NewNotice) => sendNotice(ctx, actor, input),
+      acknowledge: (actor: Actor, recipientId: number) => acknowledgeNotice(ctx, actor, recipientId),
+      cancel: (actor: Actor, noticeId: number) => cancelNotice(ctx, actor, noticeId),
+      card: (recipientId: number) => noticeCard(ctx, recipientId),
+      report: (actor: Actor, noticeId: number) => noticeReport(ctx, actor, noticeId),
+      recent: (actor: Actor) => recentNotices(ctx, actor),
+      organizations: (committeeId: number) => organizationsOf(ctx.db, committeeId),
     },
     dialogs: {
       get: <T = Record<string, unknown>>(personId: number, channel: ChannelName) => getDialog<T>(ctx, personId, channel),

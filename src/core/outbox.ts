@@ -28,11 +28,11 @@ export interface OutgoingMessage {
 
 /**
  * Queues a message for the delivery worker. Call it inside the transaction of the change that causes the
- * message, so the change and its notification commit or vanish together. Returns false when the
- * dedupe key was already queued.
+ * message, so the change and its notification commit or vanish together. Returns the outbox row's id,
+ * or undefined when the dedupe key was already queued.
  */
-export async function enqueueMessage(db: Executor, now: Date, msg: OutgoingMessage): Promise<boolean> {
-  const result = await db
+export async function enqueueMessage(db: Executor, now: Date, msg: OutgoingMessage): Promise<number | undefined> {
+  const row = await db
     .insertInto("outbox")
     .values({
       committee_id: msg.committeeId ?? null,
@@ -47,8 +47,9 @@ export async function enqueueMessage(db: Executor, now: Date, msg: OutgoingMessa
       created_at: iso(now),
     })
     .onConflict((oc) => oc.column("dedupe_key").doNothing())
+    .returning("id")
     .executeTakeFirst();
-  return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+  return row?.id;
 }
 
 /** Where an earlier outbox message stands, so a later one can edit it once it has been delivered. */

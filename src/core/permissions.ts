@@ -10,7 +10,8 @@ export type Action =
   | "invite.manage" // issue, re-issue and revoke invites
   | "meeting.manage" // create, reschedule, cancel meetings; record attendance; override answers
   | "meeting.roster" // see who is coming to a meeting and the quorum forecast
-  | "meeting.decide"; // decide absences and proxies (the meeting's chair, or the standing deputy acting for him)
+  | "meeting.decide" // decide absences and proxies (the meeting's chair, or the standing deputy acting for him)
+  | "notice.send"; // compose, send, withdraw notices and read their delivery reports
 
 export const LEADER_ROLES: readonly Role[] = ["chair", "standing_deputy", "deputy"];
 
@@ -19,7 +20,7 @@ const GRANTS: Record<Role, readonly Action[]> = {
   standing_deputy: ["profile.language", "roster.view", "meeting.roster", "meeting.decide"],
   deputy: ["profile.language", "roster.view", "meeting.roster"],
   member: ["profile.language"],
-  secretariat: ["profile.language", "roster.view", "roster.manage", "invite.manage", "meeting.manage", "meeting.roster"],
+  secretariat: ["profile.language", "roster.view", "roster.manage", "invite.manage", "meeting.manage", "meeting.roster", "notice.send"],
 };
 
 /** The seats on which the actor holds a right; the CLI and the system hold every right, seatless. */

@@ -225,7 +225,7 @@ export interface DialogsTable {
 
 export interface AttachmentsTable {
   id: Generated<number>;
-  owner_type: "meeting" | "proxy";
+  owner_type: "meeting" | "proxy" | "notice";
   owner_id: number;
   channel: ChannelName;
   file_id: string;
@@ -234,6 +234,31 @@ export interface AttachmentsTable {
   file_size: number | null;
   created_by_person_id: number | null;
   created_at: IsoTime;
+}
+
+export interface NoticesTable {
+  id: Generated<number>;
+  committee_id: number;
+  created_by_person_id: number | null;
+  /** Telegram HTML (the secretariat's formatting, converted from message entities). */
+  body_html: string;
+  attachment_id: number | null;
+  /** JSON of the audience as composed, for the record. */
+  audience: string;
+  ack_required: number;
+  ack_deadline: IsoTime | null;
+  status: "sending" | "cancelled";
+  created_at: IsoTime;
+  cancelled_at: IsoTime | null;
+}
+
+export interface NoticeRecipientsTable {
+  id: Generated<number>;
+  notice_id: number;
+  person_id: number;
+  outbox_id: number | null;
+  acknowledged_at: IsoTime | null;
+  reminded_at: IsoTime | null;
 }
 
 export interface Database {
@@ -255,6 +280,8 @@ export interface Database {
   attendance: AttendanceTable;
   dialogs: DialogsTable;
   attachments: AttachmentsTable;
+  notices: NoticesTable;
+  notice_recipients: NoticeRecipientsTable;
 }
 
 export type CommitteeRow = Selectable<CommitteesTable>;

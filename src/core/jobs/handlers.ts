@@ -3,6 +3,8 @@ import type { Database } from "../../db/schema.js";
 import type { CoreContext } from "../context.js";
 import { INVITE_EXPIRY_REMINDER } from "../invites/invites.js";
 import { quorumCheck, QUORUM_CHECK } from "../meetings/quorum.js";
+import { NOTICE_ACK_REMINDER } from "../notices/notices.js";
+import { noticeAckReminder } from "../notices/views.js";
 import { dateParam, enqueueMessage } from "../outbox.js";
 
 /**
@@ -51,4 +53,5 @@ const inviteExpiryReminder: JobHandler = async (trx, ctx, payload) => {
 export const jobHandlers: Record<string, JobHandler> = {
   [INVITE_EXPIRY_REMINDER]: inviteExpiryReminder,
   [QUORUM_CHECK]: quorumCheck,
+  [NOTICE_ACK_REMINDER]: noticeAckReminder,
 };

@@ -1,0 +1,145 @@
+import type { Actor } from "../actor.js";
+import { checkAttachment, saveAttachments, type IncomingFile } from "../attachments.js";
+import { recordAudit } from "../audit.js";
+import { iso } from "../clock.js";
+import type { CoreContext } from "../context.js";
+import { DomainError } from "../errors.js";
+import { scheduleJob } from "../jobs/schedule.js";
+import { enqueueMessage } from "../outbox.js";
+import { assertCan } from "../permissions.js";
+import { resolveAudience, type Audience } from "./audience.js";
+
+export const NOTICE_ACK_REMINDER = "notice.ack_reminder";
+export const NOTICE_MAX_LENGTH = 20_000;
+
+export interface NewNotice {
+  committeeId: number;
+  /** The text with the secretariat's formatting, as Telegram HTML. */
+  bodyHtml: string;
+  attachment?: IncomingFile | null;
+  audience: Audience;
+  ackRequired: boolean;
+  ackDeadline?: Date | null;
+}
+
+/** How many people a notice would reach, and how many of them cannot be reached right now. */
+export async function previewNotice(ctx: CoreContext, actor: Actor, committeeId: number, audience: Audience): Promise<{ recipients: number; unreachable: number }> {
+  assertCan(actor, "notice.send", committeeId);
+  const ids = await resolveAudience(ctx.db, committeeId, audience);
+  const reachable = await ctx.db
+    .selectFrom("channel_identities")
+    .select("person_id")
+    .where("person_id", "in", ids)
+    .where("unreachable_at", "is", null)
+    .execute();
+  return { recipients: ids.length, unreachable: ids.length - new Set(reachable.map((r) => r.person_id)).size };
+}
+
+/**
+ * Sends a notice: one outbox row per recipient, written in the same transaction as the notice, so a
+ * restart in the middle of a broadcast sends each the notice once. With an acknowledgement deadline, a
+ * due job reminds those who have not acknowledged by then.
+ */
+export async function sendNotice(ctx: CoreContext, actor: Actor, input: NewNotice): Promise<{ noticeId: number; recipients: number }> {
+  assertCan(actor, "notice.send", input.committeeId);
+  const body = input.bodyHtml.trim();
+  if (!body && !input.attachment) throw new DomainError("notices:errors.empty");
+  if (body.length > NOTICE_MAX_LENGTH) throw new DomainError("notices:errors.too_long", { max: NOTICE_MAX_LENGTH, length: body.length });
+  if (input.attachment) checkAttachment(input.attachment);
+  const now = ctx.clock();
+  if (input.ackRequired && input.ackDeadline && input.ackDeadline <= now) throw new DomainError("notices:errors.deadline_in_past");
+  return ctx.db.transaction().execute(async (trx) => {
+    const people = await resolveAudience(trx, input.committeeId, input.audience);
+    const personId = actor.kind === "person" ? actor.personId : null;
+    const notice = await trx
+      .insertInto("notices")
+      .values({
+        committee_id: input.committeeId,
+        created_by_person_id: personId,
+        body_html: body,
+        attachment_id: null,
+        audience: JSON.stringify(input.audience),
+        ack_required: input.ackRequired ? 1 : 0,
+        ack_deadline: input.ackRequired && input.ackDeadline ? iso(input.ackDeadline) : null,
+        status: "sending",
+        created_at: iso(now),
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    if (input.attachment) {
+      const [attachmentId] = await saveAttachments(trx, now, { type: "notice", id: notice.id }, [input.attachment], personId);
+      await trx.updateTable("notices").set({ attachment_id: attachmentId! }).where("id", "=", notice.id).execute();
+    }
+    for (const pid of people) {
+      const recipient = await trx.insertInto("notice_recipients").values({ notice_id: notice.id, person_id: pid }).returning("id").executeTakeFirstOrThrow();
+      const outboxId = await enqueueMessage(trx, now, {
+        template: "notices:notice",
+        params: { recipientId: recipient.id },
+        to: { personId: pid },
+        committeeId: input.committeeId,
+        dedupeKey: `notice:${notice.id}:to:${pid}`,
+      });
+      await trx.updateTable("notice_recipients").set({ outbox_id: outboxId ?? null }).where("id", "=", recipient.id).execute();
+    }
+    if (input.ackRequired && input.ackDeadline) {
+      await scheduleJob(trx, now, { kind: NOTICE_ACK_REMINDER, key: `${NOTICE_ACK_REMINDER}:${notice.id}`, runAt: input.ackDeadline, payload: { noticeId: notice.id } });
+    }
+    await recordAudit(trx, actor, now, {
+      action: "notice.send",
+      objectType: "notice",
+      objectId: notice.id,
+      committeeId: input.committeeId,
+      after: { audience: input.audience, recipients: people.length, ackRequired: input.ackRequired, ackDeadline: input.ackDeadline ?? null },
+    });
+    return { noticeId: notice.id, recipients: people.length };
+  });
+}
+
+/** "Đã nhận": a recipient acknowledges a notice addressed to them; a second tap changes nothing. */
+export async function acknowledgeNotice(ctx: CoreContext, actor: Actor, recipientId: number): Promise<{ changed: boolean; at: string }> {
+  if (actor.kind !== "person") throw new DomainError("errors:forbidden");
+  return ctx.db.transaction().execute(async (trx) => {
+    const r = await trx
+      .selectFrom("notice_recipients as r")
+      .innerJoin("notices as n", "n.id", "r.notice_id")
+      .where("r.id", "=", recipientId)
+      .select(["r.id", "r.person_id", "r.acknowledged_at", "n.status", "n.committee_id", "n.id as noticeId"])
+      .executeTakeFirst();
+    if (!r || r.person_id !== actor.personId) throw new DomainError("notices:errors.not_yours");
+    if (r.acknowledged_at) return { changed: false, at: r.acknowledged_at };
+    if (r.status === "cancelled") throw new DomainError("notices:errors.withdrawn");
+    const now = ctx.clock();
+    await trx.updateTable("notice_recipients").set({ acknowledged_at: iso(now) }).where("id", "=", r.id).execute();
+    await recordAudit(trx, actor, now, { action: "notice.acknowledge", objectType: "notice_recipient", objectId: r.id, committeeId: r.committee_id, after: { noticeId: r.noticeId } });
+    return { changed: true, at: iso(now) };
+  });
+}
+
+/** Stops a broadcast: what is not yet sent stays unsent; what was delivered stays, marked withdrawn. */
+export async function cancelNotice(ctx: CoreContext, actor: Actor, noticeId: number): Promise<{ stopped: number }> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const notice = await trx.selectFrom("notices").selectAll().where("id", "=", noticeId).executeTakeFirst();
+    if (!notice) throw new DomainError("notices:errors.not_found", { id: noticeId });
+    assertCan(actor, "notice.send", notice.committee_id);
+    if (notice.status === "cancelled") throw new DomainError("notices:errors.withdrawn");
+    const now = ctx.clock();
+    const ids = trx.selectFrom("notice_recipients").select("outbox_id").where("notice_id", "=", noticeId);
+    const r = await trx
+      .updateTable("outbox")
+      .set({ status: "cancelled", last_error: "notice withdrawn" })
+      .where("id", "in", ids as never)
+      .where("status", "=", "pending")
+      .executeTakeFirst();
+    await trx.updateTable("notices").set({ status: "cancelled", cancelled_at: iso(now) }).where("id", "=", noticeId).execute();
+    await trx.updateTable("due_jobs").set({ status: "cancelled" }).where("idempotency_key", "=", `${NOTICE_ACK_REMINDER}:${noticeId}`).where("status", "=", "pending").execute();
+    await recordAudit(trx, actor, now, {
+      action: "notice.cancel",
+      objectType: "notice",
+      objectId: noticeId,
+      committeeId: notice.committee_id,
+      before: { status: notice.status },
+      after: { status: "cancelled", stopped: Number(r.numUpdatedRows) },
+    });
+    return { stopped: Number(r.numUpdatedRows) };
+  });
+}

@@ -1,0 +1,154 @@
+import type { OutboxStatus } from "../../db/schema.js";
+import type { Actor } from "../actor.js";
+import type { CoreContext } from "../context.js";
+import { DomainError } from "../errors.js";
+import type { JobHandler } from "../jobs/handlers.js";
+import { enqueueMessage } from "../outbox.js";
+import { assertCan, seatsWith } from "../permissions.js";
+import { iso } from "../clock.js";
+
+/** A notice as one recipient sees it. */
+export interface NoticeCard {
+  recipientId: number;
+  noticeId: number;
+  personId: number;
+  committeeName: string;
+  timeZone: string;
+  bodyHtml: string;
+  attachment: { fileId: string; fileName: string } | null;
+  ackRequired: boolean;
+  ackDeadline: string | null;
+  acknowledgedAt: string | null;
+  withdrawn: boolean;
+}
+
+export async function noticeCard(ctx: CoreContext, recipientId: number): Promise<NoticeCard | undefined> {
+  const r = await ctx.db
+    .selectFrom("notice_recipients as r")
+    .innerJoin("notices as n", "n.id", "r.notice_id")
+    .innerJoin("committees as c", "c.id", "n.committee_id")
+    .leftJoin("attachments as a", "a.id", "n.attachment_id")
+    .where("r.id", "=", recipientId)
+    .select([
+      "r.id",
+      "r.notice_id",
+      "r.person_id",
+      "r.acknowledged_at",
+      "c.name",
+      "c.time_zone",
+      "n.body_html",
+      "n.ack_required",
+      "n.ack_deadline",
+      "n.status",
+      "a.file_id",
+      "a.file_name",
+    ])
+    .executeTakeFirst();
+  if (!r) return undefined;
+  return {
+    recipientId: r.id,
+    noticeId: r.notice_id,
+    personId: r.person_id,
+    committeeName: r.name,
+    timeZone: r.time_zone,
+    bodyHtml: r.body_html,
+    attachment: r.file_id ? { fileId: r.file_id, fileName: r.file_name ?? "" } : null,
+    ackRequired: r.ack_required === 1,
+    ackDeadline: r.ack_deadline,
+    acknowledgedAt: r.acknowledged_at,
+    withdrawn: r.status === "cancelled",
+  };
+}
+
+/** Where each recipient stands: delivery (from the outbox row) and acknowledgement. */
+export type DeliveryState = "pending" | "sent" | "failed" | "unreachable" | "cancelled";
+
+export interface NoticeReport {
+  noticeId: number;
+  createdAt: string;
+  timeZone: string;
+  excerpt: string;
+  ackRequired: boolean;
+  ackDeadline: string | null;
+  withdrawn: boolean;
+  counts: Record<DeliveryState | "acknowledged", number> & { total: number };
+  lines: { fullName: string; organization: string | null; delivery: DeliveryState; sentAt: string | null; acknowledgedAt: string | null; error: string | null }[];
+}
+
+const stateOf = (s: OutboxStatus | null): DeliveryState => (s === "sending" || s === null ? "pending" : s);
+
+/** The secretariat's live delivery report of a notice, with names. */
+export async function noticeReport(ctx: CoreContext, actor: Actor, noticeId: number): Promise<NoticeReport> {
+  const notice = await ctx.db
+    .selectFrom("notices as n")
+    .innerJoin("committees as c", "c.id", "n.committee_id")
+    .where("n.id", "=", noticeId)
+    .select(["n.id", "n.committee_id", "n.created_at", "n.body_html", "n.ack_required", "n.ack_deadline", "n.status", "c.time_zone"])
+    .executeTakeFirst();
+  if (!notice) throw new DomainError("notices:errors.not_found", { id: noticeId });
+  assertCan(actor, "notice.send", notice.committee_id);
+  const rows = await ctx.db
+    .selectFrom("notice_recipients as r")
+    .innerJoin("people as p", "p.id", "r.person_id")
+    .leftJoin("outbox as o", "o.id", "r.outbox_id")
+    .leftJoin("memberships as m", (j) => j.onRef("m.person_id", "=", "r.person_id").on("m.committee_id", "=", notice.committee_id))
+    .where("r.notice_id", "=", noticeId)
+    .select(["p.full_name", "m.organization", "o.status", "o.sent_at", "o.last_error", "r.acknowledged_at"])
+    .orderBy("r.id")
+    .execute();
+  const counts = { total: rows.length, pending: 0, sent: 0, failed: 0, unreachable: 0, cancelled: 0, acknowledged: 0 };
+  const lines = rows.map((r) => {
+    const delivery = stateOf(r.status);
+    counts[delivery]++;
+    if (r.acknowledged_at) counts.acknowledged++;
+    return { fullName: r.full_name, organization: r.organization, delivery, sentAt: r.sent_at, acknowledgedAt: r.acknowledged_at, error: r.last_error };
+  });
+  return {
+    noticeId: notice.id,
+    createdAt: notice.created_at,
+    timeZone: notice.time_zone,
+    excerpt: notice.body_html.replace(/<[^>]+>/g, "").slice(0, 80),
+    ackRequired: notice.ack_required === 1,
+    ackDeadline: notice.ack_deadline,
+    withdrawn: notice.status === "cancelled",
+    counts,
+    lines,
+  };
+}
+
+/** The secretariat's recent notices, newest first. */
+export async function recentNotices(ctx: CoreContext, actor: Actor, limit = 10): Promise<NoticeReport[]> {
+  const committeeIds = seatsWith(actor, "notice.send").map((s) => s.committeeId);
+  if (actor.kind === "person" && committeeIds.length === 0) throw new DomainError("errors:forbidden");
+  let q = ctx.db.selectFrom("notices").select("id").orderBy("id", "desc").limit(limit);
+  if (actor.kind === "person") q = q.where("committee_id", "in", committeeIds);
+  const ids = await q.execute();
+  return Promise.all(ids.map((r) => noticeReport(ctx, actor, r.id)));
+}
+
+/** At the acknowledgement deadline, those who received the notice but have not acknowledged it are reminded once. */
+export const noticeAckReminder: JobHandler = async (trx, ctx, payload) => {
+  const noticeId = Number(payload.noticeId);
+  const notice = await trx.selectFrom("notices").select(["status", "committee_id"]).where("id", "=", noticeId).executeTakeFirst();
+  if (!notice || notice.status === "cancelled") return;
+  const due = await trx
+    .selectFrom("notice_recipients as r")
+    .innerJoin("outbox as o", "o.id", "r.outbox_id")
+    .where("r.notice_id", "=", noticeId)
+    .where("r.acknowledged_at", "is", null)
+    .where("r.reminded_at", "is", null)
+    .where("o.status", "=", "sent")
+    .select(["r.id", "r.person_id"])
+    .execute();
+  const now = ctx.clock();
+  for (const r of due) {
+    await enqueueMessage(trx, now, {
+      template: "notices:reminder",
+      params: { recipientId: r.id },
+      to: { personId: r.person_id },
+      committeeId: notice.committee_id,
+      dedupeKey: `notice_reminder:${r.id}`,
+    });
+    await trx.updateTable("notice_recipients").set({ reminded_at: iso(now) }).where("id", "=", r.id).execute();
+  }
+};

@@ -1,0 +1,95 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { cliActor, loadActorByChannel, type Actor } from "../../src/core/actor.js";
+import { DAY, HOUR } from "../../src/core/clock.js";
+import type { Core } from "../../src/core/index.js";
+import type { FakeClock } from "../support/clock.js";
+import { coreFor, createProvince, ROSTER_CSV } from "../support/core.js";
+import { createTestDatabase, testDialects, type TestDatabase } from "../support/databases.js";
+
+describe.each(testDialects)("notices on %s", (dialect) => {
+  let db: TestDatabase;
+  let core: Core;
+  let clock: FakeClock;
+  let committeeId: number;
+  const people: Record<string, Actor & { kind: "person" }> = {};
+
+  beforeEach(async () => {
+    db = await createTestDatabase(dialect);
+    ({ core, clock } = coreFor(db));
+    committeeId = (await createProvince(core)).id;
+    const { invites } = await core.roster.importCsv(cliActor, committeeId, ROSTER_CSV);
+    // Everyone but the standing deputy links an account.
+    const names = { chair: "Hồ Tiến Thiệu", deputy: "Nguyễn Hoàng Hà", member: "Lương Văn Đức", secretary: "Phạm Thị Ngọc Ánh" };
+    let tg = 500;
+    for (const [key, name] of Object.entries(names)) {
+      const id = String(tg++);
+      await core.invites.redeem({ channel: "telegram", externalId: id, chatId: id, username: null, code: invites.find((i) => i.fullName === name)!.code });
+      people[key] = (await loadActorByChannel(db.handle.db, "telegram", id))!;
+    }
+    const district = await core.committees.create(cliActor, { code: "LS-CL", name: "Ban Chỉ đạo huyện Cao Lộc", level: "district", parentCode: "LS" });
+    await core.roster.importCsv(cliActor, district.id, "full_name,role,organization\nVi Thị Hoa,member,UBND huyện Cao Lộc\nHoàng Văn Lâm,secretariat,UBND huyện Cao Lộc");
+  });
+  afterEach(() => db.drop());
+
+  const recipientsOf = async (noticeId: number) =>
+    (await db.handle.db.selectFrom("notice_recipients as r").innerJoin("people as p", "p.id", "r.person_id").where("r.notice_id", "=", noticeId).select("p.full_name").execute())
+      .map((r) => r.full_name)
+      .sort();
+  const send = (audience: Parameters<Core["notices"]["send"]>[1]["audience"], extra: Partial<Parameters<Core["notices"]["send"]>[1]> = {}) =>
+    core.notices.send(people.secretary!, { committeeId, bodyHtml: "<b>Thông báo</b> kết luận phiên họp", audience, ackRequired: false, ...extra });
+
+  it("reaches each audience kind, each person once", async () => {
+    expect(await recipientsOf((await send({ kind: "all" })).noticeId)).toHaveLength(5);
+    expect(await recipientsOf((await send({ kind: "leaders" })).noticeId)).toEqual(["Hồ Tiến Thiệu", "Nguyễn Hoàng Hà", "Đoàn Thu Hà"].sort());
+    expect(await recipientsOf((await send({ kind: "members" })).noticeId)).toEqual(["Lương Văn Đức"]);
+    expect(await recipientsOf((await send({ kind: "secretariat" })).noticeId)).toEqual(["Phạm Thị Ngọc Ánh"]);
+    expect(await recipientsOf((await send({ kind: "organizations", organizations: ["Sở Tài chính", "Sở Thông tin và Truyền thông"] })).noticeId)).toEqual(
+      ["Lương Văn Đức", "Nguyễn Hoàng Hà", "Phạm Thị Ngọc Ánh"].sort(),
+    );
+    const member = (await core.roster.list(cliActor, committeeId)).find((m) => m.fullName === "Lương Văn Đức")!;
+    expect(await recipientsOf((await send({ kind: "people", membershipIds: [member.membershipId] })).noticeId)).toEqual(["Lương Văn Đức"]);
+    expect(await recipientsOf((await send({ kind: "districts" })).noticeId)).toEqual(["Hoàng Văn Lâm", "Vi Thị Hoa"].sort());
+    await expect(send({ kind: "organizations", organizations: ["Không có"] })).rejects.toMatchObject({ code: "notices:errors.empty_audience" });
+    const outbox = await db.handle.db.selectFrom("outbox").select("template").where("template", "=", "notices:notice").execute();
+    expect(outbox).toHaveLength(5 + 3 + 1 + 1 + 3 + 1 + 2);
+  });
+
+  it("previews how many it reaches and how many cannot be reached now", async () => {
+    expect(await core.notices.preview(people.secretary!, committeeId, { kind: "all" })).toEqual({ recipients: 5, unreachable: 1 });
+    await expect(core.notices.preview(people.member!, committeeId, { kind: "all" })).rejects.toMatchObject({ code: "errors:forbidden" });
+    await expect(send({ kind: "all" }, { bodyHtml: "  " })).rejects.toMatchObject({ code: "notices:errors.empty" });
+    await expect(core.notices.send(people.chair!, { committeeId, bodyHtml: "x", audience: { kind: "all" }, ackRequired: false })).rejects.toMatchObject({ code: "errors:forbidden" });
+  });
+
+  it("records acknowledgements of one's own notice once, refuses others', and reminds the rest at the deadline", async () => {
+    const { noticeId } = await send({ kind: "all" }, { ackRequired: true, ackDeadline: new Date(clock.now().getTime() + 2 * DAY) });
+    const rows = await db.handle.db.selectFrom("notice_recipients").selectAll().where("notice_id", "=", noticeId).orderBy("id").execute();
+    const mine = rows.find((r) => r.person_id === people.member!.personId)!;
+    await expect(core.notices.acknowledge(people.deputy!, mine.id)).rejects.toMatchObject({ code: "notices:errors.not_yours" });
+    expect((await core.notices.acknowledge(people.member!, mine.id)).changed).toBe(true);
+    expect((await core.notices.acknowledge(people.member!, mine.id)).changed).toBe(false);
+    // Mark everything delivered, as the worker would.
+    await db.handle.db.updateTable("outbox").set({ status: "sent", sent_at: clock.now().toISOString() }).where("template", "=", "notices:notice").execute();
+    const report = await core.notices.report(people.secretary!, noticeId);
+    expect(report.counts).toMatchObject({ total: 5, sent: 5, acknowledged: 1 });
+    expect(report.lines.find((l) => l.fullName === "Lương Văn Đức")!.acknowledgedAt).not.toBeNull();
+
+    clock.advance(2 * DAY + HOUR);
+    for (const job of await core.jobs.claimDue("t")) if (job.kind === "notice.ack_reminder") await core.jobs.run(job);
+    const reminders = await db.handle.db.selectFrom("outbox").select("person_id").where("template", "=", "notices:reminder").execute();
+    expect(reminders.map((r) => r.person_id).sort()).toEqual(rows.filter((r) => r.person_id !== people.member!.personId).map((r) => r.person_id).sort());
+  });
+
+  it("stops a broadcast: what is not sent stays unsent, and the buttons of the withdrawn notice change nothing", async () => {
+    const { noticeId } = await send({ kind: "all" }, { ackRequired: true });
+    const first = await db.handle.db.selectFrom("outbox").select("id").where("template", "=", "notices:notice").orderBy("id").executeTakeFirstOrThrow();
+    await db.handle.db.updateTable("outbox").set({ status: "sent" }).where("id", "=", first.id).execute();
+    await expect(core.notices.cancel(people.member!, noticeId)).rejects.toMatchObject({ code: "errors:forbidden" });
+    expect(await core.notices.cancel(people.secretary!, noticeId)).toEqual({ stopped: 4 });
+    const report = await core.notices.report(people.secretary!, noticeId);
+    expect(report.counts).toMatchObject({ sent: 1, cancelled: 4 });
+    expect(report.withdrawn).toBe(true);
+    const r = await db.handle.db.selectFrom("notice_recipients").selectAll().where("notice_id", "=", noticeId).where("person_id", "=", people.member!.personId).executeTakeFirstOrThrow();
+    await expect(core.notices.acknowledge(people.member!, r.id)).rejects.toMatchObject({ code: "notices:errors.withdrawn" });
+  });
+});
