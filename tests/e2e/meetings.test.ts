@@ -178,6 +178,7 @@ describe("meetings in chat, through the fake Bot API", () => {
     expect(card.text).toContain("MEETING INVITATION");
     expect(FakeTelegram.buttons(card).map((b) => b.text)).toEqual(["Attend", "Absent", "Send a proxy"]);
     await press(users.member, card, dataOf(card, "Absent"));
+    await e2e.tg.waitFor(() => e2e.tg.lastMessage(users.member.id)?.text?.includes("choose a reason"));
     const sent = await e2e.say(users.member, "Business trip to Hanoi");
     expect(sent.text).toContain("Your absence request (reason: Business trip to Hanoi) has been sent");
   });

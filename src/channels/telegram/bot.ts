@@ -10,6 +10,7 @@ import { meetingAdminFeature } from "./features/meeting-admin.js";
 import { meetingCreateFeature } from "./features/meeting-create.js";
 import { meetingLeadersFeature } from "./features/meeting-leaders.js";
 import { meetingRecordsFeature } from "./features/meeting-records.js";
+import { noticesFeature } from "./features/notices.js";
 import { meetingsFeature } from "./features/meetings.js";
 import { membersFeature } from "./features/members.js";
 import { rosterImportFeature } from "./features/roster-import.js";
@@ -83,6 +84,7 @@ export function createBot(deps: TelegramDeps, opts: { botInfo?: UserFromGetMe } 
   privateChats.use(meetingCreateFeature(deps));
   privateChats.use(meetingRecordsFeature(deps));
   privateChats.use(meetingAdminFeature(deps));
+  privateChats.use(noticesFeature(deps));
   // Last of the features: a CSV sent outside any dialog is a roster import.
   privateChats.use(rosterImportFeature(deps));
   privateChats.on("callback_query:data", (ctx) => ctx.answerCallbackQuery({ text: ctx.t("common:stale_button"), show_alert: false }));

@@ -21,6 +21,8 @@ export const COMMANDS: readonly { command: string; action?: Action }[] = [
   { command: "attendance", action: "meeting.manage" },
   { command: "minutes", action: "meeting.manage" },
   { command: "approvals", action: "meeting.decide" },
+  { command: "notice", action: "notice.send" },
+  { command: "notices", action: "notice.send" },
   { command: "cancel" },
   { command: "members", action: "roster.view" },
   { command: "unlinked", action: "roster.view" },

@@ -6,6 +6,7 @@ import { SendError } from "../../delivery/send-error.js";
 import type { Translator } from "../../i18n/index.js";
 import { meetingCalendar } from "./render/calendar.js";
 import { renderDecision, renderInvitationCard, renderRequest } from "./render/meetings.js";
+import { renderNotice } from "./render/notices.js";
 
 export interface RenderedMessage {
   text: string;
@@ -50,6 +51,17 @@ export function createOutboxRenderer(core: Core, translator: Translator, clock: 
         if (!doc) throw missing("attachment");
         const key = doc.owner_type === "proxy" ? "meetings:document.opinion" : "meetings:document.agenda";
         return { text: t(key, { name: doc.file_name }), document: { fileId: doc.file_id } };
+      }
+      case "notices:notice":
+      case "notices:reminder": {
+        const card = await core.notices.card(Number(params.recipientId));
+        if (!card) throw missing("notice");
+        return renderNotice(t, card, { reminder: d.row.template === "notices:reminder" });
+      }
+      case "notices:attachment": {
+        const card = await core.notices.card(Number(params.recipientId));
+        if (!card?.attachment) throw missing("notice attachment");
+        return { text: t("notices:card.attachment", { name: card.attachment.fileName }), document: { fileId: card.attachment.fileId } };
       }
       case "meetings:card_closed":
       case "meetings:card_refresh": {

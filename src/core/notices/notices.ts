@@ -80,6 +80,15 @@ export async function sendNotice(ctx: CoreContext, actor: Actor, input: NewNotic
         dedupeKey: `notice:${notice.id}:to:${pid}`,
       });
       await trx.updateTable("notice_recipients").set({ outbox_id: outboxId ?? null }).where("id", "=", recipient.id).execute();
+      if (input.attachment) {
+        await enqueueMessage(trx, now, {
+          template: "notices:attachment",
+          params: { recipientId: recipient.id },
+          to: { personId: pid },
+          committeeId: input.committeeId,
+          dedupeKey: `notice:${notice.id}:attachment:${pid}`,
+        });
+      }
     }
     if (input.ackRequired && input.ackDeadline) {
       await scheduleJob(trx, now, { kind: NOTICE_ACK_REMINDER, key: `${NOTICE_ACK_REMINDER}:${notice.id}`, runAt: input.ackDeadline, payload: { noticeId: notice.id } });
@@ -123,13 +132,18 @@ export async function cancelNotice(ctx: CoreContext, actor: Actor, noticeId: num
     assertCan(actor, "notice.send", notice.committee_id);
     if (notice.status === "cancelled") throw new DomainError("notices:errors.withdrawn");
     const now = ctx.clock();
-    const ids = trx.selectFrom("notice_recipients").select("outbox_id").where("notice_id", "=", noticeId);
     const r = await trx
       .updateTable("outbox")
       .set({ status: "cancelled", last_error: "notice withdrawn" })
-      .where("id", "in", ids as never)
+      .where("dedupe_key", "like", `notice:${noticeId}:to:%`)
       .where("status", "=", "pending")
       .executeTakeFirst();
+    await trx
+      .updateTable("outbox")
+      .set({ status: "cancelled", last_error: "notice withdrawn" })
+      .where("dedupe_key", "like", `notice:${noticeId}:attachment:%`)
+      .where("status", "=", "pending")
+      .execute();
     await trx.updateTable("notices").set({ status: "cancelled", cancelled_at: iso(now) }).where("id", "=", noticeId).execute();
     await trx.updateTable("due_jobs").set({ status: "cancelled" }).where("idempotency_key", "=", `${NOTICE_ACK_REMINDER}:${noticeId}`).where("status", "=", "pending").execute();
     await recordAudit(trx, actor, now, {
