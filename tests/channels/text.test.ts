@@ -31,3 +31,19 @@ describe("redaction", () => {
     expect(redact("secret webhook value", ["webhook"])).toBe("secret <redacted> value");
   });
 });
+
+describe("splitting formatted notices", () => {
+  it("closes tags open at a cut and reopens them, so every part parses as Telegram HTML", async () => {
+    const { parseTelegramHtml } = await import("../support/fake-telegram.js");
+    const paragraph = "Kính gửi các đồng chí thành viên Ban Chỉ đạo, đề nghị rà soát số liệu &amp; báo cáo đúng hạn. ";
+    const html = `<b>${paragraph.repeat(40)}\n<i>${paragraph.repeat(40)}</i></b>\n<a href="https://langson.gov.vn">${paragraph.repeat(20)}</a>`;
+    const parts = splitMessage(html);
+    expect(parts.length).toBeGreaterThan(2);
+    for (const p of parts) {
+      expect(p.length).toBeLessThanOrEqual(4096);
+      expect(() => parseTelegramHtml(p)).not.toThrow();
+    }
+    const visible = (s: string) => parseTelegramHtml(s).text.replace(/\s+/g, "");
+    expect(parts.map(visible).join("")).toBe(visible(html));
+  });
+});

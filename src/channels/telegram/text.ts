@@ -1,40 +1,71 @@
 /** Telegram's limit on one message's text. */
 export const TELEGRAM_TEXT_LIMIT = 4096;
 
+/** Room kept in each chunk for the tags closed at its end and reopened at the next one's start. */
+const TAG_RESERVE = 200;
+
 /**
- * Splits text made of self-contained lines (each line closes the tags it opens) into messages within the
- * limit, cutting only between lines, so no HTML tag or entity is ever cut in two. A single line longer
- * than the limit is cut at a space outside any tag.
+ * Splits Telegram HTML into messages within the limit. It cuts at a line break where it can, else at a
+ * space, never inside a tag or an entity; tags open at a cut are closed at the end of the chunk and
+ * reopened at the start of the next, so every chunk is valid HTML on its own.
  */
 export function splitMessage(text: string, limit = TELEGRAM_TEXT_LIMIT): string[] {
+  if (text.length <= limit) return text.trim() === "" ? [] : [text];
   const out: string[] = [];
-  let current = "";
-  for (const line of text.split("\n")) {
-    const pieces = line.length > limit ? cutLongLine(line, limit) : [line];
-    for (const piece of pieces) {
-      const candidate = current === "" ? piece : `${current}\n${piece}`;
-      if (candidate.length > limit) {
-        if (current !== "") out.push(current);
-        current = piece;
-      } else current = candidate;
-    }
+  let start = 0;
+  let reopen = "";
+  while (text.length - start + reopen.length > limit) {
+    const cut = findCut(text, start, start + limit - reopen.length - TAG_RESERVE);
+    const open = openTagsAt(text, cut);
+    out.push(reopen + text.slice(start, cut) + closing(open));
+    reopen = open.map((t) => t.tag).join("");
+    start = /[\n ]/.test(text[cut] ?? "") ? cut + 1 : cut;
   }
-  if (current.trim() !== "") out.push(current);
+  const rest = reopen + text.slice(start);
+  if (rest.replace(/<[^>]*>/g, "").trim() !== "") out.push(rest);
   return out;
 }
 
-function cutLongLine(line: string, limit: number): string[] {
-  const plain = line.replace(/<[^>]*>/g, "");
-  const parts: string[] = [];
-  let rest = plain;
-  while (rest.length > limit) {
-    let cut = rest.lastIndexOf(" ", limit);
-    const amp = rest.lastIndexOf("&", cut > 0 ? cut : limit);
-    if (amp > -1 && rest.indexOf(";", amp) >= (cut > 0 ? cut : limit)) cut = amp;
-    if (cut <= 0) cut = limit;
-    parts.push(rest.slice(0, cut));
-    rest = rest.slice(cut).trimStart();
-  }
-  parts.push(rest);
-  return parts;
+function insideTagOrEntity(text: string, pos: number): boolean {
+  const lt = text.lastIndexOf("<", pos - 1);
+  if (lt > text.lastIndexOf(">", pos - 1)) return true;
+  const amp = text.lastIndexOf("&", pos - 1);
+  return amp >= 0 && amp > text.lastIndexOf(";", pos - 1) && !/\s/.test(text.slice(amp, pos));
 }
+
+function findCut(text: string, start: number, max: number): number {
+  const floor = start + Math.floor((max - start) / 2);
+  for (const sep of ["\n", " "]) {
+    for (let i = text.lastIndexOf(sep, max); i > floor; i = text.lastIndexOf(sep, i - 1)) {
+      if (!insideTagOrEntity(text, i)) return i;
+    }
+  }
+  let i = max;
+  while (i > start + 1 && insideTagOrEntity(text, i)) i--;
+  // Never split a surrogate pair.
+  if (/[\uDC00-\uDFFF]/.test(text[i] ?? "")) i--;
+  return i;
+}
+
+interface OpenTag {
+  name: string;
+  tag: string;
+}
+
+function openTagsAt(text: string, pos: number): OpenTag[] {
+  const stack: OpenTag[] = [];
+  for (const m of text.slice(0, pos).matchAll(/<(\/?)([a-zA-Z-]+)[^>]*>/g)) {
+    if (m[1]) {
+      const i = stack.map((t) => t.name).lastIndexOf(m[2]!.toLowerCase());
+      if (i >= 0) stack.splice(i, 1);
+    } else stack.push({ name: m[2]!.toLowerCase(), tag: m[0] });
+  }
+  return stack;
+}
+
+const closing = (open: OpenTag[]) =>
+  open
+    .slice()
+    .reverse()
+    .map((t) => `</${t.name}>`)
+    .join("");
