@@ -1,5 +1,7 @@
 import type { Executor } from "../db/database.js";
-import type { AttachmentRow, ChannelName } from "../db/schema.js";
+import type { AttachmentRow, AttachmentsTable, ChannelName } from "../db/schema.js";
+
+export type AttachmentOwner = AttachmentsTable["owner_type"];
 import { iso } from "./clock.js";
 import { DomainError } from "./errors.js";
 
@@ -25,7 +27,7 @@ export function checkAttachment(file: IncomingFile): void {
 export async function saveAttachments(
   db: Executor,
   now: Date,
-  owner: { type: "meeting" | "proxy" | "notice"; id: number },
+  owner: { type: AttachmentOwner; id: number },
   files: IncomingFile[],
   personId: number | null,
 ): Promise<number[]> {
@@ -52,7 +54,7 @@ export async function saveAttachments(
   return ids;
 }
 
-export async function attachmentsOf(db: Executor, owner: { type: "meeting" | "proxy" | "notice"; id: number }): Promise<AttachmentRow[]> {
+export async function attachmentsOf(db: Executor, owner: { type: AttachmentOwner; id: number }): Promise<AttachmentRow[]> {
   return db.selectFrom("attachments").selectAll().where("owner_type", "=", owner.type).where("owner_id", "=", owner.id).orderBy("id").execute();
 }
 

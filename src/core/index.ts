@@ -16,6 +16,8 @@ import { attachmentById, checkAttachment, type IncomingFile } from "./attachment
 import { organizationsOf, type Audience } from "./notices/audience.js";
 import { acknowledgeNotice, cancelNotice, previewNotice, sendNotice, type NewNotice } from "./notices/notices.js";
 import { noticeCard, noticeReport, recentNotices } from "./notices/views.js";
+import { answerOpinion, compileOpinions, createOpinionRequest, opinionCard, recentOpinionRequests, type NewOpinionRequest } from "./opinions/opinions.js";
+import type { OpinionPosition } from "../db/schema.js";
 import { invitationCard, invitationOf, meetingRoster, pendingApprovals, requestView } from "./meetings/views.js";
 import { clearDialog, getDialog, putDialog, type Dialog } from "./dialogs.js";
 import { getSetting, putSetting } from "./settings.js";
@@ -91,6 +93,14 @@ export function createCore(ctx: CoreContext) {
       report: (actor: Actor, noticeId: number) => noticeReport(ctx, actor, noticeId),
       recent: (actor: Actor) => recentNotices(ctx, actor),
       organizations: (committeeId: number) => organizationsOf(ctx.db, committeeId),
+    },
+    opinions: {
+      create: (actor: Actor, input: NewOpinionRequest) => createOpinionRequest(ctx, actor, input),
+      answer: (actor: Actor, recipientId: number, question: number, position: OpinionPosition, comment?: string | null, attachment?: IncomingFile | null) =>
+        answerOpinion(ctx, actor, recipientId, question, position, comment, attachment),
+      card: (recipientId: number) => opinionCard(ctx, recipientId),
+      compile: (actor: Actor, requestId: number) => compileOpinions(ctx, actor, requestId),
+      recent: (actor: Actor) => recentOpinionRequests(ctx, actor),
     },
     dialogs: {
       get: <T = Record<string, unknown>>(personId: number, channel: ChannelName) => getDialog<T>(ctx, personId, channel),

@@ -225,7 +225,7 @@ export interface DialogsTable {
 
 export interface AttachmentsTable {
   id: Generated<number>;
-  owner_type: "meeting" | "proxy" | "notice";
+  owner_type: "meeting" | "proxy" | "notice" | "opinion_request" | "opinion_answer";
   owner_id: number;
   channel: ChannelName;
   file_id: string;
@@ -261,6 +261,40 @@ export interface NoticeRecipientsTable {
   reminded_at: IsoTime | null;
 }
 
+export type OpinionPosition = "agree" | "agree_with_comments" | "disagree";
+
+export interface OpinionRequestsTable {
+  id: Generated<number>;
+  committee_id: number;
+  created_by_person_id: number | null;
+  title: string;
+  body_html: string;
+  attachment_id: number | null;
+  /** JSON array of the questions, in order. */
+  questions: string;
+  audience: string;
+  deadline: IsoTime;
+  status: "open" | "withdrawn";
+  created_at: IsoTime;
+}
+
+export interface OpinionRecipientsTable {
+  id: Generated<number>;
+  request_id: number;
+  person_id: number;
+  reminded_at: IsoTime | null;
+}
+
+export interface OpinionAnswersTable {
+  id: Generated<number>;
+  recipient_id: number;
+  question_index: number;
+  position: OpinionPosition;
+  comment: string | null;
+  attachment_id: number | null;
+  answered_at: IsoTime;
+}
+
 export interface Database {
   committees: CommitteesTable;
   people: PeopleTable;
@@ -282,6 +316,9 @@ export interface Database {
   attachments: AttachmentsTable;
   notices: NoticesTable;
   notice_recipients: NoticeRecipientsTable;
+  opinion_requests: OpinionRequestsTable;
+  opinion_recipients: OpinionRecipientsTable;
+  opinion_answers: OpinionAnswersTable;
 }
 
 export type CommitteeRow = Selectable<CommitteesTable>;

@@ -5,6 +5,7 @@ import { INVITE_EXPIRY_REMINDER } from "../invites/invites.js";
 import { quorumCheck, QUORUM_CHECK } from "../meetings/quorum.js";
 import { NOTICE_ACK_REMINDER } from "../notices/notices.js";
 import { noticeAckReminder } from "../notices/views.js";
+import { OPINION_REMINDER, opinionReminder } from "../opinions/opinions.js";
 import { dateParam, enqueueMessage } from "../outbox.js";
 
 /**
@@ -54,4 +55,5 @@ export const jobHandlers: Record<string, JobHandler> = {
   [INVITE_EXPIRY_REMINDER]: inviteExpiryReminder,
   [QUORUM_CHECK]: quorumCheck,
   [NOTICE_ACK_REMINDER]: noticeAckReminder,
+  [OPINION_REMINDER]: opinionReminder,
 };
