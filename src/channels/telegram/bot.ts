@@ -11,6 +11,7 @@ import { meetingCreateFeature } from "./features/meeting-create.js";
 import { meetingLeadersFeature } from "./features/meeting-leaders.js";
 import { meetingRecordsFeature } from "./features/meeting-records.js";
 import { noticesFeature } from "./features/notices.js";
+import { opinionsFeature } from "./features/opinions.js";
 import { meetingsFeature } from "./features/meetings.js";
 import { membersFeature } from "./features/members.js";
 import { rosterImportFeature } from "./features/roster-import.js";
@@ -85,6 +86,7 @@ export function createBot(deps: TelegramDeps, opts: { botInfo?: UserFromGetMe } 
   privateChats.use(meetingRecordsFeature(deps));
   privateChats.use(meetingAdminFeature(deps));
   privateChats.use(noticesFeature(deps));
+  privateChats.use(opinionsFeature(deps));
   // Last of the features: a CSV sent outside any dialog is a roster import.
   privateChats.use(rosterImportFeature(deps));
   privateChats.on("callback_query:data", (ctx) => ctx.answerCallbackQuery({ text: ctx.t("common:stale_button"), show_alert: false }));

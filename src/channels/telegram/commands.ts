@@ -23,6 +23,8 @@ export const COMMANDS: readonly { command: string; action?: Action }[] = [
   { command: "approvals", action: "meeting.decide" },
   { command: "notice", action: "notice.send" },
   { command: "notices", action: "notice.send" },
+  { command: "opinion", action: "notice.send" },
+  { command: "opinions", action: "notice.send" },
   { command: "cancel" },
   { command: "members", action: "roster.view" },
   { command: "unlinked", action: "roster.view" },

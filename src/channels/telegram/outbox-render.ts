@@ -7,6 +7,7 @@ import type { Translator } from "../../i18n/index.js";
 import { meetingCalendar } from "./render/calendar.js";
 import { renderDecision, renderInvitationCard, renderRequest } from "./render/meetings.js";
 import { renderNotice } from "./render/notices.js";
+import { renderOpinionCard } from "./render/opinions.js";
 
 export interface RenderedMessage {
   text: string;
@@ -62,6 +63,17 @@ export function createOutboxRenderer(core: Core, translator: Translator, clock: 
         const card = await core.notices.card(Number(params.recipientId));
         if (!card?.attachment) throw missing("notice attachment");
         return { text: t("notices:card.attachment", { name: card.attachment.fileName }), document: { fileId: card.attachment.fileId } };
+      }
+      case "opinions:request":
+      case "opinions:reminder": {
+        const card = await core.opinions.card(Number(params.recipientId));
+        if (!card) throw missing("opinion request");
+        return renderOpinionCard(t, card, { reminder: d.row.template === "opinions:reminder" });
+      }
+      case "opinions:attachment": {
+        const card = await core.opinions.card(Number(params.recipientId));
+        if (!card?.attachment) throw missing("opinion attachment");
+        return { text: t("opinions:card.attachment", { name: card.attachment.fileName }), document: { fileId: card.attachment.fileId } };
       }
       case "meetings:card_closed":
       case "meetings:card_refresh": {
