@@ -111,4 +111,29 @@ describe("notices, through the fake Bot API", () => {
     await e2e.tg.waitFor(() => e2e.tg.answeredCallbacks.length > n);
     expect((e2e.tg.answeredCallbacks.at(-1) as { text: string }).text).toBe("Thông báo này đã được thu hồi.");
   });
+
+  it("reaches everyone once through a 429 storm, a blocked recipient and a restart in the middle", async () => {
+    e2e = await E2E.startLinked(["secretary"], { OUTBOX_RATE_PER_SECOND: "20" });
+    const rows = Array.from({ length: 40 }, (_, i) => `Thành viên ${i + 1},member,Đơn vị ${i + 1},Giám đốc,,r${i + 1}@ls.gov.vn`);
+    const imported = await e2e.core.roster.importCsv(cliActor, 1, ["full_name,role,organization,title,phone,email", ...rows].join("\n"));
+    const chats = imported.invites.map((_, i) => 960_000 + i);
+    for (const [i, invite] of imported.invites.entries()) {
+      await e2e.core.invites.redeem({ channel: "telegram", externalId: String(chats[i]), chatId: String(chats[i]), username: null, code: invite.code });
+    }
+    e2e.tg.blockChat(chats[7]!);
+    e2e.tg.failNext("sendMessage", 5, { error_code: 429, description: "Too Many Requests: retry after 1", retry_after: 1 });
+    const { noticeId } = await e2e.core.notices.send(await e2e.actorOf(users.secretary), { committeeId: 1, bodyHtml: "<b>Thông báo</b> lịch trực Tết", audience: { kind: "members" }, ackRequired: false });
+    e2e.app.worker.nudge();
+    await e2e.tg.waitFor(() => chats.filter((c) => e2e.tg.transcript(c).length > 0).length >= 10, 10_000);
+    await e2e.restart();
+    await e2e.tg.waitFor(() => chats.filter((c, i) => i !== 7 && e2e.tg.transcript(c).length > 0).length === 39, 20_000);
+    for (const [i, c] of chats.entries()) expect(e2e.tg.transcript(c)).toHaveLength(i === 7 ? 0 : 1);
+    const report = await e2e.until(async () => {
+      const r = await e2e.core.notices.report(await e2e.actorOf(users.secretary), noticeId);
+      return r.counts.pending === 0 && r;
+    });
+    expect(report.counts).toMatchObject({ total: 41, sent: 39, unreachable: 2 });
+    expect(e2e.tg.stats.rejected429 + e2e.tg.calls("sendMessage").filter((c) => c.status === 429).length).toBeGreaterThan(0);
+  });
 });
+
