@@ -16,17 +16,22 @@ const iso = (ms: number) => new Date(ms).toISOString();
 /** The outbox's state transitions, each one small statement; the worker holds no state the table doesn't. */
 export function createOutboxStore(db: DB, dialect: Dialect, defaults: { locale: Locale; timeZone: string }) {
   return {
-    /** Due pending rows in queue order, joined with the recipient's chat, language and committee time zone. */
+    /**
+     * Due pending rows in queue order, joined with the recipient's chat, language and committee time zone.
+     * The rows are picked first from the outbox_due index alone and joined after: ordering by id sorts every
+     * due row, and with a large broadcast queued, joining them all before the sort took several times longer
+     * (on SQLite that time blocks the event loop, and with it the rate gate's timing).
+     */
     async due(nowMs: number, limit: number): Promise<Delivery[]> {
       const rows = await db
         .selectFrom("outbox as o")
         .leftJoin("channel_identities as ci", (j) => j.onRef("ci.person_id", "=", "o.person_id").onRef("ci.channel", "=", "o.channel"))
         .leftJoin("people as p", "p.id", "o.person_id")
         .leftJoin("committees as c", "c.id", "o.committee_id")
-        .where("o.status", "=", "pending")
-        .where("o.not_before", "<=", iso(nowMs))
+        .where("o.id", "in", (eb) =>
+          eb.selectFrom("outbox").select("id").where("status", "=", "pending").where("not_before", "<=", iso(nowMs)).orderBy("id").limit(limit),
+        )
         .orderBy("o.id")
-        .limit(limit)
         .selectAll("o")
         .select(["ci.chat_id as identityChat", "ci.unreachable_at", "p.locale as personLocale", "c.default_locale as committeeLocale", "c.time_zone"])
         .execute();

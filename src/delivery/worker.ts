@@ -4,6 +4,7 @@ import type { ChannelName } from "../db/schema.js";
 import type { Delivery, OutboxStore } from "./outbox-store.js";
 import type { RateGate } from "./rate-gate.js";
 import { SendError } from "./send-error.js";
+import { realTime, type TimeSource } from "./time.js";
 
 /** What a channel offers the worker: send one rendered outbox message, or throw a SendError. */
 export interface ChannelSender {
@@ -26,7 +27,13 @@ export interface DeliveryWorkerDeps {
   /** Called when the platform says the person blocked the bot. */
   onUnreachable(personId: number, channel: ChannelName, reason: string): Promise<void>;
   logger: Logger;
+  /** The clock outbox rows are stamped with (core's); waits stay real. Ignored when `time` is given. */
   now?: () => number;
+  /**
+   * The clock for stamps and waits alike (idle polls, backoff, claim staleness), for a benchmark that
+   * runs the platform's time faster. Its `now` is epoch milliseconds, as the store compares ISO times.
+   */
+  time?: TimeSource;
 }
 
 /** Exponential backoff with jitter for 5xx and network failures: 1 s, 2 s, 4 s … up to 5 minutes. */
@@ -38,7 +45,8 @@ export const backoffMs = (attempt: number) => Math.min(300_000, 1000 * 2 ** Math
  * sent and settled after, so a restart resends at most what was in flight.
  */
 export function createDeliveryWorker(deps: DeliveryWorkerDeps, opts: DeliveryWorkerOptions) {
-  const now = deps.now ?? (() => Date.now());
+  const time: TimeSource = deps.time ?? { now: deps.now ?? realTime.now, sleep: realTime.sleep };
+  const now = () => time.now();
   const instanceId = randomUUID();
   const pollMs = opts.pollMs ?? 1000;
   const inFlight = new Set<Promise<void>>();
@@ -46,18 +54,14 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps, opts: DeliveryWor
   const abort = new AbortController();
   let running = false;
   let loop: Promise<void> | undefined;
-  let wake: (() => void) | undefined;
+  /** Aborting it ends the current idle wait early (a nudge, or stop). */
+  let wake: AbortController | undefined;
 
-  const idle = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        wake = undefined;
-        resolve();
-      }
-      wake = done;
-    });
+  async function idle(ms: number): Promise<void> {
+    const nudge = (wake = new AbortController());
+    await time.sleep(ms, nudge.signal);
+    if (wake === nudge) wake = undefined;
+  }
 
   async function settle(d: Delivery, channel: ChannelName, sender: ChannelSender): Promise<void> {
     const { row } = d;
@@ -154,13 +158,13 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps, opts: DeliveryWor
     },
     /** Wakes an idle worker right away, e.g. after a command queued messages. */
     nudge(): void {
-      wake?.();
+      wake?.abort();
     },
     /** Stops taking new rows and waits for the sends in flight to settle. */
     async stop(): Promise<void> {
       running = false;
       abort.abort();
-      wake?.();
+      wake?.abort();
       await loop;
     },
   };
