@@ -26,7 +26,7 @@ describe("splitting long messages", () => {
 
 describe("redaction", () => {
   it("removes bot tokens from URLs and messages", () => {
-    const token = "123456789:AAHk-abcdefghijklmnopqrstuvwxyz12345";
+    const token = "1234567:TEST-abcdefghijklmnopqrstuvwxyz_fake";
     expect(redact(`request to https://api.telegram.org/bot${token}/sendMessage failed`)).toBe("request to https://api.telegram.org/bot<redacted>/sendMessage failed");
     expect(redact("secret webhook value", ["webhook"])).toBe("secret <redacted> value");
   });

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { cliActor, loadActorByChannel, type Actor } from "../../src/core/actor.js";
+import { cliActor, type Actor } from "../../src/core/actor.js";
 import { DAY, HOUR } from "../../src/core/clock.js";
 import type { Core } from "../../src/core/index.js";
 import type { FakeClock } from "../support/clock.js";
-import { coreFor, createProvince, ROSTER_CSV } from "../support/core.js";
+import { coreFor, createProvince, linkRoster } from "../support/core.js";
 import { createTestDatabase, testDialects, type TestDatabase } from "../support/databases.js";
 
 describe.each(testDialects)("notices on %s", (dialect) => {
@@ -17,15 +17,7 @@ describe.each(testDialects)("notices on %s", (dialect) => {
     db = await createTestDatabase(dialect);
     ({ core, clock } = coreFor(db));
     committeeId = (await createProvince(core)).id;
-    const { invites } = await core.roster.importCsv(cliActor, committeeId, ROSTER_CSV);
-    // Everyone but the standing deputy links an account.
-    const names = { chair: "Hồ Tiến Thiệu", deputy: "Nguyễn Hoàng Hà", member: "Lương Văn Đức", secretary: "Phạm Thị Ngọc Ánh" };
-    let tg = 500;
-    for (const [key, name] of Object.entries(names)) {
-      const id = String(tg++);
-      await core.invites.redeem({ channel: "telegram", externalId: id, chatId: id, username: null, code: invites.find((i) => i.fullName === name)!.code });
-      people[key] = (await loadActorByChannel(db.handle.db, "telegram", id))!;
-    }
+    Object.assign(people, await linkRoster(core, db, committeeId, ["chair", "deputy", "member", "secretary"]));
     const district = await core.committees.create(cliActor, { code: "LS-CL", name: "Ban Chỉ đạo huyện Cao Lộc", level: "district", parentCode: "LS" });
     await core.roster.importCsv(cliActor, district.id, "full_name,role,organization\nVi Thị Hoa,member,UBND huyện Cao Lộc\nHoàng Văn Lâm,secretariat,UBND huyện Cao Lộc");
   });

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { cliActor, loadActorByChannel, type Actor } from "../../src/core/actor.js";
+import type { Actor } from "../../src/core/actor.js";
 import { DAY, HOUR } from "../../src/core/clock.js";
 import type { Core } from "../../src/core/index.js";
 import type { FakeClock } from "../support/clock.js";
-import { coreFor, createProvince, ROSTER_CSV } from "../support/core.js";
+import { coreFor, createProvince, linkRoster } from "../support/core.js";
 import { createTestDatabase, testDialects, type TestDatabase } from "../support/databases.js";
 
 describe.each(testDialects)("written-opinion requests on %s", (dialect) => {
@@ -17,13 +17,7 @@ describe.each(testDialects)("written-opinion requests on %s", (dialect) => {
     db = await createTestDatabase(dialect);
     ({ core, clock } = coreFor(db));
     committeeId = (await createProvince(core)).id;
-    const { invites } = await core.roster.importCsv(cliActor, committeeId, ROSTER_CSV);
-    let tg = 800;
-    for (const [key, name] of Object.entries({ chair: "Hồ Tiến Thiệu", member: "Lương Văn Đức", secretary: "Phạm Thị Ngọc Ánh" })) {
-      const id = String(tg++);
-      await core.invites.redeem({ channel: "telegram", externalId: id, chatId: id, username: null, code: invites.find((i) => i.fullName === name)!.code });
-      people[key] = (await loadActorByChannel(db.handle.db, "telegram", id))!;
-    }
+    Object.assign(people, await linkRoster(core, db, committeeId, ["chair", "member", "secretary"]));
   });
   afterEach(() => db.drop());
 

@@ -1,5 +1,5 @@
 import { createCore, type Core } from "../../src/core/index.js";
-import { cliActor } from "../../src/core/actor.js";
+import { cliActor, loadActorByChannel, type Actor } from "../../src/core/actor.js";
 import type { TestDatabase } from "./databases.js";
 import { FakeClock } from "./clock.js";
 
@@ -27,3 +27,33 @@ export const ROSTER_CSV = [
   "Lương Văn Đức,member,Sở Tài chính,Giám đốc,0987654321,",
   "Phạm Thị Ngọc Ánh,secretariat,Sở Thông tin và Truyền thông,Chuyên viên,0909090909,anh@langson.gov.vn",
 ].join("\n");
+
+/** The people of ROSTER_CSV by a short key. */
+export const ROSTER_PEOPLE = {
+  chair: "Hồ Tiến Thiệu",
+  standing: "Đoàn Thu Hà",
+  deputy: "Nguyễn Hoàng Hà",
+  member: "Lương Văn Đức",
+  secretary: "Phạm Thị Ngọc Ánh",
+} as const;
+
+/**
+ * Imports ROSTER_CSV into the committee and links the chosen people's Telegram accounts through their
+ * invites, as each would by opening the link; returns them as core actors by key.
+ */
+export async function linkRoster(
+  core: Core,
+  db: TestDatabase,
+  committeeId: number,
+  who: (keyof typeof ROSTER_PEOPLE)[],
+): Promise<Record<string, Actor & { kind: "person" }>> {
+  const { invites } = await core.roster.importCsv(cliActor, committeeId, ROSTER_CSV);
+  const out: Record<string, Actor & { kind: "person" }> = {};
+  for (const [i, key] of who.entries()) {
+    const id = String(1000 + i);
+    const code = invites.find((inv) => inv.fullName === ROSTER_PEOPLE[key])!.code;
+    await core.invites.redeem({ channel: "telegram", externalId: id, chatId: id, username: null, code });
+    out[key] = (await loadActorByChannel(db.handle.db, "telegram", id))!;
+  }
+  return out;
+}
