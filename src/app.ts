@@ -64,7 +64,11 @@ export async function startApp(config: Config, opts: AppOptions): Promise<App> {
   const worker = createDeliveryWorker(
     {
       store,
-      gates: { telegram: new RateGate({ ratePerSecond: config.outbox.ratePerSecond, perChatIntervalMs: config.outbox.perChatIntervalMs }) },
+      gates: { telegram: new RateGate({
+          ratePerSecond: config.outbox.ratePerSecond,
+          perChatIntervalMs: config.outbox.perChatIntervalMs,
+          groupIntervalMs: config.outbox.groupIntervalMs,
+        }) },
       senders: { telegram: createTelegramSender({ token, apiRoot: config.telegram.apiRoot, render: createOutboxRenderer(core, translator, clock) }) },
       onUnreachable: (personId, channel, reason) => core.people.markUnreachable(personId, channel, reason),
       logger: logger.child({ component: "delivery" }),

@@ -53,6 +53,7 @@ const baseSchema = z.object({
   SCHEDULER_CRON: z.string().trim().default("*/30 * * * * *"),
   OUTBOX_RATE_PER_SECOND: positiveNumber(28),
   OUTBOX_PER_CHAT_INTERVAL_MS: z.coerce.number({ message: "a number of milliseconds" }).min(0).default(1000),
+  OUTBOX_GROUP_INTERVAL_MS: z.coerce.number({ message: "a number of milliseconds" }).min(0).default(3000),
   OUTBOX_CONCURRENCY: positiveNumber(8),
   OUTBOX_MAX_ATTEMPTS: positiveNumber(8),
 });
@@ -86,7 +87,7 @@ export interface Config {
   proxyOpinionMinLength: number;
   quorum: { threshold: number; warningDays: number };
   schedulerCron: string;
-  outbox: { ratePerSecond: number; perChatIntervalMs: number; concurrency: number; maxAttempts: number };
+  outbox: { ratePerSecond: number; perChatIntervalMs: number; groupIntervalMs: number; concurrency: number; maxAttempts: number };
 }
 
 /** Raised when the environment does not describe a runnable bot; its message is the one line to print. */
@@ -130,6 +131,7 @@ export function createConfig(env: Record<string, string | undefined>): Config {
     outbox: {
       ratePerSecond: raw.OUTBOX_RATE_PER_SECOND,
       perChatIntervalMs: raw.OUTBOX_PER_CHAT_INTERVAL_MS,
+      groupIntervalMs: raw.OUTBOX_GROUP_INTERVAL_MS,
       concurrency: Math.floor(raw.OUTBOX_CONCURRENCY),
       maxAttempts: Math.floor(raw.OUTBOX_MAX_ATTEMPTS),
     },

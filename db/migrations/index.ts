@@ -5,6 +5,7 @@ import * as meetingGuests from "./20261121T1100-meeting-guests.js";
 import * as attachments from "./20261121T1200-attachments.js";
 import * as notices from "./20261121T1300-notices.js";
 import * as opinionRequests from "./20261121T1400-opinion-requests.js";
+import * as committeeGroup from "./20261121T1500-committee-group.js";
 
 /**
  * Every migration, by its sortable name. A static list rather than a folder scan, so the same
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   "20261121T1200-attachments": attachments,
   "20261121T1300-notices": notices,
   "20261121T1400-opinion-requests": opinionRequests,
+  "20261121T1500-committee-group": committeeGroup,
 };

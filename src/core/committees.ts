@@ -69,3 +69,25 @@ export async function requireCommittee(db: Executor, code: string): Promise<Comm
 export async function listCommittees(db: Executor): Promise<CommitteeRow[]> {
   return db.selectFrom("committees").selectAll().orderBy("id").execute();
 }
+
+/**
+ * Links the committee's Telegram group, where notices can also be posted. Done from inside the group by a
+ * member of the committee's secretariat.
+ */
+export async function linkGroup(ctx: CoreContext, actor: Actor, committeeId: number, chatId: string): Promise<CommitteeRow> {
+  if (actor.kind === "person" && !actor.seats.some((s) => s.committeeId === committeeId && s.role === "secretariat")) throw new DomainError("errors:forbidden");
+  return ctx.db.transaction().execute(async (trx) => {
+    const before = await trx.selectFrom("committees").selectAll().where("id", "=", committeeId).executeTakeFirstOrThrow();
+    const now = ctx.clock();
+    await trx.updateTable("committees").set({ telegram_group_chat_id: chatId }).where("id", "=", committeeId).execute();
+    await recordAudit(trx, actor, now, {
+      action: "committee.link_group",
+      objectType: "committee",
+      objectId: committeeId,
+      committeeId,
+      before: { telegramGroup: before.telegram_group_chat_id },
+      after: { telegramGroup: chatId },
+    });
+    return { ...before, telegram_group_chat_id: chatId };
+  });
+}

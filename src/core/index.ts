@@ -1,6 +1,6 @@
 import type { ChannelName, Presence } from "../db/schema.js";
 import { loadActorByChannel, type Actor } from "./actor.js";
-import { createCommittee, findCommitteeByCode, listCommittees, requireCommittee, type NewCommittee } from "./committees.js";
+import { createCommittee, findCommitteeByCode, linkGroup, listCommittees, requireCommittee, type NewCommittee } from "./committees.js";
 import type { CoreContext } from "./context.js";
 import { reissueInvite, redeemInvite, revokeInvite, type SignInRequest } from "./invites/invites.js";
 import { claimDueJobs, runDueJob } from "./jobs/run.js";
@@ -15,7 +15,7 @@ import { addGuest, delegateInvite, outsiderInvitations, type Guest } from "./mee
 import { attachmentById, checkAttachment, type IncomingFile } from "./attachments.js";
 import { organizationsOf, type Audience } from "./notices/audience.js";
 import { acknowledgeNotice, cancelNotice, previewNotice, sendNotice, type NewNotice } from "./notices/notices.js";
-import { noticeCard, noticeReport, recentNotices } from "./notices/views.js";
+import { noticeCard, noticeForGroup, noticeReport, recentNotices } from "./notices/views.js";
 import { answerOpinion, compileOpinions, createOpinionRequest, opinionCard, recentOpinionRequests, type NewOpinionRequest } from "./opinions/opinions.js";
 import type { OpinionPosition } from "../db/schema.js";
 import { invitationCard, invitationOf, meetingRoster, pendingApprovals, requestView } from "./meetings/views.js";
@@ -36,6 +36,7 @@ export function createCore(ctx: CoreContext) {
       byCode: (code: string) => findCommitteeByCode(ctx.db, code),
       require: (code: string) => requireCommittee(ctx.db, code),
       list: () => listCommittees(ctx.db),
+      linkGroup: (actor: Actor, committeeId: number, chatId: string) => linkGroup(ctx, actor, committeeId, chatId),
     },
     roster: {
       importCsv: (actor: Actor, committeeId: number, csv: string) => importRoster(ctx, actor, committeeId, csv),
@@ -90,6 +91,7 @@ export function createCore(ctx: CoreContext) {
       acknowledge: (actor: Actor, recipientId: number) => acknowledgeNotice(ctx, actor, recipientId),
       cancel: (actor: Actor, noticeId: number) => cancelNotice(ctx, actor, noticeId),
       card: (recipientId: number) => noticeCard(ctx, recipientId),
+      forGroup: (noticeId: number) => noticeForGroup(ctx, noticeId),
       report: (actor: Actor, noticeId: number) => noticeReport(ctx, actor, noticeId),
       recent: (actor: Actor) => recentNotices(ctx, actor),
       organizations: (committeeId: number) => organizationsOf(ctx.db, committeeId),

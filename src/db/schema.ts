@@ -19,6 +19,8 @@ export interface CommitteesTable {
   time_zone: string;
   default_locale: Locale;
   created_at: IsoTime;
+  /** The committee's Telegram group, where notices may also be posted. */
+  telegram_group_chat_id: string | null;
 }
 
 export interface PeopleTable {
@@ -250,6 +252,7 @@ export interface NoticesTable {
   status: "sending" | "cancelled";
   created_at: IsoTime;
   cancelled_at: IsoTime | null;
+  posted_to_group: Generated<number>;
 }
 
 export interface NoticeRecipientsTable {

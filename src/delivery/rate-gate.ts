@@ -5,6 +5,8 @@ export interface RateGateOptions {
   ratePerSecond: number;
   /** Minimum spacing between two messages to the same chat (Telegram: about one per second). */
   perChatIntervalMs: number;
+  /** Spacing for group chats (negative Telegram chat ids): Telegram allows about 20 messages a minute in a group. */
+  groupIntervalMs?: number;
 }
 
 /**
@@ -89,7 +91,8 @@ export class RateGate {
   /** Records a send to this chat; the next one waits perChatIntervalMs. */
   reserveChat(chatKey: string): void {
     const now = this.now();
-    this.chatNext.set(chatKey, now + this.opts.perChatIntervalMs);
+    const group = /:-\d+$/.test(chatKey);
+    this.chatNext.set(chatKey, now + (group ? (this.opts.groupIntervalMs ?? 3000) : this.opts.perChatIntervalMs));
     if (this.chatNext.size > 50_000) {
       for (const [k, t] of this.chatNext) if (t <= now) this.chatNext.delete(k);
     }

@@ -25,4 +25,17 @@ describe("rate gate", () => {
     now = 1000;
     expect(gate.chatReady("a")).toBe(true);
   });
+
+  it("spaces messages to a group chat further apart (Telegram: about 20 a minute)", () => {
+    let now = 0;
+    const gate = new RateGate({ ratePerSecond: 30, perChatIntervalMs: 1000, groupIntervalMs: 3000 }, () => now);
+    gate.reserveChat("telegram:-1001234567");
+    gate.reserveChat("telegram:42");
+    now = 1500;
+    expect(gate.chatReady("telegram:42")).toBe(true);
+    expect(gate.chatReady("telegram:-1001234567")).toBe(false);
+    now = 3000;
+    expect(gate.chatReady("telegram:-1001234567")).toBe(true);
+  });
 });
+

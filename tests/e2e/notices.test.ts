@@ -135,5 +135,36 @@ describe("notices, through the fake Bot API", () => {
     expect(report.counts).toMatchObject({ total: 41, sent: 39, unreachable: 2 });
     expect(e2e.tg.stats.rejected429 + e2e.tg.calls("sendMessage").filter((c) => c.status === 429).length).toBeGreaterThan(0);
   });
+
+  it("links the committee's group from inside it and posts a notice there too, without the acknowledgement button", async () => {
+    e2e = await E2E.startLinked(["secretary", "member"]);
+    const group = { id: -1001234567, type: "supergroup" as const, title: "BCĐ chuyển đổi số Lạng Sơn" };
+    const inGroup = async (user: typeof users.member, text: string) => {
+      const before = e2e.tg.transcript(group.id).length;
+      e2e.tg.sendText(user, text, { chat: group });
+      return e2e.tg.nextReply(group.id, before);
+    };
+    expect((await inGroup(users.member, "/linkgroup")).text).toBe("Đồng chí không có quyền thực hiện thao tác này.");
+    expect((await inGroup(users.secretary, "/linkgroup")).text).toContain("Đã liên kết nhóm này với Ban Chỉ đạo chuyển đổi số tỉnh Lạng Sơn");
+    // Anything else said in the group gets no answer.
+    e2e.tg.sendText(users.member, "/help", { chat: group });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(e2e.tg.transcript(group.id)).toHaveLength(2);
+
+    await e2e.say(users.secretary, "/notice");
+    const before = e2e.tg.transcript(users.secretary.id).length;
+    e2e.tg.sendText(users.secretary, "Lịch trực Tết Nguyên đán của Tổ giúp việc");
+    await e2e.tg.nextReply(users.secretary.id, before);
+    await tap("Tất cả");
+    expect((await tap("Không cần xác nhận")).text).toBe("Đăng cả vào nhóm Telegram của Ban Chỉ đạo?");
+    await tap("Đăng vào nhóm");
+    const preview = await e2e.tg.waitFor(() => e2e.tg.transcript(users.secretary.id).find((m) => m.text?.includes("Xem trước")));
+    expect(preview.text).toContain("Nhóm Telegram: Đăng vào nhóm.");
+    await tap("Gửi");
+    const posted = await e2e.tg.waitFor(() => e2e.tg.transcript(group.id).find((m) => m.text?.includes("Lịch trực Tết")), 8000);
+    expect(posted.text).toContain("THÔNG BÁO — Ban Chỉ đạo chuyển đổi số tỉnh Lạng Sơn");
+    expect(FakeTelegram.buttons(posted)).toEqual([]);
+    await noticeOf(users.member.id);
+  });
 });
 

@@ -10,7 +10,7 @@ import { meetingAdminFeature } from "./features/meeting-admin.js";
 import { meetingCreateFeature } from "./features/meeting-create.js";
 import { meetingLeadersFeature } from "./features/meeting-leaders.js";
 import { meetingRecordsFeature } from "./features/meeting-records.js";
-import { noticesFeature } from "./features/notices.js";
+import { groupLinkFeature, noticesFeature } from "./features/notices.js";
 import { opinionsFeature } from "./features/opinions.js";
 import { meetingsFeature } from "./features/meetings.js";
 import { membersFeature } from "./features/members.js";
@@ -62,7 +62,8 @@ export function createBot(deps: TelegramDeps, opts: { botInfo?: UserFromGetMe } 
   };
 
   const features = bot.errorBoundary(onError);
-  // Group chats are for the committee's broadcasts, not for conversations with the bot.
+  // Group chats are for the committee's broadcasts, not for conversations with the bot: only /linkgroup is heard there.
+  features.use(groupLinkFeature(deps));
   const privateChats = features.chatType("private");
   privateChats.use(startFeature(deps));
   // Everything below /start is for active members only; everyone else is told politely, once per action.

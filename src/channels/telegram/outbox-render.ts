@@ -59,6 +59,13 @@ export function createOutboxRenderer(core: Core, translator: Translator, clock: 
         if (!card) throw missing("notice");
         return renderNotice(t, card, { reminder: d.row.template === "notices:reminder" });
       }
+      case "notices:group": {
+        const n = await core.notices.forGroup(Number(params.noticeId));
+        if (!n) throw missing("notice");
+        const lines = [t("notices:card.title", { committee: n.committeeName }), "", n.bodyHtml];
+        if (n.attachmentName) lines.push("", t("notices:card.attachment_private", { name: n.attachmentName }));
+        return { text: lines.join("\n") };
+      }
       case "notices:attachment": {
         const card = await core.notices.card(Number(params.recipientId));
         if (!card?.attachment) throw missing("notice attachment");

@@ -20,6 +20,8 @@ export interface NewNotice {
   audience: Audience;
   ackRequired: boolean;
   ackDeadline?: Date | null;
+  /** Also post it in the committee's linked Telegram group. */
+  postToGroup?: boolean;
 }
 
 /** How many people a notice would reach, and how many of them cannot be reached right now. */
@@ -51,6 +53,10 @@ export async function sendNotice(ctx: CoreContext, actor: Actor, input: NewNotic
   return ctx.db.transaction().execute(async (trx) => {
     const people = await resolveAudience(trx, input.committeeId, input.audience);
     const personId = actor.kind === "person" ? actor.personId : null;
+    const group = input.postToGroup
+      ? (await trx.selectFrom("committees").select("telegram_group_chat_id").where("id", "=", input.committeeId).executeTakeFirstOrThrow()).telegram_group_chat_id
+      : null;
+    if (input.postToGroup && !group) throw new DomainError("notices:errors.no_group");
     const notice = await trx
       .insertInto("notices")
       .values({
@@ -63,9 +69,13 @@ export async function sendNotice(ctx: CoreContext, actor: Actor, input: NewNotic
         ack_deadline: input.ackRequired && input.ackDeadline ? iso(input.ackDeadline) : null,
         status: "sending",
         created_at: iso(now),
+        posted_to_group: group ? 1 : 0,
       })
       .returning("id")
       .executeTakeFirstOrThrow();
+    if (group) {
+      await enqueueMessage(trx, now, { template: "notices:group", params: { noticeId: notice.id }, to: { chatId: group }, committeeId: input.committeeId, dedupeKey: `notice:${notice.id}:group` });
+    }
     if (input.attachment) {
       const [attachmentId] = await saveAttachments(trx, now, { type: "notice", id: notice.id }, [input.attachment], personId);
       await trx.updateTable("notices").set({ attachment_id: attachmentId! }).where("id", "=", notice.id).execute();
@@ -141,7 +151,7 @@ export async function cancelNotice(ctx: CoreContext, actor: Actor, noticeId: num
     await trx
       .updateTable("outbox")
       .set({ status: "cancelled", last_error: "notice withdrawn" })
-      .where("dedupe_key", "like", `notice:${noticeId}:attachment:%`)
+      .where((eb) => eb.or([eb("dedupe_key", "like", `notice:${noticeId}:attachment:%`), eb("dedupe_key", "=", `notice:${noticeId}:group`)]))
       .where("status", "=", "pending")
       .execute();
     await trx.updateTable("notices").set({ status: "cancelled", cancelled_at: iso(now) }).where("id", "=", noticeId).execute();

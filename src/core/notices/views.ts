@@ -152,3 +152,15 @@ export const noticeAckReminder: JobHandler = async (trx, ctx, payload) => {
     await trx.updateTable("notice_recipients").set({ reminded_at: iso(now) }).where("id", "=", r.id).execute();
   }
 };
+
+/** A notice as posted in the committee's group: the text and file, no acknowledgement button. */
+export async function noticeForGroup(ctx: CoreContext, noticeId: number): Promise<{ committeeName: string; bodyHtml: string; attachmentName: string | null } | undefined> {
+  const n = await ctx.db
+    .selectFrom("notices as n")
+    .innerJoin("committees as c", "c.id", "n.committee_id")
+    .leftJoin("attachments as a", "a.id", "n.attachment_id")
+    .where("n.id", "=", noticeId)
+    .select(["c.name", "n.body_html", "a.file_name"])
+    .executeTakeFirst();
+  return n ? { committeeName: n.name, bodyHtml: n.body_html, attachmentName: n.file_name } : undefined;
+}

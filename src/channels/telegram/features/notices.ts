@@ -13,14 +13,16 @@ import { renderNotice } from "../render/notices.js";
 import { replyDomainError, withDomainErrors } from "../reply-error.js";
 import { splitMessage } from "../text.js";
 
-type Step = "body" | "audience" | "organizations" | "people" | "ack" | "deadline" | "confirm";
+type Step = "body" | "audience" | "organizations" | "people" | "ack" | "deadline" | "group" | "confirm";
 
 /** The notice being composed, kept in the database between steps. */
 interface ComposeDialog {
   committeeId: number;
   timeZone: string;
   hasDistricts: boolean;
+  hasGroup: boolean;
   step: Step;
+  postToGroup?: boolean;
   bodyHtml?: string;
   attachment?: IncomingFile | null;
   audience?: Audience;
@@ -82,12 +84,18 @@ export function noticesFeature(deps: TelegramDeps): Composer<BotContext> {
           parse_mode: "HTML",
           reply_markup: cancelRow(ctx, new InlineKeyboard().text(t("notices:compose.default_deadline", { days: DEFAULT_ACK_DAYS }), "nc:dl").row()),
         });
+      case "group":
+        return ctx.reply(t("notices:compose.ask_group"), {
+          parse_mode: "HTML",
+          reply_markup: cancelRow(ctx, new InlineKeyboard().text(t("notices:compose.group_yes"), "nc:g:1").text(t("notices:compose.group_no"), "nc:g:0").row()),
+        });
       case "confirm": {
         const preview = await deps.core.notices.preview(ctx.actor!, d.committeeId, d.audience!);
         const text = t("notices:compose.preview", {
           recipients: preview.recipients,
           unreachable: preview.unreachable,
           audience: t(`notices:audience.${d.audience!.kind}`),
+          group: d.postToGroup ? t("notices:compose.group_yes") : t("notices:compose.group_no"),
           ack: d.ackRequired ? (d.ackDeadline ? t("notices:compose.ack_until", { deadline: formatDateTime(d.ackDeadline, d.timeZone) }) : t("notices:compose.ack_yes")) : t("notices:compose.ack_no"),
         });
         await ctx.reply(d.bodyHtml || "—", { parse_mode: "HTML" });
@@ -106,8 +114,10 @@ export function noticesFeature(deps: TelegramDeps): Composer<BotContext> {
     if (seats.length === 0) return replyDomainError(ctx, new DomainError("errors:forbidden"));
     const seat = seats.find((s) => s.committeeCode.toLowerCase() === ctx.match.trim().toLowerCase()) ?? (seats.length === 1 ? seats[0] : undefined);
     if (!seat) return void (await ctx.reply(ctx.t("meetings:create.choose_committee", { codes: seats.map((s) => s.committeeCode).join(", ") }), { parse_mode: "HTML" }));
-    const districts = (await deps.core.committees.list()).some((c) => c.parent_id === seat.committeeId);
-    const d: ComposeDialog = { committeeId: seat.committeeId, timeZone: seat.timeZone, hasDistricts: districts, step: "body" };
+    const committees = await deps.core.committees.list();
+    const districts = committees.some((c) => c.parent_id === seat.committeeId);
+    const hasGroup = Boolean(committees.find((c) => c.id === seat.committeeId)?.telegram_group_chat_id);
+    const d: ComposeDialog = { committeeId: seat.committeeId, timeZone: seat.timeZone, hasDistricts: districts, hasGroup, step: "body" };
     await save(ctx, d);
     await ask(ctx, d);
   });
@@ -129,7 +139,7 @@ export function noticesFeature(deps: TelegramDeps): Composer<BotContext> {
       if (!at) return void (await ctx.reply(ctx.t("meetings:create.bad_datetime"), { parse_mode: "HTML" }));
       if (at <= deps.core.ctx.clock()) return void (await ctx.reply(ctx.t("notices:errors.deadline_in_past"), { parse_mode: "HTML" }));
       d.ackDeadline = at.toISOString();
-      return advance(ctx, d, "confirm");
+      return advance(ctx, d, d.hasGroup ? "group" : "confirm");
     }
     const text = msg.text ?? msg.caption ?? "";
     const entities = msg.entities ?? msg.caption_entities ?? [];
@@ -199,11 +209,16 @@ export function noticesFeature(deps: TelegramDeps): Composer<BotContext> {
   onStep(/^nc:k:([01])$/, ["ack"], async (ctx, d) => {
     await ctx.editMessageReplyMarkup().catch(() => undefined);
     d.ackRequired = (ctx.match as RegExpMatchArray)[1] === "1";
-    return advance(ctx, d, d.ackRequired ? "deadline" : "confirm");
+    return advance(ctx, d, d.ackRequired ? "deadline" : d.hasGroup ? "group" : "confirm");
   });
   onStep("nc:dl", ["deadline"], async (ctx, d) => {
     await ctx.editMessageReplyMarkup().catch(() => undefined);
     d.ackDeadline = new Date(deps.core.ctx.clock().getTime() + DEFAULT_ACK_DAYS * 24 * 3600_000).toISOString();
+    return advance(ctx, d, d.hasGroup ? "group" : "confirm");
+  });
+  onStep(/^nc:g:([01])$/, ["group"], async (ctx, d) => {
+    await ctx.editMessageReplyMarkup().catch(() => undefined);
+    d.postToGroup = (ctx.match as RegExpMatchArray)[1] === "1";
     return advance(ctx, d, "confirm");
   });
   onStep("nc:ok", ["confirm"], async (ctx, d) => {
@@ -216,6 +231,7 @@ export function noticesFeature(deps: TelegramDeps): Composer<BotContext> {
         audience: d.audience!,
         ackRequired: Boolean(d.ackRequired),
         ackDeadline: d.ackDeadline ? new Date(d.ackDeadline) : null,
+        postToGroup: Boolean(d.postToGroup),
       });
       await deps.core.dialogs.clear(ctx.actor!.personId, channel);
       await ctx.reply(ctx.t("notices:compose.sent", { id: noticeId, recipients }), { parse_mode: "HTML", reply_markup: reportKeyboard(ctx, noticeId) });
@@ -298,5 +314,22 @@ export function noticesFeature(deps: TelegramDeps): Composer<BotContext> {
     }),
   );
 
+  return composer;
+}
+
+/**
+ * In the committee's Telegram group, a member of its secretariat types /linkgroup (with the committee's
+ * code if they keep several) so that notices can also be posted there. Everything else in groups is ignored.
+ */
+export function groupLinkFeature(deps: TelegramDeps): Composer<BotContext> {
+  const composer = new Composer<BotContext>();
+  composer.chatType(["group", "supergroup"]).command("linkgroup", async (ctx) => {
+    const seats = ctx.actor ? ctx.actor.seats.filter((s) => s.role === "secretariat") : [];
+    if (seats.length === 0) return void (await ctx.reply(ctx.t("errors:forbidden")));
+    const seat = seats.find((s) => s.committeeCode.toLowerCase() === ctx.match.trim().toLowerCase()) ?? (seats.length === 1 ? seats[0] : undefined);
+    if (!seat) return void (await ctx.reply(ctx.t("notices:group.choose_committee", { codes: seats.map((s) => s.committeeCode).join(", ") }), { parse_mode: "HTML" }));
+    await deps.core.committees.linkGroup(ctx.actor!, seat.committeeId, String(ctx.chat.id));
+    await ctx.reply(ctx.t("notices:group.linked", { committee: seat.committeeName }), { parse_mode: "HTML" });
+  });
   return composer;
 }
