@@ -134,7 +134,8 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps, opts: DeliveryWor
           if (recovered) deps.logger.warn({ recovered }, "outbox rows abandoned by a stopped instance are queued again");
         }
         const progressed = await step();
-        if (!progressed && running) await idle(due_soon() ? 50 : pollMs);
+        // Rows skipped only because their chat was busy are looked at again soon, not after a full poll.
+        if (!progressed && running) await idle(busyChats.size > 0 ? 50 : pollMs);
       } catch (e) {
         deps.logger.error({ err: e }, "delivery worker step failed");
         if (running) await idle(pollMs);
@@ -142,8 +143,6 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps, opts: DeliveryWor
     }
     await Promise.allSettled([...inFlight]);
   }
-  // Some rows were skipped only because their chat was busy: look again soon rather than after a full poll.
-  const due_soon = () => busyChats.size > 0;
 
   return {
     instanceId,
