@@ -1,9 +1,7 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import SQLite from "better-sqlite3";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { runCli } from "../src/cli.js";
+import { describe, expect, it } from "vitest";
+import { cliSandbox, type Run } from "./support/cli.js";
 import type { Actor } from "../src/core/actor.js";
 import { DAY } from "../src/core/clock.js";
 import { createCore, type Core } from "../src/core/index.js";
@@ -31,40 +29,9 @@ const ROSTER = [
 ].join("\n");
 const INVITED = ["Hồ Tiến Thiệu", "Đoàn Thu Hà", "Nguyễn Hoàng Hà", "Lương Văn Đức", "Trần Thị Bích Ngọc"];
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-let dir: string;
-let dbPath: string;
-let env: Record<string, string | undefined>;
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), "bcd-cli-meetings-"));
-  dbPath = join(dir, "bcd.sqlite");
-  env = { DATABASE_URL: `file:${dbPath}` };
-});
-afterEach(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
-
-async function cli(...argv: string[]): Promise<Run> {
-  let stdout = "";
-  let stderr = "";
-  const code = await runCli(argv, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), env });
-  return { code, stdout, stderr };
-}
-
-function withDb<T>(fn: (db: SQLite.Database) => T): T {
-  const db = new SQLite(dbPath);
-  try {
-    return fn(db);
-  } finally {
-    db.close();
-  }
-}
+const box = cliSandbox("bcd-cli-meetings-");
+const cli = box.run;
+const withDb = box.withDb;
 
 const count = (sql: string, ...params: unknown[]) => withDb((db) => (db.prepare(sql).get(...params) as { n: number }).n);
 const personId = (name: string) => withDb((db) => (db.prepare("select id from people where full_name = ?").get(name) as { id: number }).id);
@@ -85,8 +52,8 @@ const END = local(10, "11:30");
 
 async function setUp(): Promise<void> {
   expect((await cli("committee:create", "--code", "LS", "--name", COMMITTEE_NAME, "--level", "province")).code).toBe(0);
-  writeFileSync(join(dir, "roster.csv"), ROSTER);
-  expect((await cli("members:import", "LS", join(dir, "roster.csv"))).code).toBe(0);
+  writeFileSync(join(box.dir, "roster.csv"), ROSTER);
+  expect((await cli("members:import", "LS", join(box.dir, "roster.csv"))).code).toBe(0);
   expect((await cli("members:deactivate", String(memberNumber("Vi Văn Thắng")))).code).toBe(0);
 }
 
@@ -103,7 +70,7 @@ async function createMeeting(...extra: string[]): Promise<Run> {
  * named person is linked to a Telegram account first, as signing in with an invite does.
  */
 async function withCore(names: string[], fn: (core: Core, people: Record<string, Actor>) => Promise<void>): Promise<void> {
-  const handle = openDatabase(`file:${dbPath}`);
+  const handle = openDatabase(`file:${box.dbPath}`);
   try {
     const core = createCore({
       db: handle.db,
@@ -180,7 +147,7 @@ describe("cli: meeting:create", () => {
 
   it("reads the agenda from a UTF-8 file, takes the chair by member number, the kind and the deadline", async () => {
     await setUp();
-    writeFileSync(join(dir, "agenda.txt"), `\uFEFF${AGENDA}\n`);
+    writeFileSync(join(box.dir, "agenda.txt"), `\uFEFF${AGENDA}\n`);
     const deadline = local(8, "17:00");
     const r = await cli(
       "meeting:create",
@@ -194,7 +161,7 @@ describe("cli: meeting:create", () => {
       "--link",
       "https://meet.langson.gov.vn/attt",
       "--agenda-file",
-      join(dir, "agenda.txt"),
+      join(box.dir, "agenda.txt"),
       "--kind",
       "extraordinary",
       "--chair",
@@ -224,15 +191,15 @@ describe("cli: meeting:create", () => {
     expect(nobody.code).toBe(1);
     expect(nobody.stderr).toContain("999");
 
-    writeFileSync(join(dir, "latin1.txt"), Buffer.from("N\xf4i dung h\xe3p", "latin1"));
-    const latin1 = await cli("meeting:create", "LS", "--title", TITLE, "--start", START, "--end", END, "--place", PLACE, "--agenda-file", join(dir, "latin1.txt"));
+    writeFileSync(join(box.dir, "latin1.txt"), Buffer.from("N\xf4i dung h\xe3p", "latin1"));
+    const latin1 = await cli("meeting:create", "LS", "--title", TITLE, "--start", START, "--end", END, "--place", PLACE, "--agenda-file", join(box.dir, "latin1.txt"));
     expect(latin1.code).toBe(1);
-    expect(latin1.stderr).toContain(`Tệp ${join(dir, "latin1.txt")} không ở bảng mã UTF-8`);
-    const missing = await cli("meeting:create", "LS", "--title", TITLE, "--start", START, "--end", END, "--place", PLACE, "--agenda-file", join(dir, "nope.txt"));
+    expect(latin1.stderr).toContain(`Tệp ${join(box.dir, "latin1.txt")} không ở bảng mã UTF-8`);
+    const missing = await cli("meeting:create", "LS", "--title", TITLE, "--start", START, "--end", END, "--place", PLACE, "--agenda-file", join(box.dir, "nope.txt"));
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toContain(`Không đọc được tệp ${join(dir, "nope.txt")}: không tồn tại.`);
+    expect(missing.stderr).toContain(`Không đọc được tệp ${join(box.dir, "nope.txt")}: không tồn tại.`);
 
-    const both = await cli(...createArgs("--agenda-file", join(dir, "latin1.txt")));
+    const both = await cli(...createArgs("--agenda-file", join(box.dir, "latin1.txt")));
     expect(both.code).toBe(2);
     expect(both.stderr).toContain("lỗi: không dùng tùy chọn '--agenda-file <file>' cùng với tùy chọn '--agenda <text>'");
     expect(count("select count(*) as n from meetings")).toBe(0);

@@ -1,12 +1,11 @@
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import SQLite from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { runCli } from "../src/cli.js";
+import { cliSandbox, type Run } from "./support/cli.js";
 import { formatDateTime } from "../src/i18n/format.js";
 
 const COMMITTEE_NAME = "Ban Chỉ đạo chuyển đổi số tỉnh Lạng Sơn";
@@ -25,41 +24,9 @@ const ROSTER = [
 ].join("\n");
 const GOOD_NAMES = ["Nguyễn Văn Ân", "Trần Thị Bích Ngọc", "Lê Hoàng Đức"];
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-let dir: string;
-let dbPath: string;
-let env: Record<string, string | undefined>;
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), "bcd-cli-"));
-  dbPath = join(dir, "bcd.sqlite");
-  env = { DATABASE_URL: `file:${dbPath}` };
-});
-afterEach(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
-
-async function cli(...argv: string[]): Promise<Run> {
-  let stdout = "";
-  let stderr = "";
-  const code = await runCli(argv, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), env });
-  return { code, stdout, stderr };
-}
-
-/** Reads (or writes) the database file directly, as a person checking the result would. */
-function withDb<T>(fn: (db: SQLite.Database) => T): T {
-  const db = new SQLite(dbPath);
-  try {
-    return fn(db);
-  } finally {
-    db.close();
-  }
-}
+const box = cliSandbox("bcd-cli-");
+const cli = box.run;
+const withDb = box.withDb;
 
 const hash = (code: string) => createHash("sha256").update(code, "utf8").digest("hex");
 const linksIn = (text: string) => [...text.matchAll(/https:\/\/t\.me\/(\w+)\?start=([A-Za-z0-9_-]+)/g)].map((m) => ({ username: m[1]!, code: m[2]! }));
@@ -78,8 +45,8 @@ function storeBotUsername(): void {
 async function importRoster(): Promise<Run> {
   await createProvince();
   storeBotUsername();
-  writeFileSync(join(dir, "roster.csv"), ROSTER);
-  return cli("members:import", "LS", join(dir, "roster.csv"));
+  writeFileSync(join(box.dir, "roster.csv"), ROSTER);
+  return cli("members:import", "LS", join(box.dir, "roster.csv"));
 }
 
 describe("cli: migrate", () => {
@@ -95,7 +62,7 @@ describe("cli: migrate", () => {
   });
 
   it("reports a bad configuration in one line with exit code 2", async () => {
-    env = { DATABASE_URL: "mysql://localhost/bcd" };
+    box.env = { DATABASE_URL: "mysql://localhost/bcd" };
     const r = await cli("migrate");
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
@@ -174,7 +141,7 @@ describe("cli: members:import", () => {
   it("changes nothing when the same file is imported again", async () => {
     await importRoster();
     const before = withDb((db) => db.prepare("select (select count(*) from people) as people, (select count(*) from invites) as invites").get());
-    const again = await cli("--lang", "en", "members:import", "LS", join(dir, "roster.csv"));
+    const again = await cli("--lang", "en", "members:import", "LS", join(box.dir, "roster.csv"));
     expect(again.code).toBe(1);
     expect(again.stdout).toContain("Added: 0; updated: 0; unchanged: 3; rows with errors: 2.");
     expect(again.stdout).toContain("Line 4: the role “giám đốc” is not valid");
@@ -185,8 +152,8 @@ describe("cli: members:import", () => {
   it("exits 0 when every row imports", async () => {
     await createProvince();
     storeBotUsername();
-    writeFileSync(join(dir, "ok.csv"), "\uFEFFfull_name,role\nĐỗ Minh Tâm,member\n");
-    const r = await cli("members:import", "LS", join(dir, "ok.csv"));
+    writeFileSync(join(box.dir, "ok.csv"), "\uFEFFfull_name,role\nĐỗ Minh Tâm,member\n");
+    const r = await cli("members:import", "LS", join(box.dir, "ok.csv"));
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("Thêm mới: 1;");
     expect(r.stdout).not.toContain("Các dòng chưa nhập được");
@@ -195,9 +162,9 @@ describe("cli: members:import", () => {
   it("writes the invites to a CSV file with --invites-out instead of printing the codes", async () => {
     await createProvince();
     storeBotUsername();
-    writeFileSync(join(dir, "roster.csv"), ROSTER);
-    const out = join(dir, "invites.csv");
-    const r = await cli("members:import", "LS", join(dir, "roster.csv"), "--invites-out", out);
+    writeFileSync(join(box.dir, "roster.csv"), ROSTER);
+    const out = join(box.dir, "invites.csv");
+    const r = await cli("members:import", "LS", join(box.dir, "roster.csv"), "--invites-out", out);
     expect(r.code).toBe(1);
     expect(linksIn(r.stdout)).toEqual([]);
     expect(r.stdout).toContain(`Đã ghi 3 đường liên kết mời vào tệp ${out}`);
@@ -214,8 +181,8 @@ describe("cli: members:import", () => {
 
   it("prints the raw codes and how to build the link when the bot's username is unknown", async () => {
     await createProvince();
-    writeFileSync(join(dir, "ok.csv"), "full_name,role\nĐỗ Minh Tâm,member\n");
-    const r = await cli("members:import", "LS", join(dir, "ok.csv"));
+    writeFileSync(join(box.dir, "ok.csv"), "full_name,role\nĐỗ Minh Tâm,member\n");
+    const r = await cli("members:import", "LS", join(box.dir, "ok.csv"));
     expect(r.code).toBe(0);
     expect(linksIn(r.stdout)).toEqual([]);
     expect(r.stdout).toContain("https://t.me/<tên bot>?start=<mã mời>");
@@ -241,17 +208,17 @@ describe("cli: members:import", () => {
         );
       });
       await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
-      env.TELEGRAM_BOT_TOKEN = TOKEN;
-      env.TELEGRAM_API_ROOT = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      box.env.TELEGRAM_BOT_TOKEN = TOKEN;
+      box.env.TELEGRAM_API_ROOT = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
       await createProvince();
-      writeFileSync(join(dir, "ok.csv"), "full_name,role\nĐỗ Minh Tâm,member\n");
+      writeFileSync(join(box.dir, "ok.csv"), "full_name,role\nĐỗ Minh Tâm,member\n");
     });
     afterEach(async () => {
       await new Promise((done) => server.close(done));
     });
 
     it("asks Telegram for the username, remembers it, and never prints the token", async () => {
-      const r = await cli("members:import", "LS", join(dir, "ok.csv"));
+      const r = await cli("members:import", "LS", join(box.dir, "ok.csv"));
       expect(r.code).toBe(0);
       expect(linksIn(r.stdout).map((l) => l.username)).toEqual(["bcd_from_getme_bot"]);
       expect(withDb((db) => db.prepare("select value from settings where key = 'telegram.bot_username'").get())).toEqual({ value: "bcd_from_getme_bot" });
@@ -260,7 +227,7 @@ describe("cli: members:import", () => {
 
     it("falls back to the raw codes when Telegram refuses, saying why without the token", async () => {
       status = 401;
-      const r = await cli("members:import", "LS", join(dir, "ok.csv"));
+      const r = await cli("members:import", "LS", join(box.dir, "ok.csv"));
       expect(r.code).toBe(0);
       expect(r.stderr).toContain("Không hỏi được tên bot từ Telegram");
       expect(r.stdout).toContain("https://t.me/<tên bot>?start=<mã mời>");
@@ -270,8 +237,8 @@ describe("cli: members:import", () => {
 
   it("refuses a file that is not UTF-8 and imports nothing", async () => {
     await createProvince();
-    writeFileSync(join(dir, "latin1.csv"), Buffer.from("full_name,role\nNguy\xeAn V\xe3n An,member\n", "latin1"));
-    const r = await cli("members:import", "LS", join(dir, "latin1.csv"));
+    writeFileSync(join(box.dir, "latin1.csv"), Buffer.from("full_name,role\nNguy\xeAn V\xe3n An,member\n", "latin1"));
+    const r = await cli("members:import", "LS", join(box.dir, "latin1.csv"));
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("không ở bảng mã UTF-8");
     expect(withDb((db) => db.prepare("select count(*) as n from people").get())).toEqual({ n: 0 });
@@ -279,11 +246,11 @@ describe("cli: members:import", () => {
 
   it("names an unknown committee and a missing file", async () => {
     await createProvince();
-    const unknown = await cli("members:import", "XX", join(dir, "roster.csv"));
+    const unknown = await cli("members:import", "XX", join(box.dir, "roster.csv"));
     expect(unknown).toMatchObject({ code: 1, stderr: "Không tìm thấy Ban Chỉ đạo có mã «XX».\n" });
-    const missing = await cli("--lang", "en", "members:import", "LS", join(dir, "nope.csv"));
+    const missing = await cli("--lang", "en", "members:import", "LS", join(box.dir, "nope.csv"));
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toContain(`Cannot read ${join(dir, "nope.csv")}: no such file.`);
+    expect(missing.stderr).toContain(`Cannot read ${join(box.dir, "nope.csv")}: no such file.`);
   });
 });
 
@@ -369,7 +336,7 @@ describe("cli: members and invites", () => {
 describe("cli: backup", () => {
   it("writes a copy that opens with better-sqlite3 and holds the committees", async () => {
     await createProvince();
-    const target = join(dir, "backups", "bcd-backup.sqlite");
+    const target = join(box.dir, "backups", "bcd-backup.sqlite");
     const r = await cli("backup", target);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`Đã sao lưu cơ sở dữ liệu vào ${target}`);
@@ -384,16 +351,16 @@ describe("cli: backup", () => {
     expect(again.code).toBe(1);
     expect(again.stderr).toContain("đã tồn tại; thêm --force để ghi đè");
     expect((await cli("backup", target, "--force")).code).toBe(0);
-    expect((await cli("backup", dbPath, "--force")).code).toBe(1);
+    expect((await cli("backup", box.dbPath, "--force")).code).toBe(1);
   });
 
   it("points to pg_dump on PostgreSQL and exits 1 without printing the URL", async () => {
-    env = { DATABASE_URL: "postgres://bcd:s3cret-password@localhost:5432/bcd" };
-    const r = await cli("backup", join(dir, "x.sqlite"));
+    box.env = { DATABASE_URL: "postgres://bcd:s3cret-password@localhost:5432/bcd" };
+    const r = await cli("backup", join(box.dir, "x.sqlite"));
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("pg_dump");
     expect(r.stderr).not.toContain("s3cret-password");
-    expect(existsSync(join(dir, "x.sqlite"))).toBe(false);
+    expect(existsSync(join(box.dir, "x.sqlite"))).toBe(false);
   });
 });
 
@@ -426,6 +393,6 @@ describe("cli: help and usage", () => {
     const missingOption = await cli("committee:create", "--code", "LS", "--name", "X");
     expect(missingOption.code).not.toBe(0);
     expect(missingOption.stderr).toContain("'--level <level>'");
-    expect(existsSync(dbPath)).toBe(false);
+    expect(existsSync(box.dbPath)).toBe(false);
   });
 });
