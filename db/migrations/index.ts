@@ -6,6 +6,7 @@ import * as attachments from "./20261121T1200-attachments.js";
 import * as notices from "./20261121T1300-notices.js";
 import * as opinionRequests from "./20261121T1400-opinion-requests.js";
 import * as committeeGroup from "./20261121T1500-committee-group.js";
+import * as progressReports from "./20261121T1600-progress-reports.js";
 
 /**
  * Every migration, by its sortable name. A static list rather than a folder scan, so the same
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   "20261121T1300-notices": notices,
   "20261121T1400-opinion-requests": opinionRequests,
   "20261121T1500-committee-group": committeeGroup,
+  "20261121T1600-progress-reports": progressReports,
 };

@@ -21,6 +21,11 @@ import type { OpinionPosition } from "../db/schema.js";
 import { invitationCard, invitationOf, meetingRoster, pendingApprovals, requestView } from "./meetings/views.js";
 import { clearDialog, getDialog, putDialog, type Dialog } from "./dialogs.js";
 import { getSetting, putSetting } from "./settings.js";
+import { editTask, findTaskByCode, importTasks, listTasks } from "./reports/tasks.js";
+import { extendDeadline, findPeriod, listPeriods, openExtraPeriod, reopenFor, type NewPeriod } from "./reports/periods.js";
+import { myReports, reportContext, submitProgress, taskHistory, updateById, type ProgressInput } from "./reports/updates.js";
+import { owedBy, periodStatus } from "./reports/status.js";
+import { answerItem, itemById, openItems } from "./reports/items.js";
 import { outboxMessageState } from "./outbox.js";
 import { claimUpdate, pruneProcessedUpdates } from "./updates.js";
 
@@ -103,6 +108,32 @@ export function createCore(ctx: CoreContext) {
       card: (recipientId: number) => opinionCard(ctx, recipientId),
       compile: (actor: Actor, requestId: number) => compileOpinions(ctx, actor, requestId),
       recent: (actor: Actor) => recentOpinionRequests(ctx, actor),
+    },
+    tasks: {
+      importCsv: (actor: Actor, committeeId: number, csv: string) => importTasks(ctx, actor, committeeId, csv),
+      list: (actor: Actor, committeeId: number) => listTasks(ctx, actor, committeeId),
+      byCode: (actor: Actor, code: string) => findTaskByCode(ctx, actor, code),
+      edit: (actor: Actor, taskId: number, field: string, value: string) => editTask(ctx, actor, taskId, field, value),
+      history: (actor: Actor, taskId: number) => taskHistory(ctx, actor, taskId),
+    },
+    reports: {
+      mine: (actor: Actor) => myReports(ctx, actor),
+      context: (actor: Actor, taskId: number, periodId?: number) => reportContext(ctx, actor, taskId, periodId),
+      submit: (actor: Actor, input: ProgressInput) => submitProgress(ctx, actor, input),
+      update: (updateId: number) => updateById(ctx.db, updateId),
+      owedBy: (periodId: number, personId: number) => owedBy(ctx, periodId, personId),
+      status: (actor: Actor, periodId: number) => periodStatus(ctx, actor, periodId),
+      items: (actor: Actor) => openItems(ctx, actor),
+      item: (itemId: number) => itemById(ctx, itemId),
+      answerItem: (actor: Actor, itemId: number, answer: string) => answerItem(ctx, actor, itemId, answer),
+    },
+    periods: {
+      find: (actor: Actor, committeeId: number, code?: string) => findPeriod(ctx, actor, committeeId, code),
+      list: (actor: Actor, committeeId: number) => listPeriods(ctx, actor, committeeId),
+      openExtra: (actor: Actor, input: NewPeriod) => openExtraPeriod(ctx, actor, input),
+      /** For everyone, or for one member (by member number) when `membershipId` is given. */
+      extend: (actor: Actor, periodId: number, dueAt: Date, membershipId?: number) => extendDeadline(ctx, actor, periodId, dueAt, membershipId),
+      reopen: (actor: Actor, periodId: number, membershipId: number, until: Date) => reopenFor(ctx, actor, periodId, membershipId, until),
     },
     dialogs: {
       get: <T = Record<string, unknown>>(personId: number, channel: ChannelName) => getDialog<T>(ctx, personId, channel),

@@ -11,16 +11,19 @@ export type Action =
   | "meeting.manage" // create, reschedule, cancel meetings; record attendance; override answers
   | "meeting.roster" // see who is coming to a meeting and the quorum forecast
   | "meeting.decide" // decide absences and proxies (the meeting's chair, or the standing deputy acting for him)
-  | "notice.send"; // compose, send, withdraw notices and read their delivery reports
+  | "notice.send" // compose, send, withdraw notices and read their delivery reports
+  | "report.submit" // report progress on the tasks assigned to oneself or one's organization
+  | "report.view" // read every task's progress, the period's status and its export
+  | "report.manage"; // keep the task registry and the periods, report in a member's place, answer obstacles and proposals
 
 export const LEADER_ROLES: readonly Role[] = ["chair", "standing_deputy", "deputy"];
 
 const GRANTS: Record<Role, readonly Action[]> = {
-  chair: ["profile.language", "roster.view", "meeting.roster", "meeting.decide"],
-  standing_deputy: ["profile.language", "roster.view", "meeting.roster", "meeting.decide"],
-  deputy: ["profile.language", "roster.view", "meeting.roster"],
-  member: ["profile.language"],
-  secretariat: ["profile.language", "roster.view", "roster.manage", "invite.manage", "meeting.manage", "meeting.roster", "notice.send"],
+  chair: ["profile.language", "roster.view", "meeting.roster", "meeting.decide", "report.submit", "report.view"],
+  standing_deputy: ["profile.language", "roster.view", "meeting.roster", "meeting.decide", "report.submit", "report.view"],
+  deputy: ["profile.language", "roster.view", "meeting.roster", "report.submit", "report.view"],
+  member: ["profile.language", "report.submit"],
+  secretariat: ["profile.language", "roster.view", "roster.manage", "invite.manage", "meeting.manage", "meeting.roster", "notice.send", "report.view", "report.manage"],
 };
 
 /** The seats on which the actor holds a right; the CLI and the system hold every right, seatless. */

@@ -227,7 +227,7 @@ export interface DialogsTable {
 
 export interface AttachmentsTable {
   id: Generated<number>;
-  owner_type: "meeting" | "proxy" | "notice" | "opinion_request" | "opinion_answer";
+  owner_type: "meeting" | "proxy" | "notice" | "opinion_request" | "opinion_answer" | "progress_update";
   owner_id: number;
   channel: ChannelName;
   file_id: string;
@@ -298,6 +298,93 @@ export interface OpinionAnswersTable {
   answered_at: IsoTime;
 }
 
+export type IndicatorKind = "milestone" | "numeric" | "percent";
+export type ProgressStatus = "done" | "on_track" | "at_risk" | "behind" | "not_started";
+export type ReportItemKind = "obstacle" | "proposal";
+
+export interface TasksTable {
+  id: Generated<number>;
+  committee_id: number;
+  /** The committee's own code for the task or indicator (e.g. "NQ49-05"); unique per committee. */
+  code: string;
+  title: string;
+  source_document: string | null;
+  responsible_organization: string | null;
+  responsible_person_id: number | null;
+  indicator_kind: IndicatorKind;
+  target_value: number | null;
+  unit: string | null;
+  /** yyyy-MM-dd, a calendar date in the committee's zone. */
+  due_date: string | null;
+  /** "quarterly" (reported every quarter) or the code of the one period it is reported in. */
+  period: string;
+  active: number;
+  created_at: IsoTime;
+  updated_at: IsoTime;
+}
+
+export interface ReportingPeriodsTable {
+  id: Generated<number>;
+  committee_id: number;
+  /** "2026-Q4" for a quarter; the secretariat's code for an extra period. */
+  code: string;
+  name: string;
+  kind: "quarter" | "extra";
+  /** "assigned": the tasks whose period is this one (and, for a quarter, every quarterly task); "all": every active task. */
+  scope: "assigned" | "all";
+  opens_at: IsoTime;
+  due_at: IsoTime;
+  closes_at: IsoTime;
+  created_at: IsoTime;
+}
+
+/** One person's own deadline in a period, or the period reopened for them after it closed. */
+export interface PeriodExceptionsTable {
+  id: Generated<number>;
+  period_id: number;
+  person_id: number;
+  due_at: IsoTime | null;
+  reopened_until: IsoTime | null;
+  updated_at: IsoTime;
+}
+
+export interface ProgressUpdatesTable {
+  id: Generated<number>;
+  task_id: number;
+  period_id: number;
+  /** 1, 2, … per task and period; the highest counts, every one is kept. */
+  version: number;
+  status: ProgressStatus;
+  percent: number | null;
+  value: number | null;
+  results: string | null;
+  obstacles: string | null;
+  proposals: string | null;
+  submitted_by_person_id: number | null;
+  /** Set when the secretariat reported in a member's place. */
+  on_behalf_of_person_id: number | null;
+  submitted_at: IsoTime;
+  late: number;
+  /** 1 when made with "no change since the last period". */
+  unchanged: number;
+}
+
+export interface ReportItemsTable {
+  id: Generated<number>;
+  committee_id: number;
+  task_id: number;
+  period_id: number;
+  update_id: number;
+  kind: ReportItemKind;
+  text: string;
+  raised_by_person_id: number | null;
+  status: "open" | "answered";
+  answer: string | null;
+  answered_by_person_id: number | null;
+  answered_at: IsoTime | null;
+  created_at: IsoTime;
+}
+
 export interface Database {
   committees: CommitteesTable;
   people: PeopleTable;
@@ -322,6 +409,11 @@ export interface Database {
   opinion_requests: OpinionRequestsTable;
   opinion_recipients: OpinionRecipientsTable;
   opinion_answers: OpinionAnswersTable;
+  tasks: TasksTable;
+  reporting_periods: ReportingPeriodsTable;
+  period_exceptions: PeriodExceptionsTable;
+  progress_updates: ProgressUpdatesTable;
+  report_items: ReportItemsTable;
 }
 
 export type CommitteeRow = Selectable<CommitteesTable>;
@@ -339,3 +431,7 @@ export type InvitationRow = Selectable<InvitationsTable>;
 export type AbsenceRequestRow = Selectable<AbsenceRequestsTable>;
 export type ProxyRow = Selectable<ProxiesTable>;
 export type AttachmentRow = Selectable<AttachmentsTable>;
+export type TaskRow = Selectable<TasksTable>;
+export type ReportingPeriodRow = Selectable<ReportingPeriodsTable>;
+export type ProgressUpdateRow = Selectable<ProgressUpdatesTable>;
+export type ReportItemRow = Selectable<ReportItemsTable>;

@@ -7,6 +7,8 @@ import { NOTICE_ACK_REMINDER } from "../notices/notices.js";
 import { noticeAckReminder } from "../notices/views.js";
 import { OPINION_REMINDER, opinionReminder } from "../opinions/opinions.js";
 import { dateParam, enqueueMessage } from "../outbox.js";
+import { REPORT_REMINDER } from "../reports/periods.js";
+import { reportReminder } from "../reports/status.js";
 
 /**
  * Runs one due job inside the transaction that marks it done: the messages it queues and its completion
@@ -56,4 +58,5 @@ export const jobHandlers: Record<string, JobHandler> = {
   [QUORUM_CHECK]: quorumCheck,
   [NOTICE_ACK_REMINDER]: noticeAckReminder,
   [OPINION_REMINDER]: opinionReminder,
+  [REPORT_REMINDER]: reportReminder,
 };

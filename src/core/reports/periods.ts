@@ -1,0 +1,230 @@
+import type { Executor } from "../../db/database.js";
+import type { ReportingPeriodRow, TaskRow } from "../../db/schema.js";
+import { parseLocalDateTime } from "../../i18n/format.js";
+import type { Actor } from "../actor.js";
+import { recordAudit } from "../audit.js";
+import { DAY, iso } from "../clock.js";
+import type { CoreContext } from "../context.js";
+import { DomainError } from "../errors.js";
+import { scheduleJob } from "../jobs/schedule.js";
+import { assertCan, can } from "../permissions.js";
+
+export const REPORT_REMINDER = "report.reminder";
+
+/**
+ * Quarterly defaults: a quarter's period opens on its first day, reports are due on the 15th of its last
+ * month at 17:00, and late reports are accepted until its last day at 23:59 (committee time).
+ */
+export const QUARTER_DUE_DAY = 15;
+export const QUARTER_DUE_TIME = "17:00";
+
+const localParts = (d: Date, timeZone: string) => {
+  const p = Object.fromEntries(new Intl.DateTimeFormat("en-GB", { timeZone, year: "numeric", month: "numeric", day: "numeric" }).formatToParts(d).map((x) => [x.type, x.value]));
+  return { year: Number(p.year), month: Number(p.month), day: Number(p.day) };
+};
+const at = (day: number, month: number, year: number, time: string, timeZone: string) =>
+  parseLocalDateTime(`${String(day).padStart(2, "0")}/${String(month).padStart(2, "0")}/${year} ${time}`, timeZone)!;
+
+/** The quarter a moment falls in, in the committee's zone, with its default dates. */
+export function quarterOf(now: Date, timeZone: string) {
+  const { year, month } = localParts(now, timeZone);
+  const q = Math.floor((month - 1) / 3) + 1;
+  const lastMonth = q * 3;
+  const lastDay = new Date(Date.UTC(year, lastMonth, 0)).getUTCDate();
+  return {
+    code: `${year}-Q${q}`,
+    opensAt: at(1, lastMonth - 2, year, "00:00", timeZone),
+    dueAt: at(QUARTER_DUE_DAY, lastMonth, year, QUARTER_DUE_TIME, timeZone),
+    closesAt: at(lastDay, lastMonth, year, "23:59", timeZone),
+  };
+}
+
+/** Reminders before a deadline: three days before and on the day, at 08:00 committee time. */
+export async function scheduleReminders(db: Executor, now: Date, period: ReportingPeriodRow, timeZone: string): Promise<void> {
+  const due = new Date(period.due_at);
+  for (const daysBefore of [3, 0]) {
+    const { year, month, day } = localParts(new Date(due.getTime() - daysBefore * DAY), timeZone);
+    const runAt = at(day, month, year, "08:00", timeZone);
+    if (runAt <= now || runAt >= due) continue;
+    await scheduleJob(db, now, { kind: REPORT_REMINDER, key: `${REPORT_REMINDER}:${period.id}:${period.due_at}:${daysBefore}`, runAt, payload: { periodId: period.id, dueAt: period.due_at } });
+  }
+}
+
+/**
+ * Makes sure the committee has the period of the current quarter — created the first time anyone needs it,
+ * with its reminders. Safe to call from several places at once: the code is unique per committee.
+ */
+export async function ensureQuarter(db: Executor, now: Date, committeeId: number, timeZone: string): Promise<void> {
+  const q = quarterOf(now, timeZone);
+  const exists = await db.selectFrom("reporting_periods").select("id").where("committee_id", "=", committeeId).where("code", "=", q.code).executeTakeFirst();
+  if (exists) return;
+  const row = await db
+    .insertInto("reporting_periods")
+    .values({ committee_id: committeeId, code: q.code, name: q.code, kind: "quarter", scope: "assigned", opens_at: iso(q.opensAt), due_at: iso(q.dueAt), closes_at: iso(q.closesAt), created_at: iso(now) })
+    .onConflict((oc) => oc.columns(["committee_id", "code"]).doNothing())
+    .returningAll()
+    .executeTakeFirst();
+  if (row) await scheduleReminders(db, now, row, timeZone);
+}
+
+/** Whether a task is reported in a period. */
+export function taskInPeriod(task: TaskRow, period: ReportingPeriodRow): boolean {
+  if (!task.active || task.committee_id !== period.committee_id) return false;
+  if (period.scope === "all") return true;
+  return task.period === period.code || (period.kind === "quarter" && task.period === "quarterly");
+}
+
+/** A person's own deadline and closing in a period: the period's, unless extended or reopened for them. */
+export interface PersonalWindow {
+  dueAt: string;
+  closesAt: string;
+  extended: boolean;
+  reopened: boolean;
+}
+
+export async function windowFor(db: Executor, period: ReportingPeriodRow, personId: number | null): Promise<PersonalWindow> {
+  const ex = personId === null ? undefined : await db.selectFrom("period_exceptions").selectAll().where("period_id", "=", period.id).where("person_id", "=", personId).executeTakeFirst();
+  const dueAt = ex?.due_at && ex.due_at > period.due_at ? ex.due_at : period.due_at;
+  let closesAt = dueAt > period.closes_at ? dueAt : period.closes_at;
+  if (ex?.reopened_until && ex.reopened_until > closesAt) closesAt = ex.reopened_until;
+  return { dueAt, closesAt, extended: dueAt !== period.due_at, reopened: Boolean(ex?.reopened_until && ex.reopened_until === closesAt && closesAt !== period.closes_at) };
+}
+
+export async function requirePeriod(db: Executor, periodId: number): Promise<ReportingPeriodRow> {
+  const p = await db.selectFrom("reporting_periods").selectAll().where("id", "=", periodId).executeTakeFirst();
+  if (!p) throw new DomainError("reports:errors.period_not_found", { code: String(periodId) });
+  return p;
+}
+
+/** A period by its code ("2026-Q4", or the secretariat's code) in one of the actor's committees; the latest open one when no code is given. */
+export async function findPeriod(ctx: CoreContext, actor: Actor, committeeId: number, code?: string): Promise<ReportingPeriodRow> {
+  await ensureCurrentQuarter(ctx, committeeId);
+  let q = ctx.db.selectFrom("reporting_periods").selectAll().where("committee_id", "=", committeeId);
+  if (code?.trim()) {
+    const wanted = code.trim().toLowerCase();
+    const period = (await q.execute()).find((p) => p.code.toLowerCase() === wanted);
+    if (!period) throw new DomainError("reports:errors.period_not_found", { code: code.trim() });
+    return period;
+  }
+  const now = iso(ctx.clock());
+  q = q.where("opens_at", "<=", now);
+  const open = await q.orderBy("opens_at", "desc").orderBy("id", "desc").execute();
+  return open.find((p) => p.closes_at > now) ?? open[0]!;
+}
+
+export async function ensureCurrentQuarter(ctx: CoreContext, committeeId: number): Promise<void> {
+  const c = await ctx.db.selectFrom("committees").select("time_zone").where("id", "=", committeeId).executeTakeFirstOrThrow();
+  await ensureQuarter(ctx.db, ctx.clock(), committeeId, c.time_zone);
+}
+
+export interface NewPeriod {
+  committeeId: number;
+  code: string;
+  name: string;
+  opensAt?: Date;
+  dueAt: Date;
+  closesAt: Date;
+}
+
+/**
+ * The secretariat opens an extra period — a six-month review, say. It covers the tasks whose period column
+ * names its code, or every active task when none does.
+ */
+export async function openExtraPeriod(ctx: CoreContext, actor: Actor, input: NewPeriod): Promise<ReportingPeriodRow & { tasks: number }> {
+  assertCan(actor, "report.manage", input.committeeId);
+  const code = input.code.normalize("NFC").trim();
+  const name = input.name.normalize("NFC").trim();
+  if (!/^[\p{L}\d._/-]{1,30}$/u.test(code)) throw new DomainError("reports:errors.bad_period_code", { value: code });
+  if (!name || name.length > 200) throw new DomainError("reports:errors.period_name_required");
+  const now = ctx.clock();
+  const opensAt = input.opensAt ?? now;
+  if (input.dueAt <= now) throw new DomainError("reports:errors.due_in_past");
+  if (input.closesAt < input.dueAt) throw new DomainError("reports:errors.close_before_due");
+  return ctx.db.transaction().execute(async (trx) => {
+    const existing = await trx.selectFrom("reporting_periods").select("code").where("committee_id", "=", input.committeeId).execute();
+    if (existing.some((p) => p.code.toLowerCase() === code.toLowerCase())) throw new DomainError("reports:errors.period_exists", { code });
+    const tasks = await trx.selectFrom("tasks").selectAll().where("committee_id", "=", input.committeeId).where("active", "=", 1).execute();
+    const assigned = tasks.filter((t) => t.period === code).length;
+    const row = await trx
+      .insertInto("reporting_periods")
+      .values({ committee_id: input.committeeId, code, name, kind: "extra", scope: assigned ? "assigned" : "all", opens_at: iso(opensAt), due_at: iso(input.dueAt), closes_at: iso(input.closesAt), created_at: iso(now) })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const c = await trx.selectFrom("committees").select("time_zone").where("id", "=", input.committeeId).executeTakeFirstOrThrow();
+    await scheduleReminders(trx, now, row, c.time_zone);
+    await recordAudit(trx, actor, now, { action: "period.open", objectType: "reporting_period", objectId: row.id, committeeId: input.committeeId, after: { code, name, opensAt: row.opens_at, dueAt: row.due_at, closesAt: row.closes_at, scope: row.scope } });
+    return { ...row, tasks: assigned || tasks.length };
+  });
+}
+
+/**
+ * Moves a period's deadline — for everyone, or for one person only. The closing moves with it when the new
+ * deadline is later; reminders follow the new deadline.
+ */
+export async function extendDeadline(ctx: CoreContext, actor: Actor, periodId: number, dueAt: Date, membershipId?: number): Promise<{ fullName: string | null }> {
+  const period = await requirePeriod(ctx.db, periodId);
+  assertCan(actor, "report.manage", period.committee_id);
+  const now = ctx.clock();
+  if (dueAt <= now) throw new DomainError("reports:errors.due_in_past");
+  return ctx.db.transaction().execute(async (trx) => {
+    if (membershipId === undefined) {
+      if (iso(dueAt) <= period.due_at) throw new DomainError("reports:errors.not_later");
+      const closesAt = iso(dueAt) > period.closes_at ? iso(dueAt) : period.closes_at;
+      await trx.updateTable("reporting_periods").set({ due_at: iso(dueAt), closes_at: closesAt }).where("id", "=", period.id).execute();
+      const c = await trx.selectFrom("committees").select("time_zone").where("id", "=", period.committee_id).executeTakeFirstOrThrow();
+      await scheduleReminders(trx, now, { ...period, due_at: iso(dueAt), closes_at: closesAt }, c.time_zone);
+      await recordAudit(trx, actor, now, { action: "period.extend", objectType: "reporting_period", objectId: period.id, committeeId: period.committee_id, before: { dueAt: period.due_at, closesAt: period.closes_at }, after: { dueAt: iso(dueAt), closesAt } });
+      return { fullName: null };
+    }
+    const { personId, fullName } = await memberOf(trx, period.committee_id, membershipId);
+    const before = await windowFor(trx, period, personId);
+    if (iso(dueAt) <= before.dueAt) throw new DomainError("reports:errors.not_later");
+    await upsertException(trx, now, period.id, personId, { due_at: iso(dueAt) });
+    await recordAudit(trx, actor, now, { action: "period.extend_person", objectType: "reporting_period", objectId: period.id, committeeId: period.committee_id, before: { personId, dueAt: before.dueAt }, after: { personId, dueAt: iso(dueAt) } });
+    return { fullName };
+  });
+}
+
+/** After a period has closed, the secretariat reopens it for one person until a given moment. */
+export async function reopenFor(ctx: CoreContext, actor: Actor, periodId: number, membershipId: number, until: Date): Promise<{ fullName: string }> {
+  const period = await requirePeriod(ctx.db, periodId);
+  assertCan(actor, "report.manage", period.committee_id);
+  const now = ctx.clock();
+  if (until <= now) throw new DomainError("reports:errors.until_in_past");
+  return ctx.db.transaction().execute(async (trx) => {
+    const { personId, fullName } = await memberOf(trx, period.committee_id, membershipId);
+    const before = await windowFor(trx, period, personId);
+    await upsertException(trx, now, period.id, personId, { reopened_until: iso(until) });
+    await recordAudit(trx, actor, now, { action: "period.reopen", objectType: "reporting_period", objectId: period.id, committeeId: period.committee_id, before: { personId, closesAt: before.closesAt }, after: { personId, reopenedUntil: iso(until) } });
+    return { fullName };
+  });
+}
+
+async function upsertException(db: Executor, now: Date, periodId: number, personId: number, set: { due_at?: string; reopened_until?: string }) {
+  await db
+    .insertInto("period_exceptions")
+    .values({ period_id: periodId, person_id: personId, due_at: set.due_at ?? null, reopened_until: set.reopened_until ?? null, updated_at: iso(now) })
+    .onConflict((oc) => oc.columns(["period_id", "person_id"]).doUpdateSet({ ...set, updated_at: iso(now) }))
+    .execute();
+}
+
+/** The person behind a member number (as /members shows it), on this committee and active. */
+async function memberOf(db: Executor, committeeId: number, membershipId: number | undefined) {
+  const m = await db
+    .selectFrom("memberships as m")
+    .innerJoin("people as p", "p.id", "m.person_id")
+    .select(["m.person_id as personId", "p.full_name as fullName", "m.active"])
+    .where("m.id", "=", membershipId ?? -1)
+    .where("m.committee_id", "=", committeeId)
+    .executeTakeFirst();
+  if (!m) throw new DomainError("reports:errors.member_not_found", { id: membershipId ?? "" });
+  if (!m.active) throw new DomainError("reports:errors.person_not_member");
+  return m;
+}
+
+/** The committee's periods, newest first. */
+export async function listPeriods(ctx: CoreContext, actor: Actor, committeeId: number): Promise<ReportingPeriodRow[]> {
+  if (!can(actor, "report.view", committeeId) && !can(actor, "report.manage", committeeId)) throw new DomainError("errors:forbidden");
+  await ensureCurrentQuarter(ctx, committeeId);
+  return ctx.db.selectFrom("reporting_periods").selectAll().where("committee_id", "=", committeeId).orderBy("opens_at", "desc").orderBy("id", "desc").limit(12).execute();
+}

@@ -1,0 +1,104 @@
+import type { ReportingPeriodRow, TaskRow } from "../../db/schema.js";
+import type { Actor } from "../actor.js";
+import { iso } from "../clock.js";
+import type { CoreContext } from "../context.js";
+import { DomainError } from "../errors.js";
+import type { JobHandler } from "../jobs/handlers.js";
+import { enqueueMessage } from "../outbox.js";
+import { can } from "../permissions.js";
+import { requirePeriod, taskInPeriod, windowFor } from "./periods.js";
+import { latestInPeriod, responsiblePeople, stateOf, type TaskState, type UpdateView } from "./updates.js";
+
+/** One task's line in the period's picture. */
+export interface StatusRow {
+  task: TaskRow;
+  /** The organization, or the person's name when no organization is given. */
+  unit: string;
+  people: string[];
+  state: TaskState;
+  dueAt: string;
+  latest: (UpdateView & { firstSubmittedAt: string; firstLate: boolean }) | null;
+}
+
+/** The secretariat's and the leaders' picture of a period: each task, and who has reported, late or not at all, by organization. */
+export interface PeriodStatus {
+  period: ReportingPeriodRow;
+  committeeName: string;
+  timeZone: string;
+  rows: StatusRow[];
+  counts: Record<TaskState, number> & { total: number };
+  byOrganization: { unit: string; total: number; counts: Record<TaskState, number>; missingPeople: string[] }[];
+  openItems: number;
+}
+
+export async function periodStatus(ctx: CoreContext, actor: Actor, periodId: number): Promise<PeriodStatus> {
+  const period = await requirePeriod(ctx.db, periodId);
+  if (!can(actor, "report.view", period.committee_id) && !can(actor, "report.manage", period.committee_id)) throw new DomainError("errors:forbidden");
+  const committee = await ctx.db.selectFrom("committees").select(["name", "time_zone"]).where("id", "=", period.committee_id).executeTakeFirstOrThrow();
+  const tasks = (await ctx.db.selectFrom("tasks").selectAll().where("committee_id", "=", period.committee_id).orderBy("code").execute()).filter((t) => taskInPeriod(t, period));
+  const latest = await latestInPeriod(ctx.db, period.id, tasks.map((t) => t.id));
+  const now = ctx.clock();
+  const zero = (): Record<TaskState, number> => ({ on_time: 0, late: 0, missing: 0, pending: 0 });
+  const counts = { ...zero(), total: tasks.length };
+  const groups = new Map<string, PeriodStatus["byOrganization"][number]>();
+  const rows: StatusRow[] = [];
+  for (const task of tasks) {
+    const people = await responsiblePeople(ctx.db, task);
+    // A personal extension counts for the task when the one who answers for it holds it.
+    const dueAt = (await windowFor(ctx.db, period, people[0]?.personId ?? null)).dueAt;
+    const l = latest.get(task.id) ?? null;
+    const state = stateOf(l ?? undefined, dueAt, now);
+    const personName = task.responsible_person_id === null ? null : (people.find((p) => p.personId === task.responsible_person_id)?.fullName ?? null);
+    const unit = task.responsible_organization ?? personName ?? "—";
+    rows.push({ task, unit, people: people.map((p) => p.fullName), state, dueAt, latest: l });
+    counts[state]++;
+    const g = groups.get(unit.toLowerCase()) ?? { unit, total: 0, counts: zero(), missingPeople: [] };
+    g.total++;
+    g.counts[state]++;
+    if (state === "missing" || state === "pending") for (const p of people) if (!g.missingPeople.includes(p.fullName)) g.missingPeople.push(p.fullName);
+    groups.set(unit.toLowerCase(), g);
+  }
+  const openItems = await ctx.db.selectFrom("report_items").select((eb) => eb.fn.countAll<number>().as("n")).where("committee_id", "=", period.committee_id).where("status", "=", "open").executeTakeFirstOrThrow();
+  return {
+    period,
+    committeeName: committee.name,
+    timeZone: committee.time_zone,
+    rows,
+    counts,
+    byOrganization: [...groups.values()].sort((a, b) => a.unit.localeCompare(b.unit, "vi")),
+    openItems: Number(openItems.n),
+  };
+}
+
+/** The tasks a person still owes in a period (nothing reported yet), for their reminder. */
+export async function owedBy(ctx: Pick<CoreContext, "db">, periodId: number, personId: number): Promise<{ period: ReportingPeriodRow; dueAt: string; tasks: TaskRow[] }> {
+  const period = await requirePeriod(ctx.db, periodId);
+  const tasks = (await ctx.db.selectFrom("tasks").selectAll().where("committee_id", "=", period.committee_id).orderBy("code").execute()).filter((t) => taskInPeriod(t, period));
+  const latest = await latestInPeriod(ctx.db, period.id, tasks.map((t) => t.id));
+  const owed: TaskRow[] = [];
+  for (const t of tasks) {
+    if (latest.has(t.id)) continue;
+    if ((await responsiblePeople(ctx.db, t)).some((p) => p.personId === personId)) owed.push(t);
+  }
+  return { period, dueAt: (await windowFor(ctx.db, period, personId)).dueAt, tasks: owed };
+}
+
+/**
+ * Before the deadline, each person who still owes a report gets one reminder listing those tasks, with a
+ * button per task. A job made for an earlier deadline (since extended) does nothing; a person with their
+ * own later deadline is not reminded of the common one.
+ */
+export const reportReminder: JobHandler = async (trx, ctx, payload, jobId) => {
+  const period = await trx.selectFrom("reporting_periods").selectAll().where("id", "=", Number(payload.periodId)).executeTakeFirst();
+  if (!period || period.due_at !== payload.dueAt) return;
+  const now = ctx.clock();
+  if (period.due_at <= iso(now)) return;
+  const tasks = (await trx.selectFrom("tasks").selectAll().where("committee_id", "=", period.committee_id).execute()).filter((t) => taskInPeriod(t, period));
+  const latest = await latestInPeriod(trx, period.id, tasks.map((t) => t.id));
+  const owing = new Set<number>();
+  for (const t of tasks) if (!latest.has(t.id)) for (const p of await responsiblePeople(trx, t)) owing.add(p.personId);
+  for (const personId of owing) {
+    if ((await windowFor(trx, period, personId)).dueAt !== period.due_at) continue;
+    await enqueueMessage(trx, now, { template: "reports:reminder", params: { periodId: period.id, personId }, to: { personId }, committeeId: period.committee_id, dedupeKey: `report_reminder:${jobId}:${personId}` });
+  }
+};
