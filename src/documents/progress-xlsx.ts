@@ -48,7 +48,7 @@ export async function progressXlsx(html: TFunction, s: PeriodStatus, exportedAt:
   });
   s.rows.forEach((r, i) => {
     const u = r.latest;
-    const by = u ? (u.onBehalfOfName ? t("reports:history.on_behalf", { who: u.submittedByName ?? "", for: u.onBehalfOfName }) : (u.submittedByName ?? "")) : "";
+    const by = u ? `${u.submittedByName ?? ""}${u.onBehalfOfName ? t("reports:history.on_behalf", { for: u.onBehalfOfName }) : ""}` : "";
     const row = sheet.addRow({
       no: i + 1,
       code: r.task.code,

@@ -12,6 +12,8 @@ import { meetingLeadersFeature } from "./features/meeting-leaders.js";
 import { meetingRecordsFeature } from "./features/meeting-records.js";
 import { groupLinkFeature, noticesFeature } from "./features/notices.js";
 import { opinionsFeature } from "./features/opinions.js";
+import { reportsFeature } from "./features/reports.js";
+import { reportsAdminFeature } from "./features/reports-admin.js";
 import { meetingsFeature } from "./features/meetings.js";
 import { membersFeature } from "./features/members.js";
 import { rosterImportFeature } from "./features/roster-import.js";
@@ -88,7 +90,9 @@ export function createBot(deps: TelegramDeps, opts: { botInfo?: UserFromGetMe } 
   privateChats.use(meetingAdminFeature(deps));
   privateChats.use(noticesFeature(deps));
   privateChats.use(opinionsFeature(deps));
-  // Last of the features: a CSV sent outside any dialog is a roster import.
+  privateChats.use(reportsFeature(deps));
+  privateChats.use(reportsAdminFeature(deps));
+  // Last of the features: a CSV sent outside any dialog is a roster or task registry import.
   privateChats.use(rosterImportFeature(deps));
   privateChats.on("callback_query:data", (ctx) => ctx.answerCallbackQuery({ text: ctx.t("common:stale_button"), show_alert: false }));
   privateChats.on("message", (ctx) => ctx.reply(ctx.t("common:unknown_command"), { parse_mode: "HTML" }));

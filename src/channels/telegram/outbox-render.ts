@@ -1,4 +1,4 @@
-import type { InlineKeyboard } from "grammy";
+import { InlineKeyboard } from "grammy";
 import type { Clock } from "../../core/clock.js";
 import type { Core } from "../../core/index.js";
 import type { Delivery } from "../../delivery/outbox-store.js";
@@ -8,6 +8,8 @@ import { meetingCalendar } from "./render/calendar.js";
 import { renderDecision, renderInvitationCard, renderRequest } from "./render/meetings.js";
 import { renderNotice } from "./render/notices.js";
 import { renderOpinionCard } from "./render/opinions.js";
+import { periodName, rcb, taskButton } from "./render/reports.js";
+import { formatDateTime } from "../../i18n/format.js";
 
 export interface RenderedMessage {
   text: string;
@@ -81,6 +83,35 @@ export function createOutboxRenderer(core: Core, translator: Translator, clock: 
         const card = await core.opinions.card(Number(params.recipientId));
         if (!card?.attachment) throw missing("opinion attachment");
         return { text: t("opinions:card.attachment", { name: card.attachment.fileName }), document: { fileId: card.attachment.fileId } };
+      }
+      case "reports:reminder": {
+        const owed = await core.reports.owedBy(Number(params.periodId), Number(params.personId));
+        const lines = [t("reports:reminder.header", { period: periodName(t, owed.period, d.locale), due: formatDateTime(owed.dueAt, d.timeZone) }), ""];
+        const keyboard = new InlineKeyboard();
+        for (const task of owed.tasks) {
+          lines.push(t("reports:reminder.line", { code: task.code, title: task.title }));
+          keyboard.text(taskButton("✍️", task), rcb.task(task.id, owed.period.id)).row();
+        }
+        lines.push("", t("reports:reminder.footer"));
+        // Reported meanwhile: nothing left to remind of.
+        if (!owed.tasks.length) return { text: "", skip: true };
+        return { text: lines.join("\n"), keyboard };
+      }
+      case "reports:items_raised": {
+        const u = await core.reports.update(Number(params.updateId));
+        if (!u) throw missing("progress update");
+        const period = periodName(t, { code: u.periodCode, kind: u.periodKind, name: u.periodName }, d.locale);
+        const lines = [t("reports:items.raised", { who: u.onBehalfOfName ?? u.submittedByName ?? "—", code: u.task.code, period })];
+        if (u.obstacles) lines.push(t("reports:items.raised_line", { kind: t("reports:items.obstacle"), text: u.obstacles }));
+        if (u.proposals) lines.push(t("reports:items.raised_line", { kind: t("reports:items.proposal"), text: u.proposals }));
+        lines.push(t("reports:items.raised_hint"));
+        return { text: lines.join("\n") };
+      }
+      case "reports:item_answer": {
+        const item = await core.reports.item(Number(params.itemId));
+        if (!item) throw missing("report item");
+        const period = periodName(t, { code: item.periodCode, kind: item.periodKind, name: item.periodName }, d.locale);
+        return { text: t("reports:items.answer_to_member", { kind: t(`reports:items.${item.kind}`).toLowerCase(), code: item.taskCode, period, text: item.text, answer: item.answer ?? "" }) };
       }
       case "meetings:card_closed":
       case "meetings:card_refresh": {

@@ -49,7 +49,8 @@ export async function itemById(ctx: CoreContext, itemId: number): Promise<Report
 /** The secretariat answers an obstacle or a proposal; the member who raised it is told the answer. */
 export async function answerItem(ctx: CoreContext, actor: Actor, itemId: number, answer: string): Promise<ReportItemView> {
   const item = await itemById(ctx, itemId);
-  if (!item || !can(actor, "report.view", item.committee_id) && !can(actor, "report.manage", item.committee_id)) throw new DomainError("reports:errors.item_not_found", { id: itemId });
+  // Hidden from other committees; a member of this one (who may have raised it) is told they may not answer.
+  if (!item || (actor.kind === "person" && !actor.seats.some((s) => s.committeeId === item.committee_id))) throw new DomainError("reports:errors.item_not_found", { id: itemId });
   assertCan(actor, "report.manage", item.committee_id);
   const text = answer.normalize("NFC").trim();
   if (!text) throw new DomainError("reports:errors.answer_required");

@@ -150,7 +150,7 @@ export function completeRow(row: Omit<TaskCsvRow, "kind"> & { kind: IndicatorKin
 export function parseTaskCsv(text: string): { rows: TaskCsvRow[]; errors: RowError[] } {
   let records: { record: string[]; info: { lines: number } }[];
   try {
-    records = parse(text, { bom: true, delimiter: [",", ";"], relax_column_count: true, skip_empty_lines: true, trim: true, info: true }) as unknown as typeof records;
+    records = parse(text, { bom: true, delimiter: separatorOf(text), relax_column_count: true, skip_empty_lines: true, trim: true, info: true }) as unknown as typeof records;
   } catch (e) {
     return { rows: [], errors: [{ line: (e as { lines?: number }).lines ?? 1, code: "roster:csv.unreadable", params: {} }] };
   }
@@ -193,6 +193,16 @@ export function parseTaskCsv(text: string): { rows: TaskCsvRow[]; errors: RowErr
   return { rows, errors };
 }
 
+/**
+ * The one separator a file uses, read from its header line outside quotes. Excel writes semicolons where
+ * the decimal mark is a comma, as in Vietnam, and leaves the commas in the cells ("cán bộ, công chức",
+ * "12,5"): taking both as separators would split those cells and shift every later column.
+ */
+function separatorOf(text: string): "," | ";" {
+  const header = (text.replace(/^\uFEFF/, "").split(/\r?\n/, 1)[0] ?? "").replace(/"[^"]*"/g, "");
+  return (header.match(/;/g)?.length ?? 0) > (header.match(/,/g)?.length ?? 0) ? ";" : ",";
+}
+
 function columnIndex(names: string[]): Partial<Record<TaskField, number>> {
   const index: Partial<Record<TaskField, number>> = {};
   names.forEach((name, i) => {
@@ -205,6 +215,6 @@ function columnIndex(names: string[]): Partial<Record<TaskField, number>> {
 /** Whether a CSV's header names a task registry (a code and a title) rather than a roster. */
 export function looksLikeTaskCsv(text: string): boolean {
   const firstLine = text.replace(/^\uFEFF/, "").split(/\r?\n/, 1)[0] ?? "";
-  const index = columnIndex(firstLine.split(/[;,]/).map((s) => s.replace(/^"|"$/g, "")));
+  const index = columnIndex(firstLine.split(separatorOf(firstLine)).map((s) => s.replace(/^"|"$/g, "")));
   return index.code !== undefined && index.title !== undefined;
 }

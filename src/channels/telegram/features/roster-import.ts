@@ -2,6 +2,8 @@ import { stringify } from "csv-stringify/sync";
 import { Composer, InputFile } from "grammy";
 import { DomainError } from "../../../core/errors.js";
 import { seatsWith } from "../../../core/permissions.js";
+import { looksLikeTaskCsv } from "../../../core/reports/task-csv.js";
+import type { RowError } from "../../../core/roster/roster-csv.js";
 import { formatDateTime } from "../../../i18n/format.js";
 import { redact } from "../../../logger.js";
 import type { BotContext } from "../context.js";
@@ -20,9 +22,14 @@ const MAX_ERRORS_SHOWN = 30;
  */
 export function rosterImportFeature(deps: TelegramDeps): Composer<BotContext> {
   const composer = new Composer<BotContext>();
+  const importTasks = async (ctx: BotContext, committeeId: number, committeeName: string, text: string) => {
+    const report = await deps.core.tasks.importCsv(ctx.actor!, committeeId, text);
+    const summary = ctx.t("reports:tasks.import_summary", { committee: committeeName, created: report.created, updated: report.updated, unchanged: report.unchanged, errors: report.errors.length });
+    await replyWithErrors(ctx, [summary], report.errors);
+  };
   composer.chatType("private").on("message:document", (ctx) =>
     withDomainErrors(ctx, async () => {
-      const seats = seatsWith(ctx.actor!, "roster.manage");
+      const seats = [...seatsWith(ctx.actor!, "roster.manage"), ...seatsWith(ctx.actor!, "report.manage")].filter((s, i, all) => all.findIndex((x) => x.membershipId === s.membershipId) === i);
       if (seats.length === 0) throw new DomainError("errors:forbidden");
       const doc = ctx.message.document;
       const name = doc.file_name ?? "";
@@ -39,6 +46,7 @@ export function rosterImportFeature(deps: TelegramDeps): Composer<BotContext> {
       } catch {
         throw new DomainError("roster:import.not_utf8");
       }
+      if (looksLikeTaskCsv(text)) return importTasks(ctx, seat.committeeId, seat.committeeName, text);
       const report = await deps.core.roster.importCsv(ctx.actor!, seat.committeeId, text);
       const lines = [
         ctx.t("roster:import.summary", {
@@ -49,13 +57,7 @@ export function rosterImportFeature(deps: TelegramDeps): Composer<BotContext> {
           errors: report.errors.length,
         }),
       ];
-      if (report.errors.length) {
-        lines.push("", ctx.t("roster:import.errors_header"));
-        for (const e of report.errors.slice(0, MAX_ERRORS_SHOWN)) lines.push(ctx.t("roster:import.error_line", { line: e.line, reason: ctx.t(e.code, e.params) }));
-        if (report.errors.length > MAX_ERRORS_SHOWN) lines.push(ctx.t("roster:import.more_errors", { count: report.errors.length - MAX_ERRORS_SHOWN }));
-        lines.push("", ctx.t("roster:import.fix_and_resend"));
-      }
-      for (const chunk of splitMessage(lines.join("\n"))) await ctx.reply(chunk, { parse_mode: "HTML" });
+      await replyWithErrors(ctx, lines, report.errors);
 
       if (report.invites.length) {
         const rows = report.invites.map((i) => [i.fullName, i.organization ?? "", inviteLink(ctx.me.username, i.code), formatDateTime(i.expiresAt, seat.timeZone)]);
@@ -68,6 +70,17 @@ export function rosterImportFeature(deps: TelegramDeps): Composer<BotContext> {
     }),
   );
   return composer;
+}
+
+/** The import's summary, then each bad row by its line number and reason. */
+async function replyWithErrors(ctx: BotContext, lines: string[], errors: RowError[]): Promise<void> {
+  if (errors.length) {
+    lines.push("", ctx.t("roster:import.errors_header"));
+    for (const e of errors.slice(0, MAX_ERRORS_SHOWN)) lines.push(ctx.t("roster:import.error_line", { line: e.line, reason: ctx.t(e.code, e.params) }));
+    if (errors.length > MAX_ERRORS_SHOWN) lines.push(ctx.t("roster:import.more_errors", { count: errors.length - MAX_ERRORS_SHOWN }));
+    lines.push("", ctx.t("roster:import.fix_and_resend"));
+  }
+  for (const chunk of splitMessage(lines.join("\n"))) await ctx.reply(chunk, { parse_mode: "HTML" });
 }
 
 async function download(deps: TelegramDeps, ctx: BotContext, fileId: string): Promise<Uint8Array> {

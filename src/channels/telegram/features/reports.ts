@@ -1,0 +1,360 @@
+import { Composer, InlineKeyboard } from "grammy";
+import type { IncomingFile } from "../../../core/attachments.js";
+import { DomainError } from "../../../core/errors.js";
+import { formatDecimal } from "../../../core/reports/numbers.js";
+import { checkText, readProgress, STATUSES, TEXT_LIMITS, type ReportText } from "../../../core/reports/updates.js";
+import type { IndicatorKind, ProgressStatus } from "../../../db/schema.js";
+import { formatDateTime } from "../../../i18n/format.js";
+import type { BotContext } from "../context.js";
+import type { TelegramDeps } from "../deps.js";
+import { cb } from "../render/meetings.js";
+import { periodName, rcb, renderHistory, renderTaskCard, STATE_ICON, taskButton } from "../render/reports.js";
+import { replyDomainError, withDomainErrors } from "../reply-error.js";
+
+const REPORT = "report.progress";
+type Step = "status" | "progress" | "results" | "obstacles" | "proposals" | "files" | "preview";
+const ORDER: Step[] = ["status", "progress", "results", "obstacles", "proposals", "files", "preview"];
+
+/** A report being written, kept in the database step by step: a restart or a refused step loses nothing. */
+interface ReportDialog {
+  taskId: number;
+  periodId: number;
+  code: string;
+  periodLabel: string;
+  kind: IndicatorKind;
+  unit: string | null;
+  target: number | null;
+  step: Step;
+  /** Changing one step from the preview: go back to the preview after it. */
+  back: boolean;
+  status?: ProgressStatus;
+  progress?: number | null;
+  results?: string | null;
+  obstacles?: string | null;
+  proposals?: string | null;
+  files: IncomingFile[];
+  unchanged: boolean;
+  /** The values of the version being revised, offered as "keep". */
+  keep?: { status: ProgressStatus; progress: number | null; results: string | null; obstacles: string | null; proposals: string | null };
+}
+
+/**
+ * Progress reporting for members: /report lists their tasks in the open period; a task's card leads to a
+ * six-step report (status, progress, results, obstacles, proposals, files), a preview and a confirmation.
+ * "No change since last period" copies the previous report and asks only for confirmation.
+ */
+export function reportsFeature(deps: TelegramDeps): Composer<BotContext> {
+  const composer = new Composer<BotContext>();
+  const chats = composer.chatType("private");
+  const channel = "telegram" as const;
+  const save = (ctx: BotContext, d: ReportDialog) => deps.core.dialogs.put(ctx.actor!.personId, channel, { kind: REPORT, data: d });
+  const load = async (ctx: BotContext) => {
+    const stored = await deps.core.dialogs.get<ReportDialog>(ctx.actor!.personId, channel);
+    return stored?.kind === REPORT ? stored.data : undefined;
+  };
+  const num = (ctx: BotContext, n: number) => formatDecimal(n, ctx.locale);
+  const progressText = (ctx: BotContext, d: ReportDialog, n: number) => (d.kind === "numeric" ? `${num(ctx, n)} ${d.unit ?? ""}`.trim() : `${num(ctx, n)} %`);
+  const clip = (s: string) => (s.length > 40 ? `${s.slice(0, 39)}…` : s);
+
+  /** The list of one's tasks per open period, with a button per task. */
+  chats.command("report", (ctx) =>
+    withDomainErrors(ctx, async () => {
+      const code = ctx.match.trim();
+      if (code) {
+        const task = await deps.core.tasks.byCode(ctx.actor!, code);
+        return showTask(ctx, task.id);
+      }
+      const periods = await deps.core.reports.mine(ctx.actor!);
+      if (!periods.length) {
+        const manager = ctx.actor!.seats.some((s) => s.role === "secretariat");
+        return void (await ctx.reply([ctx.t("reports:mine.none"), ...(manager ? [ctx.t("reports:mine.none_manager")] : [])].join("\n"), { parse_mode: "HTML" }));
+      }
+      for (const p of periods) {
+        const done = p.tasks.filter((x) => x.latest).length;
+        const lines = [ctx.t("reports:mine.header", { period: periodName(ctx.t, p.period, ctx.locale), due: formatDateTime(p.window.dueAt, p.timeZone), done, total: p.tasks.length })];
+        if (p.window.extended) lines[0] += ` ${ctx.t("reports:mine.extended")}`;
+        if (p.window.reopened) lines.push(ctx.t("reports:mine.reopened", { until: formatDateTime(p.window.closesAt, p.timeZone) }));
+        lines.push("", ...p.tasks.map((x) => ctx.t("reports:mine.line", { icon: STATE_ICON[x.state], code: x.task.code, title: x.task.title, state: ctx.t(`reports:state.${x.state}`) })), "", ctx.t("reports:mine.choose"));
+        const kb = new InlineKeyboard();
+        for (const x of p.tasks) kb.text(taskButton(STATE_ICON[x.state], x.task), rcb.task(x.task.id, p.period.id)).row();
+        await ctx.reply(lines.join("\n"), { parse_mode: "HTML", reply_markup: kb });
+      }
+    }),
+  );
+
+  const showTask = async (ctx: BotContext, taskId: number, periodId?: number) => {
+    const rc = await deps.core.reports.context(ctx.actor!, taskId, periodId);
+    const { text, keyboard } = renderTaskCard(ctx.t, rc, ctx.locale, ctx.timeZone);
+    await ctx.reply(text, { parse_mode: "HTML", reply_markup: keyboard });
+  };
+
+  chats.callbackQuery(/^r:t:(\d+):(\d+)$/, (ctx) =>
+    withDomainErrors(ctx, async () => {
+      await showTask(ctx, Number(ctx.match[1]), Number(ctx.match[2]));
+      await ctx.answerCallbackQuery();
+    }),
+  );
+
+  chats.callbackQuery(/^r:h:(\d+)$/, (ctx) =>
+    withDomainErrors(ctx, async () => {
+      const h = await deps.core.tasks.history(ctx.actor!, Number(ctx.match[1]));
+      await ctx.answerCallbackQuery();
+      await ctx.reply(renderHistory(ctx.t, h.task, h.updates, ctx.locale, ctx.timeZone), { parse_mode: "HTML" });
+    }),
+  );
+
+  /** Starts the report (or its revision, with the current values offered as "keep"), or the "no change" shortcut. */
+  chats.callbackQuery(/^r:([nu]):(\d+):(\d+)$/, (ctx) =>
+    withDomainErrors(ctx, async () => {
+      const rc = await deps.core.reports.context(ctx.actor!, Number(ctx.match[2]), Number(ctx.match[3]));
+      if (rc.blocked) throw new DomainError(rc.blocked, { code: rc.task.code });
+      const d: ReportDialog = {
+        taskId: rc.task.id,
+        periodId: rc.period.id,
+        code: rc.task.code,
+        periodLabel: periodName(ctx.t, rc.period, ctx.locale),
+        kind: rc.task.indicator_kind,
+        unit: rc.task.unit,
+        target: rc.task.target_value,
+        step: "status",
+        back: false,
+        files: [],
+        unchanged: false,
+      };
+      const source = ctx.match[1] === "u" ? rc.previous : rc.latest;
+      if (ctx.match[1] === "u" && !source) throw new DomainError("reports:history.none");
+      const values = source
+        ? { status: source.status, progress: rc.task.indicator_kind === "numeric" ? source.value : source.percent, results: source.results, obstacles: source.obstacles, proposals: source.proposals }
+        : undefined;
+      if (ctx.match[1] === "u") {
+        Object.assign(d, values, { unchanged: true, step: "preview" });
+      } else if (values) d.keep = values;
+      await save(ctx, d);
+      await ctx.answerCallbackQuery();
+      await ctx.editMessageReplyMarkup().catch(() => undefined);
+      await ask(ctx, d);
+    }),
+  );
+
+  /** Puts the question of the dialog's current step, with its buttons. */
+  const ask = async (ctx: BotContext, d: ReportDialog): Promise<void> => {
+    const kb = new InlineKeyboard();
+    const keep = (value: string | null | undefined) => {
+      if (d.keep && !d.back) kb.text(ctx.t("reports:buttons.keep", { value: clip(value || ctx.t("reports:preview.empty")) }), rcb.keep).row();
+    };
+    const cancel = () => kb.text(ctx.t("meetings:buttons.cancel"), cb.cancel);
+    switch (d.step) {
+      case "status":
+        for (const s of STATUSES) kb.text(ctx.t(`reports:status.${s}`), rcb.status(s)).row();
+        keep(d.keep ? ctx.t(`reports:status.${d.keep.status}`) : null);
+        cancel();
+        return void (await ctx.reply(ctx.t("reports:ask.status", { code: d.code }), { parse_mode: "HTML", reply_markup: kb }));
+      case "progress":
+        if (d.keep?.progress !== null && d.keep?.progress !== undefined) keep(progressText(ctx, d, d.keep.progress));
+        cancel();
+        return void (await ctx.reply(
+          d.kind === "numeric" ? ctx.t("reports:ask.value", { unit: d.unit ?? "", target: num(ctx, d.target ?? 0) }) : ctx.t("reports:ask.percent"),
+          { parse_mode: "HTML", reply_markup: kb },
+        ));
+      case "results":
+      case "obstacles":
+      case "proposals":
+        keep(d.keep?.[d.step]);
+        if (d.step !== "results" || d.status === "not_started") kb.text(ctx.t("reports:buttons.none"), rcb.none).row();
+        cancel();
+        return void (await ctx.reply(ctx.t(`reports:ask.${d.step}`, { max: TEXT_LIMITS[d.step] }), { parse_mode: "HTML", reply_markup: kb }));
+      case "files":
+        kb.text(ctx.t(d.files.length ? "reports:buttons.files_done" : "reports:buttons.no_files"), rcb.filesDone).row();
+        cancel();
+        return void (await ctx.reply(ctx.t("reports:ask.files"), { parse_mode: "HTML", reply_markup: kb }));
+      case "preview":
+        return preview(ctx, d);
+    }
+  };
+
+  const preview = async (ctx: BotContext, d: ReportDialog) => {
+    const empty = ctx.t("reports:preview.empty");
+    const lines = [ctx.t("reports:preview.header", { code: d.code, period: d.periodLabel })];
+    if (d.unchanged) lines.push(ctx.t("reports:preview.unchanged"));
+    lines.push("", ctx.t("reports:preview.status", { value: ctx.t(`reports:status.${d.status}`) }));
+    if (d.progress !== null && d.progress !== undefined) {
+      lines.push(d.kind === "numeric" ? ctx.t("reports:preview.value", { value: num(ctx, d.progress), unit: d.unit ?? "" }) : ctx.t("reports:preview.percent", { value: num(ctx, d.progress) }));
+    }
+    lines.push(
+      ctx.t("reports:preview.results", { value: d.results || empty }),
+      ctx.t("reports:preview.obstacles", { value: d.obstacles || empty }),
+      ctx.t("reports:preview.proposals", { value: d.proposals || empty }),
+      ctx.t("reports:preview.files", { value: d.files.length ? d.files.map((f) => f.fileName).join(", ") : empty }),
+      "",
+      ctx.t("reports:preview.confirm"),
+    );
+    const kb = new InlineKeyboard()
+      .text(ctx.t("reports:buttons.submit"), rcb.submit)
+      .row()
+      .text(ctx.t("reports:buttons.edit_status"), rcb.edit("status"))
+      .text(ctx.t("reports:buttons.edit_progress"), rcb.edit("progress"))
+      .text(ctx.t("reports:buttons.edit_results"), rcb.edit("results"))
+      .row()
+      .text(ctx.t("reports:buttons.edit_obstacles"), rcb.edit("obstacles"))
+      .text(ctx.t("reports:buttons.edit_proposals"), rcb.edit("proposals"))
+      .text(ctx.t("reports:buttons.edit_files"), rcb.edit("files"))
+      .row()
+      .text(ctx.t("meetings:buttons.cancel"), cb.cancel);
+    // A long report may exceed one message: the preview then shows the figures and the first part of each text.
+    let text = lines.join("\n");
+    if (text.length > 4000) text = text.slice(0, 3990) + "…";
+    await ctx.reply(text, { parse_mode: "HTML", reply_markup: kb });
+  };
+
+  /** Moves to the next step (skipping the figure when not started), or back to the preview when correcting one step. */
+  const advance = async (ctx: BotContext, d: ReportDialog) => {
+    if (d.step === "status" && d.status === "not_started") d.progress = null;
+    let next: Step;
+    if (d.step === "status" && d.status !== "not_started" && (d.progress === null || d.progress === undefined)) next = "progress";
+    else next = d.back ? "preview" : ORDER[ORDER.indexOf(d.step) + 1]!;
+    if (next === "progress" && d.status === "not_started") next = "results";
+    if (next === "preview" && !d.results && d.status !== "not_started") next = "results";
+    d.step = next;
+    if (next === "preview") d.back = false;
+    await save(ctx, d);
+    await ask(ctx, d);
+  };
+
+  const current = async (ctx: BotContext, step?: Step) => {
+    const d = await load(ctx);
+    return d && (!step || d.step === step) ? d : undefined;
+  };
+
+  chats.callbackQuery(/^r:s:(\w+)$/, async (ctx) => {
+    const d = await current(ctx, "status");
+    if (!d || !STATUSES.includes(ctx.match[1] as ProgressStatus)) return ctx.answerCallbackQuery({ text: ctx.t("common:stale_button") });
+    d.status = ctx.match[1] as ProgressStatus;
+    await ctx.answerCallbackQuery();
+    await ctx.editMessageReplyMarkup().catch(() => undefined);
+    await advance(ctx, d);
+  });
+
+  chats.callbackQuery(rcb.keep, async (ctx) => {
+    const d = await current(ctx);
+    if (!d?.keep || !["status", "progress", "results", "obstacles", "proposals"].includes(d.step)) return ctx.answerCallbackQuery({ text: ctx.t("common:stale_button") });
+    const step = d.step as keyof NonNullable<ReportDialog["keep"]>;
+    (d as unknown as Record<string, unknown>)[step] = d.keep[step];
+    await ctx.answerCallbackQuery();
+    await ctx.editMessageReplyMarkup().catch(() => undefined);
+    await advance(ctx, d);
+  });
+
+  chats.callbackQuery(rcb.none, async (ctx) => {
+    const d = await current(ctx);
+    if (!d || !["results", "obstacles", "proposals"].includes(d.step) || (d.step === "results" && d.status !== "not_started")) return ctx.answerCallbackQuery({ text: ctx.t("common:stale_button") });
+    d[d.step as ReportText] = null;
+    await ctx.answerCallbackQuery();
+    await ctx.editMessageReplyMarkup().catch(() => undefined);
+    await advance(ctx, d);
+  });
+
+  chats.callbackQuery(rcb.filesDone, async (ctx) => {
+    const d = await current(ctx, "files");
+    if (!d) return ctx.answerCallbackQuery({ text: ctx.t("common:stale_button") });
+    await ctx.answerCallbackQuery();
+    await ctx.editMessageReplyMarkup().catch(() => undefined);
+    d.back = false;
+    await advance(ctx, d);
+  });
+
+  chats.callbackQuery(/^r:e:(status|progress|results|obstacles|proposals|files)$/, async (ctx) => {
+    const d = await current(ctx, "preview");
+    if (!d) return ctx.answerCallbackQuery({ text: ctx.t("common:stale_button") });
+    const step = ctx.match[1] as Step;
+    if (step === "progress" && d.status === "not_started") return ctx.answerCallbackQuery({ text: ctx.t("reports:ask.use_buttons") });
+    d.step = step;
+    d.back = true;
+    d.unchanged = false;
+    if (step === "files") d.files = [];
+    await save(ctx, d);
+    await ctx.answerCallbackQuery();
+    await ctx.editMessageReplyMarkup().catch(() => undefined);
+    await ask(ctx, d);
+  });
+
+  chats.callbackQuery(rcb.submit, (ctx) =>
+    withDomainErrors(ctx, async () => {
+      const d = await current(ctx, "preview");
+      if (!d) return void (await ctx.answerCallbackQuery({ text: ctx.t("common:stale_button") }));
+      const r = await deps.core.reports.submit(ctx.actor!, {
+        taskId: d.taskId,
+        periodId: d.periodId,
+        status: d.status!,
+        progress: d.progress ?? null,
+        results: d.results ?? null,
+        obstacles: d.obstacles ?? null,
+        proposals: d.proposals ?? null,
+        attachments: d.files,
+        unchanged: d.unchanged,
+      });
+      await deps.core.dialogs.clear(ctx.actor!.personId, channel);
+      await ctx.answerCallbackQuery();
+      await ctx.editMessageReplyMarkup().catch(() => undefined);
+      const rc = await deps.core.reports.context(ctx.actor!, d.taskId, d.periodId);
+      const lines = [ctx.t(r.late ? "reports:submitted.late" : "reports:submitted.ok", { code: d.code, version: r.version, due: formatDateTime(rc.window.dueAt, ctx.timeZone) })];
+      if (rc.onBehalfOf) lines.push(ctx.t("reports:submitted.on_behalf", { name: rc.onBehalfOf.fullName }));
+      if (r.items) lines.push(ctx.t("reports:submitted.items"));
+      if (!rc.onBehalfOf) {
+        const left = (await deps.core.reports.mine(ctx.actor!)).flatMap((p) => p.tasks).filter((x) => !x.latest).length;
+        lines.push(left ? ctx.t("reports:submitted.left", { count: left }) : ctx.t("reports:submitted.all_done"));
+      }
+      await ctx.reply(lines.join("\n"), { parse_mode: "HTML" });
+      deps.nudgeDelivery?.();
+    }),
+  );
+
+  const fileOf = (ctx: BotContext): IncomingFile | null => {
+    const doc = ctx.message?.document;
+    if (doc) return { channel, fileId: doc.file_id, fileName: doc.file_name ?? "tai-lieu", mimeType: doc.mime_type ?? null, fileSize: doc.file_size ?? null };
+    const photo = ctx.message?.photo?.at(-1);
+    if (photo) return { channel, fileId: photo.file_id, fileName: `anh-${photo.file_unique_id}.jpg`, mimeType: "image/jpeg", fileSize: photo.file_size ?? null };
+    return null;
+  };
+
+  /** Typed answers and files for the open report dialog; anything else passes on. */
+  chats.on(["message:text", "message:document", "message:photo"], async (ctx, next) => {
+    if (ctx.message.text?.startsWith("/")) return next();
+    const d = await load(ctx);
+    if (!d) return next();
+    const file = fileOf(ctx);
+    try {
+      if (d.step === "files") {
+        if (!file) return void (await ctx.reply(ctx.t("reports:ask.files"), { parse_mode: "HTML" }));
+        deps.core.meetings.checkAttachment(file);
+        if (d.files.length >= 10) throw new DomainError("reports:errors.too_many_files", { max: 10 });
+        d.files.push(file);
+        await save(ctx, d);
+        return void (await ctx.reply(ctx.t("reports:ask.file_received", { name: file.fileName, count: d.files.length }), {
+          parse_mode: "HTML",
+          reply_markup: new InlineKeyboard().text(ctx.t("reports:buttons.files_done"), rcb.filesDone),
+        }));
+      }
+      if (file || ctx.message.text === undefined) return void (await ctx.reply(ctx.t("reports:ask.text_expected"), { parse_mode: "HTML" }));
+      const text = ctx.message.text;
+      switch (d.step) {
+        case "status":
+        case "preview":
+          return void (await ctx.reply(ctx.t("reports:ask.use_buttons"), { parse_mode: "HTML" }));
+        case "progress":
+          d.progress = readProgress({ indicator_kind: d.kind, unit: d.unit }, text);
+          break;
+        default: {
+          const value = checkText(d.step, text);
+          if (!value) return void (await ask(ctx, d));
+          d[d.step] = value;
+        }
+      }
+    } catch (e) {
+      // The step is asked again; everything entered so far stays in the dialog.
+      return replyDomainError(ctx, e);
+    }
+    await advance(ctx, d);
+  });
+
+  return composer;
+}

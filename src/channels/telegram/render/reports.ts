@@ -1,0 +1,130 @@
+import { InlineKeyboard } from "grammy";
+import type { ReportContext, TaskState, UpdateView } from "../../../core/reports/updates.js";
+import type { PeriodStatus } from "../../../core/reports/status.js";
+import type { ReportingPeriodRow, TaskRow } from "../../../db/schema.js";
+import { formatDecimal } from "../../../core/reports/numbers.js";
+import { periodLabel, progressSummary } from "../../../documents/report-terms.js";
+import { formatDateTime } from "../../../i18n/format.js";
+import type { TFunction } from "../../../i18n/index.js";
+
+/** Callback data of the reporting buttons: short, and re-checked by core when pressed. */
+export const rcb = {
+  task: (taskId: number, periodId: number) => `r:t:${taskId}:${periodId}`,
+  start: (taskId: number, periodId: number) => `r:n:${taskId}:${periodId}`,
+  unchanged: (taskId: number, periodId: number) => `r:u:${taskId}:${periodId}`,
+  history: (taskId: number) => `r:h:${taskId}`,
+  status: (code: string) => `r:s:${code}`,
+  keep: "r:k",
+  none: "r:0",
+  filesDone: "r:f",
+  submit: "r:ok",
+  edit: (step: string) => `r:e:${step}`,
+  xlsx: (periodId: number) => `r:x:${periodId}`,
+  details: (periodId: number) => `r:d:${periodId}`,
+  answer: (itemId: number) => `r:a:${itemId}`,
+};
+
+export const STATE_ICON: Record<TaskState, string> = { on_time: "✅", late: "🟡", missing: "🔴", pending: "⏳" };
+
+type Locale = "vi" | "en";
+
+/** "Quý IV/2026" in Vietnamese, "Q4 2026" in English; an extra period by its name. */
+export const periodName = (t: TFunction, p: Pick<ReportingPeriodRow, "code" | "kind" | "name">, locale: Locale) => periodLabel(t, p, locale);
+
+/** Button text: the task's code and the start of its title, within Telegram's comfortable width. */
+export function taskButton(icon: string, task: Pick<TaskRow, "code" | "title">): string {
+  const text = `${icon} ${task.code} · ${task.title}`;
+  return text.length > 60 ? `${text.slice(0, 57)}…` : text;
+}
+
+/** The task as the card and the dialog show it: code, title, source, unit, target, due. */
+export function taskDetails(t: TFunction, task: TaskRow & { personName: string | null }, locale: Locale, timeZone: string): string[] {
+  const lines = [t("reports:card.title", { code: task.code, title: task.title }) + (task.active ? "" : ` ${t("reports:card.inactive")}`)];
+  if (task.source_document) lines.push(t("reports:card.source", { source: task.source_document }));
+  if (task.responsible_organization) lines.push(t("reports:card.unit", { unit: task.responsible_organization }));
+  if (task.personName) lines.push(t("reports:card.person", { name: task.personName }));
+  if (task.indicator_kind === "numeric") lines.push(t("reports:card.target_numeric", { target: formatDecimal(task.target_value ?? 0, locale), unit: task.unit ?? "" }));
+  else if (task.indicator_kind === "percent") lines.push(t("reports:card.target_percent", { target: formatDecimal(task.target_value ?? 100, locale) }));
+  else lines.push(t("reports:card.target_milestone"));
+  if (task.due_date) {
+    const [y, m, d] = task.due_date.split("-");
+    lines.push(t("reports:card.due", { date: `${d}/${m}/${y}` }));
+  }
+  void timeZone;
+  return lines;
+}
+
+/** The card a person sees before reporting on a task: details, last period's report, this period's, and the buttons that apply. */
+export function renderTaskCard(t: TFunction, rc: ReportContext, locale: Locale, timeZone: string): { text: string; keyboard: InlineKeyboard } {
+  const lines = taskDetails(t, rc.task, locale, timeZone);
+  lines.push(t("reports:card.period", { period: periodName(t, rc.period, locale), due: formatDateTime(rc.window.dueAt, timeZone) }));
+  if (rc.previous) lines.push(t("reports:card.previous", { period: periodName(t, { code: rc.previous.periodCode, kind: rc.previous.periodKind, name: rc.previous.periodName }, locale), summary: progressSummary(t, rc.task, rc.previous, locale) }));
+  if (rc.latest) lines.push(t("reports:card.current", { version: rc.latest.version, at: formatDateTime(rc.latest.submitted_at, timeZone), summary: progressSummary(t, rc.task, rc.latest, locale) }));
+  if (rc.onBehalfOf) lines.push("", t("reports:card.on_behalf", { name: rc.onBehalfOf.fullName }));
+  const kb = new InlineKeyboard();
+  if (rc.blocked) lines.push("", t(rc.blocked, { code: rc.task.code }));
+  else {
+    if (rc.late && !rc.latest) lines.push("", t("reports:card.late_note"));
+    kb.text(t(rc.latest ? "reports:buttons.edit" : rc.onBehalfOf ? "reports:buttons.on_behalf" : "reports:buttons.report"), rcb.start(rc.task.id, rc.period.id)).row();
+    if (rc.previous && !rc.latest) kb.text(t("reports:buttons.unchanged"), rcb.unchanged(rc.task.id, rc.period.id)).row();
+  }
+  kb.text(t("reports:buttons.history"), rcb.history(rc.task.id));
+  return { text: lines.join("\n"), keyboard: kb };
+}
+
+/** A task's every report, oldest first. */
+export function renderHistory(t: TFunction, task: TaskRow & { personName: string | null }, updates: UpdateView[], locale: Locale, timeZone: string): string {
+  const lines = [t("reports:history.header", { code: task.code, title: task.title })];
+  if (!updates.length) lines.push(t("reports:history.none"));
+  for (const u of updates) {
+    const flags = [u.late ? t("reports:history.late") : "", u.unchanged ? t("reports:history.unchanged") : ""].filter(Boolean).join(" ");
+    lines.push(
+      t("reports:history.line", {
+        period: periodName(t, { code: u.periodCode, kind: u.periodKind, name: u.periodName }, locale),
+        version: u.version,
+        at: formatDateTime(u.submitted_at, timeZone),
+        who: u.submittedByName ?? "—",
+        onBehalf: u.onBehalfOfName ? t("reports:history.on_behalf", { for: u.onBehalfOfName }) : "",
+        summary: progressSummary(t, task, u, locale),
+      }) + (flags ? ` ${flags}` : ""),
+    );
+    if (u.results) lines.push(t("reports:history.detail", { results: u.results }));
+    if (u.obstacles) lines.push(t("reports:history.obstacles", { text: u.obstacles }));
+    if (u.proposals) lines.push(t("reports:history.proposals", { text: u.proposals }));
+  }
+  return lines.join("\n");
+}
+
+/** The secretariat's and leaders' one-screen picture of a period. */
+export function renderPeriodStatus(t: TFunction, s: PeriodStatus, locale: Locale): string {
+  const lines = [
+    t("reports:status_view.header", { period: periodName(t, s.period, locale), committee: s.committeeName, due: formatDateTime(s.period.due_at, s.timeZone), closes: formatDateTime(s.period.closes_at, s.timeZone) }),
+  ];
+  if (!s.rows.length) return [...lines, "", t("reports:status_view.no_tasks")].join("\n");
+  lines.push(t("reports:status_view.counts", { total: s.counts.total, on_time: s.counts.on_time, late: s.counts.late, missing: s.counts.missing, pending: s.counts.pending }), "");
+  for (const g of s.byOrganization) {
+    const reported = g.counts.on_time + g.counts.late;
+    lines.push(t("reports:status_view.org", { unit: g.unit, reported, total: g.total }) + (g.counts.late ? t("reports:status_view.org_late", { late: g.counts.late }) : ""));
+    if (g.missingPeople.length) lines.push(t("reports:status_view.org_missing", { people: g.missingPeople.join(", ") }));
+  }
+  lines.push("", t("reports:status_view.items", { count: s.openItems }), t("reports:status_view.hint"));
+  return lines.join("\n");
+}
+
+/** Task by task, with each state and figure. */
+export function renderPeriodDetails(t: TFunction, s: PeriodStatus, locale: Locale): string {
+  return [
+    t("reports:status_view.header", { period: periodName(t, s.period, locale), committee: s.committeeName, due: formatDateTime(s.period.due_at, s.timeZone), closes: formatDateTime(s.period.closes_at, s.timeZone) }),
+    "",
+    ...s.rows.map((r) =>
+      t("reports:status_view.detail_line", {
+        icon: STATE_ICON[r.state],
+        code: r.task.code,
+        title: r.task.title,
+        unit: r.unit,
+        state: t(`reports:state.${r.state}`),
+        progress: r.latest ? ` · ${progressSummary(t, r.task, r.latest, locale)}` : "",
+      }),
+    ),
+  ].join("\n");
+}
