@@ -1,5 +1,6 @@
 import ExcelJS from "exceljs";
 import { afterEach, describe, expect, it } from "vitest";
+import { cliActor } from "../../src/core/actor.js";
 import { E2E, names, users } from "../support/e2e.js";
 import { FakeTelegram, type FakeMessage, type FakeUser } from "../support/fake-telegram.js";
 
@@ -152,5 +153,103 @@ describe("progress reporting, through the fake Bot API", () => {
     expect(answer.text).toContain("đề xuất, kiến nghị của đồng chí về NQ49-07 (Quý IV/2026)");
     expect(answer.text).toContain("Trả lời: Sở TT&TT sẽ bố trí lớp tập huấn trong quý I/2027.");
     expect((await e2e.say(users.secretary, "/items")).text).toContain("(1)");
+  });
+
+  it("in English: no-change shortcut, reminder, lateness, closing and reopening, someone else's task, reporting on behalf", async () => {
+    e2e = await E2E.startLinked(["secretary", "chair", "member", "deputy"]);
+    const committee = await e2e.core.committees.require("LS");
+    e2e.clock.set("2026-08-03T02:00:00Z");
+    await e2e.core.tasks.importCsv(cliActor, committee.id, TASKS_CSV);
+    await e2e.say(users.member, "/lang en");
+
+    // Third quarter: the member reports once.
+    expect((await e2e.say(users.member, "/report")).text).toContain("PROGRESS REPORT — Q3 2026");
+    await tap(users.member, "NQ49-05");
+    await tap(users.member, "✍️ Report");
+    await tap(users.member, "On track");
+    expect((await e2e.say(users.member, "40")).text).toContain("Results achieved");
+    await e2e.say(users.member, "Pilot in three districts");
+    await tap(users.member, "None");
+    await tap(users.member, "None");
+    await tap(users.member, "No files");
+    expect((await tap(users.member, "Send the report")).text).toContain("Report on NQ49-05 recorded (version 1)");
+
+    // Fourth quarter: "no change since last period" copies it and asks only for confirmation.
+    e2e.clock.set("2026-11-23T02:00:00Z");
+    const card = await e2e.say(users.member, "/report NQ49-05");
+    expect(card.text).toContain("Last period (Q3 2026): On track, 40 %");
+    const same = await tap(users.member, "No change since last period");
+    expect(same.text).toContain("Same as last period. Please check and confirm.");
+    expect(same.text).toContain("Completion rate: 40 %");
+    expect(same.text).toContain("Results: Pilot in three districts");
+    expect((await tap(users.member, "Send the report")).text).toContain("Report on NQ49-05 recorded (version 1)");
+    const copied = await e2e.app.database.db.selectFrom("progress_updates").selectAll().orderBy("id", "desc").executeTakeFirstOrThrow();
+    expect(copied).toMatchObject({ unchanged: 1, percent: 40, results: "Pilot in three districts", late: 0 });
+
+    // Three days before the deadline, at 08:00, those who still owe a report are reminded, with a button per task.
+    e2e.clock.set("2026-12-12T01:30:00Z");
+    await e2e.app.scheduler.tick();
+    const reminder = await e2e.tg.waitFor(() => e2e.tg.transcript(users.member.id).find((m) => m.text?.includes("PROGRESS REPORT REMINDER")), 8000);
+    expect(reminder.text).toContain("Please report on these tasks before 15/12/2026 17:00");
+    expect(reminder.text).toContain("NQ49-07");
+    expect(reminder.text).not.toContain("NQ49-05");
+    const deputyReminder = await e2e.tg.waitFor(() => e2e.tg.transcript(users.deputy.id).find((m) => m.text?.includes("NHẮC BÁO CÁO TIẾN ĐỘ")), 8000);
+    expect(deputyReminder.text).toContain("NQ49-09");
+    expect(e2e.tg.transcript(users.chair.id).some((m) => m.text?.includes("NHẮC BÁO CÁO"))).toBe(false);
+
+    // After the deadline: a first report is accepted and flagged late; an on-time report can no longer be changed.
+    e2e.clock.set("2026-12-16T02:00:00Z");
+    expect((await tap(users.member, "NQ49-07")).text).toContain("The deadline has passed; the report will be recorded as late.");
+    await tap(users.member, "✍️ Report");
+    await tap(users.member, "Behind schedule");
+    await e2e.say(users.member, "900");
+    await e2e.say(users.member, "Payments went live in November");
+    await tap(users.member, "None");
+    await tap(users.member, "None");
+    await tap(users.member, "No files");
+    expect((await tap(users.member, "Send the report")).text).toContain("It is recorded as late (due 15/12/2026 17:00)");
+    const locked = await e2e.say(users.member, "/report NQ49-05");
+    expect(locked.text).toContain("The deadline has passed, so a report already sent can no longer be changed.");
+    expect(FakeTelegram.buttons(locked).map((b) => b.text)).not.toContain("✍️ Edit the report");
+    // Someone else's task is refused.
+    expect((await e2e.say(users.member, "/report NQ49-09")).text).toBe("Task NQ49-09 is not assigned to you or your organization.");
+
+    // After closing, only the secretariat can reopen the period for one person.
+    e2e.clock.set("2027-01-04T02:00:00Z");
+    expect((await tap(users.deputy, "NQ49-09")).text).toContain("Kỳ báo cáo đã khóa sổ.");
+    const deputySeat = await e2e.app.database.db.selectFrom("memberships as m").innerJoin("people as p", "p.id", "m.person_id").select("m.id").where("p.full_name", "=", names.deputy).executeTakeFirstOrThrow();
+    expect((await e2e.say(users.secretary, `/period reopen 2026-Q4 ${deputySeat.id} 06/01/2027 17:00`)).text).toBe("Đã mở lại kỳ 2026-Q4 cho Nguyễn Hoàng Hà đến 06/01/2027 17:00.");
+    const reopened = await tap(users.deputy, "NQ49-09");
+    expect(reopened.text).toContain("Kỳ báo cáo: Quý IV/2026");
+    await tap(users.deputy, "✍️ Báo cáo");
+    await tap(users.deputy, "Đã hoàn thành");
+    await e2e.say(users.deputy, "100");
+    await e2e.say(users.deputy, "Kho dữ liệu dùng chung đã vận hành");
+    await tap(users.deputy, "Không có");
+    await tap(users.deputy, "Không có");
+    await tap(users.deputy, "Không kèm tệp");
+    expect((await tap(users.deputy, "Gửi báo cáo")).text).toContain("nộp muộn");
+    // The member, for whom nothing was reopened, is still refused.
+    const stillClosed = e2e.tg.transcript(users.member.id).filter((m) => m.text?.includes("PROGRESS REPORT REMINDER")).at(-1)!;
+    e2e.tg.pressButton(users.member, stillClosed, FakeTelegram.buttons(stillClosed)[0]!.callback_data!);
+    await e2e.tg.waitFor(() => e2e.tg.lastMessage(users.member.id)?.text?.includes("Report history") === false && e2e.tg.lastMessage(users.member.id)?.text?.includes("The reporting period is closed"));
+
+    // The secretariat reports in the member's place for the new quarter; it is recorded as such.
+    const task = await e2e.say(users.secretary, "/task NQ49-07");
+    expect(task.text).toContain("Lịch sử báo cáo NQ49-07");
+    expect(task.text).toContain("Quý IV/2026 · lần 1");
+    expect(task.text).toContain("(nộp muộn)");
+    expect((await tap(users.secretary, "Báo cáo thay")).text).toContain("Đồng chí đang báo cáo thay cho Lương Văn Đức.");
+    await tap(users.secretary, "Báo cáo thay");
+    expect((await tap(users.secretary, "Chưa triển khai")).text).toContain("Kết quả đạt được");
+    await tap(users.secretary, "Không có");
+    await tap(users.secretary, "Không có");
+    await tap(users.secretary, "Không có");
+    await tap(users.secretary, "Không kèm tệp");
+    expect((await tap(users.secretary, "Gửi báo cáo")).text).toContain("Báo cáo được ghi nhận là do đồng chí báo cáo thay cho Lương Văn Đức.");
+    const onBehalf = await e2e.app.database.db.selectFrom("progress_updates as u").innerJoin("people as p", "p.id", "u.on_behalf_of_person_id").select(["p.full_name", "u.status"]).orderBy("u.id", "desc").executeTakeFirstOrThrow();
+    expect(onBehalf).toEqual({ full_name: names.member, status: "not_started" });
+    const audit = await e2e.app.database.db.selectFrom("audit_log").select("action").where("action", "like", "progress.%").orderBy("id").execute();
+    expect(audit.map((a) => a.action)).toEqual(["progress.submit", "progress.submit", "progress.submit", "progress.submit", "progress.submit_on_behalf"]);
   });
 });
