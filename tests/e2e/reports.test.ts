@@ -186,8 +186,8 @@ describe("progress reporting, through the fake Bot API", () => {
     const copied = await e2e.app.database.db.selectFrom("progress_updates").selectAll().orderBy("id", "desc").executeTakeFirstOrThrow();
     expect(copied).toMatchObject({ unchanged: 1, percent: 40, results: "Pilot in three districts", late: 0 });
 
-    // Three days before the deadline, at 08:00, those who still owe a report are reminded, with a button per task.
-    e2e.clock.set("2026-12-12T01:30:00Z");
+    // Three days before the deadline (a Saturday: so the Friday before), at 08:00, those who still owe a report are reminded, with a button per task.
+    e2e.clock.set("2026-12-11T01:30:00Z"); // Saturday 12/12 moves to Friday 11/12, 08:00
     await e2e.app.scheduler.tick();
     const reminder = await e2e.tg.waitFor(() => e2e.tg.transcript(users.member.id).find((m) => m.text?.includes("PROGRESS REPORT REMINDER")), 8000);
     expect(reminder.text).toContain("Please report on these tasks before 15/12/2026 17:00");

@@ -39,11 +39,17 @@ export function quarterOf(now: Date, timeZone: string) {
   };
 }
 
-/** Reminders before a deadline: three days before and on the day, at 08:00 committee time. */
+/**
+ * Reminders before a deadline: three days before and on the day, at 08:00 committee time. One that would
+ * fall on a Saturday or Sunday comes on the Friday before instead, so it still precedes the deadline.
+ * (Public holidays are left to the quarterly cycle's calendar.)
+ */
 export async function scheduleReminders(db: Executor, now: Date, period: ReportingPeriodRow, timeZone: string): Promise<void> {
   const due = new Date(period.due_at);
   for (const daysBefore of [3, 0]) {
-    const { year, month, day } = localParts(new Date(due.getTime() - daysBefore * DAY), timeZone);
+    let { year, month, day } = localParts(new Date(due.getTime() - daysBefore * DAY), timeZone);
+    const weekday = new Date(Date.UTC(year, month - 1, day)).getUTCDay();
+    if (weekday === 0 || weekday === 6) ({ year, month, day } = localParts(new Date(Date.UTC(year, month - 1, day - (weekday === 6 ? 1 : 2), 12)), "UTC"));
     const runAt = at(day, month, year, "08:00", timeZone);
     if (runAt <= now || runAt >= due) continue;
     await scheduleJob(db, now, { kind: REPORT_REMINDER, key: `${REPORT_REMINDER}:${period.id}:${period.due_at}:${daysBefore}`, runAt, payload: { periodId: period.id, dueAt: period.due_at } });
