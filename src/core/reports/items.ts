@@ -5,7 +5,7 @@ import { iso } from "../clock.js";
 import type { CoreContext } from "../context.js";
 import { DomainError } from "../errors.js";
 import { enqueueMessage } from "../outbox.js";
-import { assertCan, can, seatsWith } from "../permissions.js";
+import { assertCan, seatsWith } from "../permissions.js";
 
 const ANSWER_MAX = 3000;
 

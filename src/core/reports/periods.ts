@@ -90,6 +90,11 @@ export interface PersonalWindow {
 
 export async function windowFor(db: Executor, period: ReportingPeriodRow, personId: number | null): Promise<PersonalWindow> {
   const ex = personId === null ? undefined : await db.selectFrom("period_exceptions").selectAll().where("period_id", "=", period.id).where("person_id", "=", personId).executeTakeFirst();
+  return windowWith(period, ex);
+}
+
+/** The window given the person's exception row (if any), without a query. */
+export function windowWith(period: ReportingPeriodRow, ex: { due_at: string | null; reopened_until: string | null } | undefined): PersonalWindow {
   const dueAt = ex?.due_at && ex.due_at > period.due_at ? ex.due_at : period.due_at;
   let closesAt = dueAt > period.closes_at ? dueAt : period.closes_at;
   if (ex?.reopened_until && ex.reopened_until > closesAt) closesAt = ex.reopened_until;

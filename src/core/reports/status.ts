@@ -6,8 +6,8 @@ import { DomainError } from "../errors.js";
 import type { JobHandler } from "../jobs/handlers.js";
 import { enqueueMessage } from "../outbox.js";
 import { can } from "../permissions.js";
-import { requirePeriod, taskInPeriod, windowFor } from "./periods.js";
-import { latestInPeriod, responsiblePeople, stateOf, type TaskState, type UpdateView } from "./updates.js";
+import { requirePeriod, taskInPeriod, windowFor, windowWith } from "./periods.js";
+import { latestInPeriod, reportingMembers, responsibleAmong, stateOf, type TaskState, type UpdateView } from "./updates.js";
 
 /** One task's line in the period's picture. */
 export interface StatusRow {
@@ -42,10 +42,12 @@ export async function periodStatus(ctx: CoreContext, actor: Actor, periodId: num
   const counts = { ...zero(), total: tasks.length };
   const groups = new Map<string, PeriodStatus["byOrganization"][number]>();
   const rows: StatusRow[] = [];
+  const members = await reportingMembers(ctx.db, period.committee_id);
+  const exceptions = new Map((await ctx.db.selectFrom("period_exceptions").selectAll().where("period_id", "=", period.id).execute()).map((e) => [e.person_id, e]));
   for (const task of tasks) {
-    const people = await responsiblePeople(ctx.db, task);
+    const people = responsibleAmong(members, task);
     // A personal extension counts for the task when the one who answers for it holds it.
-    const dueAt = (await windowFor(ctx.db, period, people[0]?.personId ?? null)).dueAt;
+    const dueAt = windowWith(period, people[0] ? exceptions.get(people[0].personId) : undefined).dueAt;
     const l = latest.get(task.id) ?? null;
     const state = stateOf(l ?? undefined, dueAt, now);
     const personName = task.responsible_person_id === null ? null : (people.find((p) => p.personId === task.responsible_person_id)?.fullName ?? null);
@@ -75,11 +77,8 @@ export async function owedBy(ctx: Pick<CoreContext, "db">, periodId: number, per
   const period = await requirePeriod(ctx.db, periodId);
   const tasks = (await ctx.db.selectFrom("tasks").selectAll().where("committee_id", "=", period.committee_id).orderBy("code").execute()).filter((t) => taskInPeriod(t, period));
   const latest = await latestInPeriod(ctx.db, period.id, tasks.map((t) => t.id));
-  const owed: TaskRow[] = [];
-  for (const t of tasks) {
-    if (latest.has(t.id)) continue;
-    if ((await responsiblePeople(ctx.db, t)).some((p) => p.personId === personId)) owed.push(t);
-  }
+  const members = await reportingMembers(ctx.db, period.committee_id);
+  const owed = tasks.filter((t) => !latest.has(t.id) && responsibleAmong(members, t).some((p) => p.personId === personId));
   return { period, dueAt: (await windowFor(ctx.db, period, personId)).dueAt, tasks: owed };
 }
 
@@ -96,7 +95,8 @@ export const reportReminder: JobHandler = async (trx, ctx, payload, jobId) => {
   const tasks = (await trx.selectFrom("tasks").selectAll().where("committee_id", "=", period.committee_id).execute()).filter((t) => taskInPeriod(t, period));
   const latest = await latestInPeriod(trx, period.id, tasks.map((t) => t.id));
   const owing = new Set<number>();
-  for (const t of tasks) if (!latest.has(t.id)) for (const p of await responsiblePeople(trx, t)) owing.add(p.personId);
+  const members = await reportingMembers(trx, period.committee_id);
+  for (const t of tasks) if (!latest.has(t.id)) for (const p of responsibleAmong(members, t)) owing.add(p.personId);
   for (const personId of owing) {
     if ((await windowFor(trx, period, personId)).dueAt !== period.due_at) continue;
     await enqueueMessage(trx, now, { template: "reports:reminder", params: { periodId: period.id, personId }, to: { personId }, committeeId: period.committee_id, dedupeKey: `report_reminder:${jobId}:${personId}` });

@@ -108,18 +108,25 @@ export interface ReportContext {
   blocked: string | null;
 }
 
-/** Who answers for a task: the person named in it, or the first member of the responsible organization. */
-export async function responsiblePeople(db: Executor, task: TaskRow): Promise<{ personId: number; fullName: string }[]> {
-  const members = await db
+/** The committee's members who report on tasks (everyone but the secretariat), in roster order. */
+export async function reportingMembers(db: Executor, committeeId: number) {
+  return db
     .selectFrom("memberships as m")
     .innerJoin("people as p", "p.id", "m.person_id")
-    .where("m.committee_id", "=", task.committee_id)
+    .where("m.committee_id", "=", committeeId)
     .where("m.active", "=", 1)
     .where("m.role", "!=", "secretariat")
     .select(["p.id as personId", "p.full_name as fullName", "m.organization"])
     .orderBy("m.id")
     .execute();
-  return members.filter((m) => m.personId === task.responsible_person_id || sameOrganization(m.organization, task.responsible_organization)).map(({ personId, fullName }) => ({ personId, fullName }));
+}
+
+/** Who answers for a task: the person named in it and the members of the responsible organization. */
+export const responsibleAmong = (members: { personId: number; fullName: string; organization: string | null }[], task: TaskRow) =>
+  members.filter((m) => m.personId === task.responsible_person_id || sameOrganization(m.organization, task.responsible_organization)).map(({ personId, fullName }) => ({ personId, fullName }));
+
+export async function responsiblePeople(db: Executor, task: TaskRow): Promise<{ personId: number; fullName: string }[]> {
+  return responsibleAmong(await reportingMembers(db, task.committee_id), task);
 }
 
 export async function reportContext(ctx: CoreContext, actor: Actor, taskId: number, periodId?: number): Promise<ReportContext> {
