@@ -25,10 +25,9 @@ describe("progress reporting, through the fake Bot API", () => {
     return e2e.tg.nextReply(user.id, before);
   };
   /** Presses a button and resolves with the text of the alert Telegram shows (answerCallbackQuery). */
-  const alertOf = async (user: FakeUser, label: string): Promise<string> => {
-    const m = e2e.tg.transcript(user.id).filter((x) => FakeTelegram.buttons(x).some((b) => b.text.includes(label))).at(-1)!;
+  const alertOf = async (user: FakeUser, m: FakeMessage, data: string): Promise<string> => {
     const before = e2e.tg.answeredCallbacks.length;
-    e2e.tg.pressButton(user, m, FakeTelegram.buttons(m).find((b) => b.text.includes(label))!.callback_data!, { force: true });
+    e2e.tg.pressButton(user, m, data, { force: true });
     await e2e.tg.waitFor(() => e2e.tg.answeredCallbacks.length > before);
     return (e2e.tg.answeredCallbacks.at(-1) as { text?: string }).text ?? "";
   };
@@ -82,10 +81,15 @@ describe("progress reporting, through the fake Bot API", () => {
     expect(preview.text).toContain("Tệp kèm theo: bao-cao-quy-4.pdf");
     // A correction from the preview goes back to the preview.
     expect((await tap(users.member, "✏️ Tiến độ")).text).toContain("Tỷ lệ hoàn thành");
-    expect((await e2e.say(users.member, "65")).text).toContain("Tỷ lệ hoàn thành: 65 %");
+    const corrected = await e2e.say(users.member, "65");
+    expect(corrected.text).toContain("Tỷ lệ hoàn thành: 65 %");
+    const submit = FakeTelegram.buttons(corrected).find((b) => b.text.includes("Gửi báo cáo"))!.callback_data!;
     const done = await tap(users.member, "Gửi báo cáo");
     expect(done.text).toContain("Đã ghi nhận báo cáo NQ49-05 (lần 1). Đồng chí có thể sửa đến 15/12/2026 17:00.");
     expect(done.text).toContain("Còn 1 nhiệm vụ chưa báo cáo");
+    // A second tap on the same button changes nothing.
+    expect(await alertOf(users.member, corrected, submit)).toBe("Nút này không còn hiệu lực. Đề nghị đồng chí dùng tin nhắn mới nhất.");
+    expect(await db().selectFrom("progress_updates").select("id").execute()).toHaveLength(1);
 
     // The secretariat hears of the obstacle.
     const raised = await e2e.tg.waitFor(() => e2e.tg.transcript(users.secretary.id).find((m) => m.text?.includes("Khó khăn, đề xuất mới")), 8000);
