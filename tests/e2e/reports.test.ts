@@ -210,11 +210,17 @@ describe("progress reporting, through the fake Bot API", () => {
     await e2e.say(users.member, "Payments went live in November");
     await tap(users.member, "None");
     await tap(users.member, "None");
+    const before = e2e.tg.transcript(users.member.id).length;
+    e2e.tg.sendDocument(users.member, { fileName: "scan.pdf", content: Buffer.alloc(21 * 1024 * 1024) });
+    expect((await e2e.tg.nextReply(users.member.id, before)).text).toBe("The file “scan.pdf” is too large (at most 20 MB).");
     await tap(users.member, "No files");
     expect((await tap(users.member, "Send the report")).text).toContain("It is recorded as late (due 15/12/2026 17:00)");
     const locked = await e2e.say(users.member, "/report NQ49-05");
     expect(locked.text).toContain("The deadline has passed, so a report already sent can no longer be changed.");
     expect(FakeTelegram.buttons(locked).map((b) => b.text)).not.toContain("✍️ Edit the report");
+    // Leaders read the picture; a member may not.
+    expect((await e2e.say(users.chair, "/progress")).text).toContain("Tổng số 3 nhiệm vụ: đã báo cáo 1, nộp muộn 1, quá hạn chưa báo cáo 1, chưa báo cáo (chưa đến hạn) 0.");
+    expect((await e2e.say(users.member, "/progress")).text).toBe("You are not allowed to do this.");
     // Someone else's task is refused.
     expect((await e2e.say(users.member, "/report NQ49-09")).text).toBe("Task NQ49-09 is not assigned to you or your organization.");
 
