@@ -10,6 +10,7 @@ import type { TelegramDeps } from "../deps.js";
 import { cb } from "../render/meetings.js";
 import { periodName, rcb, renderHistory, renderTaskCard, STATE_ICON, taskButton } from "../render/reports.js";
 import { replyDomainError, withDomainErrors } from "../reply-error.js";
+import { splitMessage } from "../text.js";
 
 const REPORT = "report.progress";
 type Step = "status" | "progress" | "results" | "obstacles" | "proposals" | "files" | "preview";
@@ -74,10 +75,12 @@ export function reportsFeature(deps: TelegramDeps): Composer<BotContext> {
         const lines = [ctx.t("reports:mine.header", { period: periodName(ctx.t, p.period, ctx.locale), due: formatDateTime(p.window.dueAt, p.timeZone), done, total: p.tasks.length })];
         if (p.window.extended) lines[0] += ` ${ctx.t("reports:mine.extended")}`;
         if (p.window.reopened) lines.push(ctx.t("reports:mine.reopened", { until: formatDateTime(p.window.closesAt, p.timeZone) }));
-        lines.push("", ...p.tasks.map((x) => ctx.t("reports:mine.line", { icon: STATE_ICON[x.state], code: x.task.code, title: x.task.title, state: ctx.t(`reports:state.${x.state}`) })), "", ctx.t("reports:mine.choose"));
+        const title = (x: string) => (x.length > 80 ? `${x.slice(0, 79)}…` : x);
+        lines.push("", ...p.tasks.map((x) => ctx.t("reports:mine.line", { icon: STATE_ICON[x.state], code: x.task.code, title: title(x.task.title), state: ctx.t(`reports:state.${x.state}`) })), "", ctx.t("reports:mine.choose"));
         const kb = new InlineKeyboard();
         for (const x of p.tasks) kb.text(taskButton(STATE_ICON[x.state], x.task), rcb.task(x.task.id, p.period.id)).row();
-        await ctx.reply(lines.join("\n"), { parse_mode: "HTML", reply_markup: kb });
+        const chunks = splitMessage(lines.join("\n"));
+        for (const [i, chunk] of chunks.entries()) await ctx.reply(chunk, { parse_mode: "HTML", ...(i === chunks.length - 1 ? { reply_markup: kb } : {}) });
       }
     }),
   );
@@ -99,7 +102,7 @@ export function reportsFeature(deps: TelegramDeps): Composer<BotContext> {
     withDomainErrors(ctx, async () => {
       const h = await deps.core.tasks.history(ctx.actor!, Number(ctx.match[1]));
       await ctx.answerCallbackQuery();
-      await ctx.reply(renderHistory(ctx.t, h.task, h.updates, ctx.locale, ctx.timeZone), { parse_mode: "HTML" });
+      for (const chunk of splitMessage(renderHistory(ctx.t, h.task, h.updates, ctx.locale, ctx.timeZone))) await ctx.reply(chunk, { parse_mode: "HTML" });
     }),
   );
 
@@ -180,10 +183,12 @@ export function reportsFeature(deps: TelegramDeps): Composer<BotContext> {
     if (d.progress !== null && d.progress !== undefined) {
       lines.push(d.kind === "numeric" ? ctx.t("reports:preview.value", { value: num(ctx, d.progress), unit: d.unit ?? "" }) : ctx.t("reports:preview.percent", { value: num(ctx, d.progress) }));
     }
+    // Three long texts could outgrow one message: the preview shows the start of each, the report keeps them whole.
+    const shown = (text: string | null | undefined) => (!text ? empty : text.length > 900 ? `${text.slice(0, 899)}…` : text);
     lines.push(
-      ctx.t("reports:preview.results", { value: d.results || empty }),
-      ctx.t("reports:preview.obstacles", { value: d.obstacles || empty }),
-      ctx.t("reports:preview.proposals", { value: d.proposals || empty }),
+      ctx.t("reports:preview.results", { value: shown(d.results) }),
+      ctx.t("reports:preview.obstacles", { value: shown(d.obstacles) }),
+      ctx.t("reports:preview.proposals", { value: shown(d.proposals) }),
       ctx.t("reports:preview.files", { value: d.files.length ? d.files.map((f) => f.fileName).join(", ") : empty }),
       "",
       ctx.t("reports:preview.confirm"),
@@ -200,10 +205,7 @@ export function reportsFeature(deps: TelegramDeps): Composer<BotContext> {
       .text(ctx.t("reports:buttons.edit_files"), rcb.edit("files"))
       .row()
       .text(ctx.t("meetings:buttons.cancel"), cb.cancel);
-    // A long report may exceed one message: the preview then shows the figures and the first part of each text.
-    let text = lines.join("\n");
-    if (text.length > 4000) text = text.slice(0, 3990) + "…";
-    await ctx.reply(text, { parse_mode: "HTML", reply_markup: kb });
+    await ctx.reply(lines.join("\n"), { parse_mode: "HTML", reply_markup: kb });
   };
 
   /** Moves to the next step (skipping the figure when not started), or back to the preview when correcting one step. */
