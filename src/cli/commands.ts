@@ -12,6 +12,7 @@ import { fileReason, readUtf8 } from "./files.js";
 import { linkOrCode, resolveBotUsername } from "./invite-links.js";
 import { registerMeetingCommands } from "./meetings.js";
 import { cliMessages, localizeCommanderError } from "./messages.js";
+import { registerReportCommands } from "./reports.js";
 import { CliFailure, withConfig, withDatabase, type CliContext, type CliDbContext, type CliIo } from "./session.js";
 import { renderTable } from "./text.js";
 
@@ -206,6 +207,7 @@ export function buildProgram(locale: Locale, io: CliIo, setExitCode: (code: numb
     );
 
   registerMeetingCommands(program, { m, io, run, lang, positiveNumber: memberNumber });
+  registerReportCommands(program, { m, io, run, lang });
 
   program
     .command("backup")

@@ -128,6 +128,20 @@ export interface CliMessages {
     done: (v: { id: number; title: string; start: string }) => string;
     notified: (count: number) => string;
   };
+  /** The --committee option of the progress-reporting commands. */
+  committeeCode: string;
+  tasksImport: { description: string; file: string; notUtf8: (file: string) => string; unusable: (file: string) => string; fixAndRerun: string };
+  tasksList: {
+    description: string;
+    header: (committee: string, count: number) => string;
+    empty: (committee: string) => string;
+    columns: string[];
+    milestone: string;
+    quarterly: string;
+  };
+  periodsList: { description: string; header: (committee: string) => string; columns: string[]; hint: string };
+  periodOpen: { description: string; code: string; name: string; due: string; closes: string };
+  periodExport: { description: string; period: string; out: string; done: (v: { period: string; count: number; file: string }) => string };
   unexpected: (message: string) => string;
 }
 
@@ -320,6 +334,41 @@ export function createCliMessages(translator: Translator, locale: Locale): CliMe
       reason: t("meetingCancel.reason"),
       done: (v) => t("meetingCancel.done", v),
       notified: (count) => t("meetingCancel.notified", { count }),
+    },
+    committeeCode: t("committeeCode.description"),
+    tasksImport: {
+      description: t("tasksImport.description"),
+      file: t("tasksImport.file"),
+      notUtf8: (file) => t("tasksImport.notUtf8", { file }),
+      unusable: (file) => t("tasksImport.unusable", { file }),
+      fixAndRerun: t("tasksImport.fixAndRerun"),
+    },
+    tasksList: {
+      description: t("tasksList.description"),
+      header: (committee, count) => t("tasksList.header", { committee, count }),
+      empty: (committee) => t("tasksList.empty", { committee }),
+      columns: (["code", "title", "responsible", "target", "due", "period"] as const).map((column) => t(`tasksList.columns.${column}`)),
+      milestone: t("tasksList.milestone"),
+      quarterly: t("tasksList.quarterly"),
+    },
+    periodsList: {
+      description: t("periodsList.description"),
+      header: (committee) => t("periodsList.header", { committee }),
+      columns: (["code", "name", "opens", "due", "closes", "status", "reported"] as const).map((column) => t(`periodsList.columns.${column}`)),
+      hint: t("periodsList.hint"),
+    },
+    periodOpen: {
+      description: t("periodOpen.description"),
+      code: t("periodOpen.code"),
+      name: t("periodOpen.name"),
+      due: t("periodOpen.due"),
+      closes: t("periodOpen.closes"),
+    },
+    periodExport: {
+      description: t("periodExport.description"),
+      period: t("periodExport.period"),
+      out: t("periodExport.out"),
+      done: (v) => t("periodExport.done", v),
     },
     unexpected: (message) => t("unexpected", { message }),
   };

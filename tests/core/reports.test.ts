@@ -166,7 +166,8 @@ describe.each(testDialects)("progress reports on %s", (dialect) => {
       ].join("\n");
       const r = await importTasks(csv);
       expect(r).toMatchObject({ created: 3, updated: 0, unchanged: 0 });
-      expect(await task("NV-01")).toMatchObject({ indicator_kind: "numeric", target_value: 1250, unit: "chứng thư", due_date: "2026-12-15", period: "2026-Q4", source_document: "Kế hoạch 45/KH-UBND" });
+      // A semicolon file keeps the commas inside its cells: in the title and in the decimal "12,5".
+      expect(await task("NV-01")).toMatchObject({ title: "Cấp chứng thư chữ ký số cho cán bộ, công chức", indicator_kind: "numeric", target_value: 1250, unit: "chứng thư", due_date: "2026-12-15", period: "2026-Q4", source_document: "Kế hoạch 45/KH-UBND" });
       expect(await task("NV-02")).toMatchObject({ indicator_kind: "percent", target_value: 12.5, unit: "%", responsible_person_id: people.deputy!.personId, period: "quarterly" });
       expect(await task("NV-03")).toMatchObject({ indicator_kind: "milestone", responsible_person_id: people.member!.personId, period: "6T-2026" });
     });
@@ -269,7 +270,8 @@ describe.each(testDialects)("progress reports on %s", (dialect) => {
       expect(shown(p.due_at)).toBe("15/12/2026 17:00");
       expect(shown(p.closes_at)).toBe("31/12/2026 23:59");
       const jobs = await q().selectFrom("due_jobs").selectAll().where("kind", "=", "report.reminder").orderBy("run_at").execute();
-      expect(jobs.map((j) => shown(j.run_at))).toEqual(["12/12/2026 08:00", "15/12/2026 08:00"]);
+      // Three days before falls on Saturday 12/12, so that reminder comes on Friday 11/12.
+      expect(jobs.map((j) => shown(j.run_at))).toEqual(["11/12/2026 08:00", "15/12/2026 08:00"]);
       expect(jobs.every((j) => JSON.parse(j.payload).periodId === p.id)).toBe(true);
 
       // Asked again (and listed), the same period comes back: nothing is created twice.
@@ -298,7 +300,7 @@ describe.each(testDialects)("progress reports on %s", (dialect) => {
       await expect(core.periods.openExtra(people.secretary!, { ...input, code: "X", closesAt: local("19/12/2026 17:00") })).rejects.toMatchObject({ code: "reports:errors.close_before_due" });
       await expect(core.periods.openExtra(people.secretary!, { ...input, code: "có dấu cách" })).rejects.toMatchObject({ code: "reports:errors.bad_period_code" });
       await expect(core.periods.openExtra(people.chair!, { ...input, code: "X" })).rejects.toMatchObject({ code: "errors:forbidden" });
-      expect((await q().selectFrom("reporting_periods").select("code").orderBy("id").execute()).map((p) => p.code)).toEqual(["2026-Q4", "6T-2026", "RA-SOAT"]);
+      expect((await q().selectFrom("reporting_periods").select("code").orderBy("code").execute()).map((p) => p.code)).toEqual(["2026-Q4", "6T-2026", "RA-SOAT"]);
     });
 
     it("extends the deadline for everyone (reminders follow) or for one member only", async () => {
@@ -312,7 +314,8 @@ describe.each(testDialects)("progress reports on %s", (dialect) => {
       expect(shown(extended.due_at)).toBe("20/12/2026 17:00");
       expect(shown(extended.closes_at)).toBe("31/12/2026 23:59");
       const jobs = await q().selectFrom("due_jobs").select("run_at").where("kind", "=", "report.reminder").where("status", "=", "pending").orderBy("run_at").execute();
-      expect(jobs.map((j) => shown(j.run_at))).toEqual(["12/12/2026 08:00", "15/12/2026 08:00", "17/12/2026 08:00", "20/12/2026 08:00"]);
+      // The new deadline is Sunday 20/12: its own-day reminder comes on Friday 18/12.
+      expect(jobs.map((j) => shown(j.run_at))).toEqual(["11/12/2026 08:00", "15/12/2026 08:00", "17/12/2026 08:00", "18/12/2026 08:00"]);
 
       // Past the common deadline: the member's own extension still lets them report on time.
       const result = await core.periods.extend(people.secretary!, p.id, local("28/12/2026 17:00"), membership("member"));
@@ -546,12 +549,12 @@ describe.each(testDialects)("progress reports on %s", (dialect) => {
       return ran;
     };
 
-    it("reminds, at 08:00 three days before the deadline, each person who still owes a report, once", async () => {
+    it("reminds, at 08:00 before the deadline, each person who still owes a report, once", async () => {
       await importTasks();
       const p = await quarter();
       await report("member", "DVC-01");
       await report("member", "SO-02", { progress: 800 });
-      clock.set(local("12/12/2026 08:00"));
+      clock.set(local("11/12/2026 08:00"));
       expect(await runReminders()).toBe(1);
       const reminded = await outbox("reports:reminder");
       expect(reminded.map((o) => o.person_id).sort()).toEqual([people.chair!.personId, people.deputy!.personId].sort());
@@ -570,13 +573,14 @@ describe.each(testDialects)("progress reports on %s", (dialect) => {
       await importTasks();
       const p = await quarter();
       await core.periods.extend(people.secretary!, p.id, local("22/12/2026 17:00"));
-      clock.set(local("12/12/2026 08:00"));
+      clock.set(local("11/12/2026 08:00"));
       expect(await runReminders()).toBe(1);
       clock.set(local("15/12/2026 08:00"));
       expect(await runReminders()).toBe(1);
       expect(await outbox("reports:reminder")).toEqual([]);
 
-      clock.set(local("19/12/2026 08:00"));
+      // Three days before Tuesday 22/12 is a Saturday: the first reminder of the new deadline comes on Friday 18/12.
+      clock.set(local("18/12/2026 08:00"));
       expect(await runReminders()).toBe(1);
       expect((await outbox("reports:reminder")).map((o) => o.person_id).sort()).toEqual([people.chair!.personId, people.deputy!.personId, people.member!.personId].sort());
     });
@@ -585,7 +589,7 @@ describe.each(testDialects)("progress reports on %s", (dialect) => {
       await importTasks();
       const p = await quarter();
       await core.periods.extend(people.secretary!, p.id, local("28/12/2026 17:00"), membership("member"));
-      clock.set(local("12/12/2026 08:00"));
+      clock.set(local("11/12/2026 08:00"));
       await runReminders();
       expect((await outbox("reports:reminder")).map((o) => o.person_id).sort()).toEqual([people.chair!.personId, people.deputy!.personId].sort());
     });
