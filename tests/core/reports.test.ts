@@ -592,6 +592,10 @@ describe.each(testDialects)("progress reports on %s", (dialect) => {
       clock.set(local("11/12/2026 08:00"));
       await runReminders();
       expect((await outbox("reports:reminder")).map((o) => o.person_id).sort()).toEqual([people.chair!.personId, people.deputy!.personId].sort());
+      // Their own deadline gets its own reminder, three days before it (Friday 25/12 for Monday 28/12).
+      clock.set(local("25/12/2026 08:00"));
+      await runReminders();
+      expect((await outbox("reports:reminder")).map((o) => o.person_id).sort()).toEqual([people.chair!.personId, people.deputy!.personId, people.member!.personId].sort());
     });
   });
 

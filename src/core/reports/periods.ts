@@ -44,15 +44,18 @@ export function quarterOf(now: Date, timeZone: string) {
  * fall on a Saturday or Sunday comes on the Friday before instead, so it still precedes the deadline.
  * (Public holidays are left to the quarterly cycle's calendar.)
  */
-export async function scheduleReminders(db: Executor, now: Date, period: ReportingPeriodRow, timeZone: string): Promise<void> {
-  const due = new Date(period.due_at);
+export async function scheduleReminders(db: Executor, now: Date, period: ReportingPeriodRow, timeZone: string, personId?: number): Promise<void> {
+  // A personal extension has reminders of its own, before the person's own deadline.
+  const dueAt = personId === undefined ? period.due_at : ((await db.selectFrom("period_exceptions").select("due_at").where("period_id", "=", period.id).where("person_id", "=", personId).executeTakeFirst())?.due_at ?? period.due_at);
+  const due = new Date(dueAt);
   for (const daysBefore of [3, 0]) {
     let { year, month, day } = localParts(new Date(due.getTime() - daysBefore * DAY), timeZone);
     const weekday = new Date(Date.UTC(year, month - 1, day)).getUTCDay();
     if (weekday === 0 || weekday === 6) ({ year, month, day } = localParts(new Date(Date.UTC(year, month - 1, day - (weekday === 6 ? 1 : 2), 12)), "UTC"));
     const runAt = at(day, month, year, "08:00", timeZone);
     if (runAt <= now || runAt >= due) continue;
-    await scheduleJob(db, now, { kind: REPORT_REMINDER, key: `${REPORT_REMINDER}:${period.id}:${period.due_at}:${daysBefore}`, runAt, payload: { periodId: period.id, dueAt: period.due_at } });
+    const who = personId === undefined ? "" : `:person:${personId}`;
+    await scheduleJob(db, now, { kind: REPORT_REMINDER, key: `${REPORT_REMINDER}:${period.id}${who}:${dueAt}:${daysBefore}`, runAt, payload: { periodId: period.id, dueAt, ...(personId === undefined ? {} : { personId }) } });
   }
 }
 
@@ -191,6 +194,8 @@ export async function extendDeadline(ctx: CoreContext, actor: Actor, periodId: n
     const before = await windowFor(trx, period, personId);
     if (iso(dueAt) <= before.dueAt) throw new DomainError("reports:errors.not_later");
     await upsertException(trx, now, period.id, personId, { due_at: iso(dueAt) });
+    const c = await trx.selectFrom("committees").select("time_zone").where("id", "=", period.committee_id).executeTakeFirstOrThrow();
+    await scheduleReminders(trx, now, period, c.time_zone, personId);
     await recordAudit(trx, actor, now, { action: "period.extend_person", objectType: "reporting_period", objectId: period.id, committeeId: period.committee_id, before: { personId, dueAt: before.dueAt }, after: { personId, dueAt: iso(dueAt) } });
     return { fullName };
   });

@@ -89,9 +89,17 @@ export async function owedBy(ctx: Pick<CoreContext, "db">, periodId: number, per
  */
 export const reportReminder: JobHandler = async (trx, ctx, payload, jobId) => {
   const period = await trx.selectFrom("reporting_periods").selectAll().where("id", "=", Number(payload.periodId)).executeTakeFirst();
-  if (!period || period.due_at !== payload.dueAt) return;
+  if (!period) return;
   const now = ctx.clock();
-  if (period.due_at <= iso(now)) return;
+  if (payload.personId !== undefined) {
+    // The reminder of one person's own deadline, while it is still theirs and they still owe something.
+    const personId = Number(payload.personId);
+    const owed = await owedBy({ db: trx }, period.id, personId);
+    if (owed.dueAt !== payload.dueAt || owed.dueAt <= iso(now) || !owed.tasks.length) return;
+    await enqueueMessage(trx, now, { template: "reports:reminder", params: { periodId: period.id, personId }, to: { personId }, committeeId: period.committee_id, dedupeKey: `report_reminder:${jobId}:${personId}` });
+    return;
+  }
+  if (period.due_at !== payload.dueAt || period.due_at <= iso(now)) return;
   const tasks = (await trx.selectFrom("tasks").selectAll().where("committee_id", "=", period.committee_id).execute()).filter((t) => taskInPeriod(t, period));
   const latest = await latestInPeriod(trx, period.id, tasks.map((t) => t.id));
   const owing = new Set<number>();
