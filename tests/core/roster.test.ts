@@ -31,6 +31,14 @@ describe.each(testDialects)("roster on %s", (dialect) => {
     expect(audits).toHaveLength(5);
   });
 
+  it("reads a semicolon file from Excel whose cells hold commas", async () => {
+    const csv = "\uFEFFHọ và tên;Vai trò;Cơ quan;Chức vụ\nHoàng Văn Bình;Thành viên;UBND huyện Cao Lộc, tỉnh Lạng Sơn;Chủ tịch, Trưởng ban\n";
+    const report = await core.roster.importCsv(cliActor, committeeId, csv);
+    expect(report).toMatchObject({ created: 1, errors: [] });
+    const [member] = await core.roster.list(cliActor, committeeId);
+    expect(member).toMatchObject({ fullName: "Hoàng Văn Bình", organization: "UBND huyện Cao Lộc, tỉnh Lạng Sơn", title: "Chủ tịch, Trưởng ban" });
+  });
+
   it("stores only the hash of an invite code", async () => {
     const report = await core.roster.importCsv(cliActor, committeeId, ROSTER_CSV);
     const rows = await db.handle.db.selectFrom("invites").select("code_hash").execute();

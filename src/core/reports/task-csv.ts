@@ -1,5 +1,6 @@
 import { parse } from "csv-parse/sync";
 import type { IndicatorKind } from "../../db/schema.js";
+import { separatorOf } from "../csv.js";
 import type { RowError } from "../roster/roster-csv.js";
 import { parseDecimal } from "./numbers.js";
 
@@ -191,16 +192,6 @@ export function parseTaskCsv(text: string): { rows: TaskCsvRow[]; errors: RowErr
     rows.push(row);
   }
   return { rows, errors };
-}
-
-/**
- * The one separator a file uses, read from its header line outside quotes. Excel writes semicolons where
- * the decimal mark is a comma, as in Vietnam, and leaves the commas in the cells ("cán bộ, công chức",
- * "12,5"): taking both as separators would split those cells and shift every later column.
- */
-function separatorOf(text: string): "," | ";" {
-  const header = (text.replace(/^\uFEFF/, "").split(/\r?\n/, 1)[0] ?? "").replace(/"[^"]*"/g, "");
-  return (header.match(/;/g)?.length ?? 0) > (header.match(/,/g)?.length ?? 0) ? ";" : ",";
 }
 
 function columnIndex(names: string[]): Partial<Record<TaskField, number>> {

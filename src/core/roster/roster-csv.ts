@@ -1,5 +1,6 @@
 import { parse } from "csv-parse/sync";
 import type { Locale, Role } from "../../db/schema.js";
+import { separatorOf } from "../csv.js";
 
 /** One valid row of the roster CSV, normalized. */
 export interface RosterRow {
@@ -67,7 +68,7 @@ export interface ParsedRoster {
 }
 
 /**
- * Parses the roster CSV: UTF-8 (a BOM is fine), comma or semicolon separated, a header row naming the
+ * Parses the roster CSV: UTF-8 (a BOM is fine), comma or semicolon separated (read from the header line), a header row naming the
  * columns in English or Vietnamese. Bad rows are reported with their line number; good rows are kept.
  * Throws only when the file as a whole is unusable (no header, missing required columns).
  */
@@ -76,7 +77,7 @@ export function parseRosterCsv(text: string): ParsedRoster {
   try {
     records = parse(text, {
       bom: true,
-      delimiter: [",", ";"],
+      delimiter: separatorOf(text),
       relax_column_count: true,
       skip_empty_lines: true,
       trim: true,
