@@ -1,7 +1,7 @@
 import type { Executor } from "../../db/database.js";
 import type { ProgressStatus, ProgressUpdateRow, ReportingPeriodRow, TaskRow } from "../../db/schema.js";
 import type { Actor } from "../actor.js";
-import { attachmentsOf, checkAttachment, MAX_ATTACHMENTS, saveAttachments, type IncomingFile } from "../attachments.js";
+import { checkAttachment, MAX_ATTACHMENTS, saveAttachments, type IncomingFile } from "../attachments.js";
 import { recordAudit } from "../audit.js";
 import { iso } from "../clock.js";
 import type { CoreContext } from "../context.js";
@@ -74,9 +74,14 @@ async function updatesWhere(db: Executor, filter: { taskIds: number[]; periodId?
     .where("u.task_id", "in", filter.taskIds);
   if (filter.periodId !== undefined) q = q.where("u.period_id", "=", filter.periodId);
   const rows = await q.orderBy("rp.opens_at").orderBy("u.period_id").orderBy("u.version").execute();
-  const out: UpdateView[] = [];
-  for (const r of rows) out.push({ ...r, attachments: (await attachmentsOf(db, { type: "progress_update", id: r.id })).map((a) => ({ fileId: a.file_id, fileName: a.file_name })) });
-  return out;
+  // One query for the files of every update, however many updates there are.
+  const files = new Map<number, { fileId: string; fileName: string }[]>();
+  for (let i = 0; i < rows.length; i += 500) {
+    const ids = rows.slice(i, i + 500).map((r) => r.id);
+    const found = await db.selectFrom("attachments").select(["owner_id", "file_id", "file_name"]).where("owner_type", "=", "progress_update").where("owner_id", "in", ids).orderBy("id").execute();
+    for (const a of found) files.set(a.owner_id, [...(files.get(a.owner_id) ?? []), { fileId: a.file_id, fileName: a.file_name }]);
+  }
+  return rows.map((r) => ({ ...r, attachments: files.get(r.id) ?? [] }));
 }
 
 /** The version that counts per task in a period, with when the task was first reported (which decides lateness). */
