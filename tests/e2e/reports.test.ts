@@ -157,6 +157,17 @@ describe("progress reporting, through the fake Bot API", () => {
     expect(answer.text).toContain("đề xuất, kiến nghị của đồng chí về NQ49-07 (Quý IV/2026)");
     expect(answer.text).toContain("Trả lời: Sở TT&TT sẽ bố trí lớp tập huấn trong quý I/2027.");
     expect((await e2e.say(users.secretary, "/items")).text).toContain("(1)");
+
+    // Drilling into one task: every version, and the files reported with it sent again.
+    const history = await e2e.say(users.secretary, "/task NQ49-05");
+    expect(history.text).toContain("Quý IV/2026 · lần 1");
+    expect(history.text).toContain("Quý IV/2026 · lần 2");
+    expect(history.text).toContain("Tệp kèm theo: bao-cao-quy-4.pdf");
+    const pdfs = () => e2e.tg.transcript(users.secretary.id).filter((m) => m.document?.file_name === "bao-cao-quy-4.pdf");
+    expect(pdfs()).toHaveLength(0);
+    e2e.tg.pressButton(users.secretary, history, FakeTelegram.buttons(history).find((b) => b.text.includes("Tệp kèm theo (1)"))!.callback_data!);
+    const pdf = await e2e.tg.waitFor(() => pdfs()[0]);
+    expect(e2e.tg.documentContent(pdf.document!.file_id).toString()).toBe("%PDF-1.4");
   });
 
   it("in English: no-change shortcut, reminder, lateness, closing and reopening, someone else's task, reporting on behalf", async () => {

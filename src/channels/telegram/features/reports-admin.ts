@@ -8,7 +8,7 @@ import { formatDateTime, parseLocalDateTime } from "../../../i18n/format.js";
 import type { BotContext } from "../context.js";
 import type { TelegramDeps } from "../deps.js";
 import { cb } from "../render/meetings.js";
-import { periodName, rcb, renderHistory, renderPeriodDetails, renderPeriodStatus } from "../render/reports.js";
+import { historyKeyboard, periodName, rcb, renderHistory, renderPeriodDetails, renderPeriodStatus } from "../render/reports.js";
 import { withDomainErrors } from "../reply-error.js";
 import { splitMessage } from "../text.js";
 
@@ -85,7 +85,7 @@ export function reportsAdminFeature(deps: TelegramDeps): Composer<BotContext> {
         const rc = await deps.core.reports.context(ctx.actor!, task.id).catch(() => undefined);
         if (rc && !rc.blocked) kb.text(ctx.t("reports:buttons.on_behalf"), rcb.task(task.id, rc.period.id));
       }
-      await reply(ctx, renderHistory(ctx.t, h.task, h.updates, ctx.locale, ctx.timeZone), kb);
+      await reply(ctx, renderHistory(ctx.t, h.task, h.updates, ctx.locale, ctx.timeZone), historyKeyboard(ctx.t, h.task.id, h.updates, kb));
     }),
   );
 

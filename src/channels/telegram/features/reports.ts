@@ -8,7 +8,7 @@ import { formatDateTime } from "../../../i18n/format.js";
 import type { BotContext } from "../context.js";
 import type { TelegramDeps } from "../deps.js";
 import { cb } from "../render/meetings.js";
-import { periodName, rcb, renderHistory, renderTaskCard, STATE_ICON, taskButton } from "../render/reports.js";
+import { historyKeyboard, periodName, rcb, renderHistory, renderTaskCard, STATE_ICON, taskButton } from "../render/reports.js";
 import { replyDomainError, withDomainErrors } from "../reply-error.js";
 import { splitMessage } from "../text.js";
 
@@ -102,7 +102,27 @@ export function reportsFeature(deps: TelegramDeps): Composer<BotContext> {
     withDomainErrors(ctx, async () => {
       const h = await deps.core.tasks.history(ctx.actor!, Number(ctx.match[1]));
       await ctx.answerCallbackQuery();
-      for (const chunk of splitMessage(renderHistory(ctx.t, h.task, h.updates, ctx.locale, ctx.timeZone))) await ctx.reply(chunk, { parse_mode: "HTML" });
+      const chunks = splitMessage(renderHistory(ctx.t, h.task, h.updates, ctx.locale, ctx.timeZone));
+      const kb = historyKeyboard(ctx.t, h.task.id, h.updates);
+      for (const [i, chunk] of chunks.entries()) await ctx.reply(chunk, { parse_mode: "HTML", ...(i === chunks.length - 1 ? { reply_markup: kb } : {}) });
+    }),
+  );
+
+  /** The files reported with a task, sent again by the platform's reference (photos as photos). */
+  chats.callbackQuery(/^r:f:(\d+)$/, (ctx) =>
+    withDomainErrors(ctx, async () => {
+      const h = await deps.core.tasks.history(ctx.actor!, Number(ctx.match[1]));
+      await ctx.answerCallbackQuery();
+      const seen = new Set<string>();
+      for (const u of h.updates) {
+        for (const a of u.attachments) {
+          if (seen.has(a.fileId)) continue;
+          seen.add(a.fileId);
+          const caption = `${h.task.code} · ${periodName(ctx.t, { code: u.periodCode, kind: u.periodKind, name: u.periodName }, ctx.locale)} · ${a.fileName}`;
+          if (a.mimeType === "image/jpeg" && a.fileName.startsWith("anh-")) await ctx.replyWithPhoto(a.fileId, { caption });
+          else await ctx.replyWithDocument(a.fileId, { caption });
+        }
+      }
     }),
   );
 

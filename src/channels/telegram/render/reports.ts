@@ -13,6 +13,7 @@ export const rcb = {
   start: (taskId: number, periodId: number) => `r:n:${taskId}:${periodId}`,
   unchanged: (taskId: number, periodId: number) => `r:u:${taskId}:${periodId}`,
   history: (taskId: number) => `r:h:${taskId}`,
+  files: (taskId: number) => `r:f:${taskId}`,
   status: (code: string) => `r:s:${code}`,
   keep: "r:k",
   none: "r:0",
@@ -91,8 +92,16 @@ export function renderHistory(t: TFunction, task: TaskRow & { personName: string
     if (u.results) lines.push(t("reports:history.detail", { results: u.results }));
     if (u.obstacles) lines.push(t("reports:history.obstacles", { text: u.obstacles }));
     if (u.proposals) lines.push(t("reports:history.proposals", { text: u.proposals }));
+    if (u.attachments.length) lines.push(t("reports:history.files", { names: u.attachments.map((a) => a.fileName).join(", ") }));
   }
   return lines.join("\n");
+}
+
+/** Under a task's history: a button that sends the files reported with it, when there are any. */
+export function historyKeyboard(t: TFunction, taskId: number, updates: UpdateView[], kb = new InlineKeyboard()): InlineKeyboard {
+  const count = new Set(updates.flatMap((u) => u.attachments.map((a) => a.fileId))).size;
+  if (count) kb.row().text(t("reports:buttons.files", { count }), rcb.files(taskId));
+  return kb;
 }
 
 /** The secretariat's and leaders' one-screen picture of a period. */
