@@ -7,11 +7,17 @@
  *   Part 2 (bench/outbox.ts)  — outbox send rate against OUTBOX_RATE_PER_SECOND; lost and duplicated messages.
  *   Part 3 (bench/broadcast.ts) — a notice to 10,000 members against the platform's 30 msg/s with 429s, time
  *                               sped up; then a worker process killed mid-broadcast and restarted.
+ *   Part 4 (bench/reports.ts) — a reporting period at provincial scale through core: 1,000 tasks of 100
+ *                               organizations imported, every member reporting, the secretariat's status and XLSX.
+ *
+ * `npm run bench -- --only reports` (or `--only updates,outbox`) runs only the named parts: updates, outbox,
+ * broadcast, reports. Without it every part runs.
  */
 import { cpus } from "node:os";
 import { performance } from "node:perf_hooks";
 import { benchBroadcast, benchHardKill, PLATFORM_LIMIT, type BroadcastOptions, type BroadcastResult, type HardKillOptions, type HardKillResult } from "./broadcast.js";
 import { benchOutbox, type OutboxResult } from "./outbox.js";
+import { benchReports, type ReportsOptions, type ReportsResult, type Runs } from "./reports.js";
 import { benchBareBot, benchFullBot, type UpdatesOptions, type UpdatesResult } from "./updates.js";
 
 const UPDATES: UpdatesOptions = { users: 50, warmup: 2_000, sequential: 300, burst: 2_000, rounds: 3 };
@@ -29,11 +35,31 @@ const BROADCASTS: BroadcastOptions[] = [
   { recipients: 10_000, ratePerSecond: 28, timeScale: 10 },
 ];
 const HARD_KILL: HardKillOptions = { recipients: 4_000, killAfter: 2_500, unanswered: 3, ratePerSecond: 28, timeScale: 10 };
+/** Part 4: 100 organizations with one member each and 10 tasks each; every read timed 5 times. */
+const REPORTS: ReportsOptions = { organizations: 100, tasksPerOrganization: 10, runs: 5 };
 
 const TARGET_RATIO = 0.5;
 const TARGET_P95_MS = 20;
 const TARGET_RATE_TOLERANCE = 0.05;
 const TARGET_SHARE_OF_LIMIT = 0.95;
+const TARGET_STATUS_MS = 1_000;
+const TARGET_XLSX_MS = 3_000;
+const TARGET_MINE_MS = 200;
+const TARGET_SUBMIT_P95_MS = 50;
+
+const PARTS = ["updates", "outbox", "broadcast", "reports"] as const;
+type Part = (typeof PARTS)[number];
+
+/** The parts named by `--only a,b` (or `--only=a,b`); every part when not given. */
+function partsToRun(args: readonly string[]): Set<Part> {
+  const i = args.findIndex((a) => a === "--only" || a.startsWith("--only="));
+  if (i < 0) return new Set(PARTS);
+  const value = args[i]!.includes("=") ? args[i]!.slice("--only=".length) : (args[i + 1] ?? "");
+  const names = value.split(",").map((n) => n.trim()).filter(Boolean);
+  const unknown = names.filter((n) => !PARTS.includes(n as Part));
+  if (!names.length || unknown.length) throw new Error(`--only takes one or more of ${PARTS.join(", ")} (comma-separated); got "${value}"`);
+  return new Set(names as Part[]);
+}
 
 interface Target {
   pass: boolean;
@@ -141,45 +167,109 @@ function printHardKill(r: HardKillResult): void {
   if (!r.finished) console.log("  WARNING: the restarted worker had not settled within its time budget");
 }
 
+const mb = (v: number) => `${v.toFixed(0)} MB`;
+const runs = (r: Runs) => [ms(r.median), ms(r.max), ms(r.min)];
+
+function printReports(r: ReportsResult): void {
+  const n = (v: number) => v.toLocaleString("en");
+  console.log(
+    `\nPart 4 — a reporting period at provincial scale, through core on a SQLite file: 1 committee, 1 secretariat member and ` +
+      `${r.members} members of ${r.organizations} organizations, all linked; ${n(r.tasks)} tasks (${r.tasks / r.organizations} per organization: ` +
+      `percent, numeric in "hồ sơ" with a target, milestone); clock fixed inside 2026-Q4, before its deadline`,
+  );
+  const s = r.submissions;
+  row(`task CSV import, ${n(r.import.report.created)} new`, ms(r.import.ms));
+  row(`  again, ${n(r.reimport.report.unchanged)} unchanged`, ms(r.reimport.ms));
+  row(`${n(s.count)} reports, one by one`, perSecond(s.perSecond, "rep"), `${(s.wallMs / 1000).toFixed(2)} s`);
+  row("", "p50", "p95", "p99", "max");
+  row("  one submission", ms(s.submit.p50), ms(s.submit.p95), ms(s.submit.p99), ms(s.submit.max));
+  row("  one dialog context", ms(s.context.p50), ms(s.context.p95), ms(s.context.p99), ms(s.context.max));
+  row(`reads, ${REPORTS.runs} runs each`, "median", "max", "min");
+  row(`  member's list, ${r.mine.tasks} tasks`, ...runs(r.mine));
+  row("  secretariat finds period", ...runs(r.findPeriod));
+  row(`  period status, ${n(r.status.rows)}`, ...runs(r.status));
+  row(`  XLSX export, ${n(r.status.rows)}`, ...runs(r.xlsx));
+  row("  XLSX file", `${(r.xlsx.bytes / 1024).toFixed(0)} KiB`, `${n(r.xlsx.sheetRows)} rows`);
+  row("process memory", "start", "seeded", "reported", "end");
+  const m = r.memory;
+  row("  RSS", mb(m.start.rssMb), mb(m.seeded.rssMb), mb(m.reported.rssMb), mb(m.end.rssMb));
+  row("  heap used", mb(m.start.heapUsedMb), mb(m.seeded.heapUsedMb), mb(m.reported.heapUsedMb), mb(m.end.heapUsedMb));
+  const c = r.status.counts;
+  console.log(
+    `  rate and wall time of the reports: each member's /report list, then per task the dialog's context and the submission.\n` +
+      `  roster (CSV import + ${r.members + 1} invites redeemed): ${ms(r.seedMs)}; items raised from obstacles and proposals: ${s.items}; ` +
+      `status: on time ${c.on_time}, late ${c.late}, missing ${c.missing}, pending ${c.pending}, ${r.status.organizations} organizations; part 4 took ${(r.wallMs / 1000).toFixed(1)} s`,
+  );
+  if (c.on_time !== r.tasks || r.xlsx.sheetRows !== r.tasks + 4 || r.reimport.report.unchanged !== r.tasks) {
+    console.log("  WARNING: the period does not hold one on-time report per task (or the export one row per task); the figures above are suspect");
+  }
+}
+
 async function main(): Promise<void> {
+  const parts = partsToRun(process.argv.slice(2));
   const started = performance.now();
   console.log(`bcd-bot benchmark — Node ${process.version}, ${process.platform} ${process.arch}, ${cpus().length} CPU(s), fake Bot API on 127.0.0.1`);
+  if (parts.size < PARTS.length) console.log(`only: ${[...parts].join(", ")}`);
+  const targets: Target[] = [];
 
-  const bare = await benchBareBot(UPDATES);
-  const full = await benchFullBot(UPDATES);
-  const ratio = printUpdates(bare, full);
+  if (parts.has("updates")) {
+    const bare = await benchBareBot(UPDATES);
+    const full = await benchFullBot(UPDATES);
+    const ratio = printUpdates(bare, full);
+    targets.push(
+      { pass: ratio >= TARGET_RATIO, name: `full/bare throughput ≥ ${TARGET_RATIO.toFixed(2)}`, got: ratio.toFixed(2) },
+      { pass: full.latency.p95 <= TARGET_P95_MS, name: `full bot latency p95 ≤ ${TARGET_P95_MS} ms`, got: ms(full.latency.p95) },
+    );
+  }
 
-  const outbox = await benchOutbox(OUTBOX);
-  printOutbox(outbox);
-  const deviation = outbox.achievedRate / outbox.configuredRate - 1;
+  if (parts.has("outbox")) {
+    const outbox = await benchOutbox(OUTBOX);
+    printOutbox(outbox);
+    const deviation = outbox.achievedRate / outbox.configuredRate - 1;
+    targets.push(
+      {
+        pass: Math.abs(deviation) <= TARGET_RATE_TOLERANCE,
+        name: `outbox rate within ${TARGET_RATE_TOLERANCE * 100} % of ${outbox.configuredRate} msg/s`,
+        got: `${perSecond(outbox.achievedRate, "msg")} (${deviation >= 0 ? "+" : ""}${(deviation * 100).toFixed(1)} %)`,
+      },
+      { pass: outbox.lost === 0, name: "outbox lost = 0", got: String(outbox.lost) },
+      { pass: outbox.duplicated === 0, name: "outbox duplicated = 0", got: String(outbox.duplicated) },
+    );
+  }
 
-  const broadcasts: BroadcastResult[] = [];
-  for (const opts of BROADCASTS) broadcasts.push(await benchBroadcast(opts));
-  printBroadcasts(broadcasts);
-  const kill = await benchHardKill(HARD_KILL);
-  printHardKill(kill);
-  const each = (f: (r: BroadcastResult) => number) => broadcasts.map((r) => String(f(r))).join(" / ");
+  if (parts.has("broadcast")) {
+    const broadcasts: BroadcastResult[] = [];
+    for (const opts of BROADCASTS) broadcasts.push(await benchBroadcast(opts));
+    printBroadcasts(broadcasts);
+    const kill = await benchHardKill(HARD_KILL);
+    printHardKill(kill);
+    const each = (f: (r: BroadcastResult) => number) => broadcasts.map((r) => String(f(r))).join(" / ");
+    targets.push(
+      ...broadcasts.map((r) => ({
+        pass: r.shareOfLimit >= TARGET_SHARE_OF_LIMIT,
+        name: `broadcast ${label(r)}: ≥ ${TARGET_SHARE_OF_LIMIT * 100} % of ${PLATFORM_LIMIT}/s`,
+        got: `${perSecond(r.achievedRate, "msg")} (${pct(r.shareOfLimit)}, ${r.rejected429} × 429)`,
+      })),
+      { pass: broadcasts.every((r) => r.lost === 0), name: "broadcast lost = 0", got: each((r) => r.lost) },
+      { pass: broadcasts.every((r) => r.duplicated === 0), name: "broadcast duplicated = 0", got: each((r) => r.duplicated) },
+      { pass: kill.lost === 0, name: "hard kill lost = 0", got: String(kill.lost) },
+      { pass: kill.duplicated <= kill.inFlightAtKill, name: "hard kill duplicated ≤ in flight", got: `${kill.duplicated} (in flight ${kill.inFlightAtKill})` },
+    );
+  }
 
-  const targets: Target[] = [
-    { pass: ratio >= TARGET_RATIO, name: `full/bare throughput ≥ ${TARGET_RATIO.toFixed(2)}`, got: ratio.toFixed(2) },
-    { pass: full.latency.p95 <= TARGET_P95_MS, name: `full bot latency p95 ≤ ${TARGET_P95_MS} ms`, got: ms(full.latency.p95) },
-    {
-      pass: Math.abs(deviation) <= TARGET_RATE_TOLERANCE,
-      name: `outbox rate within ${TARGET_RATE_TOLERANCE * 100} % of ${outbox.configuredRate} msg/s`,
-      got: `${perSecond(outbox.achievedRate, "msg")} (${deviation >= 0 ? "+" : ""}${(deviation * 100).toFixed(1)} %)`,
-    },
-    { pass: outbox.lost === 0, name: "outbox lost = 0", got: String(outbox.lost) },
-    { pass: outbox.duplicated === 0, name: "outbox duplicated = 0", got: String(outbox.duplicated) },
-    ...broadcasts.map((r) => ({
-      pass: r.shareOfLimit >= TARGET_SHARE_OF_LIMIT,
-      name: `broadcast ${label(r)}: ≥ ${TARGET_SHARE_OF_LIMIT * 100} % of ${PLATFORM_LIMIT}/s`,
-      got: `${perSecond(r.achievedRate, "msg")} (${pct(r.shareOfLimit)}, ${r.rejected429} × 429)`,
-    })),
-    { pass: broadcasts.every((r) => r.lost === 0), name: "broadcast lost = 0", got: each((r) => r.lost) },
-    { pass: broadcasts.every((r) => r.duplicated === 0), name: "broadcast duplicated = 0", got: each((r) => r.duplicated) },
-    { pass: kill.lost === 0, name: "hard kill lost = 0", got: String(kill.lost) },
-    { pass: kill.duplicated <= kill.inFlightAtKill, name: "hard kill duplicated ≤ in flight", got: `${kill.duplicated} (in flight ${kill.inFlightAtKill})` },
-  ];
+  if (parts.has("reports")) {
+    const reports = await benchReports(REPORTS);
+    printReports(reports);
+    const n = reports.tasks.toLocaleString("en");
+    const worst = (r: Runs) => `median ${ms(r.median)}, max ${ms(r.max)}`;
+    targets.push(
+      { pass: reports.status.max < TARGET_STATUS_MS, name: `period status of ${n} tasks < ${TARGET_STATUS_MS.toLocaleString("en")} ms`, got: worst(reports.status) },
+      { pass: reports.xlsx.max < TARGET_XLSX_MS, name: `XLSX export of ${n} tasks < ${TARGET_XLSX_MS.toLocaleString("en")} ms`, got: worst(reports.xlsx) },
+      { pass: reports.mine.max < TARGET_MINE_MS, name: `member's task list < ${TARGET_MINE_MS} ms`, got: worst(reports.mine) },
+      { pass: reports.submissions.submit.p95 < TARGET_SUBMIT_P95_MS, name: `one submission p95 < ${TARGET_SUBMIT_P95_MS} ms`, got: ms(reports.submissions.submit.p95) },
+    );
+  }
+
   console.log("\nTargets");
   for (const t of targets) console.log(`  ${t.pass ? "PASS" : "FAIL"}  ${t.name.padEnd(40)} got ${t.got}`);
   console.log(`\n${targets.filter((t) => t.pass).length}/${targets.length} targets met; total ${((performance.now() - started) / 1000).toFixed(1)} s`);

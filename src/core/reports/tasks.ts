@@ -17,6 +17,8 @@ export interface TaskImportReport {
 }
 
 const norm = (s: string | null | undefined) => (s ?? "").normalize("NFC").trim().toLowerCase().replace(/\s+/g, " ");
+/** How organizations are compared: "Sở Tài chính" and " sở tài  chính" are the same unit. */
+export const orgKey = (s: string | null | undefined) => norm(s);
 export const sameOrganization = (a: string | null | undefined, b: string | null | undefined) => norm(a) !== "" && norm(a) === norm(b);
 
 /** The columns of a task row that an import or an edit sets, keyed as the table names them. */

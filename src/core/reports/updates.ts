@@ -10,7 +10,7 @@ import { enqueueMessage } from "../outbox.js";
 import { can } from "../permissions.js";
 import { parseDecimal } from "./numbers.js";
 import { ensureCurrentQuarter, requirePeriod, taskInPeriod, windowFor, type PersonalWindow } from "./periods.js";
-import { isAssignedTo, requireTask, sameOrganization } from "./tasks.js";
+import { isAssignedTo, orgKey, requireTask } from "./tasks.js";
 
 export const STATUSES: readonly ProgressStatus[] = ["done", "on_track", "at_risk", "behind", "not_started"];
 /** The longest text each step accepts, in characters; longer text is refused (never cut) with both numbers. */
@@ -113,9 +113,9 @@ export interface ReportContext {
   blocked: string | null;
 }
 
-/** The committee's members who report on tasks (everyone but the secretariat), in roster order. */
+/** The committee's members who report on tasks (everyone but the secretariat), in roster order, with their organization's key. */
 export async function reportingMembers(db: Executor, committeeId: number) {
-  return db
+  const rows = await db
     .selectFrom("memberships as m")
     .innerJoin("people as p", "p.id", "m.person_id")
     .where("m.committee_id", "=", committeeId)
@@ -124,11 +124,14 @@ export async function reportingMembers(db: Executor, committeeId: number) {
     .select(["p.id as personId", "p.full_name as fullName", "m.organization"])
     .orderBy("m.id")
     .execute();
+  return rows.map((r) => ({ ...r, orgKey: orgKey(r.organization) }));
 }
 
 /** Who answers for a task: the person named in it and the members of the responsible organization. */
-export const responsibleAmong = (members: { personId: number; fullName: string; organization: string | null }[], task: TaskRow) =>
-  members.filter((m) => m.personId === task.responsible_person_id || sameOrganization(m.organization, task.responsible_organization)).map(({ personId, fullName }) => ({ personId, fullName }));
+export const responsibleAmong = (members: { personId: number; fullName: string; orgKey: string }[], task: TaskRow) => {
+  const key = orgKey(task.responsible_organization);
+  return members.filter((m) => m.personId === task.responsible_person_id || (key !== "" && m.orgKey === key)).map(({ personId, fullName }) => ({ personId, fullName }));
+};
 
 export async function responsiblePeople(db: Executor, task: TaskRow): Promise<{ personId: number; fullName: string }[]> {
   return responsibleAmong(await reportingMembers(db, task.committee_id), task);
