@@ -2,7 +2,8 @@ import { writeFileSync } from "node:fs";
 import { InvalidArgumentError, type Command } from "commander";
 import { cliActor } from "../core/actor.js";
 import { formatDecimal } from "../core/reports/numbers.js";
-import type { Locale, ReportingPeriodRow, TaskRow } from "../db/schema.js";
+import { periodPhase } from "../core/reports/periods.js";
+import type { Locale, TaskRow } from "../db/schema.js";
 import { progressXlsx } from "../documents/progress-xlsx.js";
 import { periodLabel } from "../documents/report-terms.js";
 import { formatDateTime, parseLocalDateTime } from "../i18n/format.js";
@@ -144,17 +145,12 @@ async function listTasks(ctx: CliDbContext, committeeCode: string): Promise<numb
   return 0;
 }
 
-/** Not yet open, open, past its deadline but still taking late reports, or closed. */
-function periodState(p: ReportingPeriodRow, now: string): "upcoming" | "open" | "overdue" | "closed" {
-  return now < p.opens_at ? "upcoming" : now < p.due_at ? "open" : now < p.closes_at ? "overdue" : "closed";
-}
-
 async function listPeriods(ctx: CliDbContext, committeeCode: string): Promise<number> {
   const { core, m, t, out, locale } = ctx;
   const committee = await core.committees.require(committeeCode);
   const tz = committee.time_zone;
   const periods = await core.periods.list(cliActor, committee.id);
-  const now = core.ctx.clock().toISOString();
+  const now = core.ctx.clock();
   const rows: string[][] = [];
   for (const p of periods) {
     const { counts } = await core.reports.status(cliActor, p.id);
@@ -164,7 +160,7 @@ async function listPeriods(ctx: CliDbContext, committeeCode: string): Promise<nu
       formatDateTime(p.opens_at, tz),
       formatDateTime(p.due_at, tz),
       formatDateTime(p.closes_at, tz),
-      t(`reports:periods.status_${periodState(p, now)}`),
+      t(`reports:periods.status_${periodPhase(p, now)}`),
       `${counts.on_time + counts.late}/${counts.total}`,
     ]);
   }

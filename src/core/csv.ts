@@ -7,3 +7,6 @@ export function separatorOf(text: string): "," | ";" {
   const header = (text.replace(/^\uFEFF/, "").split(/\r?\n/, 1)[0] ?? "").replace(/"[^"]*"/g, "");
   return (header.match(/;/g)?.length ?? 0) > (header.match(/,/g)?.length ?? 0) ? ";" : ",";
 }
+
+/** How names are compared across files and edits: Unicode NFC, trimmed, lower case, single spaces. */
+export const foldKey = (s: string | null | undefined): string => (s ?? "").normalize("NFC").trim().toLowerCase().replace(/\s+/g, " ");

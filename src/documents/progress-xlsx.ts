@@ -1,6 +1,6 @@
 import ExcelJS from "exceljs";
 import type { PeriodStatus } from "../core/reports/status.js";
-import { formatDateTime } from "../i18n/format.js";
+import { formatDateTime, unescapeHtml } from "../i18n/format.js";
 import type { TFunction } from "../i18n/index.js";
 import { periodLabel, progressFigure } from "./report-terms.js";
 
@@ -11,7 +11,7 @@ import { periodLabel, progressFigure } from "./report-terms.js";
  */
 export async function progressXlsx(html: TFunction, s: PeriodStatus, exportedAt: Date): Promise<Buffer> {
   // Translations come HTML-escaped for Telegram; a spreadsheet wants the plain text.
-  const t: TFunction = (key, params) => html(key, params).replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&amp;/g, "&");
+  const t: TFunction = (key, params) => unescapeHtml(html(key, params));
   const book = new ExcelJS.Workbook();
   book.creator = "bcd-bot";
   const HEADER_ROW = 4;

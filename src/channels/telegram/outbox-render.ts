@@ -2,13 +2,14 @@ import { InlineKeyboard } from "grammy";
 import type { Clock } from "../../core/clock.js";
 import type { Core } from "../../core/index.js";
 import type { Delivery } from "../../delivery/outbox-store.js";
+import { periodLabel } from "../../documents/report-terms.js";
 import { SendError } from "../../delivery/send-error.js";
 import type { Translator } from "../../i18n/index.js";
 import { meetingCalendar } from "./render/calendar.js";
 import { renderDecision, renderInvitationCard, renderRequest } from "./render/meetings.js";
 import { renderNotice } from "./render/notices.js";
 import { renderOpinionCard } from "./render/opinions.js";
-import { periodName, rcb, taskButton } from "./render/reports.js";
+import { rcb, taskButton } from "./render/reports.js";
 import { formatDateTime } from "../../i18n/format.js";
 
 export interface RenderedMessage {
@@ -86,7 +87,7 @@ export function createOutboxRenderer(core: Core, translator: Translator, clock: 
       }
       case "reports:reminder": {
         const owed = await core.reports.owedBy(Number(params.periodId), Number(params.personId));
-        const lines = [t("reports:reminder.header", { period: periodName(t, owed.period, d.locale), due: formatDateTime(owed.dueAt, d.timeZone) }), ""];
+        const lines = [t("reports:reminder.header", { period: periodLabel(t, owed.period, d.locale), due: formatDateTime(owed.dueAt, d.timeZone) }), ""];
         const keyboard = new InlineKeyboard();
         for (const task of owed.tasks) {
           lines.push(t("reports:reminder.line", { code: task.code, title: task.title }));
@@ -100,7 +101,7 @@ export function createOutboxRenderer(core: Core, translator: Translator, clock: 
       case "reports:items_raised": {
         const u = await core.reports.update(Number(params.updateId));
         if (!u) throw missing("progress update");
-        const period = periodName(t, { code: u.periodCode, kind: u.periodKind, name: u.periodName }, d.locale);
+        const period = periodLabel(t, { code: u.periodCode, kind: u.periodKind, name: u.periodName }, d.locale);
         const lines = [t("reports:items.raised", { who: u.onBehalfOfName ?? u.submittedByName ?? "—", code: u.task.code, period })];
         if (u.obstacles) lines.push(t("reports:items.raised_line", { kind: t("reports:items.obstacle"), text: u.obstacles }));
         if (u.proposals) lines.push(t("reports:items.raised_line", { kind: t("reports:items.proposal"), text: u.proposals }));
@@ -110,7 +111,7 @@ export function createOutboxRenderer(core: Core, translator: Translator, clock: 
       case "reports:item_answer": {
         const item = await core.reports.item(Number(params.itemId));
         if (!item) throw missing("report item");
-        const period = periodName(t, { code: item.periodCode, kind: item.periodKind, name: item.periodName }, d.locale);
+        const period = periodLabel(t, { code: item.periodCode, kind: item.periodKind, name: item.periodName }, d.locale);
         return { text: t("reports:items.answer_to_member", { kind: t(`reports:items.${item.kind}`).toLowerCase(), code: item.taskCode, period, text: item.text, answer: item.answer ?? "" }) };
       }
       case "meetings:card_closed":

@@ -76,6 +76,13 @@ export async function ensureQuarter(db: Executor, now: Date, committeeId: number
   if (row) await scheduleReminders(db, now, row, timeZone);
 }
 
+/** Where a period stands: not yet open, open, past its deadline but still taking late reports, or closed. */
+export type PeriodPhase = "upcoming" | "open" | "overdue" | "closed";
+export function periodPhase(p: Pick<ReportingPeriodRow, "opens_at" | "due_at" | "closes_at">, now: Date): PeriodPhase {
+  const t = iso(now);
+  return t < p.opens_at ? "upcoming" : t < p.due_at ? "open" : t < p.closes_at ? "overdue" : "closed";
+}
+
 /** Whether a task is reported in a period. */
 export function taskInPeriod(task: TaskRow, period: ReportingPeriodRow): boolean {
   if (!task.active || task.committee_id !== period.committee_id) return false;

@@ -1,6 +1,6 @@
 import { parse } from "csv-parse/sync";
 import type { IndicatorKind } from "../../db/schema.js";
-import { separatorOf } from "../csv.js";
+import { foldKey, separatorOf } from "../csv.js";
 import type { RowError } from "../roster/roster-csv.js";
 import { parseDecimal } from "./numbers.js";
 
@@ -21,7 +21,7 @@ export interface TaskCsvRow {
 
 export type TaskField = Exclude<keyof TaskCsvRow, "line">;
 
-const norm = (s: string) => s.normalize("NFC").trim().toLowerCase().replace(/\s+/g, " ");
+const norm = foldKey;
 
 /** Column names the secretariat may use, in English or Vietnamese (with or without diacritics). */
 export const TASK_COLUMNS: Record<TaskField, string[]> = {

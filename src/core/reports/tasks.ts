@@ -3,6 +3,7 @@ import type { TaskRow } from "../../db/schema.js";
 import type { Actor } from "../actor.js";
 import { changedFields, recordAudit } from "../audit.js";
 import { iso } from "../clock.js";
+import { foldKey } from "../csv.js";
 import type { CoreContext } from "../context.js";
 import { DomainError } from "../errors.js";
 import { assertCan, can } from "../permissions.js";
@@ -16,10 +17,10 @@ export interface TaskImportReport {
   errors: RowError[];
 }
 
-const norm = (s: string | null | undefined) => (s ?? "").normalize("NFC").trim().toLowerCase().replace(/\s+/g, " ");
+const norm = foldKey;
 /** How organizations are compared: "Sở Tài chính" and " sở tài  chính" are the same unit. */
-export const orgKey = (s: string | null | undefined) => norm(s);
-export const sameOrganization = (a: string | null | undefined, b: string | null | undefined) => norm(a) !== "" && norm(a) === norm(b);
+export const orgKey = foldKey;
+export const sameOrganization = (a: string | null | undefined, b: string | null | undefined) => orgKey(a) !== "" && orgKey(a) === orgKey(b);
 
 /** The columns of a task row that an import or an edit sets, keyed as the table names them. */
 function taskValues(row: TaskCsvRow, personId: number | null) {

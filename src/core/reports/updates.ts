@@ -161,8 +161,10 @@ export async function reportContext(ctx: CoreContext, actor: Actor, taskId: numb
   }
   const window = await windowFor(ctx.db, period, subject);
   const latest = (await latestInPeriod(ctx.db, period.id, [base.id])).get(base.id) ?? null;
-  const earlier = (await updatesWhere(ctx.db, { taskIds: [base.id] })).filter((u) => u.period_id !== period.id && u.submitted_at < (latest?.submitted_at ?? iso(now)));
-  const previous = earlier.at(-1) ?? null;
+  // Updates come ordered by the period's opening: the last one of a period opened before this one.
+  const opensAt = period.opens_at;
+  const earlier = await ctx.db.selectFrom("reporting_periods").select("id").where("committee_id", "=", base.committee_id).where("opens_at", "<", opensAt).execute();
+  const previous = (await updatesWhere(ctx.db, { taskIds: [base.id] })).filter((u) => earlier.some((p) => p.id === u.period_id)).at(-1) ?? null;
   const late = window.dueAt < iso(now);
   let blocked: string | null = null;
   if (period.opens_at > iso(now)) blocked = "reports:errors.not_open";

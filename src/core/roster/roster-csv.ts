@@ -1,6 +1,6 @@
 import { parse } from "csv-parse/sync";
 import type { Locale, Role } from "../../db/schema.js";
-import { separatorOf } from "../csv.js";
+import { foldKey, separatorOf } from "../csv.js";
 
 /** One valid row of the roster CSV, normalized. */
 export interface RosterRow {
@@ -21,7 +21,7 @@ export interface RowError {
   params: Record<string, string | number>;
 }
 
-const norm = (s: string) => s.normalize("NFC").trim().toLowerCase().replace(/\s+/g, " ");
+const norm = foldKey;
 
 /** Column names the secretariat may use, in English or Vietnamese. */
 const COLUMNS: Record<keyof Omit<RosterRow, "line">, string[]> = {

@@ -5,6 +5,7 @@ import type { MeetingKind } from "../../../db/schema.js";
 import { MAX_ATTACHMENTS, type IncomingFile } from "../../../core/attachments.js";
 import { formatDateTime, parseLocalDateTime } from "../../../i18n/format.js";
 import type { BotContext } from "../context.js";
+import { documentFile } from "../files.js";
 import type { TelegramDeps } from "../deps.js";
 import { cb } from "../render/meetings.js";
 import { replyDomainError } from "../reply-error.js";
@@ -174,8 +175,7 @@ export function meetingCreateFeature(deps: TelegramDeps): Composer<BotContext> {
   chats.on("message:document", async (ctx, next) => {
     const d = await load(ctx);
     if (!d || d.step !== "documents") return next();
-    const doc = ctx.message.document;
-    const file: IncomingFile = { channel, fileId: doc.file_id, fileName: doc.file_name ?? "tai-lieu", mimeType: doc.mime_type ?? null, fileSize: doc.file_size ?? null };
+    const file = documentFile(ctx.message.document, "tai-lieu");
     try {
       deps.core.meetings.checkAttachment(file);
       if ((d.documents?.length ?? 0) >= MAX_ATTACHMENTS) throw new DomainError("meetings:errors.too_many_files", { max: MAX_ATTACHMENTS });

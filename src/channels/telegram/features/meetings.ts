@@ -4,6 +4,7 @@ import type { IncomingFile } from "../../../core/attachments.js";
 import { DomainError } from "../../../core/errors.js";
 import { formatDateTime } from "../../../i18n/format.js";
 import type { BotContext } from "../context.js";
+import { documentFile } from "../files.js";
 import { inviteLink } from "./members.js";
 import type { TelegramDeps } from "../deps.js";
 import { cb, QUICK_REASONS, renderInvitationCard } from "../render/meetings.js";
@@ -216,8 +217,7 @@ export function meetingsFeature(deps: TelegramDeps): Composer<BotContext> {
   chats.on("message:document", async (ctx, next) => {
     const stored = await deps.core.dialogs.get<ProxyDialog>(ctx.actor!.personId, channel);
     if (stored?.kind !== PROXY || stored.data.step !== "attachment") return next();
-    const doc = ctx.message.document;
-    const file: IncomingFile = { channel, fileId: doc.file_id, fileName: doc.file_name ?? "y-kien", mimeType: doc.mime_type ?? null, fileSize: doc.file_size ?? null };
+    const file = documentFile(ctx.message.document, "y-kien");
     try {
       deps.core.meetings.checkAttachment(file);
     } catch (e) {

@@ -6,7 +6,7 @@ import { formatDateTime } from "../../../i18n/format.js";
 import type { BotContext } from "../context.js";
 import type { TelegramDeps } from "../deps.js";
 import { withDomainErrors } from "../reply-error.js";
-import { splitMessage } from "../text.js";
+import { replyInParts } from "../text.js";
 
 /** Builds the t.me deep link that signs a person in. */
 export const inviteLink = (botUsername: string, code: string) => `https://t.me/${botUsername}?start=${code}`;
@@ -46,7 +46,7 @@ export function membersFeature(deps: TelegramDeps): Composer<BotContext> {
           : ctx.t("roster:header", { committee: seat.committeeName, count: members.length, linked });
         const body = members.length ? members.map((m) => line(ctx, m)) : [ctx.t(unlinkedOnly ? "roster:all_linked" : "roster:empty")];
         const footer = unlinkedOnly && members.length && seats.some((s) => s.role === "secretariat") ? ["", ctx.t("roster:unlinked_hint")] : [];
-        for (const chunk of splitMessage([header, "", ...body, ...footer].join("\n"))) await ctx.reply(chunk, { parse_mode: "HTML" });
+        await replyInParts(ctx, [header, "", ...body, ...footer].join("\n"));
       }
     });
   privateChats.command("members", list(false));

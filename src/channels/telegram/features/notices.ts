@@ -6,6 +6,7 @@ import { seatsWith } from "../../../core/permissions.js";
 import { noticeReportXlsx } from "../../../documents/notice-report-xlsx.js";
 import { formatDateTime, parseLocalDateTime } from "../../../i18n/format.js";
 import type { BotContext } from "../context.js";
+import { documentFile, photoFile } from "../files.js";
 import type { TelegramDeps } from "../deps.js";
 import { entitiesToHtml } from "../entities.js";
 import { cb } from "../render/meetings.js";
@@ -145,10 +146,9 @@ export function noticesFeature(deps: TelegramDeps): Composer<BotContext> {
     const entities = msg.entities ?? msg.caption_entities ?? [];
     let attachment: IncomingFile | null = null;
     if (msg.document) {
-      attachment = { channel, fileId: msg.document.file_id, fileName: msg.document.file_name ?? "tai-lieu", mimeType: msg.document.mime_type ?? null, fileSize: msg.document.file_size ?? null };
+      attachment = documentFile(msg.document, "tai-lieu");
     } else if (msg.photo?.length) {
-      const p = msg.photo[msg.photo.length - 1]!;
-      attachment = { channel, fileId: p.file_id, fileName: "anh.jpg", mimeType: "image/jpeg", fileSize: p.file_size ?? null };
+      attachment = photoFile(msg.photo, () => "anh.jpg");
     }
     try {
       if (attachment) deps.core.meetings.checkAttachment(attachment);

@@ -6,6 +6,7 @@ import { seatsWith } from "../../../core/permissions.js";
 import { opinionsDocx, opinionsXlsx } from "../../../documents/opinions.js";
 import { formatDateTime, parseLocalDateTime } from "../../../i18n/format.js";
 import type { BotContext } from "../context.js";
+import { documentFile } from "../files.js";
 import type { TelegramDeps } from "../deps.js";
 import { entitiesToHtml } from "../entities.js";
 import { cb } from "../render/meetings.js";
@@ -81,7 +82,7 @@ export function opinionsFeature(deps: TelegramDeps): Composer<BotContext> {
 
   const fileOf = (ctx: BotContext): IncomingFile | null => {
     const d = ctx.message?.document;
-    return d ? { channel, fileId: d.file_id, fileName: d.file_name ?? "y-kien", mimeType: d.mime_type ?? null, fileSize: d.file_size ?? null } : null;
+    return d ? documentFile(d, "y-kien") : null;
   };
 
   chats.on(["message:text", "message:document"], async (ctx, next) => {

@@ -2,15 +2,17 @@ import { Composer, InlineKeyboard, InputFile } from "grammy";
 import type { Seat } from "../../../core/actor.js";
 import { DomainError } from "../../../core/errors.js";
 import { can, seatsWith } from "../../../core/permissions.js";
+import { periodPhase } from "../../../core/reports/periods.js";
 import { EDITABLE } from "../../../core/reports/tasks.js";
 import { progressXlsx } from "../../../documents/progress-xlsx.js";
 import { formatDateTime, parseLocalDateTime } from "../../../i18n/format.js";
+import { periodLabel } from "../../../documents/report-terms.js";
 import type { BotContext } from "../context.js";
 import type { TelegramDeps } from "../deps.js";
 import { cb } from "../render/meetings.js";
-import { historyKeyboard, periodName, rcb, renderHistory, renderPeriodDetails, renderPeriodStatus } from "../render/reports.js";
+import { historyKeyboard, rcb, renderHistory, renderPeriodDetails, renderPeriodStatus } from "../render/reports.js";
 import { withDomainErrors } from "../reply-error.js";
-import { splitMessage } from "../text.js";
+import { replyInParts } from "../text.js";
 
 const ANSWER = "report.answer";
 
@@ -33,10 +35,6 @@ export function reportsAdminFeature(deps: TelegramDeps): Composer<BotContext> {
     if (!seat) throw new DomainError("meetings:create.choose_committee", { codes: [...new Set(seats.map((s) => s.committeeCode))].join(", ") });
     return seat;
   };
-  const reply = async (ctx: BotContext, text: string, keyboard?: InlineKeyboard) => {
-    const chunks = splitMessage(text);
-    for (const [i, chunk] of chunks.entries()) await ctx.reply(chunk, { parse_mode: "HTML", ...(keyboard && i === chunks.length - 1 ? { reply_markup: keyboard } : {}) });
-  };
 
   chats.command("progress", (ctx) =>
     withDomainErrors(ctx, async () => {
@@ -44,7 +42,7 @@ export function reportsAdminFeature(deps: TelegramDeps): Composer<BotContext> {
       const period = await deps.core.periods.find(ctx.actor!, seat.committeeId, ctx.match.trim() || undefined);
       const status = await deps.core.reports.status(ctx.actor!, period.id);
       const kb = status.rows.length ? new InlineKeyboard().text(ctx.t("reports:buttons.xlsx"), rcb.xlsx(period.id)).text(ctx.t("reports:buttons.details"), rcb.details(period.id)) : undefined;
-      await reply(ctx, renderPeriodStatus(ctx.t, status, ctx.locale), kb);
+      await replyInParts(ctx, renderPeriodStatus(ctx.t, status, ctx.locale), kb);
     }),
   );
 
@@ -52,7 +50,7 @@ export function reportsAdminFeature(deps: TelegramDeps): Composer<BotContext> {
     withDomainErrors(ctx, async () => {
       const status = await deps.core.reports.status(ctx.actor!, Number(ctx.match[1]));
       await ctx.answerCallbackQuery();
-      await reply(ctx, renderPeriodDetails(ctx.t, status, ctx.locale));
+      await replyInParts(ctx, renderPeriodDetails(ctx.t, status, ctx.locale));
     }),
   );
 
@@ -85,7 +83,7 @@ export function reportsAdminFeature(deps: TelegramDeps): Composer<BotContext> {
         const rc = await deps.core.reports.context(ctx.actor!, task.id).catch(() => undefined);
         if (rc && !rc.blocked) kb.text(ctx.t("reports:buttons.on_behalf"), rcb.task(task.id, rc.period.id));
       }
-      await reply(ctx, renderHistory(ctx.t, h.task, h.updates, ctx.locale, ctx.timeZone), historyKeyboard(ctx.t, h.task.id, h.updates, kb));
+      await replyInParts(ctx, renderHistory(ctx.t, h.task, h.updates, ctx.locale, ctx.timeZone), historyKeyboard(ctx.t, h.task.id, h.updates, kb));
     }),
   );
 
@@ -97,7 +95,7 @@ export function reportsAdminFeature(deps: TelegramDeps): Composer<BotContext> {
       if (!tasks.length) lines.push(ctx.t("reports:tasks.none"));
       for (const t of tasks) lines.push(ctx.t("reports:tasks.line", { code: t.code, title: t.title, unit: t.responsible_organization ?? t.personName ?? "—" }));
       if (can(ctx.actor!, "report.manage", seat.committeeId)) lines.push("", ctx.t("reports:tasks.hint"));
-      await reply(ctx, lines.join("\n"));
+      await replyInParts(ctx, lines.join("\n"));
     }),
   );
 
@@ -118,48 +116,47 @@ export function reportsAdminFeature(deps: TelegramDeps): Composer<BotContext> {
         case undefined:
         case "": {
           const periods = await deps.core.periods.list(ctx.actor!, seat.committeeId);
-          const now = deps.core.ctx.clock().toISOString();
-          const status = (p: (typeof periods)[number]) => (p.opens_at > now ? "upcoming" : p.closes_at <= now ? "closed" : p.due_at <= now ? "overdue" : "open");
+          const now = deps.core.ctx.clock();
           const lines = [
             ctx.t("reports:periods.header"),
             ...periods.map((p) =>
-              ctx.t("reports:periods.line", { code: p.code, name: periodName(ctx.t, p, ctx.locale), opens: formatDateTime(p.opens_at, tz), due: formatDateTime(p.due_at, tz), closes: formatDateTime(p.closes_at, tz), status: ctx.t(`reports:periods.status_${status(p)}`) }),
+              ctx.t("reports:periods.line", { code: p.code, name: periodLabel(ctx.t, p, ctx.locale), opens: formatDateTime(p.opens_at, tz), due: formatDateTime(p.due_at, tz), closes: formatDateTime(p.closes_at, tz), status: ctx.t(`reports:periods.status_${periodPhase(p, now)}`) }),
             ),
           ];
           if (can(ctx.actor!, "report.manage", seat.committeeId)) lines.push("", ctx.t("reports:periods.usage"));
-          return reply(ctx, lines.join("\n"));
+          return replyInParts(ctx, lines.join("\n"));
         }
         case "open":
         case "mở": {
           const [code, name, due, closes] = args.split(";").map((s) => s.trim());
-          if (!code || !name || !due || !closes) return reply(ctx, ctx.t("reports:periods.usage"));
+          if (!code || !name || !due || !closes) return replyInParts(ctx, ctx.t("reports:periods.usage"));
           const p = await deps.core.periods.openExtra(ctx.actor!, { committeeId: seat.committeeId, code, name, dueAt: when(due), closesAt: when(closes) });
-          return reply(ctx, ctx.t("reports:periods.opened", { name: p.name, code: p.code, tasks: p.tasks, due: formatDateTime(p.due_at, tz), closes: formatDateTime(p.closes_at, tz) }));
+          return replyInParts(ctx, ctx.t("reports:periods.opened", { name: p.name, code: p.code, tasks: p.tasks, due: formatDateTime(p.due_at, tz), closes: formatDateTime(p.closes_at, tz) }));
         }
         case "extend":
         case "gia-hạn":
         case "giahan": {
           const [code, ...more] = args.split(/\s+/);
           const moment = dateAt(more.join(" "));
-          if (!code || !moment) return reply(ctx, ctx.t("reports:periods.usage"));
+          if (!code || !moment) return replyInParts(ctx, ctx.t("reports:periods.usage"));
           const member = more.join(" ").replace(moment, "").trim().replace(/^#/, "");
           const period = await deps.core.periods.find(ctx.actor!, seat.committeeId, code);
           if (member && !/^\d+$/.test(member)) throw new DomainError("reports:errors.member_not_found", { id: member });
           const r = await deps.core.periods.extend(ctx.actor!, period.id, when(moment), member ? Number(member) : undefined);
-          return reply(ctx, r.fullName ? ctx.t("reports:periods.extended_one", { code: period.code, name: r.fullName, due: formatDateTime(when(moment), tz) }) : ctx.t("reports:periods.extended_all", { code: period.code, due: formatDateTime(when(moment), tz) }));
+          return replyInParts(ctx, r.fullName ? ctx.t("reports:periods.extended_one", { code: period.code, name: r.fullName, due: formatDateTime(when(moment), tz) }) : ctx.t("reports:periods.extended_all", { code: period.code, due: formatDateTime(when(moment), tz) }));
         }
         case "reopen":
         case "mở-lại": {
           const [code, member, ...more] = args.split(/\s+/);
           const moment = dateAt(more.join(" "));
-          if (!code || !member || !moment) return reply(ctx, ctx.t("reports:periods.usage"));
+          if (!code || !member || !moment) return replyInParts(ctx, ctx.t("reports:periods.usage"));
           if (!/^#?\d+$/.test(member)) throw new DomainError("reports:errors.member_not_found", { id: member });
           const period = await deps.core.periods.find(ctx.actor!, seat.committeeId, code);
           const r = await deps.core.periods.reopen(ctx.actor!, period.id, Number(member.replace("#", "")), when(moment));
-          return reply(ctx, ctx.t("reports:periods.reopened", { code: period.code, name: r.fullName, until: formatDateTime(when(moment), tz) }));
+          return replyInParts(ctx, ctx.t("reports:periods.reopened", { code: period.code, name: r.fullName, until: formatDateTime(when(moment), tz) }));
         }
         default:
-          return reply(ctx, ctx.t("reports:periods.usage"));
+          return replyInParts(ctx, ctx.t("reports:periods.usage"));
       }
     }),
   );
@@ -169,7 +166,7 @@ export function reportsAdminFeature(deps: TelegramDeps): Composer<BotContext> {
   chats.command("items", (ctx) =>
     withDomainErrors(ctx, async () => {
       const items = await deps.core.reports.items(ctx.actor!);
-      if (!items.length) return reply(ctx, ctx.t("reports:items.none"));
+      if (!items.length) return replyInParts(ctx, ctx.t("reports:items.none"));
       const lines = [ctx.t("reports:items.header", { count: items.length })];
       const kb = new InlineKeyboard();
       items.forEach((i, n) => {
@@ -179,7 +176,7 @@ export function reportsAdminFeature(deps: TelegramDeps): Composer<BotContext> {
             id: i.id,
             kind: kindLabel(ctx, i.kind),
             code: i.taskCode,
-            period: periodName(ctx.t, { code: i.periodCode, kind: i.periodKind, name: i.periodName }, ctx.locale),
+            period: periodLabel(ctx.t, { code: i.periodCode, kind: i.periodKind, name: i.periodName }, ctx.locale),
             who: i.raisedByName ?? "—",
             org: i.organization ? `, ${i.organization}` : "",
             text: i.text,
@@ -190,7 +187,7 @@ export function reportsAdminFeature(deps: TelegramDeps): Composer<BotContext> {
           if (n % 2 === 1) kb.row();
         }
       });
-      await reply(ctx, lines.join("\n"), kb);
+      await replyInParts(ctx, lines.join("\n"), kb);
     }),
   );
 

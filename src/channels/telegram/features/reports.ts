@@ -5,12 +5,14 @@ import { formatDecimal } from "../../../core/reports/numbers.js";
 import { checkText, readProgress, STATUSES, TEXT_LIMITS, type ReportText } from "../../../core/reports/updates.js";
 import type { IndicatorKind, ProgressStatus } from "../../../db/schema.js";
 import { formatDateTime } from "../../../i18n/format.js";
+import { periodLabel } from "../../../documents/report-terms.js";
 import type { BotContext } from "../context.js";
+import { documentFile, photoFile } from "../files.js";
 import type { TelegramDeps } from "../deps.js";
 import { cb } from "../render/meetings.js";
-import { historyKeyboard, periodName, rcb, renderHistory, renderTaskCard, STATE_ICON, taskButton } from "../render/reports.js";
+import { historyKeyboard, rcb, renderHistory, renderTaskCard, STATE_ICON, taskButton } from "../render/reports.js";
 import { replyDomainError, withDomainErrors } from "../reply-error.js";
-import { splitMessage } from "../text.js";
+import { replyInParts } from "../text.js";
 
 const REPORT = "report.progress";
 type Step = "status" | "progress" | "results" | "obstacles" | "proposals" | "files" | "preview";
@@ -72,15 +74,14 @@ export function reportsFeature(deps: TelegramDeps): Composer<BotContext> {
       }
       for (const p of periods) {
         const done = p.tasks.filter((x) => x.latest).length;
-        const lines = [ctx.t("reports:mine.header", { period: periodName(ctx.t, p.period, ctx.locale), due: formatDateTime(p.window.dueAt, p.timeZone), done, total: p.tasks.length })];
+        const lines = [ctx.t("reports:mine.header", { period: periodLabel(ctx.t, p.period, ctx.locale), due: formatDateTime(p.window.dueAt, p.timeZone), done, total: p.tasks.length })];
         if (p.window.extended) lines[0] += ` ${ctx.t("reports:mine.extended")}`;
         if (p.window.reopened) lines.push(ctx.t("reports:mine.reopened", { until: formatDateTime(p.window.closesAt, p.timeZone) }));
         const title = (x: string) => (x.length > 80 ? `${x.slice(0, 79)}…` : x);
         lines.push("", ...p.tasks.map((x) => ctx.t("reports:mine.line", { icon: STATE_ICON[x.state], code: x.task.code, title: title(x.task.title), state: ctx.t(`reports:state.${x.state}`) })), "", ctx.t("reports:mine.choose"));
         const kb = new InlineKeyboard();
         for (const x of p.tasks) kb.text(taskButton(STATE_ICON[x.state], x.task), rcb.task(x.task.id, p.period.id)).row();
-        const chunks = splitMessage(lines.join("\n"));
-        for (const [i, chunk] of chunks.entries()) await ctx.reply(chunk, { parse_mode: "HTML", ...(i === chunks.length - 1 ? { reply_markup: kb } : {}) });
+        await replyInParts(ctx, lines.join("\n"), kb);
       }
     }),
   );
@@ -102,9 +103,7 @@ export function reportsFeature(deps: TelegramDeps): Composer<BotContext> {
     withDomainErrors(ctx, async () => {
       const h = await deps.core.tasks.history(ctx.actor!, Number(ctx.match[1]));
       await ctx.answerCallbackQuery();
-      const chunks = splitMessage(renderHistory(ctx.t, h.task, h.updates, ctx.locale, ctx.timeZone));
-      const kb = historyKeyboard(ctx.t, h.task.id, h.updates);
-      for (const [i, chunk] of chunks.entries()) await ctx.reply(chunk, { parse_mode: "HTML", ...(i === chunks.length - 1 ? { reply_markup: kb } : {}) });
+      await replyInParts(ctx, renderHistory(ctx.t, h.task, h.updates, ctx.locale, ctx.timeZone), historyKeyboard(ctx.t, h.task.id, h.updates));
     }),
   );
 
@@ -118,7 +117,7 @@ export function reportsFeature(deps: TelegramDeps): Composer<BotContext> {
         for (const a of u.attachments) {
           if (seen.has(a.fileId)) continue;
           seen.add(a.fileId);
-          const caption = `${h.task.code} · ${periodName(ctx.t, { code: u.periodCode, kind: u.periodKind, name: u.periodName }, ctx.locale)} · ${a.fileName}`;
+          const caption = `${h.task.code} · ${periodLabel(ctx.t, { code: u.periodCode, kind: u.periodKind, name: u.periodName }, ctx.locale)} · ${a.fileName}`;
           if (a.mimeType === "image/jpeg" && a.fileName.startsWith("anh-")) await ctx.replyWithPhoto(a.fileId, { caption });
           else await ctx.replyWithDocument(a.fileId, { caption });
         }
@@ -135,7 +134,7 @@ export function reportsFeature(deps: TelegramDeps): Composer<BotContext> {
         taskId: rc.task.id,
         periodId: rc.period.id,
         code: rc.task.code,
-        periodLabel: periodName(ctx.t, rc.period, ctx.locale),
+        periodLabel: periodLabel(ctx.t, rc.period, ctx.locale),
         kind: rc.task.indicator_kind,
         unit: rc.task.unit,
         target: rc.task.target_value,
@@ -331,10 +330,8 @@ export function reportsFeature(deps: TelegramDeps): Composer<BotContext> {
   );
 
   const fileOf = (ctx: BotContext): IncomingFile | null => {
-    const doc = ctx.message?.document;
-    if (doc) return { channel, fileId: doc.file_id, fileName: doc.file_name ?? "tai-lieu", mimeType: doc.mime_type ?? null, fileSize: doc.file_size ?? null };
-    const photo = ctx.message?.photo?.at(-1);
-    if (photo) return { channel, fileId: photo.file_id, fileName: `anh-${photo.file_unique_id}.jpg`, mimeType: "image/jpeg", fileSize: photo.file_size ?? null };
+    if (ctx.message?.document) return documentFile(ctx.message.document, "tai-lieu");
+    if (ctx.message?.photo?.length) return photoFile(ctx.message.photo, (p) => `anh-${p.file_unique_id}.jpg`);
     return null;
   };
 

@@ -9,7 +9,7 @@ import { redact } from "../../../logger.js";
 import type { BotContext } from "../context.js";
 import { apiRootOf, type TelegramDeps } from "../deps.js";
 import { withDomainErrors } from "../reply-error.js";
-import { splitMessage } from "../text.js";
+import { replyInParts } from "../text.js";
 import { inviteLink } from "./members.js";
 
 const MAX_CSV_BYTES = 1024 * 1024;
@@ -80,7 +80,7 @@ async function replyWithErrors(ctx: BotContext, lines: string[], errors: RowErro
     if (errors.length > MAX_ERRORS_SHOWN) lines.push(ctx.t("roster:import.more_errors", { count: errors.length - MAX_ERRORS_SHOWN }));
     lines.push("", ctx.t("roster:import.fix_and_resend"));
   }
-  for (const chunk of splitMessage(lines.join("\n"))) await ctx.reply(chunk, { parse_mode: "HTML" });
+  await replyInParts(ctx, lines.join("\n"));
 }
 
 async function download(deps: TelegramDeps, ctx: BotContext, fileId: string): Promise<Uint8Array> {

@@ -1,7 +1,7 @@
 import { InlineKeyboard } from "grammy";
 import type { ReportContext, TaskState, UpdateView } from "../../../core/reports/updates.js";
 import type { PeriodStatus } from "../../../core/reports/status.js";
-import type { ReportingPeriodRow, TaskRow } from "../../../db/schema.js";
+import type { TaskRow } from "../../../db/schema.js";
 import { formatDecimal } from "../../../core/reports/numbers.js";
 import { periodLabel, progressSummary } from "../../../documents/report-terms.js";
 import { formatDateTime } from "../../../i18n/format.js";
@@ -29,9 +29,6 @@ export const STATE_ICON: Record<TaskState, string> = { on_time: "✅", late: "�
 
 type Locale = "vi" | "en";
 
-/** "Quý IV/2026" in Vietnamese, "Q4 2026" in English; an extra period by its name. */
-export const periodName = (t: TFunction, p: Pick<ReportingPeriodRow, "code" | "kind" | "name">, locale: Locale) => periodLabel(t, p, locale);
-
 /** Button text: the task's code and the start of its title, within Telegram's comfortable width. */
 export function taskButton(icon: string, task: Pick<TaskRow, "code" | "title">): string {
   const text = `${icon} ${task.code} · ${task.title}`;
@@ -39,7 +36,7 @@ export function taskButton(icon: string, task: Pick<TaskRow, "code" | "title">):
 }
 
 /** The task as the card and the dialog show it: code, title, source, unit, target, due. */
-export function taskDetails(t: TFunction, task: TaskRow & { personName: string | null }, locale: Locale, timeZone: string): string[] {
+export function taskDetails(t: TFunction, task: TaskRow & { personName: string | null }, locale: Locale): string[] {
   const lines = [t("reports:card.title", { code: task.code, title: task.title }) + (task.active ? "" : ` ${t("reports:card.inactive")}`)];
   if (task.source_document) lines.push(t("reports:card.source", { source: task.source_document }));
   if (task.responsible_organization) lines.push(t("reports:card.unit", { unit: task.responsible_organization }));
@@ -51,15 +48,14 @@ export function taskDetails(t: TFunction, task: TaskRow & { personName: string |
     const [y, m, d] = task.due_date.split("-");
     lines.push(t("reports:card.due", { date: `${d}/${m}/${y}` }));
   }
-  void timeZone;
   return lines;
 }
 
 /** The card a person sees before reporting on a task: details, last period's report, this period's, and the buttons that apply. */
 export function renderTaskCard(t: TFunction, rc: ReportContext, locale: Locale, timeZone: string): { text: string; keyboard: InlineKeyboard } {
-  const lines = taskDetails(t, rc.task, locale, timeZone);
-  lines.push(t("reports:card.period", { period: periodName(t, rc.period, locale), due: formatDateTime(rc.window.dueAt, timeZone) }));
-  if (rc.previous) lines.push(t("reports:card.previous", { period: periodName(t, { code: rc.previous.periodCode, kind: rc.previous.periodKind, name: rc.previous.periodName }, locale), summary: progressSummary(t, rc.task, rc.previous, locale) }));
+  const lines = taskDetails(t, rc.task, locale);
+  lines.push(t("reports:card.period", { period: periodLabel(t, rc.period, locale), due: formatDateTime(rc.window.dueAt, timeZone) }));
+  if (rc.previous) lines.push(t("reports:card.previous", { period: periodLabel(t, { code: rc.previous.periodCode, kind: rc.previous.periodKind, name: rc.previous.periodName }, locale), summary: progressSummary(t, rc.task, rc.previous, locale) }));
   if (rc.latest) lines.push(t("reports:card.current", { version: rc.latest.version, at: formatDateTime(rc.latest.submitted_at, timeZone), summary: progressSummary(t, rc.task, rc.latest, locale) }));
   if (rc.onBehalfOf) lines.push("", t("reports:card.on_behalf", { name: rc.onBehalfOf.fullName }));
   const kb = new InlineKeyboard();
@@ -81,7 +77,7 @@ export function renderHistory(t: TFunction, task: TaskRow & { personName: string
     const flags = [u.late ? t("reports:history.late") : "", u.unchanged ? t("reports:history.unchanged") : ""].filter(Boolean).join(" ");
     lines.push(
       t("reports:history.line", {
-        period: periodName(t, { code: u.periodCode, kind: u.periodKind, name: u.periodName }, locale),
+        period: periodLabel(t, { code: u.periodCode, kind: u.periodKind, name: u.periodName }, locale),
         version: u.version,
         at: formatDateTime(u.submitted_at, timeZone),
         who: u.submittedByName ?? "—",
@@ -107,7 +103,7 @@ export function historyKeyboard(t: TFunction, taskId: number, updates: UpdateVie
 /** The secretariat's and leaders' one-screen picture of a period. */
 export function renderPeriodStatus(t: TFunction, s: PeriodStatus, locale: Locale): string {
   const lines = [
-    t("reports:status_view.header", { period: periodName(t, s.period, locale), committee: s.committeeName, due: formatDateTime(s.period.due_at, s.timeZone), closes: formatDateTime(s.period.closes_at, s.timeZone) }),
+    t("reports:status_view.header", { period: periodLabel(t, s.period, locale), committee: s.committeeName, due: formatDateTime(s.period.due_at, s.timeZone), closes: formatDateTime(s.period.closes_at, s.timeZone) }),
   ];
   if (!s.rows.length) return [...lines, "", t("reports:status_view.no_tasks")].join("\n");
   lines.push(t("reports:status_view.counts", { total: s.counts.total, on_time: s.counts.on_time, late: s.counts.late, missing: s.counts.missing, pending: s.counts.pending }), "");
@@ -123,7 +119,7 @@ export function renderPeriodStatus(t: TFunction, s: PeriodStatus, locale: Locale
 /** Task by task, with each state and figure. */
 export function renderPeriodDetails(t: TFunction, s: PeriodStatus, locale: Locale): string {
   return [
-    t("reports:status_view.header", { period: periodName(t, s.period, locale), committee: s.committeeName, due: formatDateTime(s.period.due_at, s.timeZone), closes: formatDateTime(s.period.closes_at, s.timeZone) }),
+    t("reports:status_view.header", { period: periodLabel(t, s.period, locale), committee: s.committeeName, due: formatDateTime(s.period.due_at, s.timeZone), closes: formatDateTime(s.period.closes_at, s.timeZone) }),
     "",
     ...s.rows.map((r) =>
       t("reports:status_view.detail_line", {
