@@ -34,6 +34,9 @@ export interface AppOptions {
   cron?: boolean;
   /** Skip getMe when the bot's identity is already known. */
   botInfo?: UserFromGetMe;
+  /** Time budgets (tests shorten them): one outbox row's preparation and send, one due job. */
+  sendBudgetMs?: number;
+  jobBudgetMs?: number;
 }
 
 /**
@@ -74,9 +77,11 @@ export async function startApp(config: Config, opts: AppOptions): Promise<App> {
       logger: logger.child({ component: "delivery" }),
       now: () => clock().getTime(),
     },
-    { concurrency: config.outbox.concurrency, maxAttempts: config.outbox.maxAttempts },
+    { concurrency: config.outbox.concurrency, maxAttempts: config.outbox.maxAttempts, ...(opts.sendBudgetMs ? { sendBudgetMs: opts.sendBudgetMs } : {}) },
   );
-  const scheduler = createScheduler({ core, logger: logger.child({ component: "scheduler" }), onMessagesQueued: () => worker.nudge() }, config.schedulerCron);
+  const scheduler = createScheduler({ core, logger: logger.child({ component: "scheduler" }), onMessagesQueued: () => worker.nudge() }, config.schedulerCron, {
+    ...(opts.jobBudgetMs ? { jobBudgetMs: opts.jobBudgetMs } : {}),
+  });
 
   const bot = createBot(
     {
@@ -95,10 +100,11 @@ export async function startApp(config: Config, opts: AppOptions): Promise<App> {
   await core.settings.put(SETTING_TELEGRAM_USERNAME, bot.botInfo.username);
   installDefaultMenus(bot.api, translator, config.defaultLocale, logger);
 
-  await worker.start();
-  if (opts.cron !== false) scheduler.start();
+  // Receiving comes first: whatever the queue holds, people's updates are taken from the start.
   const telegram = runTelegram(bot, config.mode, logger);
   await telegram.started;
+  await worker.start();
+  if (opts.cron !== false) scheduler.start();
 
   let stopping: Promise<void> | undefined;
   return {

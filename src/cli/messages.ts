@@ -148,18 +148,15 @@ export interface CliMessages {
 const NAMESPACE = "cli";
 
 /**
- * The `cli` namespace's text for a terminal. The shared translator HTML-escapes interpolated values
- * for Telegram; a terminal wants them verbatim (file paths, committee names, commander's `<value>`
- * flags, quoted choices), so escaping is switched off here, once for every key, rather than marking
- * each placeholder `{{- name}}` in the JSON. Values go in through `replace`, so a placeholder can
- * never be taken for an i18next option (`count`, `lng`, `ns`, `context`, …). A missing key throws
+ * The `cli` namespace's text for a terminal: values go in verbatim (file paths, committee names,
+ * commander's `<value>` flags, quoted choices), not HTML-escaped as for Telegram. A missing key throws
  * rather than printing the key itself.
  */
 function terminalText(translator: Translator, locale: Locale): (key: string, params?: TParams) => string {
   const { instance } = translator;
   return (key, params = {}) => {
     if (!instance.exists(key, { lng: locale, ns: NAMESPACE })) throw new Error(`Missing CLI text ${NAMESPACE}:${key} (${locale})`);
-    return instance.t(key, { lng: locale, ns: NAMESPACE, replace: params, interpolation: { escapeValue: false } });
+    return translator.plain(locale, `${NAMESPACE}:${key}`, params);
   };
 }
 

@@ -104,6 +104,8 @@ export interface OutboxTable {
   sent_at: IsoTime | null;
   last_error: string | null;
   external_message_id: string | null;
+  /** Times a process stopped while this row was being sent; at two it is set aside as failed. */
+  interruptions: Generated<number>;
 }
 
 export interface DueJobsTable {

@@ -13,6 +13,9 @@ export interface Delivery {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/** The reason kept on a row set aside because the process stopped twice while sending it. */
+export const INTERRUPTED_TWICE = "set aside: the program stopped twice while sending this message";
+
 /** The outbox's state transitions, each one small statement; the worker holds no state the table doesn't. */
 export function createOutboxStore(db: DB, dialect: Dialect, defaults: { locale: Locale; timeZone: string }) {
   return {
@@ -81,13 +84,24 @@ export function createOutboxStore(db: DB, dialect: Dialect, defaults: { locale: 
     /**
      * Rows left "sending" by a process that stopped mid-send go back to the queue. At start on SQLite, where
      * only one process sends, that is all of them; otherwise only claims older than `staleMs`, whose owner
-     * must be gone (sends time out well before that).
+     * must be gone (sends time out well before that). A row that was already interrupted once is set aside
+     * as failed instead: if it is what stops the process, taking it again at every start would stop the
+     * bot for good. Returns how many rows went back to the queue and how many were set aside.
      */
-    async recover(nowMs: number, staleMs: number, atStart: boolean): Promise<number> {
-      let q = db.updateTable("outbox").set({ status: "pending", claimed_by: null }).where("status", "=", "sending");
-      if (!(atStart && dialect === "sqlite")) q = q.where("claimed_at", "<", iso(nowMs - staleMs));
-      const r = await q.executeTakeFirst();
-      return Number(r.numUpdatedRows);
+    async recover(nowMs: number, staleMs: number, atStart: boolean): Promise<{ requeued: number; setAside: number }> {
+      const abandoned = () => {
+        let q = db.updateTable("outbox").where("status", "=", "sending");
+        if (!(atStart && dialect === "sqlite")) q = q.where("claimed_at", "<", iso(nowMs - staleMs));
+        return q;
+      };
+      const failed = await abandoned()
+        .where("interruptions", ">=", 1)
+        .set((eb) => ({ status: "failed", claimed_by: null, interruptions: eb("interruptions", "+", 1), last_error: INTERRUPTED_TWICE }))
+        .executeTakeFirst();
+      const requeued = await abandoned()
+        .set((eb) => ({ status: "pending", claimed_by: null, interruptions: eb("interruptions", "+", 1) }))
+        .executeTakeFirst();
+      return { requeued: Number(requeued.numUpdatedRows), setAside: Number(failed.numUpdatedRows) };
     },
 
     async counts(): Promise<Record<string, number>> {

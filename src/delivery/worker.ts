@@ -18,6 +18,11 @@ export interface DeliveryWorkerOptions {
   pollMs?: number;
   /** A "sending" row older than this belonged to an instance that died (sends time out sooner). */
   staleClaimMs?: number;
+  /**
+   * The longest one row may take to be prepared and sent (default 45 s, above the sender's own 30-second
+   * request timeout). A row that takes longer is set aside as failed, so it cannot hold up the others.
+   */
+  sendBudgetMs?: number;
 }
 
 export interface DeliveryWorkerDeps {
@@ -35,6 +40,9 @@ export interface DeliveryWorkerDeps {
    */
   time?: TimeSource;
 }
+
+/** Thrown when a row's preparation and sending outlast the worker's budget. */
+class BudgetExceeded extends Error {}
 
 /** Exponential backoff with jitter for 5xx and network failures: 1 s, 2 s, 4 s … up to 5 minutes. */
 export const backoffMs = (attempt: number) => Math.min(300_000, 1000 * 2 ** Math.max(0, attempt - 1)) * (0.75 + Math.random() * 0.5);
@@ -63,12 +71,28 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps, opts: DeliveryWor
     if (wake === nudge) wake = undefined;
   }
 
+  const budgetMs = opts.sendBudgetMs ?? 45_000;
+
+  /** The send, or a BudgetExceeded once the budget is spent (the send itself cannot be taken back). */
+  function withinBudget<T>(work: Promise<T>): Promise<T> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const limit = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new BudgetExceeded(`set aside: preparing and sending it took longer than ${Math.round(budgetMs / 1000)} s`)), budgetMs);
+    });
+    return Promise.race([work, limit]).finally(() => clearTimeout(timer));
+  }
+
   async function settle(d: Delivery, channel: ChannelName, sender: ChannelSender): Promise<void> {
     const { row } = d;
     try {
-      const { messageId } = await sender.send(d);
+      const { messageId } = await withinBudget(sender.send(d));
       await deps.store.markSent(row.id, messageId, now());
     } catch (e) {
+      if (e instanceof BudgetExceeded) {
+        deps.logger.error({ outboxId: row.id, template: row.template, budgetMs }, "outbox message set aside: it took too long to prepare and send");
+        await deps.store.finish(row.id, "failed", e.message);
+        return;
+      }
       const err = e instanceof SendError ? e : new SendError("transient", String((e as Error)?.message ?? e));
       const attempts = row.attempts + 1;
       if (err.kind === "rate_limited") {
@@ -125,13 +149,17 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps, opts: DeliveryWor
   const staleMs = opts.staleClaimMs ?? 60_000;
   let lastRecovery = now();
 
+  function logRecovery(r: { requeued: number; setAside: number }, how: string): void {
+    if (r.requeued) deps.logger.warn({ recovered: r.requeued }, `outbox rows ${how} are queued again`);
+    if (r.setAside) deps.logger.error({ setAside: r.setAside }, `outbox rows ${how} for the second time are set aside as failed`);
+  }
+
   async function run(): Promise<void> {
     while (running) {
       try {
         if (now() - lastRecovery > staleMs / 2) {
           lastRecovery = now();
-          const recovered = await deps.store.recover(now(), staleMs, false);
-          if (recovered) deps.logger.warn({ recovered }, "outbox rows abandoned by a stopped instance are queued again");
+          logRecovery(await deps.store.recover(now(), staleMs, false), "abandoned by a stopped instance");
         }
         const progressed = await step();
         // Rows skipped only because their chat was busy are looked at again soon, not after a full poll.
@@ -149,9 +177,8 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps, opts: DeliveryWor
     /** Returns rows a dead process left in flight to the queue, then starts sending. */
     async start(): Promise<void> {
       if (running) return;
-      const recovered = await deps.store.recover(now(), staleMs, true);
+      logRecovery(await deps.store.recover(now(), staleMs, true), "left in flight by a previous run");
       lastRecovery = now();
-      if (recovered) deps.logger.warn({ recovered }, "outbox rows left in flight by a previous run are queued again");
       running = true;
       loop = run();
     },

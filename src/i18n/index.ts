@@ -5,6 +5,7 @@ import i18next, { type i18n as I18nInstance, type Resource } from "i18next";
 import type { MessageParams } from "../core/outbox.js";
 import type { Locale } from "../db/schema.js";
 import { escapeHtml, formatDateTime } from "./format.js";
+import { interpolate, TRANSLATION_KEY } from "./interpolate.js";
 
 export const LOCALES_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "locales");
 export const SUPPORTED_LOCALES: readonly Locale[] = ["vi", "en"];
@@ -27,6 +28,8 @@ export type TFunction = (key: string, params?: TParams) => string;
 /** Translations for every channel: Vietnamese first, English complete; values are HTML-escaped for Telegram. */
 export interface Translator {
   t(locale: Locale, key: string, params?: TParams): string;
+  /** The same text with values put in verbatim, for a terminal or a document rather than Telegram HTML. */
+  plain(locale: Locale, key: string, params?: TParams): string;
   /** A t bound to one reader. */
   bind(locale: Locale): TFunction;
   /** Turns an outbox message's params into text for one reader: times in the committee's zone, terms translated. */
@@ -47,11 +50,20 @@ export function createTranslator(defaultLocale: Locale = "vi"): Translator {
     initAsync: false,
     returnNull: false,
     showSupportNotice: false,
-    interpolation: { escapeValue: true, escape: escapeHtml },
+    // i18next only looks the template up (language, fallback, plural by `count`); values are put in by
+    // `interpolate`, which never reads them as syntax.
+    interpolation: { escapeValue: false },
   });
-  const t = (locale: Locale, key: string, params: TParams = {}) => instance.t(key, { ...params, lng: locale }) as string;
+  /** The template for a key: only code-made keys are looked up, and no parameter reaches i18next but `count`. */
+  const template = (locale: Locale, key: string, params: TParams): string => {
+    if (!TRANSLATION_KEY.test(key)) return key.slice(0, 200);
+    const count = params.count;
+    return instance.t(key, { lng: locale, skipInterpolation: true, ...(typeof count === "number" ? { count } : {}) }) as string;
+  };
+  const t = (locale: Locale, key: string, params: TParams = {}) => interpolate(template(locale, key, params), params, escapeHtml);
   return {
     t,
+    plain: (locale, key, params = {}) => interpolate(template(locale, key, params), params, (s) => s),
     bind: (locale) => (key, params) => t(locale, key, params),
     renderParams(locale, timeZone, params) {
       const out: TParams = {};

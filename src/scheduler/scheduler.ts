@@ -10,11 +10,24 @@ export interface SchedulerDeps {
   onMessagesQueued?: () => void;
 }
 
+/** How long one due job may run before the tick moves on to the next (core's statement timeout is shorter). */
+export const JOB_BUDGET_MS = 60_000;
+
+/** The job's outcome, or "overran" once the budget is spent (the job itself cannot be stopped from here). */
+function withinBudget<T>(work: Promise<T>, ms: number): Promise<T | "overran"> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const limit = new Promise<"overran">((resolve) => {
+    timer = setTimeout(() => resolve("overran"), ms);
+  });
+  return Promise.race([work, limit]).finally(() => clearTimeout(timer));
+}
+
 /**
  * node-cron only ticks; the schedule itself lives in the due_jobs table. Each tick claims the due jobs
  * (atomically, so several instances never run one twice), runs them through core, and marks them done.
  */
-export function createScheduler(deps: SchedulerDeps, cronExpression: string) {
+export function createScheduler(deps: SchedulerDeps, cronExpression: string, opts: { jobBudgetMs?: number } = {}) {
+  const jobBudgetMs = opts.jobBudgetMs ?? JOB_BUDGET_MS;
   const instanceId = `scheduler-${randomUUID()}`;
   let task: ReturnType<typeof cron.schedule> | undefined;
   let lastPrune = 0;
@@ -26,7 +39,17 @@ export function createScheduler(deps: SchedulerDeps, cronExpression: string) {
       const jobs = await deps.core.jobs.claimDue(instanceId);
       if (jobs.length === 0) break;
       for (const job of jobs) {
-        const outcome = await deps.core.jobs.run(job);
+        // One job that throws or hangs (core gives each a time budget) never stops the others.
+        const outcome = await withinBudget(deps.core.jobs.run(job), jobBudgetMs).catch((e: unknown) => {
+          deps.logger.error({ err: e, jobId: job.id, kind: job.kind }, "due job could not be run");
+          return "retry" as const;
+        });
+        if (outcome === "overran") {
+          // Left "running": core returns it to the queue once its claim is stale, and it commits nothing till then.
+          counts.retried++;
+          deps.logger.error({ jobId: job.id, kind: job.kind, budgetMs: jobBudgetMs }, "due job took too long; the others go on and it will be retried");
+          continue;
+        }
         if (outcome === "done") counts.done++;
         else if (outcome === "retry") counts.retried++;
         else {
@@ -37,7 +60,7 @@ export function createScheduler(deps: SchedulerDeps, cronExpression: string) {
     }
     if (Date.now() - lastPrune > 3_600_000) {
       lastPrune = Date.now();
-      await deps.core.updates.prune();
+      await deps.core.updates.prune().catch((e: unknown) => deps.logger.warn({ err: e }, "pruning old records failed"));
     }
     if (counts.done > 0) deps.onMessagesQueued?.();
     return counts;

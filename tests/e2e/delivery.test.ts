@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { cliActor } from "../../src/core/actor.js";
 import { DAY } from "../../src/core/clock.js";
 import { enqueueMessage } from "../../src/core/outbox.js";
+import { INTERRUPTED_TWICE } from "../../src/delivery/outbox-store.js";
 import { testDialects } from "../support/databases.js";
 import { E2E, users } from "../support/e2e.js";
 
@@ -127,5 +128,48 @@ describe("outbox and delivery worker, through the fake Bot API", () => {
     expect(await e2e.app.scheduler.tick()).toMatchObject({ done: 0 });
     await new Promise((r) => setTimeout(r, 300));
     expect(e2e.tg.transcript(users.secretary.id)).toHaveLength(4);
+  });
+
+  it("sets aside a message that takes longer than its budget to send, and delivers the others meanwhile", async () => {
+    e2e = await E2E.start({}, "sqlite", { sendBudgetMs: 500 });
+    await e2e.seedRoster();
+    const crowd = await linkCrowd(e2e, 3);
+    // Telegram accepts the first message and never answers; the sender's own timeout is 30 s.
+    e2e.tg.hangNext("sendMessage", 60_000);
+    await queue(e2e, crowd.map((c) => c.personId));
+    const rows = await e2e.until(async () => {
+      const r = await outboxRows(e2e);
+      return r.every((x) => x.status === "sent" || x.status === "failed") && r;
+    });
+    expect(rows.map((r) => r.status).sort()).toEqual(["failed", "sent", "sent"]);
+    expect(rows.find((r) => r.status === "failed")!.last_error).toMatch(/took longer than/);
+  });
+
+  it.each(testDialects)("sets aside a message the program stopped on twice, and takes updates at once after the restart (%s)", async (dialect) => {
+    e2e = await E2E.start({}, dialect);
+    await e2e.seedRoster();
+    await e2e.link(users.member, "Lương Văn Đức");
+    const crowd = await linkCrowd(e2e, 2);
+    e2e.tg.failAll("sendMessage", { error_code: 500, description: "Internal Server Error" });
+    await queue(e2e, crowd.map((c) => c.personId));
+    await e2e.tg.waitFor(() => e2e.tg.calls("sendMessage").length >= 2);
+    e2e.tg.clearFaults();
+    // As if the program had been killed while sending row 1, for the second time (it had been requeued once).
+    await e2e.restart((db) =>
+      db.updateTable("outbox").set({ status: "sending", claimed_at: new Date(e2e.clock.now().getTime() - 120_000).toISOString(), interruptions: 1 }).where("id", "=", 1).execute(),
+    );
+
+    expect((await e2e.say(users.member, "/help")).text).toBeTruthy();
+    const rows = await e2e.until(async () => {
+      const r = await outboxRows(e2e);
+      return r.every((x) => x.status !== "pending" && x.status !== "sending") && r;
+    });
+    expect(rows.map((r) => [r.id, r.status])).toEqual([
+      [1, "failed"],
+      [2, "sent"],
+    ]);
+    expect(rows[0]!.last_error).toBe(INTERRUPTED_TWICE);
+    expect(e2e.tg.transcript(crowd[0]!.chatId)).toHaveLength(0);
+    expect(e2e.logs.some((l) => l.includes("set aside as failed"))).toBe(true);
   });
 });

@@ -64,3 +64,31 @@ describe("parseLocalDateTime", () => {
     for (const bad of ["31/02/2026 08:00", "30/11/2026 25:00", "ngày mai", "2026-11-30", ""]) expect(parseLocalDateTime(bad, "Asia/Ho_Chi_Minh")).toBeUndefined();
   });
 });
+
+describe("values a person typed", () => {
+  const hostile = [
+    "$t(" + "a".repeat(60),
+    "$t(".repeat(40),
+    "$t(roles:chair)",
+    "{{name}} {{- name}} {{count}}",
+    "$t(common:apology, {\"lng\": \"en\"})",
+    "{{name, uppercase}}",
+    "a ) ( \" ' $t( \" ' ) x".repeat(10),
+  ];
+
+  it("are put in as they are: never read as nesting, formatting or another placeholder, and escaped for Telegram", () => {
+    const t = createTranslator("vi");
+    for (const value of hostile) {
+      // Before, the first two took hours (vitest's 5-second limit ends the test).
+      const text = t.t("vi", "roster:invite_revoked", { name: value });
+      expect(text).toBe(`Đã thu hồi đường liên kết mời của đồng chí <b>${value.replace(/&/g, "&amp;").replace(/"/g, "&quot;")}</b>.`);
+      expect(t.plain("en", "roster:invite_revoked", { name: value })).toContain(value);
+    }
+  });
+
+  it("choose the plural by a number only, and a typed key is never looked up", () => {
+    const t = createTranslator("vi");
+    expect(t.t("vi", "$t(" + "x".repeat(50))).toBe("$t(" + "x".repeat(50));
+    expect(t.t("en", "roles:chair", { count: "$t(" as unknown as number })).toBe("Chair");
+  });
+});

@@ -1,8 +1,9 @@
 import { Writable } from "node:stream";
-import { startApp, type App } from "../../src/app.js";
+import { startApp, type App, type AppOptions } from "../../src/app.js";
 import { createConfig } from "../../src/config.js";
 import { cliActor, loadActorByChannel, type Actor } from "../../src/core/actor.js";
 import type { IssuedInvite } from "../../src/core/invites/invites.js";
+import { openDatabase, type DatabaseHandle } from "../../src/db/database.js";
 import { createLogger } from "../../src/logger.js";
 import { FakeClock } from "./clock.js";
 import { ROSTER_CSV } from "./core.js";
@@ -40,14 +41,15 @@ export class E2E {
     readonly clock: FakeClock,
     readonly env: Record<string, string>,
     private readonly database: TestDatabase,
+    private readonly appOptions: Partial<AppOptions> = {},
   ) {}
 
   /** Starts the app on a fresh database of the dialect (SQLite by default; the app itself migrates it). */
-  static async start(env: Record<string, string> = {}, dialect: "sqlite" | "postgres" = "sqlite"): Promise<E2E> {
+  static async start(env: Record<string, string> = {}, dialect: "sqlite" | "postgres" = "sqlite", appOptions: Partial<AppOptions> = {}): Promise<E2E> {
     const tg = await FakeTelegram.start();
     const database = await createTestDatabase(dialect, { migrate: false });
     await database.handle.close();
-    const e2e = new E2E(tg, new FakeClock(), { TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.apiRoot, DATABASE_URL: database.url, LOG_LEVEL: "debug", ...env }, database);
+    const e2e = new E2E(tg, new FakeClock(), { TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.apiRoot, DATABASE_URL: database.url, LOG_LEVEL: "debug", ...env }, database, appOptions);
     await e2e.boot();
     return e2e;
   }
@@ -80,11 +82,20 @@ export class E2E {
     });
     const config = createConfig(this.env);
     const logger = createLogger({ level: config.logLevel, pretty: false, secrets: [this.tg.token], destination: sink });
-    this.app = await startApp(config, { logger, clock: this.clock.now, cron: false });
+    this.app = await startApp(config, { ...this.appOptions, logger, clock: this.clock.now, cron: false });
   }
 
-  async restart(): Promise<void> {
+  /** Stops and starts the app; `whileStopped` may change the database in between, as a crash would leave it. */
+  async restart(whileStopped?: (db: DatabaseHandle["db"]) => Promise<unknown>): Promise<void> {
     await this.app.stop();
+    if (whileStopped) {
+      const handle = openDatabase(this.env.DATABASE_URL!);
+      try {
+        await whileStopped(handle.db);
+      } finally {
+        await handle.close();
+      }
+    }
     await this.boot();
   }
 

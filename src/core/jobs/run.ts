@@ -5,6 +5,8 @@ import type { CoreContext } from "../context.js";
 import { jobHandlers } from "./handlers.js";
 
 const MAX_JOB_ATTEMPTS = 5;
+/** On PostgreSQL a job's statement that waits longer than this (a lock held elsewhere) is cancelled and the job retried. */
+const JOB_STATEMENT_TIMEOUT_MS = 30_000;
 /** A job left "running" this long was held by an instance that died; it goes back to the queue. */
 const STALE_RUNNING = 10 * MINUTE;
 
@@ -51,6 +53,7 @@ export async function runDueJob(ctx: CoreContext, job: DueJobRow): Promise<"done
   try {
     if (!handler) throw new Error(`no handler for job kind ${job.kind}`);
     await ctx.db.transaction().execute(async (trx) => {
+      if (ctx.dialect === "postgres") await sql`set local statement_timeout = ${sql.raw(String(JOB_STATEMENT_TIMEOUT_MS))}`.execute(trx);
       await handler(trx, ctx, JSON.parse(job.payload) as Record<string, unknown>, job.id);
       await trx.updateTable("due_jobs").set({ status: "done", done_at: iso(ctx.clock()), last_error: null }).where("id", "=", job.id).execute();
     });
