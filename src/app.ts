@@ -2,7 +2,7 @@ import type { UserFromGetMe } from "grammy/types";
 import { coreSettings, requireBotToken, type Config } from "./config.js";
 import { createBot } from "./channels/telegram/bot.js";
 import { installDefaultMenus } from "./channels/telegram/commands.js";
-import { runTelegram, type TelegramRuntime } from "./channels/telegram/runtime.js";
+import { runTelegram, type TelegramRuntime, type WebhookLimits } from "./channels/telegram/runtime.js";
 import { createOutboxRenderer } from "./channels/telegram/outbox-render.js";
 import { createTelegramSender } from "./channels/telegram/sender.js";
 import { systemClock, type Clock } from "./core/clock.js";
@@ -37,6 +37,8 @@ export interface AppOptions {
   /** Time budgets (tests shorten them): one outbox row's preparation and send, one due job. */
   sendBudgetMs?: number;
   jobBudgetMs?: number;
+  /** The webhook server's body limits (tests shorten the receive time). */
+  webhookLimits?: Partial<WebhookLimits>;
 }
 
 /**
@@ -101,7 +103,7 @@ export async function startApp(config: Config, opts: AppOptions): Promise<App> {
   installDefaultMenus(bot.api, translator, config.defaultLocale, logger);
 
   // Receiving comes first: whatever the queue holds, people's updates are taken from the start.
-  const telegram = runTelegram(bot, config.mode, logger);
+  const telegram = runTelegram(bot, config.mode, logger, opts.webhookLimits);
   await telegram.started;
   await worker.start();
   if (opts.cron !== false) scheduler.start();

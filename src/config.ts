@@ -63,6 +63,11 @@ const webhookSchema = baseSchema.extend({
   BOT_MODE: z.literal("webhook"),
   WEBHOOK_URL: z.url({ message: "the public https URL Telegram will call, e.g. https://bot.example.gov.vn/telegram" }),
   WEBHOOK_PORT: z.coerce.number({ message: "a TCP port" }).int().min(1).max(65535).default(8080),
+  WEBHOOK_HOST: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9.:%_-]+$/, { message: "a host name or IP address to listen on, e.g. 127.0.0.1 (or 0.0.0.0 for every interface)" })
+    .default("127.0.0.1"),
   WEBHOOK_PATH: z.string().trim().startsWith("/", { message: "a path starting with /" }).default("/telegram"),
   WEBHOOK_SECRET: z
     .string({ message: "a secret of 16–256 characters from [A-Za-z0-9_-]" })
@@ -77,7 +82,7 @@ export interface Config {
   telegram: { token: string | undefined; apiRoot: string | undefined };
   mode:
     | { kind: "polling" }
-    | { kind: "webhook"; url: string; port: number; path: string; secret: string };
+    | { kind: "webhook"; url: string; host: string; port: number; path: string; secret: string };
   databaseUrl: string;
   defaultLocale: "vi" | "en";
   timeZone: string;
@@ -117,7 +122,7 @@ export function createConfig(env: Record<string, string | undefined>): Config {
     telegram: { token: raw.TELEGRAM_BOT_TOKEN, apiRoot: raw.TELEGRAM_API_ROOT },
     mode:
       raw.BOT_MODE === "webhook"
-        ? { kind: "webhook", url: raw.WEBHOOK_URL, port: raw.WEBHOOK_PORT, path: raw.WEBHOOK_PATH, secret: raw.WEBHOOK_SECRET }
+        ? { kind: "webhook", url: raw.WEBHOOK_URL, host: raw.WEBHOOK_HOST, port: raw.WEBHOOK_PORT, path: raw.WEBHOOK_PATH, secret: raw.WEBHOOK_SECRET }
         : { kind: "polling" },
     databaseUrl: raw.DATABASE_URL,
     defaultLocale: raw.DEFAULT_LOCALE,

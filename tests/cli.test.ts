@@ -4,6 +4,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import SQLite from "better-sqlite3";
+import { parse } from "csv-parse/sync";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { cliSandbox, type Run } from "./support/cli.js";
 import { formatDateTime } from "../src/i18n/format.js";
@@ -330,6 +331,60 @@ describe("cli: members and invites", () => {
 
     const again = await cli("members:deactivate", String(id));
     expect(again).toMatchObject({ code: 1, stderr: "Đồng chí Trần Thị Bích Ngọc đã thôi tham gia từ trước.\n" });
+  });
+});
+
+describe("cli: what reaches a spreadsheet or a terminal", () => {
+  it("writes cells that begin like a formula to the invites file as text, behind a single quote", async () => {
+    await createProvince();
+    storeBotUsername();
+    const roster = [
+      "full_name,role,organization",
+      '"=HYPERLINK(""http://x"",""y"")",member,Sở Tài chính',
+      // A phone number where the organization belongs: still the number, as text, not a sum.
+      "@SUM(1),member,+84912345678",
+      "-2+3,member,Sở Nội vụ",
+      "Nguyễn Văn Ân,member,UBND tỉnh Lạng Sơn",
+    ].join("\n");
+    writeFileSync(join(box.dir, "roster.csv"), roster);
+    const out = join(box.dir, "invites.csv");
+    const r = await cli("members:import", "LS", join(box.dir, "roster.csv"), "--invites-out", out);
+    expect(r.code).toBe(0);
+
+    const rows = parse(readFileSync(out, "utf8"), { bom: true }) as string[][];
+    expect(rows.slice(1).map((row) => row[0])).toEqual(["'=HYPERLINK(\"http://x\",\"y\")", "'@SUM(1)", "'-2+3", "Nguyễn Văn Ân"]);
+    expect(rows.slice(1).map((row) => row[1])).toEqual(["Sở Tài chính", "'+84912345678", "Sở Nội vụ", "UBND tỉnh Lạng Sơn"]);
+    expect(rows[2]![1]!.slice(1)).toBe("+84912345678");
+    // Links and dates are untouched, and still sign the right people in.
+    const hashes = withDb((db) => (db.prepare("select code_hash from invites").all() as { code_hash: string }[]).map((i) => i.code_hash));
+    expect(rows.slice(1).map((row) => hash(linksIn(row[2]!)[0]!.code)).sort()).toEqual(hashes.sort());
+    for (const row of rows.slice(1)) expect(row[3]).toMatch(/^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}$/);
+  });
+
+  it("prints no escape codes, control characters or bidi overrides from names in the database", async () => {
+    await importRoster();
+    const id = memberNumber("Nguyễn Văn Ân");
+    // Written straight into the database: the import itself cleans names.
+    withDb((db) => {
+      db.prepare("update people set full_name = ? where full_name = ?").run("Nguyễn\u001b[2J\u001b]0;pwned\u0007 Văn\u202e Ân\u009b31m\u0000\u007f", "Nguyễn Văn Ân");
+      db.prepare("update memberships set organization = ?, title = ? where id = ?").run("UBND\u2066 tỉnh\r Lạng Sơn\u0008", "Chủ\u001bc tịch\u0085", id);
+    });
+    // eslint-disable-next-line no-control-regex -- looking for control characters is the point
+    const forbidden = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+    const list = await cli("members:list", "LS");
+    expect(list.code).toBe(0);
+    expect(list.stdout).not.toMatch(forbidden);
+    expect(list.stdout).not.toContain("pwned");
+    const line = list.stdout.split("\n").find((l) => l.startsWith(`${id} `))!;
+    expect(line).toMatch(new RegExp(`^${id}\\s+Nguyễn Văn Ân\\s+Trưởng ban\\s+UBND tỉnh Lạng Sơn\\s+Chủ tịch\\s+chưa liên kết`));
+    // The columns still line up: the header's "Họ và tên" starts where the name does.
+    const header = list.stdout.split("\n").find((l) => l.includes("Họ và tên"))!;
+    expect(line.indexOf("Nguyễn")).toBe(header.indexOf("Họ và tên"));
+
+    const deactivated = await cli("members:deactivate", String(id));
+    expect(deactivated.code).toBe(0);
+    expect(deactivated.stdout).toContain("Nguyễn Văn Ân");
+    expect(deactivated.stdout + deactivated.stderr).not.toMatch(forbidden);
   });
 });
 

@@ -38,7 +38,16 @@ describe("configuration", () => {
 
   it("reads webhook settings", () => {
     const c = createConfig({ TELEGRAM_BOT_TOKEN: token, BOT_MODE: "webhook", WEBHOOK_URL: "https://bot.example.gov.vn/tg", WEBHOOK_SECRET: "s3cret-s3cret-s3cret", WEBHOOK_PORT: "8443" });
-    expect(c.mode).toEqual({ kind: "webhook", url: "https://bot.example.gov.vn/tg", port: 8443, path: "/telegram", secret: "s3cret-s3cret-s3cret" });
+    expect(c.mode).toEqual({ kind: "webhook", url: "https://bot.example.gov.vn/tg", host: "127.0.0.1", port: 8443, path: "/telegram", secret: "s3cret-s3cret-s3cret" });
+  });
+
+  it("listens on 127.0.0.1 in webhook mode unless WEBHOOK_HOST says otherwise", () => {
+    const webhook = { TELEGRAM_BOT_TOKEN: token, BOT_MODE: "webhook", WEBHOOK_URL: "https://bot.example.gov.vn/tg", WEBHOOK_SECRET: "s3cret-s3cret-s3cret" };
+    expect(createConfig(webhook).mode).toMatchObject({ kind: "webhook", host: "127.0.0.1" });
+    expect(createConfig({ ...webhook, WEBHOOK_HOST: "" }).mode).toMatchObject({ host: "127.0.0.1" });
+    expect(createConfig({ ...webhook, WEBHOOK_HOST: "0.0.0.0" }).mode).toMatchObject({ host: "0.0.0.0" });
+    expect(createConfig({ ...webhook, WEBHOOK_HOST: " ::1 " }).mode).toMatchObject({ host: "::1" });
+    expect(() => createConfig({ ...webhook, WEBHOOK_HOST: "http://0.0.0.0" })).toThrow(/^WEBHOOK_HOST: invalid value; expected a host name or IP address/);
   });
 
   it("never puts the token in an error message", () => {

@@ -1,12 +1,12 @@
 import { accessSync, constants, existsSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { stringify } from "csv-stringify/sync";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { cliActor } from "../core/actor.js";
 import type { MemberListing } from "../core/roster/roster.js";
 import { backupSqlite } from "../db/backup.js";
 import { openDatabase, sqlitePath } from "../db/database.js";
 import type { CommitteeLevel, Locale } from "../db/schema.js";
+import { spreadsheetCsv } from "../documents/spreadsheet-csv.js";
 import { formatDateTime } from "../i18n/format.js";
 import { fileReason, readUtf8 } from "./files.js";
 import { linkOrCode, resolveBotUsername } from "./invite-links.js";
@@ -14,7 +14,7 @@ import { registerMeetingCommands } from "./meetings.js";
 import { cliMessages, localizeCommanderError } from "./messages.js";
 import { registerReportCommands } from "./reports.js";
 import { CliFailure, withConfig, withDatabase, type CliContext, type CliDbContext, type CliIo } from "./session.js";
-import { renderTable } from "./text.js";
+import { renderTable, terminalIo } from "./text.js";
 
 const LOCALES: readonly Locale[] = ["vi", "en"];
 
@@ -35,7 +35,9 @@ export function initialLocale(argv: readonly string[], env: Record<string, strin
  * The commander program of `npm run cli`. Help and usage errors go to `io`; commander throws instead of
  * exiting (exitOverride). Each action stores its exit code through `setExitCode`.
  */
-export function buildProgram(locale: Locale, io: CliIo, setExitCode: (code: number) => void): Command {
+export function buildProgram(locale: Locale, rawIo: CliIo, setExitCode: (code: number) => void): Command {
+  // The one point where the CLI's text goes out: names, organizations and titles come from rosters and chats.
+  const io = terminalIo(rawIo);
   const m = cliMessages(locale);
   const program = new Command("cli");
   program
@@ -274,7 +276,7 @@ async function importMembers(ctx: CliDbContext, committeeCode: string, file: str
     if (invitesOut) {
       try {
         // The codes are credentials: the file is readable by its owner only.
-        writeFileSync(invitesOut, stringify([headings, ...rows], { bom: true }), { mode: 0o600 });
+        writeFileSync(invitesOut, spreadsheetCsv([headings, ...rows]), { mode: 0o600 });
         out(m.membersImport.invitesWritten(rows.length, invitesOut));
       } catch (e) {
         err(m.membersImport.cannotWrite(invitesOut, fileReason(e, m)));

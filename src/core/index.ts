@@ -2,7 +2,7 @@ import type { ChannelName, Presence } from "../db/schema.js";
 import { loadActorByChannel, type Actor } from "./actor.js";
 import { createCommittee, findCommitteeByCode, linkGroup, listCommittees, requireCommittee, type NewCommittee } from "./committees.js";
 import type { CoreContext } from "./context.js";
-import { reissueInvite, redeemInvite, revokeInvite, type SignInRequest } from "./invites/invites.js";
+import { pruneSigninFailures, reissueInvite, redeemInvite, revokeInvite, type SignInRequest } from "./invites/invites.js";
 import { claimDueJobs, runDueJob } from "./jobs/run.js";
 import { clearUnreachable, localeOf, markUnreachable, setLanguage } from "./people.js";
 import { deactivateMember, importRoster, listMembers } from "./roster/roster.js";
@@ -142,7 +142,8 @@ export function createCore(ctx: CoreContext) {
     },
     updates: {
       claim: (channel: ChannelName, updateId: string) => claimUpdate(ctx, channel, updateId),
-      prune: () => pruneProcessedUpdates(ctx),
+      /** The hourly housekeeping: updates older than a week, and sign-in failures throttling no longer needs. */
+      prune: async () => (await pruneProcessedUpdates(ctx)) + (await pruneSigninFailures(ctx)),
     },
     jobs: {
       claimDue: (instanceId: string, limit?: number) => claimDueJobs(ctx, instanceId, limit),

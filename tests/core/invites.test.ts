@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { cliActor } from "../../src/core/actor.js";
 import { DAY, MINUTE } from "../../src/core/clock.js";
 import type { Core } from "../../src/core/index.js";
-import type { IssuedInvite } from "../../src/core/invites/invites.js";
+import { MAX_FAILED_CHECKS_PER_MINUTE, type IssuedInvite } from "../../src/core/invites/invites.js";
 import { createTestDatabase, testDialects, type TestDatabase } from "../support/databases.js";
 import { coreFor, createProvince, ROSTER_CSV } from "../support/core.js";
 import type { FakeClock } from "../support/clock.js";
@@ -67,6 +67,41 @@ describe.each(testDialects)("invites and sign-in on %s", (dialect) => {
     await expect(redeem(inviteOf("Lương Văn Đức").code)).resolves.toMatchObject({ alreadyLinked: false });
     // Another account is not affected by someone else's failures.
     await expect(redeem(inviteOf("Hồ Tiến Thiệu").code, "7777")).resolves.toMatchObject({ alreadyLinked: false });
+  });
+
+  it("refuses every check for the rest of the minute once 60 wrong guesses came from different strangers", async () => {
+    for (let i = 0; i < MAX_FAILED_CHECKS_PER_MINUTE; i++) {
+      await expect(redeem(`wrong-guess-${i}-aaaaaaaaaaaaaaaa`, String(9100 + i))).rejects.toMatchObject({ code: "invites:invalid" });
+    }
+    // A stranger never seen before, with a code that would work: refused like the per-account wait, not looked up.
+    await expect(redeem(inviteOf("Lương Văn Đức").code, "9200")).rejects.toMatchObject({ code: "invites:too_many_attempts", params: { minutes: 1 } });
+    await expect(redeem("another-wrong-guess-aaaaaaaaaaaa", "9201")).rejects.toMatchObject({ code: "invites:too_many_attempts" });
+    expect(await db.handle.db.selectFrom("channel_identities").selectAll().execute()).toEqual([]);
+
+    clock.advance(MINUTE + 1000);
+    await expect(redeem(inviteOf("Lương Văn Đức").code, "9200")).resolves.toMatchObject({ alreadyLinked: false });
+    await expect(redeem("yet-another-wrong-guess-aaaaaaaa", "9201")).rejects.toMatchObject({ code: "invites:invalid" });
+  });
+
+  it("prunes the sign-in failures throttling no longer needs, hourly with the processed updates", async () => {
+    const start = clock.now();
+    await expect(redeem("wrong-once-aaaaaaaaaaaaaaaaaaaaaa", "8001")).rejects.toMatchObject({ code: "invites:invalid" });
+    for (let i = 0; i < 5; i++) await expect(redeem(`wrong-${i}-aaaaaaaaaaaaaaaaaaaaa`, "8002")).rejects.toMatchObject({ code: "invites:invalid" });
+    // An account waiting out a long lock, its window long over.
+    await db.handle.db
+      .insertInto("signin_failures")
+      .values({ channel: "telegram", external_id: "8004", failures: 11, window_started_at: new Date(start.getTime() - 5 * MINUTE).toISOString(), locked_until: new Date(start.getTime() + 50 * MINUTE).toISOString() })
+      .execute();
+    clock.advance(16 * MINUTE);
+    await expect(redeem("wrong-recent-aaaaaaaaaaaaaaaaaaaa", "8003")).rejects.toMatchObject({ code: "invites:invalid" });
+
+    expect(await core.updates.prune()).toBe(2);
+    const left = await db.handle.db.selectFrom("signin_failures").select("external_id").where("external_id", "like", "800%").orderBy("external_id").execute();
+    expect(left.map((r) => r.external_id)).toEqual(["8003", "8004"]);
+    // What is kept still works: the locked account waits, the recent one's count goes on.
+    await expect(redeem(inviteOf("Lương Văn Đức").code, "8004")).rejects.toMatchObject({ code: "invites:too_many_attempts" });
+    await expect(redeem("wrong-recent-2-aaaaaaaaaaaaaaaaaa", "8003")).rejects.toMatchObject({ code: "invites:invalid" });
+    expect(await db.handle.db.selectFrom("signin_failures").select("failures").where("external_id", "=", "8003").executeTakeFirst()).toEqual({ failures: 2 });
   });
 
   it("refuses an account that already belongs to someone else", async () => {

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { cliActor, loadActorByChannel } from "../../src/core/actor.js";
 import { DomainError } from "../../src/core/errors.js";
 import type { Core } from "../../src/core/index.js";
+import { createTranslator } from "../../src/i18n/index.js";
 import { createTestDatabase, testDialects, type TestDatabase } from "../support/databases.js";
 import { coreFor, createProvince, ROSTER_CSV } from "../support/core.js";
 
@@ -128,5 +129,127 @@ describe.each(testDialects)("roster on %s", (dialect) => {
     await expect(core.roster.list(member, committeeId)).rejects.toMatchObject({ code: "errors:forbidden" });
     expect(await core.roster.list(chair, committeeId)).toHaveLength(5);
     await expect(core.roster.importCsv(secretary, committeeId, ROSTER_CSV)).resolves.toMatchObject({ unchanged: 5 });
+  });
+
+  describe("never rewrites another person", () => {
+    const FIRST = [
+      "Họ và tên;Vai trò;Cơ quan;Chức vụ;Điện thoại;Email",
+      "Đinh Văn Một;Thành viên;Sở Nội vụ;Giám đốc;0912 345 678;mot.dv@langson.gov.vn",
+      "Vi Thị Ba;Thành viên;Sở Y tế;Giám đốc;0933333333;ba.vt@langson.gov.vn",
+    ].join("\n");
+    const person = (name: string) => db.handle.db.selectFrom("people").selectAll().where("full_name", "=", name).executeTakeFirst();
+    const seatsOf = async (personId: number) =>
+      (await db.handle.db.selectFrom("memberships").select(["committee_id", "title", "active"]).where("person_id", "=", personId).orderBy("id").execute()).map((m) => ({ ...m }));
+
+    /** Imports FIRST and links Đinh Văn Một's Telegram account through his invite. */
+    async function importAndLinkMot() {
+      const report = await core.roster.importCsv(cliActor, committeeId, FIRST);
+      expect(report).toMatchObject({ created: 2, errors: [] });
+      const invite = report.invites.find((i) => i.fullName === "Đinh Văn Một")!;
+      await core.invites.redeem({ channel: "telegram", externalId: "5001", chatId: "5001", username: null, code: invite.code });
+      const mot = (await person("Đinh Văn Một"))!;
+      return { mot, seats: await seatsOf(mot.id) };
+    }
+    const identityOf = (externalId: string) =>
+      db.handle.db.selectFrom("channel_identities").select("person_id").where("external_id", "=", externalId).executeTakeFirstOrThrow();
+
+    it("refuses a row whose phone belongs to someone with another name, by line, and changes nothing of his", async () => {
+      const { mot, seats } = await importAndLinkMot();
+      const later = [
+        "Họ và tên;Vai trò;Cơ quan;Chức vụ;Điện thoại;Email",
+        "Đinh Văn Một;Thành viên;Sở Nội vụ;Giám đốc;0912345678;mot.dv@langson.gov.vn",
+        "Vi Thị Ba;Thành viên;Sở Y tế;Giám đốc;0933333333;ba.vt@langson.gov.vn",
+        "Lục Văn Bốn;Thành viên;Sở Tư pháp;Giám đốc;0944444444;",
+        "Trịnh Thị Hai;Phó Trưởng ban;Sở Công Thương;Giám đốc;+84 912 345 678;",
+      ].join("\n");
+      const report = await core.roster.importCsv(cliActor, committeeId, later);
+      expect(report).toMatchObject({ created: 1, updated: 0, unchanged: 2 });
+      expect(report.errors).toEqual([{ line: 5, code: "roster:row.phone_taken", params: { value: "0912345678", name: "Đinh Văn Một" } }]);
+      expect(await person("Đinh Văn Một")).toEqual(mot);
+      expect(await person("Trịnh Thị Hai")).toBeUndefined();
+      expect(await seatsOf(mot.id)).toEqual(seats);
+      expect((await identityOf("5001")).person_id).toBe(mot.id);
+      expect(await person("Lục Văn Bốn")).toBeDefined();
+
+      const tr = createTranslator("vi");
+      const shown = (lng: "vi" | "en") => tr.plain(lng, "roster:import.error_line", { line: 5, reason: tr.plain(lng, report.errors[0]!.code, report.errors[0]!.params) });
+      expect(shown("vi")).toContain("Dòng 5: số điện thoại 0912345678 đã thuộc về đồng chí Đinh Văn Một");
+      expect(shown("vi")).toContain("kiểm tra lại số điện thoại");
+      expect(shown("en")).toContain("Line 5: the phone number 0912345678 already belongs to Đinh Văn Một");
+
+      const again = await core.roster.importCsv(cliActor, committeeId, later);
+      expect(again).toMatchObject({ created: 0, updated: 0, unchanged: 3, invites: [] });
+      expect(again.errors).toEqual(report.errors);
+      expect(await person("Đinh Văn Một")).toEqual(mot);
+    });
+
+    it("refuses a row whose email belongs to someone with another name, diacritics included", async () => {
+      const { mot, seats } = await importAndLinkMot();
+      const later = [
+        "full_name,role,organization,title,phone,email",
+        "Trịnh Thị Hai,member,Sở Nội vụ,Giám đốc,,MOT.DV@langson.gov.vn",
+        "Đinh Văn Mọt,member,Sở Nội vụ,Phó Giám đốc,,mot.dv@langson.gov.vn",
+      ].join("\n");
+      const report = await core.roster.importCsv(cliActor, committeeId, later);
+      expect(report).toMatchObject({ created: 0, updated: 0, unchanged: 0 });
+      expect(report.errors).toEqual([
+        { line: 2, code: "roster:row.email_taken", params: { value: "mot.dv@langson.gov.vn", name: "Đinh Văn Một" } },
+        { line: 3, code: "roster:row.email_taken", params: { value: "mot.dv@langson.gov.vn", name: "Đinh Văn Một" } },
+      ]);
+      expect(await person("Đinh Văn Một")).toEqual(mot);
+      expect(await seatsOf(mot.id)).toEqual(seats);
+      expect((await identityOf("5001")).person_id).toBe(mot.id);
+    });
+
+    it("refuses a row with the email of one person and the phone of another", async () => {
+      const { mot } = await importAndLinkMot();
+      const ba = (await person("Vi Thị Ba"))!;
+      const csv = "full_name,role,organization,title,phone,email\nĐinh Văn Một,member,Sở Nội vụ,Giám đốc,0933333333,mot.dv@langson.gov.vn\n";
+      const report = await core.roster.importCsv(cliActor, committeeId, csv);
+      expect(report).toMatchObject({ created: 0, updated: 0, unchanged: 0 });
+      expect(report.errors).toEqual([
+        {
+          line: 2,
+          code: "roster:row.email_phone_split",
+          params: { email: "mot.dv@langson.gov.vn", phone: "0933333333", emailOwner: "Đinh Văn Một", phoneOwner: "Vi Thị Ba" },
+        },
+      ]);
+      expect(await person("Đinh Văn Một")).toEqual(mot);
+      expect(await person("Vi Thị Ba")).toEqual(ba);
+    });
+
+    it("does not give a seat to someone of another committee whose phone a row with another name carries", async () => {
+      const { mot, seats } = await importAndLinkMot();
+      const district = await core.committees.create(cliActor, { code: "LS-CL", name: "Ban Chỉ đạo huyện Cao Lộc", level: "district", parentCode: "LS" });
+      const csv = "full_name,role,organization,phone\nTrịnh Thị Hai,member,UBND huyện Cao Lộc,0912345678\nHoàng Văn Năm,member,UBND huyện Cao Lộc,0955555555\n";
+      const report = await core.roster.importCsv(cliActor, district.id, csv);
+      expect(report).toMatchObject({ created: 1 });
+      // Another committee's member is not named to this committee's secretariat.
+      expect(report.errors).toEqual([{ line: 2, code: "roster:row.phone_taken_elsewhere", params: { value: "0912345678" } }]);
+      expect(await seatsOf(mot.id)).toEqual(seats);
+      expect(await person("Đinh Văn Một")).toEqual(mot);
+      expect(await person("Trịnh Thị Hai")).toBeUndefined();
+      expect((await core.roster.list(cliActor, district.id)).map((m) => m.fullName)).toEqual(["Hoàng Văn Năm"]);
+    });
+
+    it("still updates the same person matched by phone and name, without touching the name as stored", async () => {
+      const { mot } = await importAndLinkMot();
+      const csv = "full_name,role,organization,title,phone\n  đinh   VĂN một ,member,Văn phòng UBND tỉnh,Chánh Văn phòng,+84 912 345 678\n";
+      const report = await core.roster.importCsv(cliActor, committeeId, csv);
+      expect(report).toMatchObject({ created: 0, updated: 1, errors: [] });
+      expect((await person("Đinh Văn Một"))?.id).toBe(mot.id);
+      const [seat] = await db.handle.db.selectFrom("memberships").selectAll().where("person_id", "=", mot.id).execute();
+      expect(seat).toMatchObject({ title: "Chánh Văn phòng", organization: "Văn phòng UBND tỉnh" });
+      expect((await identityOf("5001")).person_id).toBe(mot.id);
+    });
+
+    it("strips terminal escape codes, control characters and bidi overrides from the cells", async () => {
+      const csv = "full_name,role,organization,title\n\u001b[31mTên\u001b[0m Mới\u202E,member,\u2066Sở\u0007 Nội vụ\u2069,\u202AGiám đốc\u202C\n";
+      const report = await core.roster.importCsv(cliActor, committeeId, csv);
+      expect(report).toMatchObject({ created: 1, errors: [] });
+      const [member] = await core.roster.list(cliActor, committeeId);
+      expect(member).toMatchObject({ fullName: "Tên Mới", organization: "Sở Nội vụ", title: "Giám đốc" });
+      expect(report.invites[0]?.fullName).toBe("Tên Mới");
+    });
   });
 });

@@ -133,6 +133,26 @@ const FAILURE_WINDOW = 15 * MINUTE;
 const FREE_FAILURES = 4;
 const MAX_LOCK = 60 * MINUTE;
 
+/**
+ * Failed invite checks allowed per minute across every account together. The per-account wait above does
+ * nothing against many accounts guessing at once (a hostile run had 500 strangers guessing 818 codes a
+ * second in total); a real committee's people mistype a link a few times a day, so 60 a minute is far above
+ * honest use and far below a useful guessing rate for 192-bit codes. Once it is reached every check is
+ * refused, without looking the code up, until the minute is over: a real member with a correct invite who
+ * arrives during such a storm is refused too and told to try again shortly; that is accepted, as the price
+ * of not letting the storm guess on.
+ */
+export const MAX_FAILED_CHECKS_PER_MINUTE = 60;
+const STORM_WINDOW = MINUTE;
+/**
+ * The row of signin_failures that counts everyone's failures together (failures since window_started_at,
+ * reset when a new minute's count begins), so the ceiling holds across restarts and across instances
+ * sharing the database. Its external id is no account's: Telegram's ids are numbers. A count in one row,
+ * rather than a sum over the accounts' rows, because an account's row keeps only when its own window began,
+ * not when each failure happened.
+ */
+const EVERYONE = { channel: "telegram", externalId: "*" } as const satisfies { channel: ChannelName; externalId: string };
+
 export interface SignInRequest {
   channel: ChannelName;
   externalId: string;
@@ -167,15 +187,26 @@ type Outcome = { ok: SignInResult } | { error: DomainError; countsAsFailure: boo
  */
 export async function redeemInvite(ctx: CoreContext, req: SignInRequest): Promise<SignInResult> {
   const now = ctx.clock();
-  const throttle = await ctx.db
+  const isEveryone = (r: { channel: string; external_id: string }) => r.channel === EVERYONE.channel && r.external_id === EVERYONE.externalId;
+  // The account's own row and everyone's count, in one read.
+  const rows = await ctx.db
     .selectFrom("signin_failures")
     .selectAll()
-    .where("channel", "=", req.channel)
-    .where("external_id", "=", req.externalId)
-    .executeTakeFirst();
-  if (throttle?.locked_until && throttle.locked_until > iso(now)) {
-    const minutes = Math.max(1, Math.ceil((Date.parse(throttle.locked_until) - now.getTime()) / MINUTE));
-    throw new DomainError("invites:too_many_attempts", { minutes });
+    .where((eb) =>
+      eb.or([
+        eb.and([eb("channel", "=", req.channel), eb("external_id", "=", req.externalId)]),
+        eb.and([eb("channel", "=", EVERYONE.channel), eb("external_id", "=", EVERYONE.externalId)]),
+      ]),
+    )
+    .execute();
+  const throttle = rows.find((r) => !isEveryone(r));
+  const everyone = rows.find(isEveryone);
+  const waitUntil = (until: number) => new DomainError("invites:too_many_attempts", { minutes: Math.max(1, Math.ceil((until - now.getTime()) / MINUTE)) });
+  if (throttle?.locked_until && throttle.locked_until > iso(now)) throw waitUntil(Date.parse(throttle.locked_until));
+  if (everyone && everyone.failures >= MAX_FAILED_CHECKS_PER_MINUTE) {
+    const ends = Date.parse(everyone.window_started_at) + STORM_WINDOW;
+    // Checks running at the same moment may each pass before any records its failure: a few over the ceiling.
+    if (ends > now.getTime()) throw waitUntil(ends);
   }
 
   const outcome = await ctx.db.transaction().execute(async (trx): Promise<Outcome> => {
@@ -271,7 +302,10 @@ export async function redeemInvite(ctx: CoreContext, req: SignInRequest): Promis
     }
     return outcome.ok;
   }
-  if (outcome.countsAsFailure) await recordFailure(ctx, req, now, throttle);
+  if (outcome.countsAsFailure) {
+    await recordFailure(ctx, req, now, throttle);
+    await countFailureForEveryone(ctx, now);
+  }
   throw outcome.error;
 }
 
@@ -304,4 +338,37 @@ async function recordFailure(
     .values({ channel: req.channel, external_id: req.externalId, ...values })
     .onConflict((oc) => oc.columns(["channel", "external_id"]).doUpdateSet(values))
     .execute();
+}
+
+/** Adds one to everyone's count of the current minute, or starts a new minute's count at one. */
+async function countFailureForEveryone(ctx: CoreContext, now: Date): Promise<void> {
+  const windowOpen = iso(addMs(now, -STORM_WINDOW));
+  await ctx.db
+    .insertInto("signin_failures")
+    .values({ channel: EVERYONE.channel, external_id: EVERYONE.externalId, failures: 1, window_started_at: iso(now), locked_until: null })
+    .onConflict((oc) =>
+      oc.columns(["channel", "external_id"]).doUpdateSet((eb) => {
+        const current = eb("signin_failures.window_started_at", ">", windowOpen);
+        return {
+          failures: eb.case().when(current).then(eb("signin_failures.failures", "+", 1)).else(1).end(),
+          window_started_at: eb.case().when(current).then(eb.ref("signin_failures.window_started_at")).else(iso(now)).end(),
+        };
+      }),
+    )
+    .execute();
+}
+
+/**
+ * Forgets the failures throttling no longer needs: a row whose window is over and whose wait (if any) has
+ * passed changes nothing, since the account's next failure starts a new window. Everyone's count, a minute
+ * long, goes the same way. Run hourly with the other pruning.
+ */
+export async function pruneSigninFailures(ctx: CoreContext): Promise<number> {
+  const now = ctx.clock();
+  const result = await ctx.db
+    .deleteFrom("signin_failures")
+    .where("window_started_at", "<", iso(addMs(now, -FAILURE_WINDOW)))
+    .where((eb) => eb.or([eb("locked_until", "is", null), eb("locked_until", "<=", iso(now))]))
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
 }

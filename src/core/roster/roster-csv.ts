@@ -62,6 +62,33 @@ export function normalizePhone(raw: string): string | undefined {
   return compact.startsWith("+84") ? "0" + compact.slice(3) : compact;
 }
 
+/**
+ * Terminal escape sequences (CSI such as "ESC[31m", OSC ended by BEL or ST, and the two-character ESC forms)
+ * removed whole, so that no "[31m" remnant is left behind when the ESC itself goes (as src/cli/text.ts does for
+ * output; core keeps its own copy rather than depend on the CLI).
+ */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const ESCAPE_SEQUENCE = /(?:\u001b\[|\u009b)[0-?]*[ -/]*[@-~]|(?:\u001b\]|\u009d)[^\u0007\u001b\u009c]*(?:\u0007|\u001b\\|\u009c)|\u001b[@-_]/g;
+/** Line breaks and tabs inside a cell: a cell holds one line, so they become a space. */
+const WHITESPACE_CONTROL = /[\t\n\v\f\r\u0085\u2028\u2029]/g;
+/** The other C0/C1 controls and the invisible bidi marks, embeddings, overrides and isolates. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const INVISIBLE_CONTROL = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * One cell as it may be stored: NFC, without terminal escape codes, control characters or bidi overrides (a
+ * name must not recolour a terminal or reverse the text around it), line breaks turned to spaces, trimmed.
+ */
+export function cleanCell(raw: string): string {
+  return raw.replace(ESCAPE_SEQUENCE, "").replace(WHITESPACE_CONTROL, " ").replace(INVISIBLE_CONTROL, "").normalize("NFC").trim();
+}
+
+/**
+ * Whether two full names are the same name: NFC, trimmed, single spaces, case-insensitive; diacritics count,
+ * so "Lương Văn Đức" is not "Lương Văn Dục".
+ */
+export const sameName = (a: string, b: string): boolean => foldKey(a) === foldKey(b);
+
 export interface ParsedRoster {
   rows: RosterRow[];
   errors: RowError[];
@@ -91,7 +118,7 @@ export function parseRosterCsv(text: string): ParsedRoster {
   if (!header) return { rows: [], errors: [{ line: 1, code: "roster:csv.empty", params: {} }] };
   const index: Partial<Record<keyof typeof COLUMNS, number>> = {};
   header.record.forEach((name, i) => {
-    const n = norm(name);
+    const n = norm(cleanCell(name));
     for (const [field, aliases] of Object.entries(COLUMNS)) {
       if (aliases.includes(n)) index[field as keyof typeof COLUMNS] = i;
     }
@@ -106,15 +133,16 @@ export function parseRosterCsv(text: string): ParsedRoster {
 
   const rows: RosterRow[] = [];
   const errors: RowError[] = [];
-  for (const { record, info } of body) {
+  for (const { record: raw, info } of body) {
     const line = info.lines;
+    const record = raw.map(cleanCell);
     const get = (f: keyof typeof COLUMNS) => {
       const i = index[f];
-      const v = i === undefined ? "" : (record[i] ?? "").normalize("NFC").trim();
+      const v = i === undefined ? "" : (record[i] ?? "");
       return v === "" ? null : v;
     };
     const fail = (code: string, params: Record<string, string | number> = {}) => errors.push({ line, code, params });
-    if (record.every((v) => v.trim() === "")) continue;
+    if (record.every((v) => v === "")) continue;
     const fullName = get("fullName");
     if (!fullName) {
       fail("roster:row.name_required");

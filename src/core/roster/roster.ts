@@ -7,7 +7,7 @@ import type { CoreContext } from "../context.js";
 import { DomainError } from "../errors.js";
 import { issueInviteIn, type IssuedInvite } from "../invites/invites.js";
 import { assertCan } from "../permissions.js";
-import { nameKey, parseRosterCsv, type RosterRow, type RowError } from "./roster-csv.js";
+import { nameKey, parseRosterCsv, sameName, type RosterRow, type RowError } from "./roster-csv.js";
 
 export interface ImportReport {
   created: number;
@@ -22,9 +22,13 @@ export interface ImportReport {
 type MemberRecord = PersonRow & { membership: MembershipRow };
 
 /**
- * Imports the committee's roster from CSV text. Each row is matched to an existing member (by email, then
- * phone, then name and organization) and updated; unknown people are added and get an invite. Importing
- * the same file twice changes nothing. Bad rows are reported with their line number; the good ones import.
+ * Imports the committee's roster from CSV text. A row is the same person as one already on file only when the
+ * identity agrees: their email or phone together with the same full name, or (with neither on file) the same
+ * name and organization on this committee. That person's seat is updated (or, if they sit on another committee,
+ * they get a seat here); unknown people are added and get an invite. An import never renames anyone: an email
+ * or phone that belongs to a person with another name, or an email of one person with the phone of another,
+ * is a conflict, and that row changes nothing. Importing the same file twice changes nothing. Bad rows are
+ * reported with their line number; the good ones import.
  */
 export async function importRoster(ctx: CoreContext, actor: Actor, committeeId: number, csvText: string): Promise<ImportReport> {
   assertCan(actor, "roster.manage", committeeId);
@@ -34,26 +38,34 @@ export async function importRoster(ctx: CoreContext, actor: Actor, committeeId: 
 
   await ctx.db.transaction().execute(async (trx) => {
     const now = ctx.clock();
-    const members = new MemberIndex(await loadMembers(trx, committeeId));
+    const directory = await Directory.load(trx, committeeId, parsed.rows);
     const seen = new Map<number, number>();
     for (const row of parsed.rows) {
-      const match = members.find(row);
-      if (match && seen.has(match.id)) {
-        report.errors.push({ line: row.line, code: "roster:row.duplicate", params: { other: seen.get(match.id)! } });
+      const found = directory.resolve(row);
+      if (found.kind === "conflict") {
+        report.errors.push({ line: row.line, code: found.code, params: found.params });
         continue;
       }
-      if (match) {
-        seen.set(match.id, row.line);
-        const outcome = await updateMember(trx, actor, now, match, row);
+      const { person } = found;
+      if (person && seen.has(person.id)) {
+        report.errors.push({ line: row.line, code: "roster:row.duplicate", params: { other: seen.get(person.id)! } });
+        continue;
+      }
+      const member = person && directory.memberOf(person.id);
+      if (member) {
+        seen.set(member.id, row.line);
+        const before = { email: member.email, phone: member.phone };
+        const outcome = await updateMember(trx, actor, now, member, row);
+        directory.moved(member, before);
         report[outcome]++;
         continue;
       }
-      const person = (await findPersonElsewhere(trx, row)) ?? (await createPerson(trx, now, row));
+      const seated = person ?? (await createPerson(trx, now, row));
       const membership = await trx
         .insertInto("memberships")
         .values({
           committee_id: committeeId,
-          person_id: person.id,
+          person_id: seated.id,
           role: row.role,
           organization: row.organization,
           title: row.title,
@@ -67,13 +79,13 @@ export async function importRoster(ctx: CoreContext, actor: Actor, committeeId: 
         objectType: "membership",
         objectId: membership.id,
         committeeId,
-        after: { personId: person.id, fullName: person.full_name, role: row.role, organization: row.organization, title: row.title },
+        after: { personId: seated.id, fullName: seated.full_name, role: row.role, organization: row.organization, title: row.title },
       });
-      members.add({ ...person, membership });
-      seen.set(person.id, row.line);
+      directory.add({ ...seated, membership });
+      seen.set(seated.id, row.line);
       report.created++;
-      const linked = await trx.selectFrom("channel_identities").select("id").where("person_id", "=", person.id).executeTakeFirst();
-      if (!linked) report.invites.push(await issueInviteIn(trx, ctx, actor, membership, person.full_name));
+      const linked = await trx.selectFrom("channel_identities").select("id").where("person_id", "=", seated.id).executeTakeFirst();
+      if (!linked) report.invites.push(await issueInviteIn(trx, ctx, actor, membership, seated.full_name));
     }
   });
   report.errors.sort((a, b) => a.line - b.line);
@@ -92,40 +104,115 @@ async function loadMembers(db: Executor, committeeId: number): Promise<MemberRec
   return memberships.map((m) => ({ ...byId.get(m.person_id)!, membership: m }));
 }
 
-/** Finds the existing member a CSV row describes: by email, then phone, then name and organization. */
-class MemberIndex {
-  private readonly byEmail = new Map<string, MemberRecord>();
-  private readonly byPhone = new Map<string, MemberRecord>();
-  private readonly byName = new Map<string, MemberRecord>();
+/** Bound parameters per `in (…)` query, well under SQLite's and PostgreSQL's limits. */
+const CHUNK = 500;
 
-  constructor(members: MemberRecord[]) {
-    for (const m of members) this.add(m);
+/** Everyone on file whose email or phone appears in the rows, from any committee (or none, as a meeting guest). */
+async function loadPeopleByContact(db: Executor, rows: RosterRow[]): Promise<PersonRow[]> {
+  const emails = [...new Set(rows.flatMap((r) => (r.email ? [r.email] : [])))];
+  const phones = [...new Set(rows.flatMap((r) => (r.phone ? [r.phone] : [])))];
+  const out: PersonRow[] = [];
+  for (let i = 0; i < emails.length; i += CHUNK) {
+    out.push(...(await db.selectFrom("people").selectAll().where("email", "in", emails.slice(i, i + CHUNK)).execute()));
+  }
+  for (let i = 0; i < phones.length; i += CHUNK) {
+    out.push(...(await db.selectFrom("people").selectAll().where("phone", "in", phones.slice(i, i + CHUNK)).execute()));
+  }
+  return out;
+}
+
+type Resolution =
+  | { kind: "match"; person: PersonRow | undefined }
+  | { kind: "conflict"; code: string; params: Record<string, string | number> };
+
+/**
+ * Who a CSV row is, among the committee's members and everyone whose email or phone the file names. Kept up to
+ * date as rows add people and change contacts, so later rows of the same file see earlier ones.
+ */
+class Directory {
+  /** This committee's members (active or not) by person id. */
+  private readonly members = new Map<number, MemberRecord>();
+  private readonly byName = new Map<string, MemberRecord>();
+  private readonly byEmail = new Map<string, PersonRow[]>();
+  private readonly byPhone = new Map<string, PersonRow[]>();
+
+  static async load(db: Executor, committeeId: number, rows: RosterRow[]): Promise<Directory> {
+    const d = new Directory();
+    for (const m of await loadMembers(db, committeeId)) d.add(m);
+    for (const p of await loadPeopleByContact(db, rows)) if (!d.members.has(p.id)) d.index(p);
+    return d;
   }
 
   add(m: MemberRecord): void {
-    if (m.email && !this.byEmail.has(m.email)) this.byEmail.set(m.email, m);
-    if (m.phone && !this.byPhone.has(m.phone)) this.byPhone.set(m.phone, m);
+    this.members.set(m.id, m);
     const key = nameKey(m.full_name, m.membership.organization);
     if (!this.byName.has(key)) this.byName.set(key, m);
+    this.index(m);
   }
 
-  find(row: RosterRow): MemberRecord | undefined {
-    return (
-      (row.email ? this.byEmail.get(row.email) : undefined) ??
-      (row.phone ? this.byPhone.get(row.phone) : undefined) ??
-      this.byName.get(nameKey(row.fullName, row.organization))
-    );
+  memberOf(personId: number): MemberRecord | undefined {
+    return this.members.get(personId);
+  }
+
+  /** After an update: the person's old email and phone no longer lead to them, the new ones (and seat's organization) do. */
+  moved(person: MemberRecord, before: { email: string | null; phone: string | null }): void {
+    const key = nameKey(person.full_name, person.membership.organization);
+    if (!this.byName.has(key)) this.byName.set(key, person);
+    if (before.email !== person.email) {
+      if (before.email) unlist(this.byEmail, before.email, person);
+      if (person.email) list(this.byEmail, person.email, person);
+    }
+    if (before.phone !== person.phone) {
+      if (before.phone) unlist(this.byPhone, before.phone, person);
+      if (person.phone) list(this.byPhone, person.phone, person);
+    }
+  }
+
+  resolve(row: RosterRow): Resolution {
+    const byEmail = row.email ? this.owner(this.byEmail.get(row.email), row.fullName) : undefined;
+    const byPhone = row.phone ? this.owner(this.byPhone.get(row.phone), row.fullName) : undefined;
+    if (byEmail && byPhone && byEmail.id !== byPhone.id) {
+      return this.members.has(byEmail.id) && this.members.has(byPhone.id)
+        ? conflict("email_phone_split", { email: row.email!, phone: row.phone!, emailOwner: byEmail.full_name, phoneOwner: byPhone.full_name })
+        : conflict("email_phone_split_elsewhere", { email: row.email!, phone: row.phone! });
+    }
+    const owner = byEmail ?? byPhone;
+    if (owner && !sameName(owner.full_name, row.fullName)) {
+      const what = byEmail ? "email" : "phone";
+      const value = byEmail ? row.email! : row.phone!;
+      // Another committee's members are not shown to this one's secretariat, so their name is not either.
+      return this.members.has(owner.id) ? conflict(`${what}_taken`, { value, name: owner.full_name }) : conflict(`${what}_taken_elsewhere`, { value });
+    }
+    return { kind: "match", person: owner ?? this.byName.get(nameKey(row.fullName, row.organization)) };
+  }
+
+  private index(p: PersonRow): void {
+    if (p.email) list(this.byEmail, p.email, p);
+    if (p.phone) list(this.byPhone, p.phone, p);
+  }
+
+  /**
+   * The person an email or phone belongs to: the one of that name if several share it (old data may have
+   * that), else the first — a member of this committee before anyone else.
+   */
+  private owner(people: PersonRow[] | undefined, fullName: string): PersonRow | undefined {
+    if (!people?.length) return undefined;
+    const ranked = [...people].sort((a, b) => Number(this.members.has(b.id)) - Number(this.members.has(a.id)) || a.id - b.id);
+    return ranked.find((p) => sameName(p.full_name, fullName)) ?? ranked[0];
   }
 }
 
-/** A person already on another committee (one person may sit on several) is recognized by email or phone. */
-async function findPersonElsewhere(db: Executor, row: RosterRow): Promise<PersonRow | undefined> {
-  if (row.email) {
-    const p = await db.selectFrom("people").selectAll().where("email", "=", row.email).executeTakeFirst();
-    if (p) return p;
-  }
-  if (row.phone) return db.selectFrom("people").selectAll().where("phone", "=", row.phone).executeTakeFirst();
-  return undefined;
+const conflict = (reason: string, params: Record<string, string | number>): Resolution => ({ kind: "conflict", code: `roster:row.${reason}`, params });
+
+/** Files a person under a key, replacing an older copy of the same person. */
+function list(map: Map<string, PersonRow[]>, key: string, p: PersonRow): void {
+  map.set(key, [...(map.get(key) ?? []).filter((x) => x.id !== p.id), p]);
+}
+
+function unlist(map: Map<string, PersonRow[]>, key: string, p: PersonRow): void {
+  const people = (map.get(key) ?? []).filter((x) => x.id !== p.id);
+  if (people.length) map.set(key, people);
+  else map.delete(key);
 }
 
 async function createPerson(db: Executor, now: Date, row: RosterRow): Promise<PersonRow> {
@@ -143,8 +230,8 @@ async function updateMember(
   member: MemberRecord,
   row: RosterRow,
 ): Promise<"updated" | "reactivated" | "unchanged"> {
+  // The name is never taken from the row: a row reaches here only when its name already agrees (see Directory).
   const personChange = changedFields(member, {
-    full_name: row.fullName,
     phone: row.phone ?? undefined,
     email: row.email ?? undefined,
     locale: row.locale ?? undefined,

@@ -1,9 +1,9 @@
-import { stringify } from "csv-stringify/sync";
 import { Composer, InputFile } from "grammy";
 import { DomainError } from "../../../core/errors.js";
 import { seatsWith } from "../../../core/permissions.js";
 import { looksLikeTaskCsv } from "../../../core/reports/task-csv.js";
 import type { RowError } from "../../../core/roster/roster-csv.js";
+import { spreadsheetCsv } from "../../../documents/spreadsheet-csv.js";
 import { formatDateTime } from "../../../i18n/format.js";
 import { redact } from "../../../logger.js";
 import type { BotContext } from "../context.js";
@@ -61,7 +61,7 @@ export function rosterImportFeature(deps: TelegramDeps): Composer<BotContext> {
 
       if (report.invites.length) {
         const rows = report.invites.map((i) => [i.fullName, i.organization ?? "", inviteLink(ctx.me.username, i.code), formatDateTime(i.expiresAt, seat.timeZone)]);
-        const csv = stringify([[ctx.t("roster:invites_file.name"), ctx.t("roster:invites_file.organization"), ctx.t("roster:invites_file.link"), ctx.t("roster:invites_file.expires")], ...rows], { bom: true });
+        const csv = spreadsheetCsv([[ctx.t("roster:invites_file.name"), ctx.t("roster:invites_file.organization"), ctx.t("roster:invites_file.link"), ctx.t("roster:invites_file.expires")], ...rows]);
         await ctx.replyWithDocument(new InputFile(Buffer.from(csv, "utf8"), `invites-${seat.committeeCode}.csv`), {
           caption: ctx.t("roster:invites_file.caption", { count: report.invites.length }),
         });
