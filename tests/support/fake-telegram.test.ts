@@ -139,6 +139,23 @@ describe("FakeTelegram", () => {
     expect(err.description).toBe("Bad Request: BUTTON_DATA_INVALID");
   });
 
+  it("refuses an answerCallbackQuery text over 200 characters, leaving the query open", async () => {
+    const m = await api.sendMessage(ALICE.id, "press", { reply_markup: new InlineKeyboard().text("ok", "ok") });
+    const press = tg.pressButton(ALICE, m.message_id, "ok");
+    const id = press.callback_query!.id;
+    const res = await fetch(`${tg.apiRoot}/bot${tg.token}/answerCallbackQuery`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ callback_query_id: id, text: "ư".repeat(201), show_alert: true }),
+    });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ ok: false, error_code: 400, description: "Bad Request: MESSAGE_TOO_LONG" });
+    expect(tg.answeredCallbacks).toHaveLength(0);
+    // 200 characters are fine, and the refused query can still be answered.
+    await api.answerCallbackQuery(id, { text: "ư".repeat(200), show_alert: true });
+    expect(tg.answeredCallbacks).toHaveLength(1);
+  });
+
   it("rejects bad HTML like Telegram and parses the good subset", async () => {
     const cases: [string, RegExp][] = [
       ["<b>open", /^Bad Request: can't parse entities: Can't find end tag corresponding to start tag "b"$/],

@@ -6,7 +6,8 @@
  * and use {@link FakeTelegram.token}. It mimics the parts of the Bot API that a
  * grammY bot uses — long polling with offset confirmation, sending/editing
  * messages with Telegram's validation (length limits, HTML parse errors,
- * callback_data byte limit, "message is not modified"), file upload/download,
+ * callback_data byte limit, the 200-character answerCallbackQuery text, "message
+ * is not modified"), file upload/download,
  * commands, webhooks — and lets tests script users, faults and flood limits.
  *
  * ```ts
@@ -279,6 +280,8 @@ function sleepReal(realMs: number, signal?: AbortSignal): Promise<void> {
 const MAX_TEXT = 4096;
 const MAX_CAPTION = 1024;
 const MAX_CALLBACK_DATA_BYTES = 64;
+/** Telegram's limit on the text of answerCallbackQuery (a notification or an alert). */
+const MAX_CALLBACK_ANSWER = 200;
 const MAX_DOWNLOAD = 20 * 1024 * 1024;
 const DEFAULT_RATE_METHODS = ["sendMessage", "sendDocument", "sendPhoto", "editMessageText"];
 /** Update types Telegram leaves out when allowed_updates is [] / never set. */
@@ -1466,6 +1469,8 @@ export class FakeTelegram {
   private answerCallbackQuery(p: Record<string, unknown>): true {
     const id = typeof p.callback_query_id === "string" ? p.callback_query_id : String(p.callback_query_id ?? "");
     if (!this.openCallbacks.has(id)) throw bad("query is too old and response timeout expired or query ID is invalid");
+    // Like Telegram: a text over the limit is refused and the query stays open (it can still be answered).
+    if (p.text !== undefined && String(p.text).length > MAX_CALLBACK_ANSWER) throw bad("MESSAGE_TOO_LONG");
     this.openCallbacks.delete(id);
     this.answeredCallbacks.push(p);
     return true;

@@ -2,6 +2,7 @@ import { autoRetry } from "@grammyjs/auto-retry";
 import { Bot, type BotConfig } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import { formatDateTime } from "../../i18n/format.js";
+import { answerCallback, tell, trackCallbackAnswer } from "./answer.js";
 import type { BotContext } from "./context.js";
 import type { TelegramDeps } from "./deps.js";
 import { helpFeature } from "./features/help.js";
@@ -18,17 +19,34 @@ import { meetingsFeature } from "./features/meetings.js";
 import { membersFeature } from "./features/members.js";
 import { rosterImportFeature } from "./features/roster-import.js";
 import { startFeature } from "./features/start.js";
+import { malformedField } from "./update-shape.js";
 
 /**
- * Builds the Telegram bot: update dedupe, the person behind the account, then the features in order —
- * /start is open to everyone, the rest only to active members — with the catch-all last. Every feature
- * runs inside an error boundary that apologizes in the person's language and logs the update's context.
+ * Builds the Telegram bot: malformed updates dropped, update dedupe, the person behind the account, then
+ * the features in order — /start is open to everyone, the rest only to active members — with the
+ * catch-all last. Every feature runs inside an error boundary that apologizes in the person's language
+ * and logs the update's context.
  */
 export function createBot(deps: TelegramDeps, opts: { botInfo?: UserFromGetMe } = {}): Bot<BotContext> {
   const config: BotConfig<BotContext> = { client: { apiRoot: deps.apiRoot } };
   if (opts.botInfo) config.botInfo = opts.botInfo;
   const bot = new Bot<BotContext>(deps.token, config);
   bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60 }));
+
+  // An update whose fields are not what the Bot API promises (a text that is a number, callback data that
+  // is an object, a sender without an id) is dropped before any handler reads it.
+  bot.use(async (ctx, next) => {
+    const field = malformedField(ctx.update);
+    if (field) {
+      deps.logger.debug({ updateId: ctx.update.update_id, field }, "malformed update dropped");
+      // Stop the spinner on a malformed button press when the query itself can be named.
+      const id = (ctx.update as { callback_query?: { id?: unknown } }).callback_query?.id;
+      if (typeof id === "string") await ctx.api.answerCallbackQuery(id).catch(() => undefined);
+      return;
+    }
+    if (ctx.callbackQuery) trackCallbackAnswer(ctx);
+    await next();
+  });
 
   // Telegram may deliver an update twice (a retry, a restart before the offset was confirmed): handle it once.
   bot.use(async (ctx, next) => {
@@ -56,8 +74,7 @@ export function createBot(deps: TelegramDeps, opts: { botInfo?: UserFromGetMe } 
     );
     const apology = (ctx.t ?? deps.translator.bind(deps.defaultLocale))("common:apology");
     try {
-      if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: apology, show_alert: true });
-      else if (ctx.chat?.type === "private") await ctx.reply(apology);
+      if (ctx.callbackQuery || ctx.chat?.type === "private") await tell(ctx, apology, { alert: true });
     } catch (e) {
       deps.logger.warn({ err: e }, "could not send the apology");
     }
@@ -77,8 +94,7 @@ export function createBot(deps: TelegramDeps, opts: { botInfo?: UserFromGetMe } 
     if (meetings.length) {
       text = ctx.t("meetings:guest.info", { meetings: meetings.map((m) => `«${m.title}» (${formatDateTime(m.startsAt, m.timeZone)})`).join(", ") });
     }
-    if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: text.replace(/<[^>]+>/g, ""), show_alert: true });
-    else await ctx.reply(text, { parse_mode: "HTML" });
+    await tell(ctx, text, { alert: true });
   });
   privateChats.use(helpFeature(deps));
   privateChats.use(languageFeature(deps));
@@ -94,7 +110,7 @@ export function createBot(deps: TelegramDeps, opts: { botInfo?: UserFromGetMe } 
   privateChats.use(reportsAdminFeature(deps));
   // Last of the features: a CSV sent outside any dialog is a roster or task registry import.
   privateChats.use(rosterImportFeature(deps));
-  privateChats.on("callback_query:data", (ctx) => ctx.answerCallbackQuery({ text: ctx.t("common:stale_button"), show_alert: false }));
+  privateChats.on("callback_query:data", (ctx) => answerCallback(ctx, ctx.t("common:stale_button")));
   privateChats.on("message", (ctx) => ctx.reply(ctx.t("common:unknown_command"), { parse_mode: "HTML" }));
 
   bot.catch((err) => onError({ error: err.error, ctx: err.ctx }));

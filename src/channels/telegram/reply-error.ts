@@ -1,12 +1,17 @@
 import { DomainError } from "../../core/errors.js";
+import { clipParams, tell } from "./answer.js";
 import type { BotContext } from "./context.js";
 
-/** Answers a core refusal in the person's language; rethrows anything else for the error boundary. */
+/** A core refusal in the person's language; what it repeats of their input (a code, a value) is clipped. */
+export const refusalText = (ctx: BotContext, e: DomainError): string => ctx.t(e.code, clipParams(e.params));
+
+/**
+ * Answers a core refusal in the person's language — as the alert of their button press while it is open,
+ * else as a message; rethrows anything else for the error boundary.
+ */
 export async function replyDomainError(ctx: BotContext, e: unknown): Promise<void> {
   if (!(e instanceof DomainError)) throw e;
-  const text = ctx.t(e.code, e.params);
-  if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: text.replace(/<[^>]+>/g, ""), show_alert: true });
-  else await ctx.reply(text, { parse_mode: "HTML" });
+  await tell(ctx, refusalText(ctx, e), { alert: true });
 }
 
 /** Runs a handler body, turning a DomainError into a polite answer. */

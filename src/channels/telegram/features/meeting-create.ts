@@ -4,11 +4,13 @@ import { seatsWith } from "../../../core/permissions.js";
 import type { MeetingKind } from "../../../db/schema.js";
 import { MAX_ATTACHMENTS, type IncomingFile } from "../../../core/attachments.js";
 import { formatDateTime, parseLocalDateTime } from "../../../i18n/format.js";
+import { answerCallback } from "../answer.js";
 import type { BotContext } from "../context.js";
 import { documentFile } from "../files.js";
 import type { TelegramDeps } from "../deps.js";
 import { cb } from "../render/meetings.js";
-import { replyDomainError } from "../reply-error.js";
+import { refusalText, replyDomainError } from "../reply-error.js";
+import { replyInParts } from "../text.js";
 
 type Step = "kind" | "title" | "start" | "end" | "place" | "link" | "agenda" | "documents" | "chair" | "deadline" | "confirm";
 
@@ -114,7 +116,8 @@ export function meetingCreateFeature(deps: TelegramDeps): Composer<BotContext> {
           agenda: d.agenda ?? "",
           documents: d.documents?.length ? d.documents.map((f) => f.fileName).join(", ") : "—",
         });
-        return ctx.reply(text, { parse_mode: "HTML", reply_markup: cancelRow(ctx, new InlineKeyboard().text(t("meetings:buttons.confirm"), "mc:ok")) });
+        // An agenda of up to 4,000 characters and the other fields may outgrow one message.
+        return replyInParts(ctx, text, cancelRow(ctx, new InlineKeyboard().text(t("meetings:buttons.confirm"), "mc:ok")));
       }
       default:
         return ctx.reply(ctx.t(`meetings:create.ask_${d.step}`), { parse_mode: "HTML", reply_markup: cancelRow(ctx) });
@@ -141,7 +144,7 @@ export function meetingCreateFeature(deps: TelegramDeps): Composer<BotContext> {
   const onButton = (pattern: RegExp, step: Step, apply: (d: CreateDialog, match: RegExpMatchArray, ctx: BotContext) => Promise<void> | void) =>
     chats.callbackQuery(pattern, async (ctx) => {
       const d = await load(ctx);
-      if (!d || d.step !== step) return ctx.answerCallbackQuery({ text: ctx.t("common:stale_button") });
+      if (!d || d.step !== step) return answerCallback(ctx, ctx.t("common:stale_button"));
       await ctx.answerCallbackQuery();
       await ctx.editMessageReplyMarkup().catch(() => undefined);
       await apply(d, ctx.match as RegExpMatchArray, ctx);
@@ -156,7 +159,7 @@ export function meetingCreateFeature(deps: TelegramDeps): Composer<BotContext> {
     else {
       d.onlineLink = null;
       if (!d.place) {
-        await ctx.answerCallbackQuery({ text: ctx.t("meetings:errors.place_required"), show_alert: true });
+        await answerCallback(ctx, ctx.t("meetings:errors.place_required"), { alert: true });
         return;
       }
     }
@@ -192,7 +195,7 @@ export function meetingCreateFeature(deps: TelegramDeps): Composer<BotContext> {
 
   chats.callbackQuery("mc:ok", async (ctx) => {
     const d = await load(ctx);
-    if (!d || d.step !== "confirm") return ctx.answerCallbackQuery({ text: ctx.t("common:stale_button") });
+    if (!d || d.step !== "confirm") return answerCallback(ctx, ctx.t("common:stale_button"));
     try {
       const { meeting, invited } = await deps.core.meetings.create(ctx.actor!, {
         committeeId: d.committeeId,
@@ -216,7 +219,7 @@ export function meetingCreateFeature(deps: TelegramDeps): Composer<BotContext> {
       const step = e instanceof DomainError ? STEP_OF_ERROR[e.code] : undefined;
       if (!step) return replyDomainError(ctx, e);
       await ctx.answerCallbackQuery();
-      await ctx.reply(ctx.t((e as DomainError).code, (e as DomainError).params), { parse_mode: "HTML" });
+      await ctx.reply(refusalText(ctx, e as DomainError), { parse_mode: "HTML" });
       d.step = step;
       await save(ctx, d);
       await ask(ctx, d);
@@ -257,6 +260,7 @@ export function meetingCreateFeature(deps: TelegramDeps): Composer<BotContext> {
         break;
       case "link":
         if (!/^https?:\/\/\S+$/i.test(value)) return void (await again("meetings:errors.bad_link"));
+        if (value.length > 500) return void (await again("meetings:errors.too_long", { max: 500 }));
         d.onlineLink = value;
         break;
       case "agenda":

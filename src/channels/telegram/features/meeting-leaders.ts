@@ -1,6 +1,8 @@
 import { Composer, InlineKeyboard } from "grammy";
 import { DomainError } from "../../../core/errors.js";
+import { REASON_MAX } from "../../../core/meetings/answers.js";
 import { formatDateTime } from "../../../i18n/format.js";
+import { answerCallback } from "../answer.js";
 import type { BotContext } from "../context.js";
 import type { TelegramDeps } from "../deps.js";
 import { cb, renderRequest } from "../render/meetings.js";
@@ -22,7 +24,7 @@ export function meetingLeadersFeature(deps: TelegramDeps): Composer<BotContext> 
     const approve = ctx.match[3] === "1";
     try {
       const { changed, status } = await deps.core.meetings.decide(ctx.actor!, kind, id, approve);
-      await ctx.answerCallbackQuery({ text: ctx.t(changed ? `meetings:decide.${status}` : "meetings:decide.already", { status: ctx.t(`meetings:status.${status}`) }) });
+      await answerCallback(ctx, ctx.t(changed ? `meetings:decide.${status}` : "meetings:decide.already", { status: ctx.t(`meetings:status.${status}`) }));
       const view = await deps.core.meetings.request(kind, id);
       if (view) {
         const { text, keyboard } = renderRequest(ctx.t, view);
@@ -47,7 +49,7 @@ export function meetingLeadersFeature(deps: TelegramDeps): Composer<BotContext> 
   chats.callbackQuery(/^m:cm:([ap]):(\d+)$/, async (ctx) => {
     const dialog: CommentDialog = { kind: ctx.match[1] === "a" ? "absence" : "proxy", id: Number(ctx.match[2]) };
     const view = await deps.core.meetings.request(dialog.kind, dialog.id);
-    if (!view || view.status !== "pending") return ctx.answerCallbackQuery({ text: ctx.t("common:stale_button") });
+    if (!view || view.status !== "pending") return answerCallback(ctx, ctx.t("common:stale_button"));
     await deps.core.dialogs.put(ctx.actor!.personId, "telegram", { kind: COMMENT, data: dialog });
     await ctx.answerCallbackQuery();
     await ctx.reply(ctx.t("meetings:decide.ask_comment", { name: view.memberName }), {
@@ -62,6 +64,8 @@ export function meetingLeadersFeature(deps: TelegramDeps): Composer<BotContext> 
     if (stored?.kind !== COMMENT) return next();
     const comment = ctx.message.text.trim();
     if (!comment) return void (await ctx.reply(ctx.t("meetings:decide.ask_comment", { name: "" }), { parse_mode: "HTML" }));
+    // Refused here rather than at the decision, so that the comment repeated below always fits one message.
+    if (comment.length > REASON_MAX) return void (await ctx.reply(ctx.t("meetings:errors.reason_too_long", { max: REASON_MAX, length: comment.length }), { parse_mode: "HTML" }));
     await deps.core.dialogs.put(ctx.actor!.personId, "telegram", { kind: COMMENT, data: { ...stored.data, comment } });
     await ctx.reply(ctx.t("meetings:decide.comment_then_decide", { comment }), {
       parse_mode: "HTML",
@@ -76,11 +80,11 @@ export function meetingLeadersFeature(deps: TelegramDeps): Composer<BotContext> 
   chats.callbackQuery(/^m:dc:([01])$/, (ctx) =>
     withDomainErrors(ctx, async () => {
       const stored = await deps.core.dialogs.get<CommentDialog>(ctx.actor!.personId, "telegram");
-      if (stored?.kind !== COMMENT || !stored.data.comment) return void (await ctx.answerCallbackQuery({ text: ctx.t("common:stale_button") }));
+      if (stored?.kind !== COMMENT || !stored.data.comment) return void (await answerCallback(ctx, ctx.t("common:stale_button")));
       const { kind, id, comment } = stored.data;
       const { status } = await deps.core.meetings.decide(ctx.actor!, kind, id, ctx.match[1] === "1", comment);
       await deps.core.dialogs.clear(ctx.actor!.personId, "telegram");
-      await ctx.answerCallbackQuery({ text: ctx.t(`meetings:decide.${status}`) });
+      await answerCallback(ctx, ctx.t(`meetings:decide.${status}`));
       await ctx.editMessageText(ctx.t("meetings:decide.done_with_comment", { status: ctx.t(`meetings:status.${status}`), comment }), { parse_mode: "HTML" }).catch(() => undefined);
       deps.nudgeDelivery?.();
     }),

@@ -1,6 +1,7 @@
 import { Composer, InlineKeyboard, InputFile } from "grammy";
 import type { Presence } from "../../../db/schema.js";
 import { minutesDocx } from "../../../documents/minutes-docx.js";
+import { answerCallback } from "../answer.js";
 import type { BotContext } from "../context.js";
 import type { TelegramDeps } from "../deps.js";
 import { withDomainErrors } from "../reply-error.js";
@@ -63,7 +64,7 @@ export function meetingRecordsFeature(deps: TelegramDeps): Composer<BotContext> 
     withDomainErrors(ctx, async () => {
       const [meetingId, personId, page] = [Number(ctx.match[1]), Number(ctx.match[2]), Number(ctx.match[3])];
       const current = (await deps.core.meetings.attendance(ctx.actor!, meetingId)).find((l) => l.personId === personId);
-      if (!current) return void (await ctx.answerCallbackQuery({ text: ctx.t("meetings:errors.not_invitee"), show_alert: true }));
+      if (!current) return answerCallback(ctx, ctx.t("meetings:errors.not_invitee"), { alert: true });
       let next = CYCLE[current.presence ?? "none"];
       try {
         await deps.core.meetings.recordAttendance(ctx.actor!, meetingId, personId, next);
@@ -73,7 +74,7 @@ export function meetingRecordsFeature(deps: TelegramDeps): Composer<BotContext> 
         next = CYCLE[next];
         await deps.core.meetings.recordAttendance(ctx.actor!, meetingId, personId, next);
       }
-      await ctx.answerCallbackQuery({ text: ctx.t(`meetings:attendance.state.${next}`) });
+      await answerCallback(ctx, ctx.t(`meetings:attendance.state.${next}`));
       await redraw(ctx, meetingId, page);
     }),
   );
@@ -81,15 +82,17 @@ export function meetingRecordsFeature(deps: TelegramDeps): Composer<BotContext> 
   chats.callbackQuery(/^at:f:(\d+):(\d+)$/, (ctx) =>
     withDomainErrors(ctx, async () => {
       const n = await deps.core.meetings.prefillAttendance(ctx.actor!, Number(ctx.match[1]));
-      await ctx.answerCallbackQuery({ text: ctx.t("meetings:attendance.prefilled", { count: n }) });
+      await answerCallback(ctx, ctx.t("meetings:attendance.prefilled", { count: n }));
       await redraw(ctx, Number(ctx.match[1]), Number(ctx.match[2]));
     }),
   );
 
+  // Turning a page: the sheet is read first (core checks the right to it), then the press is answered once.
   chats.callbackQuery(/^at:p:(\d+):(\d+)$/, (ctx) =>
     withDomainErrors(ctx, async () => {
+      const { text, kb } = await sheet(ctx, Number(ctx.match[1]), Number(ctx.match[2]));
       await ctx.answerCallbackQuery();
-      await redraw(ctx, Number(ctx.match[1]), Number(ctx.match[2]));
+      await ctx.editMessageText(text, { parse_mode: "HTML", reply_markup: kb }).catch(() => undefined);
     }),
   );
 

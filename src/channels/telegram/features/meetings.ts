@@ -1,14 +1,16 @@
 import { Composer, InlineKeyboard } from "grammy";
-import type { Delegate } from "../../../core/meetings/answers.js";
+import { OPINION_MAX, type Delegate } from "../../../core/meetings/answers.js";
 import type { IncomingFile } from "../../../core/attachments.js";
 import { DomainError } from "../../../core/errors.js";
 import { formatDateTime } from "../../../i18n/format.js";
+import { answerCallback } from "../answer.js";
 import type { BotContext } from "../context.js";
 import { documentFile } from "../files.js";
 import { inviteLink } from "./members.js";
 import type { TelegramDeps } from "../deps.js";
 import { cb, QUICK_REASONS, renderInvitationCard } from "../render/meetings.js";
-import { replyDomainError } from "../reply-error.js";
+import { refusalText, replyDomainError } from "../reply-error.js";
+import { replyInParts } from "../text.js";
 
 /** A reason being typed for an absence. */
 interface AbsenceDialog {
@@ -65,7 +67,7 @@ export function meetingsFeature(deps: TelegramDeps): Composer<BotContext> {
     try {
       const { changed } = await deps.core.meetings.attend(ctx.actor!, target);
       await deps.core.dialogs.clear(ctx.actor!.personId, channel);
-      await ctx.answerCallbackQuery({ text: ctx.t(changed ? "meetings:attend.recorded" : "meetings:attend.already") });
+      await answerCallback(ctx, ctx.t(changed ? "meetings:attend.recorded" : "meetings:attend.already"));
       if (changed) await refreshCard(ctx, target.invitationId, ctx.callbackQuery.message?.message_id ?? null);
     } catch (e) {
       await refusal(ctx, e, ctx.callbackQuery.data);
@@ -91,7 +93,7 @@ export function meetingsFeature(deps: TelegramDeps): Composer<BotContext> {
       await deps.core.meetings.absent(ctx.actor!, dialog, reason);
     } catch (e) {
       if (e instanceof DomainError && (e.code === "meetings:errors.reason_required" || e.code === "meetings:errors.reason_too_long")) {
-        await ctx.reply(ctx.t(e.code, e.params), { parse_mode: "HTML" });
+        await ctx.reply(refusalText(ctx, e), { parse_mode: "HTML" });
         return false;
       }
       await deps.core.dialogs.clear(ctx.actor!.personId, channel);
@@ -149,7 +151,8 @@ export function meetingsFeature(deps: TelegramDeps): Composer<BotContext> {
         documents: d.documents?.length ? d.documents.map((f) => f.fileName).join(", ") : "—",
       });
       const keyboard = new InlineKeyboard().text(ctx.t("meetings:buttons.confirm"), cb.confirmProxy).text(ctx.t("meetings:buttons.cancel"), cb.cancel);
-      await ctx.reply(text, { parse_mode: "HTML", reply_markup: keyboard });
+      // The opinion alone may take most of a message: the summary goes in as many as it needs.
+      await replyInParts(ctx, text, keyboard);
       return;
     }
     await ctx.reply(ctx.t(`meetings:proxy.ask_${d.step}`, { min: minOpinion }), {
@@ -170,7 +173,7 @@ export function meetingsFeature(deps: TelegramDeps): Composer<BotContext> {
   chats.callbackQuery(cb.skip, async (ctx) => {
     const stored = await deps.core.dialogs.get<ProxyDialog>(ctx.actor!.personId, channel);
     if (stored?.kind !== PROXY || (stored.data.step !== "contact" && stored.data.step !== "attachment")) {
-      return ctx.answerCallbackQuery({ text: ctx.t("common:stale_button") });
+      return answerCallback(ctx, ctx.t("common:stale_button"));
     }
     const d: ProxyDialog =
       stored.data.step === "contact"
@@ -184,7 +187,7 @@ export function meetingsFeature(deps: TelegramDeps): Composer<BotContext> {
 
   chats.callbackQuery(cb.confirmProxy, async (ctx) => {
     const stored = await deps.core.dialogs.get<ProxyDialog>(ctx.actor!.personId, channel);
-    if (stored?.kind !== PROXY || stored.data.step !== "confirm") return ctx.answerCallbackQuery({ text: ctx.t("common:stale_button") });
+    if (stored?.kind !== PROXY || stored.data.step !== "confirm") return answerCallback(ctx, ctx.t("common:stale_button"));
     const d = stored.data;
     try {
       await deps.core.meetings.proxy(ctx.actor!, d, d.delegate as Delegate, d.opinion ?? "", d.documents ?? []);
@@ -263,6 +266,10 @@ export function meetingsFeature(deps: TelegramDeps): Composer<BotContext> {
     if (d.step === "opinion") {
       if (value.length < minOpinion) {
         await ctx.reply(ctx.t("meetings:errors.opinion_too_short", { min: minOpinion, length: value.length }), { parse_mode: "HTML" });
+        return;
+      }
+      if (value.length > OPINION_MAX) {
+        await ctx.reply(ctx.t("meetings:errors.opinion_too_long", { max: OPINION_MAX, length: value.length }), { parse_mode: "HTML" });
         return;
       }
       d.opinion = value;

@@ -5,6 +5,7 @@ import type { Audience } from "../../../core/notices/audience.js";
 import { seatsWith } from "../../../core/permissions.js";
 import { noticeReportXlsx } from "../../../documents/notice-report-xlsx.js";
 import { formatDateTime, parseLocalDateTime } from "../../../i18n/format.js";
+import { answerCallback } from "../answer.js";
 import type { BotContext } from "../context.js";
 import { documentFile, photoFile } from "../files.js";
 import type { TelegramDeps } from "../deps.js";
@@ -175,7 +176,7 @@ export function noticesFeature(deps: TelegramDeps): Composer<BotContext> {
   const onStep = (pattern: RegExp | string, steps: Step[], body: (ctx: BotContext & { match: RegExpMatchArray | string }, d: ComposeDialog) => Promise<unknown>) =>
     chats.callbackQuery(pattern, async (ctx) => {
       const d = await load(ctx);
-      if (!d || !steps.includes(d.step)) return ctx.answerCallbackQuery({ text: ctx.t("common:stale_button") });
+      if (!d || !steps.includes(d.step)) return answerCallback(ctx, ctx.t("common:stale_button"));
       await ctx.answerCallbackQuery();
       await body(ctx, d);
     });
@@ -246,7 +247,7 @@ export function noticesFeature(deps: TelegramDeps): Composer<BotContext> {
     const recipientId = Number(ctx.match[1]);
     try {
       const { changed } = await deps.core.notices.acknowledge(ctx.actor!, recipientId);
-      await ctx.answerCallbackQuery({ text: ctx.t(changed ? "notices:ack.recorded" : "notices:ack.already") });
+      await answerCallback(ctx, ctx.t(changed ? "notices:ack.recorded" : "notices:ack.already"));
       const card = await deps.core.notices.card(recipientId);
       if (card) {
         const { text, keyboard } = renderNotice(ctx.t, card);
@@ -297,19 +298,21 @@ export function noticesFeature(deps: TelegramDeps): Composer<BotContext> {
     }),
   );
 
+  // Core checks the person's right first (report, cancel); the press is answered once, with the refusal if refused.
   chats.callbackQuery(/^nr:([rsx]):(\d+)$/, (ctx) =>
     withDomainErrors(ctx, async () => {
       const id = Number(ctx.match[2]);
-      if (ctx.match[1] === "s") {
-        const { stopped } = await deps.core.notices.cancel(ctx.actor!, id);
-        await ctx.answerCallbackQuery({ text: ctx.t("notices:report.stopped", { count: stopped }), show_alert: true });
-      } else if (ctx.match[1] === "x") {
+      if (ctx.match[1] === "x") {
         const report = await deps.core.notices.report(ctx.actor!, id);
         await ctx.answerCallbackQuery();
         await ctx.replyWithDocument(new InputFile(await noticeReportXlsx(deps.translator.bind(ctx.locale), report), `thong-bao-${id}.xlsx`));
         return;
-      } else await ctx.answerCallbackQuery();
+      }
+      let stopped: number | undefined;
+      if (ctx.match[1] === "s") stopped = (await deps.core.notices.cancel(ctx.actor!, id)).stopped;
       const { text, report } = await reportText(ctx, id);
+      if (stopped === undefined) await ctx.answerCallbackQuery();
+      else await answerCallback(ctx, ctx.t("notices:report.stopped", { count: stopped }), { alert: true });
       await ctx.editMessageText(splitMessage(text)[0]!, { parse_mode: "HTML", reply_markup: reportKeyboard(ctx, id, report.withdrawn) }).catch(() => undefined);
     }),
   );

@@ -5,6 +5,7 @@ import type { Audience } from "../../../core/notices/audience.js";
 import { seatsWith } from "../../../core/permissions.js";
 import { opinionsDocx, opinionsXlsx } from "../../../documents/opinions.js";
 import { formatDateTime, parseLocalDateTime } from "../../../i18n/format.js";
+import { answerCallback } from "../answer.js";
 import type { BotContext } from "../context.js";
 import { documentFile } from "../files.js";
 import type { TelegramDeps } from "../deps.js";
@@ -61,7 +62,7 @@ export function opinionsFeature(deps: TelegramDeps): Composer<BotContext> {
     try {
       if (position === "agree") {
         await deps.core.opinions.answer(ctx.actor!, recipientId, question, "agree");
-        await ctx.answerCallbackQuery({ text: ctx.t("opinions:answer.recorded", { n: question + 1 }) });
+        await answerCallback(ctx, ctx.t("opinions:answer.recorded", { n: question + 1 }));
         return refresh(ctx, recipientId, ctx.callbackQuery.message?.message_id ?? null);
       }
       const card = await deps.core.opinions.card(recipientId);
@@ -165,8 +166,8 @@ export function opinionsFeature(deps: TelegramDeps): Composer<BotContext> {
 
   chats.callbackQuery("oc:q", async (ctx) => {
     const d = await composing(ctx, "questions");
-    if (!d) return ctx.answerCallbackQuery({ text: ctx.t("common:stale_button") });
-    if (d.questions.length === 0) return ctx.answerCallbackQuery({ text: ctx.t("opinions:errors.questions_required"), show_alert: true });
+    if (!d) return answerCallback(ctx, ctx.t("common:stale_button"));
+    if (d.questions.length === 0) return answerCallback(ctx, ctx.t("opinions:errors.questions_required"), { alert: true });
     d.step = "deadline";
     await deps.core.dialogs.put(ctx.actor!.personId, channel, { kind: COMPOSE, data: d });
     await ctx.answerCallbackQuery();
@@ -177,7 +178,7 @@ export function opinionsFeature(deps: TelegramDeps): Composer<BotContext> {
   chats.callbackQuery(/^oc:a:(all|leaders|members)$/, (ctx) =>
     withDomainErrors(ctx, async () => {
       const d = await composing(ctx, "audience");
-      if (!d) return void (await ctx.answerCallbackQuery({ text: ctx.t("common:stale_button") }));
+      if (!d) return void (await answerCallback(ctx, ctx.t("common:stale_button")));
       const audience: Audience = { kind: ctx.match[1] as "all" | "leaders" | "members" };
       d.audience = audience;
       const preview = await deps.core.notices.preview(ctx.actor!, d.committeeId, audience);
@@ -195,7 +196,7 @@ export function opinionsFeature(deps: TelegramDeps): Composer<BotContext> {
   chats.callbackQuery("oc:ok", (ctx) =>
     withDomainErrors(ctx, async () => {
       const d = await composing(ctx, "confirm");
-      if (!d) return void (await ctx.answerCallbackQuery({ text: ctx.t("common:stale_button") }));
+      if (!d) return void (await answerCallback(ctx, ctx.t("common:stale_button")));
       const { requestId, recipients } = await deps.core.opinions.create(ctx.actor!, {
         committeeId: d.committeeId,
         title: d.title ?? "",

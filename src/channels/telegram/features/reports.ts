@@ -6,6 +6,7 @@ import { checkText, readProgress, STATUSES, TEXT_LIMITS, type ReportText } from 
 import type { IndicatorKind, ProgressStatus } from "../../../db/schema.js";
 import { formatDateTime } from "../../../i18n/format.js";
 import { periodLabel } from "../../../documents/report-terms.js";
+import { answerCallback } from "../answer.js";
 import type { BotContext } from "../context.js";
 import { documentFile, photoFile } from "../files.js";
 import type { TelegramDeps } from "../deps.js";
@@ -248,7 +249,7 @@ export function reportsFeature(deps: TelegramDeps): Composer<BotContext> {
 
   chats.callbackQuery(/^r:s:(\w+)$/, async (ctx) => {
     const d = await current(ctx, "status");
-    if (!d || !STATUSES.includes(ctx.match[1] as ProgressStatus)) return ctx.answerCallbackQuery({ text: ctx.t("common:stale_button") });
+    if (!d || !STATUSES.includes(ctx.match[1] as ProgressStatus)) return answerCallback(ctx, ctx.t("common:stale_button"));
     d.status = ctx.match[1] as ProgressStatus;
     await ctx.answerCallbackQuery();
     await ctx.editMessageReplyMarkup().catch(() => undefined);
@@ -257,7 +258,7 @@ export function reportsFeature(deps: TelegramDeps): Composer<BotContext> {
 
   chats.callbackQuery(rcb.keep, async (ctx) => {
     const d = await current(ctx);
-    if (!d?.keep || !["status", "progress", "results", "obstacles", "proposals"].includes(d.step)) return ctx.answerCallbackQuery({ text: ctx.t("common:stale_button") });
+    if (!d?.keep || !["status", "progress", "results", "obstacles", "proposals"].includes(d.step)) return answerCallback(ctx, ctx.t("common:stale_button"));
     const step = d.step as keyof NonNullable<ReportDialog["keep"]>;
     (d as unknown as Record<string, unknown>)[step] = d.keep[step];
     await ctx.answerCallbackQuery();
@@ -267,7 +268,7 @@ export function reportsFeature(deps: TelegramDeps): Composer<BotContext> {
 
   chats.callbackQuery(rcb.none, async (ctx) => {
     const d = await current(ctx);
-    if (!d || !["results", "obstacles", "proposals"].includes(d.step) || (d.step === "results" && d.status !== "not_started")) return ctx.answerCallbackQuery({ text: ctx.t("common:stale_button") });
+    if (!d || !["results", "obstacles", "proposals"].includes(d.step) || (d.step === "results" && d.status !== "not_started")) return answerCallback(ctx, ctx.t("common:stale_button"));
     d[d.step as ReportText] = null;
     await ctx.answerCallbackQuery();
     await ctx.editMessageReplyMarkup().catch(() => undefined);
@@ -276,7 +277,7 @@ export function reportsFeature(deps: TelegramDeps): Composer<BotContext> {
 
   chats.callbackQuery(rcb.filesDone, async (ctx) => {
     const d = await current(ctx, "files");
-    if (!d) return ctx.answerCallbackQuery({ text: ctx.t("common:stale_button") });
+    if (!d) return answerCallback(ctx, ctx.t("common:stale_button"));
     await ctx.answerCallbackQuery();
     await ctx.editMessageReplyMarkup().catch(() => undefined);
     d.back = false;
@@ -285,9 +286,9 @@ export function reportsFeature(deps: TelegramDeps): Composer<BotContext> {
 
   chats.callbackQuery(/^r:e:(status|progress|results|obstacles|proposals|files)$/, async (ctx) => {
     const d = await current(ctx, "preview");
-    if (!d) return ctx.answerCallbackQuery({ text: ctx.t("common:stale_button") });
+    if (!d) return answerCallback(ctx, ctx.t("common:stale_button"));
     const step = ctx.match[1] as Step;
-    if (step === "progress" && d.status === "not_started") return ctx.answerCallbackQuery({ text: ctx.t("reports:ask.use_buttons") });
+    if (step === "progress" && d.status === "not_started") return answerCallback(ctx, ctx.t("reports:ask.use_buttons"));
     d.step = step;
     d.back = true;
     d.unchanged = false;
@@ -301,7 +302,7 @@ export function reportsFeature(deps: TelegramDeps): Composer<BotContext> {
   chats.callbackQuery(rcb.submit, (ctx) =>
     withDomainErrors(ctx, async () => {
       const d = await current(ctx, "preview");
-      if (!d) return void (await ctx.answerCallbackQuery({ text: ctx.t("common:stale_button") }));
+      if (!d) return void (await answerCallback(ctx, ctx.t("common:stale_button")));
       const r = await deps.core.reports.submit(ctx.actor!, {
         taskId: d.taskId,
         periodId: d.periodId,
