@@ -8,6 +8,7 @@ import * as opinionRequests from "./20261121T1400-opinion-requests.js";
 import * as committeeGroup from "./20261121T1500-committee-group.js";
 import * as progressReports from "./20261121T1600-progress-reports.js";
 import * as outboxInterruptions from "./20261128T0800-outbox-interruptions.js";
+import * as neutralMarkup from "./20261128T0900-neutral-markup.js";
 
 /**
  * Every migration, by its sortable name. A static list rather than a folder scan, so the same
@@ -23,4 +24,5 @@ export const migrations: Record<string, Migration> = {
   "20261121T1500-committee-group": committeeGroup,
   "20261121T1600-progress-reports": progressReports,
   "20261128T0800-outbox-interruptions": outboxInterruptions,
+  "20261128T0900-neutral-markup": neutralMarkup,
 };

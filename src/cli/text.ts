@@ -1,9 +1,6 @@
-const ENTITIES: Record<string, string> = { lt: "<", gt: ">", quot: '"', amp: "&", "#39": "'", apos: "'" };
-
-/** Translations are written for Telegram's HTML mode: drop the tags, then undo the escaping, for a terminal. */
-export function htmlToText(html: string): string {
-  return html.replace(/<[^>]*>/g, "").replace(/&(lt|gt|quot|amp|#39|apos);/g, (_, name: string) => ENTITIES[name] ?? "");
-}
+import { toPlainText } from "../core/markup.js";
+/** Translations are written in the neutral markup: a terminal shows its plain text. */
+export const htmlToText = (markup: string): string => toPlainText(markup);
 
 /**
  * Terminal escape sequences, removed whole so no "[31m" remnant is printed: CSI ("ESC [" or C1 CSI, then

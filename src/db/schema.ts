@@ -245,7 +245,7 @@ export interface NoticesTable {
   committee_id: number;
   created_by_person_id: number | null;
   /** Telegram HTML (the secretariat's formatting, converted from message entities). */
-  body_html: string;
+  body: string;
   attachment_id: number | null;
   /** JSON of the audience as composed, for the record. */
   audience: string;
@@ -273,7 +273,7 @@ export interface OpinionRequestsTable {
   committee_id: number;
   created_by_person_id: number | null;
   title: string;
-  body_html: string;
+  body: string;
   attachment_id: number | null;
   /** JSON array of the questions, in order. */
   questions: string;

@@ -1,6 +1,7 @@
 import { AlignmentType, BorderStyle, Document, Packer, Paragraph, Table, TableCell, TableRow, TextRun, WidthType } from "docx";
 import type { MinutesView } from "../core/meetings/minutes.js";
-import { formatDateTime, unescapeHtml } from "../i18n/format.js";
+import { toPlainText } from "../core/markup.js";
+import { formatDateTime } from "../i18n/format.js";
 import type { TFunction } from "../i18n/index.js";
 
 const FONT = "Times New Roman";
@@ -47,7 +48,7 @@ export async function minutesDocx(t: TFunction, v: MinutesView): Promise<Buffer>
   const start = formatDateTime(m.startsAt, tz);
   const [date, time] = [start.slice(0, 10), start.slice(11)];
   const [day, month, year] = date.split("/");
-  const plain = (key: string, params: Record<string, string | number> = {}) => unescapeHtml(t(key, params));
+  const plain = (key: string, params: Record<string, string | number> = {}) => toPlainText(t(key, params));
 
   const header = twoColumns(
     [

@@ -1,10 +1,11 @@
 import { AlignmentType, Document, Packer, PageOrientation, Paragraph, Table, TableCell, TableRow, TextRun, WidthType } from "docx";
 import ExcelJS from "exceljs";
+import { toPlainText } from "../core/markup.js";
 import type { CompiledOpinions } from "../core/opinions/opinions.js";
 import { formatDateTime } from "../i18n/format.js";
 import type { TFunction } from "../i18n/index.js";
 
-const plain = (s: string) => s.replace(/<[^>]+>/g, "").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&amp;/g, "&");
+const plain = toPlainText;
 
 function answerText(t: TFunction, a: CompiledOpinions["rows"][number]["answers"][number]): string {
   if (!a) return plain(t("opinions:table.not_answered"));

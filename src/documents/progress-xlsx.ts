@@ -1,6 +1,7 @@
 import ExcelJS from "exceljs";
 import type { PeriodStatus } from "../core/reports/status.js";
-import { formatDateTime, unescapeHtml } from "../i18n/format.js";
+import { toPlainText } from "../core/markup.js";
+import { formatDateTime } from "../i18n/format.js";
 import type { TFunction } from "../i18n/index.js";
 import { periodLabel, progressFigure } from "./report-terms.js";
 
@@ -10,8 +11,8 @@ import { periodLabel, progressFigure } from "./report-terms.js";
  * Vietnamese headers, readable widths, wrapped text, the header row frozen.
  */
 export async function progressXlsx(html: TFunction, s: PeriodStatus, exportedAt: Date): Promise<Buffer> {
-  // Translations come HTML-escaped for Telegram; a spreadsheet wants the plain text.
-  const t: TFunction = (key, params) => unescapeHtml(html(key, params));
+  // Translations are markup; a spreadsheet wants the plain text.
+  const t: TFunction = (key, params) => toPlainText(html(key, params));
   const book = new ExcelJS.Workbook();
   book.creator = "bcd-bot";
   const HEADER_ROW = 4;

@@ -20,16 +20,6 @@ export function formatDateTime(value: Date | string, timeZone: string): string {
   return `${p.day}/${p.month}/${p.year} ${p.hour}:${p.minute}`;
 }
 
-/** Escapes the characters Telegram's HTML parse mode reserves; every interpolated value passes through it. */
-export function escapeHtml(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
-}
-
-/** The reverse of escapeHtml, for translations placed in a document rather than a Telegram message. */
-export function unescapeHtml(text: string): string {
-  return text.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&amp;/g, "&");
-}
-
 /**
  * Reads a local date and time as people type it — "dd/MM/yyyy HH:mm" (also "d/M/yyyy H:mm", with "-" or
  * "." between date parts, or "HH:mm dd/MM/yyyy") — in the committee's time zone. Returns undefined for

@@ -4,7 +4,8 @@ import { fileURLToPath } from "node:url";
 import i18next, { type i18n as I18nInstance, type Resource } from "i18next";
 import type { MessageParams } from "../core/outbox.js";
 import type { Locale } from "../db/schema.js";
-import { escapeHtml, formatDateTime } from "./format.js";
+import { escapeText } from "../core/markup.js";
+import { formatDateTime } from "./format.js";
 import { interpolate, TRANSLATION_KEY } from "./interpolate.js";
 
 export const LOCALES_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "locales");
@@ -25,10 +26,10 @@ export function loadResources(dir = LOCALES_DIR): Resource {
 export type TParams = Record<string, string | number>;
 export type TFunction = (key: string, params?: TParams) => string;
 
-/** Translations for every channel: Vietnamese first, English complete; values are HTML-escaped for Telegram. */
+/** Translations for every app, in the neutral markup (core/markup.ts): Vietnamese first, English complete; values are escaped as text. */
 export interface Translator {
   t(locale: Locale, key: string, params?: TParams): string;
-  /** The same text with values put in verbatim, for a terminal or a document rather than Telegram HTML. */
+  /** The same text with values put in verbatim (not escaped as markup), for a terminal. */
   plain(locale: Locale, key: string, params?: TParams): string;
   /** A t bound to one reader. */
   bind(locale: Locale): TFunction;
@@ -60,7 +61,7 @@ export function createTranslator(defaultLocale: Locale = "vi"): Translator {
     const count = params.count;
     return instance.t(key, { lng: locale, skipInterpolation: true, ...(typeof count === "number" ? { count } : {}) }) as string;
   };
-  const t = (locale: Locale, key: string, params: TParams = {}) => interpolate(template(locale, key, params), params, escapeHtml);
+  const t = (locale: Locale, key: string, params: TParams = {}) => interpolate(template(locale, key, params), params, escapeText);
   return {
     t,
     plain: (locale, key, params = {}) => interpolate(template(locale, key, params), params, (s) => s),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { entitiesToHtml } from "../../src/channels/telegram/entities.js";
+import { entitiesToMarkup } from "../../src/channels/telegram/entities.js";
 import { parseTelegramHtml } from "../support/fake-telegram.js";
 
 describe("formatting typed in Telegram becomes HTML", () => {
@@ -11,7 +11,7 @@ describe("formatting typed in Telegram becomes HTML", () => {
       { type: "italic" as const, offset: 9, length: 13 },
       { type: "text_link" as const, offset: link, length: 7, url: "https://langson.gov.vn/?a=1&b=2" },
     ];
-    const html = entitiesToHtml(text, entities);
+    const html = entitiesToMarkup(text, entities);
     expect(html).toBe(
       '<b>Kính gửi <i>các đồng chí:</i></b> họp lúc 8h &lt;Phòng 1&gt; &amp; xem tài liệu 📎 <a href="https://langson.gov.vn/?a=1&amp;b=2">tại đây</a>',
     );

@@ -28,7 +28,7 @@ describe.each(testDialects)("notices on %s", (dialect) => {
       .map((r) => r.full_name)
       .sort();
   const send = (audience: Parameters<Core["notices"]["send"]>[1]["audience"], extra: Partial<Parameters<Core["notices"]["send"]>[1]> = {}) =>
-    core.notices.send(people.secretary!, { committeeId, bodyHtml: "<b>Thông báo</b> kết luận phiên họp", audience, ackRequired: false, ...extra });
+    core.notices.send(people.secretary!, { committeeId, body: "<b>Thông báo</b> kết luận phiên họp", audience, ackRequired: false, ...extra });
 
   it("reaches each audience kind, each person once", async () => {
     expect(await recipientsOf((await send({ kind: "all" })).noticeId)).toHaveLength(5);
@@ -49,8 +49,8 @@ describe.each(testDialects)("notices on %s", (dialect) => {
   it("previews how many it reaches and how many cannot be reached now", async () => {
     expect(await core.notices.preview(people.secretary!, committeeId, { kind: "all" })).toEqual({ recipients: 5, unreachable: 1 });
     await expect(core.notices.preview(people.member!, committeeId, { kind: "all" })).rejects.toMatchObject({ code: "errors:forbidden" });
-    await expect(send({ kind: "all" }, { bodyHtml: "  " })).rejects.toMatchObject({ code: "notices:errors.empty" });
-    await expect(core.notices.send(people.chair!, { committeeId, bodyHtml: "x", audience: { kind: "all" }, ackRequired: false })).rejects.toMatchObject({ code: "errors:forbidden" });
+    await expect(send({ kind: "all" }, { body: "  " })).rejects.toMatchObject({ code: "notices:errors.empty" });
+    await expect(core.notices.send(people.chair!, { committeeId, body: "x", audience: { kind: "all" }, ackRequired: false })).rejects.toMatchObject({ code: "errors:forbidden" });
   });
 
   it("records acknowledgements of one's own notice once, refuses others', and reminds the rest at the deadline", async () => {

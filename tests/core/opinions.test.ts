@@ -25,7 +25,7 @@ describe.each(testDialects)("written-opinion requests on %s", (dialect) => {
     core.opinions.create(people.secretary!, {
       committeeId,
       title: "Dự thảo Kế hoạch chuyển đổi số năm 2027",
-      bodyHtml: "Kính gửi các đồng chí dự thảo kế hoạch.",
+      body: "Kính gửi các đồng chí dự thảo kế hoạch.",
       questions: ["Đồng ý với các chỉ tiêu?", "Đồng ý với phân công nhiệm vụ?"],
       deadline: new Date(clock.now().getTime() + 5 * DAY),
       audience: { kind: "all" },
@@ -34,10 +34,10 @@ describe.each(testDialects)("written-opinion requests on %s", (dialect) => {
     (await db.handle.db.selectFrom("opinion_recipients").select("id").where("request_id", "=", requestId).where("person_id", "=", people[who]!.personId).executeTakeFirstOrThrow()).id;
 
   it("sends the request to every recipient and validates it", async () => {
-    await expect(core.opinions.create(people.member!, { committeeId, title: "x", bodyHtml: "", questions: ["q"], deadline: new Date(clock.now().getTime() + DAY), audience: { kind: "all" } })).rejects.toMatchObject({
+    await expect(core.opinions.create(people.member!, { committeeId, title: "x", body: "", questions: ["q"], deadline: new Date(clock.now().getTime() + DAY), audience: { kind: "all" } })).rejects.toMatchObject({
       code: "errors:forbidden",
     });
-    await expect(core.opinions.create(people.secretary!, { committeeId, title: "x", bodyHtml: "", questions: [" "], deadline: new Date(clock.now().getTime() + DAY), audience: { kind: "all" } })).rejects.toMatchObject({
+    await expect(core.opinions.create(people.secretary!, { committeeId, title: "x", body: "", questions: [" "], deadline: new Date(clock.now().getTime() + DAY), audience: { kind: "all" } })).rejects.toMatchObject({
       code: "opinions:errors.questions_required",
     });
     const { recipients } = await create();

@@ -88,7 +88,7 @@ describe("notices, through the fake Bot API", () => {
       await e2e.core.invites.redeem({ channel: "telegram", externalId: id, chatId: id, username: null, code: invite.code });
     }
     const secretary = await e2e.actorOf(users.secretary);
-    const { noticeId } = await e2e.core.notices.send(secretary, { committeeId: 1, bodyHtml: "Thông báo khẩn", audience: { kind: "members" }, ackRequired: true });
+    const { noticeId } = await e2e.core.notices.send(secretary, { committeeId: 1, body: "Thông báo khẩn", audience: { kind: "members" }, ackRequired: true });
     e2e.app.worker.nudge();
     await e2e.tg.waitFor(() => e2e.tg.calls("sendMessage").filter((c) => c.status === 200).length >= 3, 8000);
     const report = await e2e.say(users.secretary, `/notices ${noticeId}`);
@@ -122,7 +122,7 @@ describe("notices, through the fake Bot API", () => {
     }
     e2e.tg.blockChat(chats[7]!);
     e2e.tg.failNext("sendMessage", 5, { error_code: 429, description: "Too Many Requests: retry after 1", retry_after: 1 });
-    const { noticeId } = await e2e.core.notices.send(await e2e.actorOf(users.secretary), { committeeId: 1, bodyHtml: "<b>Thông báo</b> lịch trực Tết", audience: { kind: "members" }, ackRequired: false });
+    const { noticeId } = await e2e.core.notices.send(await e2e.actorOf(users.secretary), { committeeId: 1, body: "<b>Thông báo</b> lịch trực Tết", audience: { kind: "members" }, ackRequired: false });
     e2e.app.worker.nudge();
     await e2e.tg.waitFor(() => chats.filter((c) => e2e.tg.transcript(c).length > 0).length >= 10, 10_000);
     await e2e.restart();

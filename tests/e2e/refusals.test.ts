@@ -76,7 +76,7 @@ describe("refusals are seen, not swallowed", () => {
   it("a member who is not of the secretariat refreshing a notice's report is told why", async () => {
     e2e = await E2E.startLinked(["secretary", "member"]);
     const secretary = await e2e.actorOf(users.secretary);
-    const { noticeId } = await e2e.core.notices.send(secretary, { committeeId: 1, bodyHtml: "Kính gửi các đồng chí.", audience: { kind: "all" }, ackRequired: false });
+    const { noticeId } = await e2e.core.notices.send(secretary, { committeeId: 1, body: "Kính gửi các đồng chí.", audience: { kind: "all" }, ackRequired: false });
     const someMessage = e2e.tg.transcript(users.member.id).at(-1)!;
     const answer = await press(users.member, someMessage, `nr:r:${noticeId}`);
     expect(answer).toMatchObject({ text: FORBIDDEN, show_alert: true });

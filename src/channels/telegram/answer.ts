@@ -1,4 +1,4 @@
-import { unescapeHtml } from "../../i18n/format.js";
+import { toPlainText } from "../../core/markup.js";
 import type { TParams } from "../../i18n/index.js";
 import type { BotContext } from "./context.js";
 import { splitMessage } from "./text.js";
@@ -9,10 +9,8 @@ export const CALLBACK_TEXT_LIMIT = 200;
 /** How much of what a person typed a reply repeats back to them. */
 export const ECHO_LIMIT = 200;
 
-/** Telegram HTML as the plain text an alert shows: tags dropped, entities (&amp; &lt; …) turned back into characters. */
-export function plainText(html: string): string {
-  return unescapeHtml(html.replace(/<[^>]*>/g, ""));
-}
+/** Markup as the plain text an alert shows. */
+export const plainText = toPlainText;
 
 /** The start of a text a person typed, for a reply that repeats it: at most `max` characters, then "…". */
 export function clipEcho(text: string, max = ECHO_LIMIT): string {

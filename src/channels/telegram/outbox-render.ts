@@ -65,7 +65,7 @@ export function createOutboxRenderer(core: Core, translator: Translator, clock: 
       case "notices:group": {
         const n = await core.notices.forGroup(Number(params.noticeId));
         if (!n) throw missing("notice");
-        const lines = [t("notices:card.title", { committee: n.committeeName }), "", n.bodyHtml];
+        const lines = [t("notices:card.title", { committee: n.committeeName }), "", n.body];
         if (n.attachmentName) lines.push("", t("notices:card.attachment_private", { name: n.attachmentName }));
         return { text: lines.join("\n") };
       }

@@ -1,3 +1,4 @@
+import { toPlainText } from "../../core/markup.js";
 import type { InlineKeyboard } from "grammy";
 import type { BotContext } from "./context.js";
 
@@ -25,7 +26,7 @@ export function splitMessage(text: string, limit = TELEGRAM_TEXT_LIMIT): string[
     start = /[\n ]/.test(text[cut] ?? "") ? cut + 1 : cut;
   }
   const rest = reopen + text.slice(start);
-  if (rest.replace(/<[^>]*>/g, "").trim() !== "") out.push(rest);
+  if (toPlainText(rest).trim() !== "") out.push(rest);
   return out;
 }
 

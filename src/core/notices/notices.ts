@@ -15,7 +15,7 @@ export const NOTICE_MAX_LENGTH = 20_000;
 export interface NewNotice {
   committeeId: number;
   /** The text with the secretariat's formatting, as Telegram HTML. */
-  bodyHtml: string;
+  body: string;
   attachment?: IncomingFile | null;
   audience: Audience;
   ackRequired: boolean;
@@ -44,7 +44,7 @@ export async function previewNotice(ctx: CoreContext, actor: Actor, committeeId:
  */
 export async function sendNotice(ctx: CoreContext, actor: Actor, input: NewNotice): Promise<{ noticeId: number; recipients: number }> {
   assertCan(actor, "notice.send", input.committeeId);
-  const body = input.bodyHtml.trim();
+  const body = input.body.trim();
   if (!body && !input.attachment) throw new DomainError("notices:errors.empty");
   if (body.length > NOTICE_MAX_LENGTH) throw new DomainError("notices:errors.too_long", { max: NOTICE_MAX_LENGTH, length: body.length });
   if (input.attachment) checkAttachment(input.attachment);
@@ -62,7 +62,7 @@ export async function sendNotice(ctx: CoreContext, actor: Actor, input: NewNotic
       .values({
         committee_id: input.committeeId,
         created_by_person_id: personId,
-        body_html: body,
+        body: body,
         attachment_id: null,
         audience: JSON.stringify(input.audience),
         ack_required: input.ackRequired ? 1 : 0,

@@ -1,3 +1,4 @@
+import { excerpt } from "../markup.js";
 import type { OutboxStatus } from "../../db/schema.js";
 import type { Actor } from "../actor.js";
 import type { CoreContext } from "../context.js";
@@ -14,8 +15,8 @@ export interface NoticeCard {
   personId: number;
   committeeName: string;
   timeZone: string;
-  bodyHtml: string;
-  attachment: { fileId: string; fileName: string } | null;
+  body: string;
+  attachment: { id: number; fileId: string; fileName: string } | null;
   ackRequired: boolean;
   ackDeadline: string | null;
   acknowledgedAt: string | null;
@@ -36,10 +37,11 @@ export async function noticeCard(ctx: CoreContext, recipientId: number): Promise
       "r.acknowledged_at",
       "c.name",
       "c.time_zone",
-      "n.body_html",
+      "n.body",
       "n.ack_required",
       "n.ack_deadline",
       "n.status",
+      "a.id as attachmentId",
       "a.file_id",
       "a.file_name",
     ])
@@ -51,8 +53,8 @@ export async function noticeCard(ctx: CoreContext, recipientId: number): Promise
     personId: r.person_id,
     committeeName: r.name,
     timeZone: r.time_zone,
-    bodyHtml: r.body_html,
-    attachment: r.file_id ? { fileId: r.file_id, fileName: r.file_name ?? "" } : null,
+    body: r.body,
+    attachment: r.file_id && r.attachmentId !== null ? { id: r.attachmentId, fileId: r.file_id, fileName: r.file_name ?? "" } : null,
     ackRequired: r.ack_required === 1,
     ackDeadline: r.ack_deadline,
     acknowledgedAt: r.acknowledged_at,
@@ -83,7 +85,7 @@ export async function noticeReport(ctx: CoreContext, actor: Actor, noticeId: num
     .selectFrom("notices as n")
     .innerJoin("committees as c", "c.id", "n.committee_id")
     .where("n.id", "=", noticeId)
-    .select(["n.id", "n.committee_id", "n.created_at", "n.body_html", "n.ack_required", "n.ack_deadline", "n.status", "c.time_zone"])
+    .select(["n.id", "n.committee_id", "n.created_at", "n.body", "n.ack_required", "n.ack_deadline", "n.status", "c.time_zone"])
     .executeTakeFirst();
   if (!notice) throw new DomainError("notices:errors.not_found", { id: noticeId });
   assertCan(actor, "notice.send", notice.committee_id);
@@ -107,7 +109,7 @@ export async function noticeReport(ctx: CoreContext, actor: Actor, noticeId: num
     noticeId: notice.id,
     createdAt: notice.created_at,
     timeZone: notice.time_zone,
-    excerpt: notice.body_html.replace(/<[^>]+>/g, "").slice(0, 80),
+    excerpt: excerpt(notice.body, 80),
     ackRequired: notice.ack_required === 1,
     ackDeadline: notice.ack_deadline,
     withdrawn: notice.status === "cancelled",
@@ -154,13 +156,13 @@ export const noticeAckReminder: JobHandler = async (trx, ctx, payload) => {
 };
 
 /** A notice as posted in the committee's group: the text and file, no acknowledgement button. */
-export async function noticeForGroup(ctx: CoreContext, noticeId: number): Promise<{ committeeName: string; bodyHtml: string; attachmentName: string | null } | undefined> {
+export async function noticeForGroup(ctx: CoreContext, noticeId: number): Promise<{ committeeName: string; body: string; attachmentName: string | null } | undefined> {
   const n = await ctx.db
     .selectFrom("notices as n")
     .innerJoin("committees as c", "c.id", "n.committee_id")
     .leftJoin("attachments as a", "a.id", "n.attachment_id")
     .where("n.id", "=", noticeId)
-    .select(["c.name", "n.body_html", "a.file_name"])
+    .select(["c.name", "n.body", "a.file_name"])
     .executeTakeFirst();
-  return n ? { committeeName: n.name, bodyHtml: n.body_html, attachmentName: n.file_name } : undefined;
+  return n ? { committeeName: n.name, body: n.body, attachmentName: n.file_name } : undefined;
 }

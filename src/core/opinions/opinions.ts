@@ -19,7 +19,7 @@ const MAX_QUESTIONS = 10;
 export interface NewOpinionRequest {
   committeeId: number;
   title: string;
-  bodyHtml: string;
+  body: string;
   attachment?: IncomingFile | null;
   questions: string[];
   deadline: Date;
@@ -50,7 +50,7 @@ export async function createOpinionRequest(ctx: CoreContext, actor: Actor, input
         committee_id: input.committeeId,
         created_by_person_id: personId,
         title,
-        body_html: input.bodyHtml.trim(),
+        body: input.body.trim(),
         attachment_id: null,
         questions: JSON.stringify(questions),
         audience: JSON.stringify(input.audience),
@@ -143,7 +143,7 @@ export interface OpinionCard {
   committeeName: string;
   timeZone: string;
   title: string;
-  bodyHtml: string;
+  body: string;
   attachment: { fileId: string; fileName: string } | null;
   questions: string[];
   deadline: string;
@@ -159,7 +159,7 @@ export async function opinionCard(ctx: CoreContext, recipientId: number): Promis
     .innerJoin("committees as c", "c.id", "q.committee_id")
     .leftJoin("attachments as a", "a.id", "q.attachment_id")
     .where("r.id", "=", recipientId)
-    .select(["r.id", "r.person_id", "q.id as requestId", "q.title", "q.body_html", "q.questions", "q.deadline", "q.status", "c.name", "c.time_zone", "a.file_id", "a.file_name"])
+    .select(["r.id", "r.person_id", "q.id as requestId", "q.title", "q.body", "q.questions", "q.deadline", "q.status", "c.name", "c.time_zone", "a.file_id", "a.file_name"])
     .executeTakeFirst();
   if (!r) return undefined;
   const questions = JSON.parse(r.questions) as string[];
@@ -171,7 +171,7 @@ export async function opinionCard(ctx: CoreContext, recipientId: number): Promis
     committeeName: r.name,
     timeZone: r.time_zone,
     title: r.title,
-    bodyHtml: r.body_html,
+    body: r.body,
     attachment: r.file_id ? { fileId: r.file_id, fileName: r.file_name ?? "" } : null,
     questions,
     deadline: r.deadline,

@@ -9,7 +9,7 @@ import { answerCallback } from "../answer.js";
 import type { BotContext } from "../context.js";
 import { documentFile, photoFile } from "../files.js";
 import type { TelegramDeps } from "../deps.js";
-import { entitiesToHtml } from "../entities.js";
+import { entitiesToMarkup } from "../entities.js";
 import { cb } from "../render/meetings.js";
 import { renderNotice } from "../render/notices.js";
 import { replyDomainError, withDomainErrors } from "../reply-error.js";
@@ -25,7 +25,7 @@ interface ComposeDialog {
   hasGroup: boolean;
   step: Step;
   postToGroup?: boolean;
-  bodyHtml?: string;
+  body?: string;
   attachment?: IncomingFile | null;
   audience?: Audience;
   organizations?: string[];
@@ -100,7 +100,7 @@ export function noticesFeature(deps: TelegramDeps): Composer<BotContext> {
           group: d.postToGroup ? t("notices:compose.group_yes") : t("notices:compose.group_no"),
           ack: d.ackRequired ? (d.ackDeadline ? t("notices:compose.ack_until", { deadline: formatDateTime(d.ackDeadline, d.timeZone) }) : t("notices:compose.ack_yes")) : t("notices:compose.ack_no"),
         });
-        await ctx.reply(d.bodyHtml || "—", { parse_mode: "HTML" });
+        await ctx.reply(d.body || "—", { parse_mode: "HTML" });
         return ctx.reply(text, { parse_mode: "HTML", reply_markup: cancelRow(ctx, new InlineKeyboard().text(t("notices:compose.send"), "nc:ok")) });
       }
     }
@@ -157,7 +157,7 @@ export function noticesFeature(deps: TelegramDeps): Composer<BotContext> {
     } catch (e) {
       return replyDomainError(ctx, e);
     }
-    d.bodyHtml = entitiesToHtml(text, entities);
+    d.body = entitiesToMarkup(text, entities);
     d.attachment = attachment;
     await advance(ctx, d, "audience");
   });
@@ -227,7 +227,7 @@ export function noticesFeature(deps: TelegramDeps): Composer<BotContext> {
     try {
       const { noticeId, recipients } = await deps.core.notices.send(ctx.actor!, {
         committeeId: d.committeeId,
-        bodyHtml: d.bodyHtml ?? "",
+        body: d.body ?? "",
         attachment: d.attachment ?? null,
         audience: d.audience!,
         ackRequired: Boolean(d.ackRequired),

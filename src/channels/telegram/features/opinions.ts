@@ -9,7 +9,7 @@ import { answerCallback } from "../answer.js";
 import type { BotContext } from "../context.js";
 import { documentFile } from "../files.js";
 import type { TelegramDeps } from "../deps.js";
-import { entitiesToHtml } from "../entities.js";
+import { entitiesToMarkup } from "../entities.js";
 import { cb } from "../render/meetings.js";
 import { POSITION_OF, renderOpinionCard } from "../render/opinions.js";
 import { replyDomainError, withDomainErrors } from "../reply-error.js";
@@ -29,7 +29,7 @@ interface ComposeDialog {
   timeZone: string;
   step: "title" | "body" | "questions" | "deadline" | "audience" | "confirm";
   title?: string;
-  bodyHtml?: string;
+  body?: string;
   attachment?: IncomingFile | null;
   questions: string[];
   deadline?: string;
@@ -118,7 +118,7 @@ export function opinionsFeature(deps: TelegramDeps): Composer<BotContext> {
         } catch (e) {
           return replyDomainError(ctx, e);
         }
-        d.bodyHtml = entitiesToHtml(ctx.message.text ?? ctx.message.caption ?? "", ctx.message.entities ?? ctx.message.caption_entities ?? []);
+        d.body = entitiesToMarkup(ctx.message.text ?? ctx.message.caption ?? "", ctx.message.entities ?? ctx.message.caption_entities ?? []);
         d.attachment = file;
         d.step = "questions";
         await save();
@@ -200,7 +200,7 @@ export function opinionsFeature(deps: TelegramDeps): Composer<BotContext> {
       const { requestId, recipients } = await deps.core.opinions.create(ctx.actor!, {
         committeeId: d.committeeId,
         title: d.title ?? "",
-        bodyHtml: d.bodyHtml ?? "",
+        body: d.body ?? "",
         attachment: d.attachment ?? null,
         questions: d.questions,
         deadline: new Date(d.deadline!),

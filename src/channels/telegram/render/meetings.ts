@@ -1,7 +1,8 @@
 import { InlineKeyboard } from "grammy";
 import type { InvitationCard, RequestView } from "../../../core/meetings/views.js";
 import type { MeetingView } from "../../../core/meetings/meetings.js";
-import { escapeHtml, formatDateTime } from "../../../i18n/format.js";
+import { escapeText } from "../../../core/markup.js";
+import { formatDateTime } from "../../../i18n/format.js";
 import type { TFunction } from "../../../i18n/index.js";
 
 /** Callback data of the meeting buttons: short, opaque, and re-checked by core when pressed. */
@@ -35,7 +36,7 @@ export function meetingDetails(t: TFunction, m: MeetingView): string {
   if (m.place) lines.push(t("meetings:card.place", { place: m.place }));
   if (m.onlineLink) lines.push(t("meetings:card.link", { link: m.onlineLink }));
   lines.push(t("meetings:card.chair", { chair: m.chairName }));
-  lines.push(t("meetings:card.agenda"), escapeHtml(m.agenda));
+  lines.push(t("meetings:card.agenda"), escapeText(m.agenda));
   return lines.join("\n");
 }
 
@@ -101,7 +102,7 @@ export function renderRequest(t: TFunction, r: RequestView): { text: string; key
   if (r.delegate) {
     lines.push(t("meetings:request.delegate", { name: r.delegate.name, title: r.delegate.title, organization: r.delegate.organization }));
     if (r.delegate.contact) lines.push(t("meetings:request.contact", { contact: r.delegate.contact }));
-    lines.push(t("meetings:request.opinion"), escapeHtml(r.opinion ?? ""));
+    lines.push(t("meetings:request.opinion"), escapeText(r.opinion ?? ""));
   }
   lines.push("", t(`meetings:request.status_${r.status}`, { by: r.decidedByName ?? "" }));
   const keyboard =

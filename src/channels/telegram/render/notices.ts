@@ -9,7 +9,7 @@ export const noticeCb = {
 
 /** A notice as its recipient reads it, with "Đã nhận" while an acknowledgement is expected. */
 export function renderNotice(t: TFunction, n: NoticeCard, opts: { reminder?: boolean } = {}): { text: string; keyboard: InlineKeyboard | undefined } {
-  const lines = [t(opts.reminder ? "notices:card.reminder_title" : "notices:card.title", { committee: n.committeeName }), "", n.bodyHtml];
+  const lines = [t(opts.reminder ? "notices:card.reminder_title" : "notices:card.title", { committee: n.committeeName }), "", n.body];
   if (n.attachment) lines.push("", t("notices:card.attachment", { name: n.attachment.fileName }));
   if (n.withdrawn) lines.push("", t("notices:card.withdrawn"));
   else if (n.acknowledgedAt) lines.push("", t("notices:card.acknowledged", { at: formatDateTime(n.acknowledgedAt, n.timeZone) }));

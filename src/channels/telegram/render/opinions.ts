@@ -1,6 +1,7 @@
 import { InlineKeyboard } from "grammy";
 import type { OpinionCard } from "../../../core/opinions/opinions.js";
-import { escapeHtml, formatDateTime } from "../../../i18n/format.js";
+import { escapeText } from "../../../core/markup.js";
+import { formatDateTime } from "../../../i18n/format.js";
 import type { TFunction } from "../../../i18n/index.js";
 
 const CODE = { agree: "a", agree_with_comments: "c", disagree: "d" } as const;
@@ -12,15 +13,15 @@ export const POSITION_OF: Record<string, keyof typeof CODE> = { a: "agree", c: "
 /** The request as its recipient reads it: the draft, each question with their current answer, and the buttons while open. */
 export function renderOpinionCard(t: TFunction, c: OpinionCard, opts: { reminder?: boolean } = {}): { text: string; keyboard: InlineKeyboard | undefined } {
   const lines = [t(opts.reminder ? "opinions:card.reminder_title" : "opinions:card.title", { committee: c.committeeName, title: c.title })];
-  if (c.bodyHtml) lines.push("", c.bodyHtml);
+  if (c.body) lines.push("", c.body);
   if (c.attachment) lines.push("", t("opinions:card.attachment", { name: c.attachment.fileName }));
   c.questions.forEach((q, i) => {
     const a = c.answers[i];
     lines.push("", t("opinions:card.question", { n: i + 1, question: q }));
     if (a) {
       const position = t(`opinions:position.${a.position}`);
-      // Escaped here: the locale places {{- answer}} as is, since it is assembled from two values.
-      const answer = a.comment ? `${escapeHtml(position)} — ${escapeHtml(a.comment)}` : escapeHtml(position);
+      // Assembled as markup here (the position is a translation, the comment typed text): the locale places {{- answer}} as is.
+      const answer = a.comment ? `${position} — ${escapeText(a.comment)}` : position;
       lines.push(t("opinions:card.your_answer", { answer }));
     } else lines.push(t("opinions:card.no_answer"));
   });
