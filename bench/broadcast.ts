@@ -19,7 +19,7 @@ import { once } from "node:events";
 import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
-import { createOutboxRenderer } from "../src/channels/telegram/outbox-render.js";
+import { createOutboxViews } from "../src/conversation/outbox-views.js";
 import { createTelegramSender } from "../src/channels/telegram/sender.js";
 import { coreSettings, createConfig } from "../src/config.js";
 import { createCore } from "../src/core/index.js";
@@ -153,8 +153,7 @@ export function openBroadcastWorker(opts: { dbUrl: string; apiRoot: string; rate
   const worker = createDeliveryWorker(
     {
       store: createOutboxStore(database.db, database.dialect, { locale: config.defaultLocale, timeZone: config.timeZone }),
-      gates: { telegram: gate },
-      senders: { telegram: createTelegramSender({ token: FAKE_TELEGRAM_TOKEN, apiRoot: opts.apiRoot, render: createOutboxRenderer(core, translator, clock) }) },
+      apps: { telegram: { gate, sender: createTelegramSender({ token: FAKE_TELEGRAM_TOKEN, apiRoot: opts.apiRoot, views: createOutboxViews(core, translator, clock), files: core.files }) } },
       // Every recipient is linked and none blocks the bot.
       onUnreachable: () => Promise.resolve(),
       logger: createLogger({ level: "silent", pretty: false, secrets: [] }),

@@ -3,18 +3,21 @@ import { coreSettings, requireBotToken, type Config } from "./config.js";
 import { createBot } from "./channels/telegram/bot.js";
 import { installDefaultMenus } from "./channels/telegram/commands.js";
 import { runTelegram, type TelegramRuntime, type WebhookLimits } from "./channels/telegram/runtime.js";
-import { createOutboxRenderer } from "./channels/telegram/outbox-render.js";
+import { createOutboxViews } from "./conversation/outbox-views.js";
 import { createTelegramSender } from "./channels/telegram/sender.js";
 import { systemClock, type Clock } from "./core/clock.js";
 import { createCore, type Core } from "./core/index.js";
 import { SETTING_TELEGRAM_USERNAME } from "./core/settings.js";
 import { openDatabase, type DatabaseHandle } from "./db/database.js";
+import type { ChannelName } from "./db/schema.js";
 import { migrateToLatest } from "./db/migrate.js";
 import { createOutboxStore } from "./delivery/outbox-store.js";
 import { RateGate } from "./delivery/rate-gate.js";
-import { createDeliveryWorker, type DeliveryWorker } from "./delivery/worker.js";
+import { createDeliveryWorker, type DeliveryApp, type DeliveryWorker } from "./delivery/worker.js";
 import { createTranslator } from "./i18n/index.js";
 import type { Logger } from "./logger.js";
+import { createFileRequestHandler, startFileServer, type FileRequestHandler } from "./media/http.js";
+import { createFileLinks, fileLinkSecret, type FileLinks } from "./media/links.js";
 import { createScheduler, type Scheduler } from "./scheduler/scheduler.js";
 
 export interface App {
@@ -23,6 +26,8 @@ export interface App {
   worker: DeliveryWorker;
   scheduler: Scheduler;
   telegram: TelegramRuntime;
+  /** Signed, expiring links to stored files; undefined unless PUBLIC_BASE_URL is set. */
+  fileLinks: FileLinks | undefined;
   /** Graceful shutdown: stop taking updates, let in-flight work finish, then close the database. */
   stop(): Promise<void>;
 }
@@ -39,6 +44,11 @@ export interface AppOptions {
   jobBudgetMs?: number;
   /** The webhook server's body limits (tests shorten the receive time). */
   webhookLimits?: Partial<WebhookLimits>;
+  /**
+   * More apps for the delivery worker beside Telegram, by name: a message to a person goes on whichever
+   * of their linked apps runs here. Until the Zalo module exists, tests stand one in.
+   */
+  deliveryApps?: Partial<Record<ChannelName, DeliveryApp>>;
 }
 
 /**
@@ -65,16 +75,30 @@ export async function startApp(config: Config, opts: AppOptions): Promise<App> {
   });
   const translator = createTranslator(config.defaultLocale);
 
+  // Signed links to stored files, served over HTTP when there is a public address to put in them.
+  let fileLinks: FileLinks | undefined;
+  let fileRequests: FileRequestHandler | undefined;
+  if (config.files.publicBaseUrl) {
+    const secret = await fileLinkSecret(database.db, clock(), config.files.linkSecret);
+    fileLinks = createFileLinks({ baseUrl: config.files.publicBaseUrl, secret, now: clock });
+    fileRequests = createFileRequestHandler({ links: fileLinks, content: (id) => core.files.content(id), logger });
+  }
+
   const store = createOutboxStore(database.db, database.dialect, { locale: config.defaultLocale, timeZone: config.timeZone });
   const worker = createDeliveryWorker(
     {
       store,
-      gates: { telegram: new RateGate({
-          ratePerSecond: config.outbox.ratePerSecond,
-          perChatIntervalMs: config.outbox.perChatIntervalMs,
-          groupIntervalMs: config.outbox.groupIntervalMs,
-        }) },
-      senders: { telegram: createTelegramSender({ token, apiRoot: config.telegram.apiRoot, render: createOutboxRenderer(core, translator, clock) }) },
+      apps: {
+        telegram: {
+          sender: createTelegramSender({ token, apiRoot: config.telegram.apiRoot, views: createOutboxViews(core, translator, clock), files: core.files }),
+          gate: new RateGate({
+            ratePerSecond: config.outbox.ratePerSecond,
+            perChatIntervalMs: config.outbox.perChatIntervalMs,
+            groupIntervalMs: config.outbox.groupIntervalMs,
+          }),
+        },
+        ...opts.deliveryApps,
+      },
       onUnreachable: (personId, channel, reason) => core.people.markUnreachable(personId, channel, reason),
       logger: logger.child({ component: "delivery" }),
       now: () => clock().getTime(),
@@ -103,8 +127,17 @@ export async function startApp(config: Config, opts: AppOptions): Promise<App> {
   installDefaultMenus(bot.api, translator, config.defaultLocale, logger);
 
   // Receiving comes first: whatever the queue holds, people's updates are taken from the start.
-  const telegram = runTelegram(bot, config.mode, logger, opts.webhookLimits);
+  const telegram = runTelegram(bot, config.mode, logger, opts.webhookLimits, fileRequests);
   await telegram.started;
+  // Polling mode has no webhook server to serve file links: they get one of their own.
+  const fileServer =
+    fileRequests && config.mode.kind === "polling"
+      ? await startFileServer({ host: config.files.host, port: config.files.port, handler: fileRequests, logger }).catch(async (e: unknown) => {
+          await telegram.stop();
+          await database.close();
+          throw e;
+        })
+      : undefined;
   await worker.start();
   if (opts.cron !== false) scheduler.start();
 
@@ -115,9 +148,11 @@ export async function startApp(config: Config, opts: AppOptions): Promise<App> {
     worker,
     scheduler,
     telegram,
+    fileLinks,
     stop() {
       stopping ??= (async () => {
         await telegram.stop();
+        await fileServer?.stop();
         await scheduler.stop();
         await worker.stop();
         await database.close();

@@ -56,18 +56,23 @@ const baseSchema = z.object({
   OUTBOX_GROUP_INTERVAL_MS: z.coerce.number({ message: "a number of milliseconds" }).min(0).default(3000),
   OUTBOX_CONCURRENCY: positiveNumber(8),
   OUTBOX_MAX_ATTEMPTS: positiveNumber(8),
-});
-
-const pollingSchema = baseSchema.extend({ BOT_MODE: z.literal("polling").default("polling") });
-const webhookSchema = baseSchema.extend({
-  BOT_MODE: z.literal("webhook"),
-  WEBHOOK_URL: z.url({ message: "the public https URL Telegram will call, e.g. https://bot.example.gov.vn/telegram" }),
+  // The bot's HTTP server: Telegram's webhook (webhook mode) and signed file links (when PUBLIC_BASE_URL is set).
   WEBHOOK_PORT: z.coerce.number({ message: "a TCP port" }).int().min(1).max(65535).default(8080),
   WEBHOOK_HOST: z
     .string()
     .trim()
     .regex(/^[A-Za-z0-9.:%_-]+$/, { message: "a host name or IP address to listen on, e.g. 127.0.0.1 (or 0.0.0.0 for every interface)" })
     .default("127.0.0.1"),
+  PUBLIC_BASE_URL: optionalText.pipe(
+    z.url({ protocol: /^https?$/, message: "the public http(s) address of this bot's HTTP server, e.g. https://bot.example.gov.vn" }).optional(),
+  ),
+  FILES_LINK_SECRET: optionalText.pipe(z.string().min(32, { message: "a secret of at least 32 characters" }).optional()),
+});
+
+const pollingSchema = baseSchema.extend({ BOT_MODE: z.literal("polling").default("polling") });
+const webhookSchema = baseSchema.extend({
+  BOT_MODE: z.literal("webhook"),
+  WEBHOOK_URL: z.url({ message: "the public https URL Telegram will call, e.g. https://bot.example.gov.vn/telegram" }),
   WEBHOOK_PATH: z.string().trim().startsWith("/", { message: "a path starting with /" }).default("/telegram"),
   WEBHOOK_SECRET: z
     .string({ message: "a secret of 16–256 characters from [A-Za-z0-9_-]" })
@@ -93,6 +98,11 @@ export interface Config {
   quorum: { threshold: number; warningDays: number };
   schedulerCron: string;
   outbox: { ratePerSecond: number; perChatIntervalMs: number; groupIntervalMs: number; concurrency: number; maxAttempts: number };
+  /**
+   * Signed links to stored files, served at `<publicBaseUrl>/files/…` when a public base URL is set: by the
+   * webhook server in webhook mode, by a server of their own on `host`:`port` (WEBHOOK_HOST, WEBHOOK_PORT) when polling.
+   */
+  files: { publicBaseUrl: string | undefined; linkSecret: string | undefined; host: string; port: number };
 }
 
 /** Raised when the environment does not describe a runnable bot; its message is the one line to print. */
@@ -140,6 +150,7 @@ export function createConfig(env: Record<string, string | undefined>): Config {
       concurrency: Math.floor(raw.OUTBOX_CONCURRENCY),
       maxAttempts: Math.floor(raw.OUTBOX_MAX_ATTEMPTS),
     },
+    files: { publicBaseUrl: raw.PUBLIC_BASE_URL?.replace(/\/+$/, ""), linkSecret: raw.FILES_LINK_SECRET, host: raw.WEBHOOK_HOST, port: raw.WEBHOOK_PORT },
   };
 }
 

@@ -14,7 +14,7 @@ async function main(): Promise<void> {
     }
     throw e;
   }
-  const secrets = [config.telegram.token ?? "", config.mode.kind === "webhook" ? config.mode.secret : ""].filter(Boolean);
+  const secrets = [config.telegram.token ?? "", config.mode.kind === "webhook" ? config.mode.secret : "", config.files.linkSecret ?? ""].filter(Boolean);
   const logger = createLogger({ level: config.logLevel, pretty: config.pretty, secrets });
   let app;
   try {

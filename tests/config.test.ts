@@ -50,6 +50,16 @@ describe("configuration", () => {
     expect(() => createConfig({ ...webhook, WEBHOOK_HOST: "http://0.0.0.0" })).toThrow(/^WEBHOOK_HOST: invalid value; expected a host name or IP address/);
   });
 
+  it("serves file links only with a public base URL, on the webhook address in either mode", () => {
+    expect(createConfig({ TELEGRAM_BOT_TOKEN: token }).files).toEqual({ publicBaseUrl: undefined, linkSecret: undefined, host: "127.0.0.1", port: 8080 });
+    const c = createConfig({ TELEGRAM_BOT_TOKEN: token, PUBLIC_BASE_URL: "https://bot.example.gov.vn/bcd/", WEBHOOK_PORT: "8081", FILES_LINK_SECRET: "x".repeat(32) });
+    expect(c.files).toEqual({ publicBaseUrl: "https://bot.example.gov.vn/bcd", linkSecret: "x".repeat(32), host: "127.0.0.1", port: 8081 });
+    expect(c.mode).toEqual({ kind: "polling" });
+    expect(() => createConfig({ TELEGRAM_BOT_TOKEN: token, PUBLIC_BASE_URL: "bot.example.gov.vn" })).toThrow(/^PUBLIC_BASE_URL: invalid value; expected the public http\(s\) address/);
+    expect(() => createConfig({ TELEGRAM_BOT_TOKEN: token, PUBLIC_BASE_URL: "ftp://bot.example.gov.vn" })).toThrow(/^PUBLIC_BASE_URL: invalid value/);
+    expect(() => createConfig({ TELEGRAM_BOT_TOKEN: token, FILES_LINK_SECRET: "short" })).toThrow(/^FILES_LINK_SECRET: invalid value; expected a secret of at least 32 characters/);
+  });
+
   it("never puts the token in an error message", () => {
     try {
       createConfig({ TELEGRAM_BOT_TOKEN: "123456789:bad token with spaces" });

@@ -8,7 +8,10 @@ import * as opinionRequests from "./20261121T1400-opinion-requests.js";
 import * as committeeGroup from "./20261121T1500-committee-group.js";
 import * as progressReports from "./20261121T1600-progress-reports.js";
 import * as outboxInterruptions from "./20261128T0800-outbox-interruptions.js";
+import * as files from "./20261128T1100-files.js";
+import * as deliveryRouting from "./20261128T1000-delivery-routing.js";
 import * as neutralMarkup from "./20261128T0900-neutral-markup.js";
+import * as choiceNumbers from "./20261128T1200-choice-numbers.js";
 
 /**
  * Every migration, by its sortable name. A static list rather than a folder scan, so the same
@@ -24,5 +27,8 @@ export const migrations: Record<string, Migration> = {
   "20261121T1500-committee-group": committeeGroup,
   "20261121T1600-progress-reports": progressReports,
   "20261128T0800-outbox-interruptions": outboxInterruptions,
+  "20261128T1100-files": files,
+  "20261128T1000-delivery-routing": deliveryRouting,
   "20261128T0900-neutral-markup": neutralMarkup,
+  "20261128T1200-choice-numbers": choiceNumbers,
 };

@@ -4,7 +4,7 @@ import { createCommittee, findCommitteeByCode, linkGroup, listCommittees, requir
 import type { CoreContext } from "./context.js";
 import { pruneSigninFailures, reissueInvite, redeemInvite, revokeInvite, type SignInRequest } from "./invites/invites.js";
 import { claimDueJobs, runDueJob } from "./jobs/run.js";
-import { clearUnreachable, localeOf, markUnreachable, setLanguage } from "./people.js";
+import { localeOf, markSeen, markUnreachable, setLanguage } from "./people.js";
 import { deactivateMember, importRoster, listMembers } from "./roster/roster.js";
 import { answerAttend, appointProxy, decideRequest, overrideAnswer, requestAbsence, type AnswerTarget, type Delegate, type RequestKind } from "./meetings/answers.js";
 import { chairCandidates, createMeeting, upcomingMeetings, type NewMeeting } from "./meetings/meetings.js";
@@ -12,7 +12,9 @@ import { cancelMeeting, editMeeting, rescheduleMeeting, type MeetingChange } fro
 import { attendanceSheet, prefillAttendance, recordAttendance } from "./meetings/attendance.js";
 import { minutesView } from "./meetings/minutes.js";
 import { addGuest, delegateInvite, outsiderInvitations, type Guest } from "./meetings/guests.js";
-import { attachmentById, checkAttachment, type IncomingFile } from "./attachments.js";
+import { attachmentById, checkAttachment, receiveFile, type IncomingFile } from "./attachments.js";
+import { fileContent, fileInfo, fileRef, forgetRef, pruneUnattachedFiles, rememberRef } from "../media/files.js";
+import { DAY } from "./clock.js";
 import { organizationsOf, type Audience } from "./notices/audience.js";
 import { acknowledgeNotice, cancelNotice, previewNotice, sendNotice, type NewNotice } from "./notices/notices.js";
 import { noticeCard, noticeForGroup, noticeReport, recentNotices } from "./notices/views.js";
@@ -24,10 +26,14 @@ import { getSetting, putSetting } from "./settings.js";
 import { editTask, findTaskByCode, importTasks, listTasks } from "./reports/tasks.js";
 import { extendDeadline, findPeriod, listPeriods, openExtraPeriod, reopenFor, type NewPeriod } from "./reports/periods.js";
 import { myReports, reportContext, submitProgress, taskHistory, updateById, type ProgressInput } from "./reports/updates.js";
-import { owedBy, periodStatus } from "./reports/status.js";
+import { owedBy, periodStatus, reminderDue } from "./reports/status.js";
 import { answerItem, itemById, openItems } from "./reports/items.js";
 import { outboxMessageState } from "./outbox.js";
 import { claimUpdate, pruneProcessedUpdates } from "./updates.js";
+import { choiceFor, numberChoices } from "./choices.js";
+
+/** Days a stored file no attachment refers to is kept after it was last received (a conversation left open meanwhile keeps the app's reference). */
+export const UNATTACHED_FILE_DAYS = 7;
 
 /**
  * The domain, bound to its context: every way in (Telegram, Zalo, the CLI, the scheduler) calls these.
@@ -58,7 +64,7 @@ export function createCore(ctx: CoreContext) {
       setLanguage: (actor: Actor, locale: string) => setLanguage(ctx, actor, locale),
       localeOf: (actor: Actor) => localeOf(ctx, actor),
       markUnreachable: (personId: number, channel: ChannelName, reason: string) => markUnreachable(ctx, personId, channel, reason),
-      clearUnreachable: (personId: number, channel: ChannelName) => clearUnreachable(ctx, personId, channel),
+      seen: (personId: number, channel: ChannelName) => markSeen(ctx, personId, channel),
     },
     meetings: {
       create: (actor: Actor, input: NewMeeting) => createMeeting(ctx, actor, input),
@@ -122,6 +128,7 @@ export function createCore(ctx: CoreContext) {
       submit: (actor: Actor, input: ProgressInput) => submitProgress(ctx, actor, input),
       update: (updateId: number) => updateById(ctx.db, updateId),
       owedBy: (periodId: number, personId: number) => owedBy(ctx, periodId, personId),
+      reminderDue: (periodId: number, personId: number) => reminderDue(ctx, periodId, personId),
       status: (actor: Actor, periodId: number) => periodStatus(ctx, actor, periodId),
       items: (actor: Actor) => openItems(ctx, actor),
       item: (itemId: number) => itemById(ctx, itemId),
@@ -140,10 +147,32 @@ export function createCore(ctx: CoreContext) {
       put: (personId: number, channel: ChannelName, dialog: Dialog<unknown>) => putDialog(ctx, personId, channel, dialog),
       clear: (personId: number, channel: ChannelName) => clearDialog(ctx, personId, channel),
     },
+    /** Numbered choices on apps without buttons: what each number in a chat stands for. */
+    choices: {
+      number: (channel: ChannelName, chatId: string, actions: readonly string[]) => numberChoices(ctx.db, ctx.clock(), channel, chatId, actions),
+      resolve: (channel: ChannelName, chatId: string, n: number) => choiceFor(ctx.db, ctx.clock(), channel, chatId, n),
+    },
     updates: {
       claim: (channel: ChannelName, updateId: string) => claimUpdate(ctx, channel, updateId),
-      /** The hourly housekeeping: updates older than a week, and sign-in failures throttling no longer needs. */
-      prune: async () => (await pruneProcessedUpdates(ctx)) + (await pruneSigninFailures(ctx)),
+      /**
+       * The hourly housekeeping: updates older than a week, sign-in failures throttling no longer needs, and
+       * stored files no attachment refers to, last received more than UNATTACHED_FILE_DAYS ago.
+       */
+      prune: async () =>
+        (await pruneProcessedUpdates(ctx)) +
+        (await pruneSigninFailures(ctx)) +
+        (await pruneUnattachedFiles(ctx.db, new Date(ctx.clock().getTime() - UNATTACHED_FILE_DAYS * DAY))),
+    },
+    /** Files stored once as bytes, and each app's cached reference to them (src/media/files.ts). */
+    files: {
+      /** Keeps the bytes of a file a person sent, checked by the attachment rules; returns the stored file's id. */
+      receive: (file: IncomingFile, bytes: Uint8Array) => receiveFile(ctx, file, bytes),
+      info: (id: number) => fileInfo(ctx.db, id),
+      content: (id: number) => fileContent(ctx.db, id),
+      attachment: (id: number) => attachmentById(ctx.db, id),
+      ref: (id: number, channel: ChannelName) => fileRef(ctx.db, id, channel),
+      remember: (id: number, channel: ChannelName, ref: string) => rememberRef(ctx.db, ctx.clock(), id, channel, ref),
+      forget: (id: number, channel: ChannelName) => forgetRef(ctx.db, id, channel),
     },
     jobs: {
       claimDue: (instanceId: string, limit?: number) => claimDueJobs(ctx, instanceId, limit),

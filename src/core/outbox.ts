@@ -17,9 +17,13 @@ export interface OutgoingMessage {
   /** i18n key of the text, e.g. "invites:expiry_reminder". */
   template: string;
   params?: MessageParams;
-  /** A person (resolved to their linked chat when sent) or, for a group post, an explicit chat. */
+  /**
+   * A person, or for a group post an explicit chat. A person's message is not bound to an app: when it is
+   * sent, the delivery worker picks the app that reaches them (and falls back to their other linked app).
+   */
   to: { personId: number } | { chatId: string };
   committeeId?: number | null;
+  /** The app a group post's chat is on (Telegram by default). Ignored for a person. */
   channel?: ChannelName;
   /** Writing the same key twice keeps the first row: the same reminder is never queued twice. */
   dedupeKey?: string;
@@ -38,7 +42,8 @@ export async function enqueueMessage(db: Executor, now: Date, msg: OutgoingMessa
       committee_id: msg.committeeId ?? null,
       person_id: "personId" in msg.to ? msg.to.personId : null,
       chat_id: "chatId" in msg.to ? msg.to.chatId : null,
-      channel: msg.channel ?? "telegram",
+      // For a person this is only a placeholder: the worker records the app it used when it sends.
+      channel: ("chatId" in msg.to && msg.channel) || "telegram",
       template: msg.template,
       params: JSON.stringify(msg.params ?? {}),
       dedupe_key: msg.dedupeKey ?? null,
@@ -52,8 +57,14 @@ export async function enqueueMessage(db: Executor, now: Date, msg: OutgoingMessa
   return row?.id;
 }
 
-/** Where an earlier outbox message stands, so a later one can edit it once it has been delivered. */
-export async function outboxMessageState(db: Executor, id: number): Promise<{ status: string; externalMessageId: string | null } | undefined> {
-  const row = await db.selectFrom("outbox").select(["status", "external_message_id"]).where("id", "=", id).executeTakeFirst();
-  return row ? { status: row.status, externalMessageId: row.external_message_id } : undefined;
+/**
+ * Where an earlier outbox message stands, so a later one can edit it once it has been delivered — on the
+ * app it went out on (`channel`): a message sent on one app cannot be edited on another.
+ */
+export async function outboxMessageState(
+  db: Executor,
+  id: number,
+): Promise<{ status: string; externalMessageId: string | null; channel: ChannelName } | undefined> {
+  const row = await db.selectFrom("outbox").select(["status", "external_message_id", "channel"]).where("id", "=", id).executeTakeFirst();
+  return row ? { status: row.status, externalMessageId: row.external_message_id, channel: row.channel } : undefined;
 }

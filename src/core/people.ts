@@ -31,18 +31,20 @@ export function localeOf(ctx: CoreContext, actor: Actor): Locale {
 }
 
 /**
- * The platform refuses to deliver to this person (they blocked the bot). Marks the account unreachable
- * and tells the secretariat of each of their committees once, so someone can call them.
+ * The platform refuses to deliver to this person on this app (they blocked the bot). Marks that account
+ * unreachable. While another of their apps may still reach them, the delivery worker tries it and nobody
+ * needs to act; once every app they linked refuses, the secretariat of each of their committees is told
+ * once, so someone can call them.
  */
 export async function markUnreachable(ctx: CoreContext, personId: number, channel: ChannelName, reason: string): Promise<void> {
   await ctx.db.transaction().execute(async (trx) => {
     const now = ctx.clock();
-    const identity = await trx
-      .selectFrom("channel_identities")
-      .selectAll()
-      .where("person_id", "=", personId)
-      .where("channel", "=", channel)
-      .executeTakeFirst();
+    // All of the person's accounts, locked on PostgreSQL: two apps refusing at once must not both think
+    // the other one still reaches the person (and so tell nobody).
+    let accounts = trx.selectFrom("channel_identities").selectAll().where("person_id", "=", personId).orderBy("id");
+    if (ctx.dialect === "postgres") accounts = accounts.forUpdate();
+    const identities = await accounts.execute();
+    const identity = identities.find((i) => i.channel === channel);
     if (!identity || identity.unreachable_at) return;
     await trx.updateTable("channel_identities").set({ unreachable_at: iso(now), unreachable_reason: reason }).where("id", "=", identity.id).execute();
     await recordAudit(trx, { kind: "system" }, now, {
@@ -52,6 +54,8 @@ export async function markUnreachable(ctx: CoreContext, personId: number, channe
       before: { unreachable: false },
       after: { unreachable: true, channel, reason },
     });
+    if (identities.some((i) => i.id !== identity.id && i.unreachable_at === null)) return;
+    const channels = identities.map((i) => i.channel).join(", ");
     const seats = await trx
       .selectFrom("memberships as m")
       .innerJoin("people as p", "p.id", "m.person_id")
@@ -71,7 +75,7 @@ export async function markUnreachable(ctx: CoreContext, personId: number, channe
       for (const s of secretaries) {
         await enqueueMessage(trx, now, {
           template: "delivery:unreachable_report",
-          params: { name: seat.full_name, organization: seat.organization ?? "—", channel },
+          params: { name: seat.full_name, organization: seat.organization ?? "—", channel: channels },
           to: { personId: s.person_id },
           committeeId: seat.committee_id,
           dedupeKey: `unreachable:${identity.id}:${iso(now)}:${s.person_id}`,
@@ -81,13 +85,36 @@ export async function markUnreachable(ctx: CoreContext, personId: number, channe
   });
 }
 
-/** A person who writes to the bot again has evidently unblocked it. */
-export async function clearUnreachable(ctx: CoreContext, personId: number, channel: ChannelName): Promise<void> {
+/** How long a person's use of an app is not written again while that app stays their latest one. */
+export const SEEN_RESOLUTION_MS = 60_000;
+
+/**
+ * The person used this app (an update from them was handled): delivery now prefers it, and an account
+ * marked unreachable is reachable again (they evidently unblocked the bot). Written only when it changes
+ * something — the app was not already their latest within {@link SEEN_RESOLUTION_MS}, or was unreachable —
+ * so a busy conversation costs one statement per update and no write.
+ */
+export async function markSeen(ctx: CoreContext, personId: number, channel: ChannelName): Promise<void> {
+  const now = ctx.clock();
   await ctx.db
     .updateTable("channel_identities")
-    .set({ unreachable_at: null, unreachable_reason: null })
+    .set({ last_seen_at: iso(now), unreachable_at: null, unreachable_reason: null })
     .where("person_id", "=", personId)
     .where("channel", "=", channel)
-    .where("unreachable_at", "is not", null)
+    .where((eb) =>
+      eb.or([
+        eb("last_seen_at", "is", null),
+        eb("last_seen_at", "<", iso(new Date(now.getTime() - SEEN_RESOLUTION_MS))),
+        eb("unreachable_at", "is not", null),
+        eb.exists(
+          eb
+            .selectFrom("channel_identities as other")
+            .select("other.id")
+            .where("other.person_id", "=", personId)
+            .where("other.channel", "!=", channel)
+            .whereRef("other.last_seen_at", ">=", "channel_identities.last_seen_at"),
+        ),
+      ]),
+    )
     .execute();
 }

@@ -55,6 +55,8 @@ export interface ChannelIdentitiesTable {
   linked_at: IsoTime;
   unreachable_at: IsoTime | null;
   unreachable_reason: string | null;
+  /** When the person last used this app (linked it, or wrote to the bot on it): delivery prefers the latest. */
+  last_seen_at: IsoTime | null;
 }
 
 export interface InvitesTable {
@@ -90,7 +92,12 @@ export interface OutboxTable {
   id: Generated<number>;
   committee_id: number | null;
   person_id: number | null;
+  /**
+   * The app of a group post's fixed chat. A message to a person goes on the app that reaches them, chosen
+   * when it is sent: the worker records here the app it was last handed to (until then, the default).
+   */
   channel: ChannelName;
+  /** Set for a group post; null for a message to a person (the chat comes from their linked account). */
   chat_id: string | null;
   template: string;
   params: string;
@@ -106,6 +113,16 @@ export interface OutboxTable {
   external_message_id: string | null;
   /** Times a process stopped while this row was being sent; at two it is set aside as failed. */
   interruptions: Generated<number>;
+}
+
+/** On an app without buttons: what number `number` stands for in a chat (see core/choices.ts). */
+export interface ChoiceNumbersTable {
+  id: Generated<number>;
+  channel: ChannelName;
+  chat_id: string;
+  number: number;
+  action: string;
+  created_at: IsoTime;
 }
 
 export interface DueJobsTable {
@@ -238,6 +255,32 @@ export interface AttachmentsTable {
   file_size: number | null;
   created_by_person_id: number | null;
   created_at: IsoTime;
+  /**
+   * The stored bytes (`files`). Null for an attachment made before files were stored: it has only the
+   * reference it was received with (`channel`, `file_id`). `file_name` is the attachment's own name.
+   */
+  stored_file_id: number | null;
+}
+
+/** A file kept once as bytes, by their SHA-256 (see src/media/files.ts). */
+export interface FilesTable {
+  id: Generated<number>;
+  sha256: string;
+  size: number;
+  mime_type: string | null;
+  /** The name the bytes were first received under: the default name of a download link. */
+  name: string;
+  bytes: Buffer;
+  created_at: IsoTime;
+  touched_at: IsoTime;
+}
+
+/** An app's own reference to a stored file (Telegram's file_id), so the bytes go up to it once. */
+export interface FileRefsTable {
+  file_id: number;
+  channel: ChannelName;
+  ref: string;
+  updated_at: IsoTime;
 }
 
 export interface NoticesTable {
@@ -406,6 +449,8 @@ export interface Database {
   attendance: AttendanceTable;
   dialogs: DialogsTable;
   attachments: AttachmentsTable;
+  files: FilesTable;
+  file_refs: FileRefsTable;
   notices: NoticesTable;
   notice_recipients: NoticeRecipientsTable;
   opinion_requests: OpinionRequestsTable;
@@ -416,6 +461,7 @@ export interface Database {
   period_exceptions: PeriodExceptionsTable;
   progress_updates: ProgressUpdatesTable;
   report_items: ReportItemsTable;
+  choice_numbers: ChoiceNumbersTable;
 }
 
 export type CommitteeRow = Selectable<CommitteesTable>;

@@ -6,9 +6,18 @@ import type { RateGate } from "./rate-gate.js";
 import { SendError } from "./send-error.js";
 import { realTime, type TimeSource } from "./time.js";
 
-/** What a channel offers the worker: send one rendered outbox message, or throw a SendError. */
+/**
+ * What an app offers the worker: send one outbox message to `delivery.chatId` on `delivery.channel` (its
+ * own), or throw a SendError.
+ */
 export interface ChannelSender {
   send(delivery: Delivery): Promise<{ messageId: string }>;
+}
+
+/** An app running in this process, as the worker sees it: its sender and its own rate gate (one per token). */
+export interface DeliveryApp {
+  sender: ChannelSender;
+  gate: RateGate;
 }
 
 export interface DeliveryWorkerOptions {
@@ -27,9 +36,13 @@ export interface DeliveryWorkerOptions {
 
 export interface DeliveryWorkerDeps {
   store: OutboxStore;
-  gates: Partial<Record<ChannelName, RateGate>>;
-  senders: Partial<Record<ChannelName, ChannelSender>>;
-  /** Called when the platform says the person blocked the bot. */
+  /**
+   * The apps running in this process. A group post goes on its own app; a message to a person on the
+   * person's preferred app among these (see OutboxStore.due). Rows only another app can send wait for a
+   * process that runs it.
+   */
+  apps: Partial<Record<ChannelName, DeliveryApp>>;
+  /** Called when an app says the person blocked the bot there (core marks that account unreachable). */
   onUnreachable(personId: number, channel: ChannelName, reason: string): Promise<void>;
   logger: Logger;
   /** The clock outbox rows are stamped with (core's); waits stay real. Ignored when `time` is given. */
@@ -48,15 +61,19 @@ class BudgetExceeded extends Error {}
 export const backoffMs = (attempt: number) => Math.min(300_000, 1000 * 2 ** Math.max(0, attempt - 1)) * (0.75 + Math.random() * 0.5);
 
 /**
- * Sends what the outbox holds, at the platform's pace: one rate gate per token, one message at a time
- * per chat, a shared pause on 429, retries on transient failures. Each row is claimed before it is
- * sent and settled after, so a restart resends at most what was in flight.
+ * Sends what the outbox holds, at each app's pace: one rate gate per app (token), one message at a time
+ * per chat of an app, a shared pause on 429, retries on transient failures. A message to a person goes
+ * on their preferred app among those running here; when that app refuses (the person blocked the bot),
+ * it goes at once to their next linked app, and is finished as unreachable only when none is left. Each
+ * row is claimed before it is sent and settled after, so a restart resends at most what was in flight.
  */
 export function createDeliveryWorker(deps: DeliveryWorkerDeps, opts: DeliveryWorkerOptions) {
   const time: TimeSource = deps.time ?? { now: deps.now ?? realTime.now, sleep: realTime.sleep };
   const now = () => time.now();
   const instanceId = randomUUID();
   const pollMs = opts.pollMs ?? 1000;
+  const apps = deps.apps;
+  const runningApps = (Object.keys(apps) as ChannelName[]).filter((name) => apps[name]);
   const inFlight = new Set<Promise<void>>();
   const busyChats = new Set<string>();
   const abort = new AbortController();
@@ -82,37 +99,99 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps, opts: DeliveryWor
     return Promise.race([work, limit]).finally(() => clearTimeout(timer));
   }
 
-  async function settle(d: Delivery, channel: ChannelName, sender: ChannelSender): Promise<void> {
+  const chatKeyOf = (channel: ChannelName, chatId: string) => `${channel}:${chatId}`;
+
+  /**
+   * The person refused the message on `d.channel` (blocked the bot there): that account is marked
+   * unreachable, and the row, still claimed, is handed to their next linked app that runs here. Returns
+   * where to send it now, or undefined once the row is settled: finished as unreachable when no app of
+   * theirs is left, or put back in the queue when the next app's chat is busy (it is routed again at the
+   * head of the queue) or only an app that does not run here still reaches them (the row waits for it).
+   * A chat it takes for the next app is added to `taken`, for the caller to free.
+   */
+  async function handOver(d: Delivery, personId: number, err: SendError, taken: string[]): Promise<{ d: Delivery; app: DeliveryApp } | undefined> {
     const { row } = d;
+    await deps.onUnreachable(personId, d.channel, err.message);
+    const next = await deps.store.route(personId, runningApps);
+    if ("unreachable" in next) {
+      await deps.store.finish(row.id, "unreachable", err.message);
+      return undefined;
+    }
+    const app = "channel" in next ? apps[next.channel] : undefined;
+    if (!("channel" in next) || !app) {
+      await deps.store.release(row.id, now(), err.message, false);
+      return undefined;
+    }
+    const key = chatKeyOf(next.channel, next.chatId);
+    if (busyChats.has(key) || !app.gate.chatReady(key)) {
+      await deps.store.release(row.id, now(), err.message, false);
+      return undefined;
+    }
+    busyChats.add(key);
+    taken.push(key);
+    await app.gate.acquire(abort.signal);
+    if (abort.signal.aborted) {
+      await deps.store.release(row.id, now(), err.message, false);
+      return undefined;
+    }
+    app.gate.reserveChat(key);
+    await deps.store.reroute(row.id, next.channel);
+    deps.logger.info({ outboxId: row.id, from: d.channel, to: next.channel }, "the person refused the message on one app; sending it on their next one");
+    return { d: { ...d, channel: next.channel, chatId: next.chatId }, app };
+  }
+
+  /**
+   * Sends a claimed row and records the outcome; a person's message an app refuses goes on to their next
+   * app (see handOver), so it is delivered once at most. The caller holds the first chat busy.
+   */
+  async function settle(first: Delivery, firstApp: DeliveryApp): Promise<void> {
+    const { row } = first;
+    let d = first;
+    let app = firstApp;
+    const taken: string[] = [];
     try {
-      const { messageId } = await withinBudget(sender.send(d));
-      await deps.store.markSent(row.id, messageId, now());
-    } catch (e) {
-      if (e instanceof BudgetExceeded) {
-        deps.logger.error({ outboxId: row.id, template: row.template, budgetMs }, "outbox message set aside: it took too long to prepare and send");
-        await deps.store.finish(row.id, "failed", e.message);
-        return;
+      for (;;) {
+        try {
+          const { messageId } = await withinBudget(app.sender.send(d));
+          await deps.store.markSent(row.id, messageId, now());
+          return;
+        } catch (e) {
+          if (e instanceof BudgetExceeded) {
+            deps.logger.error({ outboxId: row.id, template: row.template, channel: d.channel, budgetMs }, "outbox message set aside: it took too long to prepare and send");
+            await deps.store.finish(row.id, "failed", e.message);
+            return;
+          }
+          const err = e instanceof SendError ? e : new SendError("transient", String((e as Error)?.message ?? e));
+          const attempts = row.attempts + 1;
+          if (err.kind === "forbidden" && row.person_id !== null) {
+            const next = await handOver(d, row.person_id, err, taken);
+            if (!next) return;
+            ({ d, app } = next);
+            continue;
+          }
+          if (err.kind === "rate_limited") {
+            app.gate.pause(err.retryAfterMs);
+            deps.logger.warn({ outboxId: row.id, channel: d.channel, retryAfterMs: err.retryAfterMs }, "rate limited by the platform; pausing all sends");
+            await deps.store.release(row.id, now() + err.retryAfterMs, err.message, false);
+          } else if (err.kind === "forbidden") {
+            // A group post: the bot was removed from the group.
+            await deps.store.finish(row.id, "unreachable", err.message);
+          } else if (err.kind === "permanent" || attempts >= opts.maxAttempts) {
+            deps.logger.error({ outboxId: row.id, channel: d.channel, attempts, error: err.message }, "outbox message failed");
+            await deps.store.finish(row.id, "failed", err.message);
+          } else {
+            await deps.store.release(row.id, now() + backoffMs(attempts), err.message, true);
+          }
+          return;
+        }
       }
-      const err = e instanceof SendError ? e : new SendError("transient", String((e as Error)?.message ?? e));
-      const attempts = row.attempts + 1;
-      if (err.kind === "rate_limited") {
-        deps.gates[channel]?.pause(err.retryAfterMs);
-        deps.logger.warn({ outboxId: row.id, retryAfterMs: err.retryAfterMs }, "rate limited by the platform; pausing all sends");
-        await deps.store.release(row.id, now() + err.retryAfterMs, err.message, false);
-      } else if (err.kind === "forbidden") {
-        await deps.store.finish(row.id, "unreachable", err.message);
-        if (row.person_id !== null) await deps.onUnreachable(row.person_id, channel, err.message);
-      } else if (err.kind === "permanent" || attempts >= opts.maxAttempts) {
-        deps.logger.error({ outboxId: row.id, attempts, error: err.message }, "outbox message failed");
-        await deps.store.finish(row.id, "failed", err.message);
-      } else {
-        await deps.store.release(row.id, now() + backoffMs(attempts), err.message, true);
-      }
+    } finally {
+      for (const key of taken) busyChats.delete(key);
     }
   }
 
   async function step(): Promise<boolean> {
-    const due = await deps.store.due(now(), Math.max(50, opts.concurrency * 8));
+    const due = await deps.store.due(now(), Math.max(50, opts.concurrency * 8), runningApps);
     let progressed = false;
     for (const d of due) {
       if (!running) break;
@@ -122,19 +201,18 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps, opts: DeliveryWor
         progressed = true;
         continue;
       }
-      const channel = row.channel;
-      const gate = deps.gates[channel];
-      const sender = deps.senders[channel];
-      if (!gate || !sender) continue;
-      const chatKey = `${channel}:${d.chatId}`;
+      const app = apps[d.channel];
+      if (!app) continue;
+      const { gate } = app;
+      const chatKey = chatKeyOf(d.channel, d.chatId);
       if (busyChats.has(chatKey) || !gate.chatReady(chatKey)) continue;
       while (inFlight.size >= opts.concurrency) await Promise.race(inFlight);
       await gate.acquire(abort.signal);
       if (!running) break;
-      if (!(await deps.store.claim(row.id, instanceId, now()))) continue;
+      if (!(await deps.store.claim(row.id, instanceId, now(), d.channel))) continue;
       gate.reserveChat(chatKey);
       busyChats.add(chatKey);
-      const p: Promise<void> = settle(d, channel, sender)
+      const p: Promise<void> = settle(d, app)
         .catch((e) => deps.logger.error({ err: e, outboxId: row.id }, "could not record a delivery outcome"))
         .finally(() => {
           inFlight.delete(p);

@@ -62,7 +62,8 @@ export function createBot(deps: TelegramDeps, opts: { botInfo?: UserFromGetMe } 
     ctx.locale = ctx.actor ? deps.core.people.localeOf(ctx.actor) : languageOf(ctx.from?.language_code, deps.defaultLocale);
     ctx.timeZone = ctx.actor?.seats[0]?.timeZone ?? deps.timeZone;
     ctx.t = deps.translator.bind(ctx.locale);
-    if (ctx.actor?.unreachable) await deps.core.people.clearUnreachable(ctx.actor.personId, "telegram");
+    // Delivery prefers the app a person used last; writing again also means they unblocked the bot.
+    if (ctx.actor) await deps.core.people.seen(ctx.actor.personId, "telegram");
     await next();
   });
 

@@ -4,6 +4,7 @@ import { webhookCallback, type Bot } from "grammy";
 import type { Update } from "grammy/types";
 import type { Config } from "../../config.js";
 import type { Logger } from "../../logger.js";
+import { isFileRequest, type FileRequestHandler } from "../../media/http.js";
 import type { BotContext } from "./context.js";
 
 export interface TelegramRuntime {
@@ -21,7 +22,14 @@ const ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"] as const
  * `bot.stop()` confirms the last one, so a clean restart receives nothing twice (and the update
  * dedupe table covers a crash). Webhook mode: see `runWebhook`.
  */
-export function runTelegram(bot: Bot<BotContext>, mode: Config["mode"], logger: Logger, limits: Partial<WebhookLimits> = {}): TelegramRuntime {
+export function runTelegram(
+  bot: Bot<BotContext>,
+  mode: Config["mode"],
+  logger: Logger,
+  limits: Partial<WebhookLimits> = {},
+  /** Serves signed file links (`GET /files/…`) on the webhook server, when a public base URL is configured. */
+  files?: FileRequestHandler,
+): TelegramRuntime {
   if (mode.kind === "polling") {
     let polling: Promise<void> = Promise.resolve();
     const started = new Promise<void>((resolve, reject) => {
@@ -47,7 +55,7 @@ export function runTelegram(bot: Bot<BotContext>, mode: Config["mode"], logger: 
     };
   }
 
-  return runWebhook(bot, mode, logger, { ...WEBHOOK_LIMITS, ...limits });
+  return runWebhook(bot, mode, logger, { ...WEBHOOK_LIMITS, ...limits }, files);
 }
 
 type WebhookMode = Extract<Config["mode"], { kind: "webhook" }>;
@@ -72,7 +80,7 @@ export const WEBHOOK_LIMITS: Readonly<WebhookLimits> = { maxBodyBytes: 1024 * 10
  * and a closed connection. Only then is the update handed to grammY, whose own timeout (answer Telegram
  * after 55 s even if a handler is still busy, so it does not retry) still applies.
  */
-function runWebhook(bot: Bot<BotContext>, mode: WebhookMode, logger: Logger, limits: WebhookLimits): TelegramRuntime {
+function runWebhook(bot: Bot<BotContext>, mode: WebhookMode, logger: Logger, limits: WebhookLimits, files?: FileRequestHandler): TelegramRuntime {
   const log = logger.child({ component: "webhook" });
   // The secret is checked here, before grammY sees the request, so grammY is given none to check.
   const handleUpdate = webhookCallback(bot, validatedUpdate, { onTimeout: "return", timeoutMilliseconds: 55_000 });
@@ -114,6 +122,7 @@ function runWebhook(bot: Bot<BotContext>, mode: WebhookMode, logger: Logger, lim
         });
         return;
       }
+      if (files && isFileRequest(req)) return void files(req, res);
       res.writeHead(path === "/healthz" ? 200 : 404).end();
     });
     await new Promise<void>((resolve, reject) => {

@@ -254,7 +254,8 @@ export async function redeemInvite(ctx: CoreContext, req: SignInRequest): Promis
       .where("person_id", "=", person.id)
       .where("channel", "=", req.channel)
       .executeTakeFirst();
-    const identity = { external_id: req.externalId, chat_id: req.chatId, username: req.username, linked_at: iso(now), unreachable_at: null, unreachable_reason: null };
+    // Linking is using the app: until the person writes on another one, delivery prefers this one.
+    const identity = { external_id: req.externalId, chat_id: req.chatId, username: req.username, linked_at: iso(now), unreachable_at: null, unreachable_reason: null, last_seen_at: iso(now) };
     if (existing) {
       await trx.updateTable("channel_identities").set(identity).where("id", "=", existing.id).execute();
     } else {

@@ -144,7 +144,7 @@ export interface OpinionCard {
   timeZone: string;
   title: string;
   body: string;
-  attachment: { fileId: string; fileName: string } | null;
+  attachment: { id: number; fileId: string; fileName: string } | null;
   questions: string[];
   deadline: string;
   open: boolean;
@@ -159,7 +159,7 @@ export async function opinionCard(ctx: CoreContext, recipientId: number): Promis
     .innerJoin("committees as c", "c.id", "q.committee_id")
     .leftJoin("attachments as a", "a.id", "q.attachment_id")
     .where("r.id", "=", recipientId)
-    .select(["r.id", "r.person_id", "q.id as requestId", "q.title", "q.body", "q.questions", "q.deadline", "q.status", "c.name", "c.time_zone", "a.file_id", "a.file_name"])
+    .select(["r.id", "r.person_id", "q.id as requestId", "q.title", "q.body", "q.questions", "q.deadline", "q.status", "c.name", "c.time_zone", "a.id as attachmentId", "a.file_id", "a.file_name"])
     .executeTakeFirst();
   if (!r) return undefined;
   const questions = JSON.parse(r.questions) as string[];
@@ -172,7 +172,7 @@ export async function opinionCard(ctx: CoreContext, recipientId: number): Promis
     timeZone: r.time_zone,
     title: r.title,
     body: r.body,
-    attachment: r.file_id ? { fileId: r.file_id, fileName: r.file_name ?? "" } : null,
+    attachment: r.file_id && r.attachmentId !== null ? { id: r.attachmentId, fileId: r.file_id, fileName: r.file_name ?? "" } : null,
     questions,
     deadline: r.deadline,
     open: r.status === "open" && r.deadline > iso(ctx.clock()),

@@ -83,6 +83,15 @@ export async function owedBy(ctx: Pick<CoreContext, "db">, periodId: number, per
 }
 
 /**
+ * The reminder a person is owed for a period as it stands now, or undefined when they have reported every
+ * task meanwhile: a reminder queued earlier is then not sent at all.
+ */
+export async function reminderDue(ctx: Pick<CoreContext, "db">, periodId: number, personId: number): Promise<Awaited<ReturnType<typeof owedBy>> | undefined> {
+  const owed = await owedBy(ctx, periodId, personId);
+  return owed.tasks.length > 0 ? owed : undefined;
+}
+
+/**
  * Before the deadline, each person who still owes a report gets one reminder listing those tasks, with a
  * button per task. A job made for an earlier deadline (since extended) does nothing; a person with their
  * own later deadline is not reminded of the common one.

@@ -5,6 +5,8 @@ import type { BotContext } from "../context.js";
 import type { TelegramDeps } from "../deps.js";
 import { installPersonalMenu } from "../commands.js";
 import { withDomainErrors } from "../reply-error.js";
+import { settingsActions } from "../../../conversation/settings/actions.js";
+import { onAction } from "./on-action.js";
 
 /** /lang — switch between Vietnamese and English; remembered per person, for every later message. */
 export function languageFeature(deps: TelegramDeps): Composer<BotContext> {
@@ -30,12 +32,12 @@ export function languageFeature(deps: TelegramDeps): Composer<BotContext> {
       return;
     }
     const keyboard = new InlineKeyboard();
-    for (const lng of LOCALES) keyboard.text(deps.translator.t(lng, "lang:name"), `lang:${lng}`);
+    for (const lng of LOCALES) keyboard.text(deps.translator.t(lng, "lang:name"), settingsActions.language.data({ locale: lng }));
     await ctx.reply(ctx.t("lang:choose"), { reply_markup: keyboard });
   });
 
-  privateChats.callbackQuery(/^lang:([a-z]{2})$/, async (ctx) => {
-    const chosen = await apply(ctx, ctx.match[1]!);
+  onAction(privateChats, settingsActions.language, async (ctx, { locale }) => {
+    const chosen = await apply(ctx, locale);
     if (!chosen) return;
     await ctx.answerCallbackQuery();
     await ctx.editMessageText(ctx.t("lang:changed"), { parse_mode: "HTML" }).catch(() => undefined);

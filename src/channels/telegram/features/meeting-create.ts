@@ -6,9 +6,11 @@ import { MAX_ATTACHMENTS, type IncomingFile } from "../../../core/attachments.js
 import { formatDateTime, parseLocalDateTime } from "../../../i18n/format.js";
 import { answerCallback } from "../answer.js";
 import type { BotContext } from "../context.js";
-import { documentFile } from "../files.js";
+import { documentFile, storeReceivedFile } from "../files.js";
 import type { TelegramDeps } from "../deps.js";
-import { cb } from "../render/meetings.js";
+import type { Action } from "../../../conversation/actions.js";
+import { meetingActions } from "../../../conversation/meetings/actions.js";
+import { onAction } from "./on-action.js";
 import { refusalText, replyDomainError } from "../reply-error.js";
 import { replyInParts } from "../text.js";
 
@@ -76,7 +78,7 @@ export function meetingCreateFeature(deps: TelegramDeps): Composer<BotContext> {
     const stored = await deps.core.dialogs.get<CreateDialog>(ctx.actor!.personId, channel);
     return stored?.kind === KIND ? stored.data : undefined;
   };
-  const cancelRow = (ctx: BotContext, kb = new InlineKeyboard()) => kb.text(ctx.t("meetings:buttons.cancel"), cb.cancel);
+  const cancelRow = (ctx: BotContext, kb = new InlineKeyboard()) => kb.text(ctx.t("meetings:buttons.cancel"), meetingActions.cancel.data());
 
   const ask = async (ctx: BotContext, d: CreateDialog) => {
     const t = ctx.t;
@@ -84,24 +86,24 @@ export function meetingCreateFeature(deps: TelegramDeps): Composer<BotContext> {
       case "kind":
         return ctx.reply(t("meetings:create.ask_kind"), {
           parse_mode: "HTML",
-          reply_markup: cancelRow(ctx, new InlineKeyboard().text(t("meetings:kind.regular"), "mc:k:regular").text(t("meetings:kind.extraordinary"), "mc:k:extraordinary").row()),
+          reply_markup: cancelRow(ctx, new InlineKeyboard().text(t("meetings:kind.regular"), meetingActions.createKind.data({ kind: "regular" })).text(t("meetings:kind.extraordinary"), meetingActions.createKind.data({ kind: "extraordinary" })).row()),
         });
       case "place":
       case "link":
-        return ctx.reply(t(`meetings:create.ask_${d.step}`), { parse_mode: "HTML", reply_markup: cancelRow(ctx, new InlineKeyboard().text(t("meetings:buttons.skip"), "mc:skip")) });
+        return ctx.reply(t(`meetings:create.ask_${d.step}`), { parse_mode: "HTML", reply_markup: cancelRow(ctx, new InlineKeyboard().text(t("meetings:buttons.skip"), meetingActions.createSkip.data())) });
       case "chair": {
         const candidates = await deps.core.meetings.chairCandidates(ctx.actor!, d.committeeId);
         const kb = new InlineKeyboard();
-        for (const c of candidates) kb.text(`${c.fullName} (${t(`roles:${c.role}`)})`, `mc:ch:${c.personId}`).row();
+        for (const c of candidates) kb.text(`${c.fullName} (${t(`roles:${c.role}`)})`, meetingActions.createChair.data({ personId: c.personId })).row();
         return ctx.reply(t("meetings:create.ask_chair"), { parse_mode: "HTML", reply_markup: cancelRow(ctx, kb) });
       }
       case "documents":
         return ctx.reply(t("meetings:create.ask_documents"), {
           parse_mode: "HTML",
-          reply_markup: cancelRow(ctx, new InlineKeyboard().text(t(d.documents?.length ? "meetings:buttons.done" : "meetings:buttons.skip"), "mc:docs")),
+          reply_markup: cancelRow(ctx, new InlineKeyboard().text(t(d.documents?.length ? "meetings:buttons.done" : "meetings:buttons.skip"), meetingActions.createDocumentsDone.data())),
         });
       case "deadline":
-        return ctx.reply(t("meetings:create.ask_deadline"), { parse_mode: "HTML", reply_markup: cancelRow(ctx, new InlineKeyboard().text(t("meetings:create.default_deadline"), "mc:dl")) });
+        return ctx.reply(t("meetings:create.ask_deadline"), { parse_mode: "HTML", reply_markup: cancelRow(ctx, new InlineKeyboard().text(t("meetings:create.default_deadline"), meetingActions.createDefaultDeadline.data())) });
       case "confirm": {
         const tz = d.timeZone;
         const text = t("meetings:create.summary", {
@@ -117,7 +119,7 @@ export function meetingCreateFeature(deps: TelegramDeps): Composer<BotContext> {
           documents: d.documents?.length ? d.documents.map((f) => f.fileName).join(", ") : "—",
         });
         // An agenda of up to 4,000 characters and the other fields may outgrow one message.
-        return replyInParts(ctx, text, cancelRow(ctx, new InlineKeyboard().text(t("meetings:buttons.confirm"), "mc:ok")));
+        return replyInParts(ctx, text, cancelRow(ctx, new InlineKeyboard().text(t("meetings:buttons.confirm"), meetingActions.createConfirm.data())));
       }
       default:
         return ctx.reply(ctx.t(`meetings:create.ask_${d.step}`), { parse_mode: "HTML", reply_markup: cancelRow(ctx) });
@@ -141,18 +143,18 @@ export function meetingCreateFeature(deps: TelegramDeps): Composer<BotContext> {
     await ask(ctx, d);
   });
 
-  const onButton = (pattern: RegExp, step: Step, apply: (d: CreateDialog, match: RegExpMatchArray, ctx: BotContext) => Promise<void> | void) =>
-    chats.callbackQuery(pattern, async (ctx) => {
+  const onButton = <V,>(action: Action<V>, step: Step, apply: (d: CreateDialog, values: V, ctx: BotContext) => Promise<void> | void) =>
+    onAction(chats, action, async (ctx, values) => {
       const d = await load(ctx);
       if (!d || d.step !== step) return answerCallback(ctx, ctx.t("common:stale_button"));
       await ctx.answerCallbackQuery();
       await ctx.editMessageReplyMarkup().catch(() => undefined);
-      await apply(d, ctx.match as RegExpMatchArray, ctx);
+      await apply(d, values, ctx);
       await advance(ctx, d);
     });
 
-  onButton(/^mc:k:(regular|extraordinary)$/, "kind", (d, m) => void (d.kind = m[1] as MeetingKind));
-  chats.callbackQuery("mc:skip", async (ctx, next) => {
+  onButton(meetingActions.createKind, "kind", (d, { kind }) => void (d.kind = kind));
+  onAction(chats, meetingActions.createSkip, async (ctx, _values, next) => {
     const d = await load(ctx);
     if (!d || (d.step !== "place" && d.step !== "link")) return next();
     if (d.step === "place") d.place = null;
@@ -167,12 +169,12 @@ export function meetingCreateFeature(deps: TelegramDeps): Composer<BotContext> {
     await ctx.editMessageReplyMarkup().catch(() => undefined);
     await advance(ctx, d);
   });
-  onButton(/^mc:ch:(\d+)$/, "chair", async (d, m, ctx) => {
-    d.chairPersonId = Number(m[1]);
+  onButton(meetingActions.createChair, "chair", async (d, { personId }, ctx) => {
+    d.chairPersonId = personId;
     d.chairName = (await deps.core.meetings.chairCandidates(ctx.actor!, d.committeeId)).find((c) => c.personId === d.chairPersonId)?.fullName ?? "";
   });
-  onButton(/^mc:dl$/, "deadline", (d) => void (d.answerDeadline = null));
-  onButton(/^mc:docs$/, "documents", () => undefined);
+  onButton(meetingActions.createDefaultDeadline, "deadline", (d) => void (d.answerDeadline = null));
+  onButton(meetingActions.createDocumentsDone, "documents", () => undefined);
 
   // Documents of the agenda, sent one by one while the dialog waits at that step.
   chats.on("message:document", async (ctx, next) => {
@@ -182,6 +184,7 @@ export function meetingCreateFeature(deps: TelegramDeps): Composer<BotContext> {
     try {
       deps.core.meetings.checkAttachment(file);
       if ((d.documents?.length ?? 0) >= MAX_ATTACHMENTS) throw new DomainError("meetings:errors.too_many_files", { max: MAX_ATTACHMENTS });
+      await storeReceivedFile(deps, ctx, file);
     } catch (e) {
       return replyDomainError(ctx, e);
     }
@@ -189,11 +192,11 @@ export function meetingCreateFeature(deps: TelegramDeps): Composer<BotContext> {
     await save(ctx, d);
     await ctx.reply(ctx.t("meetings:create.document_received", { name: file.fileName, count: d.documents.length }), {
       parse_mode: "HTML",
-      reply_markup: cancelRow(ctx, new InlineKeyboard().text(ctx.t("meetings:buttons.done"), "mc:docs")),
+      reply_markup: cancelRow(ctx, new InlineKeyboard().text(ctx.t("meetings:buttons.done"), meetingActions.createDocumentsDone.data())),
     });
   });
 
-  chats.callbackQuery("mc:ok", async (ctx) => {
+  onAction(chats, meetingActions.createConfirm, async (ctx) => {
     const d = await load(ctx);
     if (!d || d.step !== "confirm") return answerCallback(ctx, ctx.t("common:stale_button"));
     try {

@@ -1,11 +1,15 @@
 import { Composer, InlineKeyboard } from "grammy";
-import { DomainError } from "../../../core/errors.js";
 import { REASON_MAX } from "../../../core/meetings/answers.js";
 import { formatDateTime } from "../../../i18n/format.js";
 import { answerCallback } from "../answer.js";
 import type { BotContext } from "../context.js";
 import type { TelegramDeps } from "../deps.js";
-import { cb, renderRequest } from "../render/meetings.js";
+import { requestView } from "../../../conversation/meetings/views.js";
+import { keyboardOf } from "../printer.js";
+import { meetingActions } from "../../../conversation/meetings/actions.js";
+import { onAction } from "./on-action.js";
+import { meetingDecisionFlow, meetingDecisionRoutes } from "../../../conversation/meetings/decision-flow.js";
+import { installRoutes } from "../turn.js";
 import { withDomainErrors } from "../reply-error.js";
 import { splitMessage } from "../text.js";
 
@@ -18,26 +22,8 @@ export function meetingLeadersFeature(deps: TelegramDeps): Composer<BotContext> 
   const composer = new Composer<BotContext>();
   const chats = composer.chatType("private");
 
-  chats.callbackQuery(/^m:d:([ap]):(\d+):([01])$/, async (ctx) => {
-    const kind = ctx.match[1] === "a" ? "absence" : "proxy";
-    const id = Number(ctx.match[2]);
-    const approve = ctx.match[3] === "1";
-    try {
-      const { changed, status } = await deps.core.meetings.decide(ctx.actor!, kind, id, approve);
-      await answerCallback(ctx, ctx.t(changed ? `meetings:decide.${status}` : "meetings:decide.already", { status: ctx.t(`meetings:status.${status}`) }));
-      const view = await deps.core.meetings.request(kind, id);
-      if (view) {
-        const { text, keyboard } = renderRequest(ctx.t, view);
-        await ctx.editMessageText(text, { parse_mode: "HTML", ...(keyboard ? { reply_markup: keyboard } : {}) }).catch(() => undefined);
-      }
-      if (changed) deps.nudgeDelivery?.();
-    } catch (e) {
-      if (e instanceof DomainError && e.code === "meetings:errors.not_chair") {
-        deps.logger.warn({ userId: ctx.from.id, data: ctx.callbackQuery.data }, "a decision button was pressed by someone who may not decide");
-      }
-      await withDomainErrors(ctx, () => Promise.reject(e));
-    }
-  });
+  // Approve / Decline: the decision flow, written once for every app.
+  installRoutes(chats, meetingDecisionRoutes(meetingDecisionFlow({ core: deps.core, nudgeDelivery: deps.nudgeDelivery })), deps.logger);
 
   // A decision with a comment: the chair types the comment, then approves or declines.
   const COMMENT = "meeting.decision_comment";
@@ -46,15 +32,15 @@ export function meetingLeadersFeature(deps: TelegramDeps): Composer<BotContext> 
     id: number;
     comment?: string;
   }
-  chats.callbackQuery(/^m:cm:([ap]):(\d+)$/, async (ctx) => {
-    const dialog: CommentDialog = { kind: ctx.match[1] === "a" ? "absence" : "proxy", id: Number(ctx.match[2]) };
+  onAction(chats, meetingActions.comment, async (ctx, { kind, requestId }) => {
+    const dialog: CommentDialog = { kind, id: requestId };
     const view = await deps.core.meetings.request(dialog.kind, dialog.id);
     if (!view || view.status !== "pending") return answerCallback(ctx, ctx.t("common:stale_button"));
     await deps.core.dialogs.put(ctx.actor!.personId, "telegram", { kind: COMMENT, data: dialog });
     await ctx.answerCallbackQuery();
     await ctx.reply(ctx.t("meetings:decide.ask_comment", { name: view.memberName }), {
       parse_mode: "HTML",
-      reply_markup: new InlineKeyboard().text(ctx.t("meetings:buttons.cancel"), cb.cancel),
+      reply_markup: new InlineKeyboard().text(ctx.t("meetings:buttons.cancel"), meetingActions.cancel.data()),
     });
   });
 
@@ -70,19 +56,19 @@ export function meetingLeadersFeature(deps: TelegramDeps): Composer<BotContext> 
     await ctx.reply(ctx.t("meetings:decide.comment_then_decide", { comment }), {
       parse_mode: "HTML",
       reply_markup: new InlineKeyboard()
-        .text(ctx.t("meetings:buttons.approve"), cb.decideWithComment(true))
-        .text(ctx.t("meetings:buttons.decline"), cb.decideWithComment(false))
+        .text(ctx.t("meetings:buttons.approve"), meetingActions.decideWithComment.data({ approve: true }))
+        .text(ctx.t("meetings:buttons.decline"), meetingActions.decideWithComment.data({ approve: false }))
         .row()
-        .text(ctx.t("meetings:buttons.cancel"), cb.cancel),
+        .text(ctx.t("meetings:buttons.cancel"), meetingActions.cancel.data()),
     });
   });
 
-  chats.callbackQuery(/^m:dc:([01])$/, (ctx) =>
+  onAction(chats, meetingActions.decideWithComment, (ctx, { approve }) =>
     withDomainErrors(ctx, async () => {
       const stored = await deps.core.dialogs.get<CommentDialog>(ctx.actor!.personId, "telegram");
       if (stored?.kind !== COMMENT || !stored.data.comment) return void (await answerCallback(ctx, ctx.t("common:stale_button")));
       const { kind, id, comment } = stored.data;
-      const { status } = await deps.core.meetings.decide(ctx.actor!, kind, id, ctx.match[1] === "1", comment);
+      const { status } = await deps.core.meetings.decide(ctx.actor!, kind, id, approve, comment);
       await deps.core.dialogs.clear(ctx.actor!.personId, "telegram");
       await answerCallback(ctx, ctx.t(`meetings:decide.${status}`));
       await ctx.editMessageText(ctx.t("meetings:decide.done_with_comment", { status: ctx.t(`meetings:status.${status}`), comment }), { parse_mode: "HTML" }).catch(() => undefined);
@@ -96,7 +82,8 @@ export function meetingLeadersFeature(deps: TelegramDeps): Composer<BotContext> 
       if (pending.length === 0) return void (await ctx.reply(ctx.t("meetings:approvals.none"), { parse_mode: "HTML" }));
       await ctx.reply(ctx.t("meetings:approvals.header", { count: pending.length }), { parse_mode: "HTML" });
       for (const view of pending) {
-        const { text, keyboard } = renderRequest(ctx.t, view);
+        const { text, buttons } = requestView(ctx.t, view);
+        const keyboard = keyboardOf(buttons);
         await ctx.reply(text, { parse_mode: "HTML", ...(keyboard ? { reply_markup: keyboard } : {}) });
       }
     }),

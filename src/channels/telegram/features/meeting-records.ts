@@ -5,6 +5,8 @@ import { answerCallback } from "../answer.js";
 import type { BotContext } from "../context.js";
 import type { TelegramDeps } from "../deps.js";
 import { withDomainErrors } from "../reply-error.js";
+import { meetingActions } from "../../../conversation/meetings/actions.js";
+import { onAction } from "./on-action.js";
 
 const PAGE = 30;
 const CYCLE: Record<Presence | "none", Presence> = { none: "present", present: "absent", absent: "represented", represented: "present" };
@@ -23,15 +25,15 @@ export function meetingRecordsFeature(deps: TelegramDeps): Composer<BotContext> 
     const lines = await deps.core.meetings.attendance(ctx.actor!, meetingId);
     const pages = Math.max(1, Math.ceil(lines.length / PAGE));
     const p = Math.min(Math.max(0, page), pages - 1);
-    const kb = new InlineKeyboard().text(ctx.t("meetings:attendance.prefill"), `at:f:${meetingId}:${p}`).row();
+    const kb = new InlineKeyboard().text(ctx.t("meetings:attendance.prefill"), meetingActions.attendanceFill.data({ meetingId, page: p })).row();
     for (const l of lines.slice(p * PAGE, (p + 1) * PAGE)) {
       const state = l.presence ?? "none";
       const label = `${ICON[state]} ${l.fullName}${l.delegateName ? ` → ${l.delegateName}` : ""}`;
-      kb.text(label.slice(0, 60), `at:c:${meetingId}:${l.personId}:${p}`).row();
+      kb.text(label.slice(0, 60), meetingActions.attendanceCycle.data({ meetingId, personId: l.personId, page: p })).row();
     }
     if (pages > 1) {
-      if (p > 0) kb.text("◀️", `at:p:${meetingId}:${p - 1}`);
-      if (p < pages - 1) kb.text("▶️", `at:p:${meetingId}:${p + 1}`);
+      if (p > 0) kb.text("◀️", meetingActions.attendancePage.data({ meetingId, page: p - 1 }));
+      if (p < pages - 1) kb.text("▶️", meetingActions.attendancePage.data({ meetingId, page: p + 1 }));
     }
     const count = (s: Presence) => lines.filter((l) => l.presence === s).length;
     const text = ctx.t("meetings:attendance.header", {
@@ -60,9 +62,8 @@ export function meetingRecordsFeature(deps: TelegramDeps): Composer<BotContext> 
     await ctx.editMessageText(text, { parse_mode: "HTML", reply_markup: kb }).catch(() => undefined);
   };
 
-  chats.callbackQuery(/^at:c:(\d+):(\d+):(\d+)$/, (ctx) =>
+  onAction(chats, meetingActions.attendanceCycle, (ctx, { meetingId, personId, page }) =>
     withDomainErrors(ctx, async () => {
-      const [meetingId, personId, page] = [Number(ctx.match[1]), Number(ctx.match[2]), Number(ctx.match[3])];
       const current = (await deps.core.meetings.attendance(ctx.actor!, meetingId)).find((l) => l.personId === personId);
       if (!current) return answerCallback(ctx, ctx.t("meetings:errors.not_invitee"), { alert: true });
       let next = CYCLE[current.presence ?? "none"];
@@ -79,18 +80,18 @@ export function meetingRecordsFeature(deps: TelegramDeps): Composer<BotContext> 
     }),
   );
 
-  chats.callbackQuery(/^at:f:(\d+):(\d+)$/, (ctx) =>
+  onAction(chats, meetingActions.attendanceFill, (ctx, { meetingId, page }) =>
     withDomainErrors(ctx, async () => {
-      const n = await deps.core.meetings.prefillAttendance(ctx.actor!, Number(ctx.match[1]));
+      const n = await deps.core.meetings.prefillAttendance(ctx.actor!, meetingId);
       await answerCallback(ctx, ctx.t("meetings:attendance.prefilled", { count: n }));
-      await redraw(ctx, Number(ctx.match[1]), Number(ctx.match[2]));
+      await redraw(ctx, meetingId, page);
     }),
   );
 
   // Turning a page: the sheet is read first (core checks the right to it), then the press is answered once.
-  chats.callbackQuery(/^at:p:(\d+):(\d+)$/, (ctx) =>
+  onAction(chats, meetingActions.attendancePage, (ctx, { meetingId, page }) =>
     withDomainErrors(ctx, async () => {
-      const { text, kb } = await sheet(ctx, Number(ctx.match[1]), Number(ctx.match[2]));
+      const { text, kb } = await sheet(ctx, meetingId, page);
       await ctx.answerCallbackQuery();
       await ctx.editMessageText(text, { parse_mode: "HTML", reply_markup: kb }).catch(() => undefined);
     }),

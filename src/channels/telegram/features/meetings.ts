@@ -5,29 +5,29 @@ import { DomainError } from "../../../core/errors.js";
 import { formatDateTime } from "../../../i18n/format.js";
 import { answerCallback } from "../answer.js";
 import type { BotContext } from "../context.js";
-import { documentFile } from "../files.js";
+import { documentFile, storeReceivedFile } from "../files.js";
 import { inviteLink } from "./members.js";
 import type { TelegramDeps } from "../deps.js";
-import { cb, QUICK_REASONS, renderInvitationCard } from "../render/meetings.js";
-import { refusalText, replyDomainError } from "../reply-error.js";
+import { invitationCardView } from "../../../conversation/meetings/views.js";
+import { keyboardOf } from "../printer.js";
+import { meetingActions } from "../../../conversation/meetings/actions.js";
+import { onAction } from "./on-action.js";
+import { meetingAnswerFlow, meetingAnswerRoutes } from "../../../conversation/meetings/answer-flow.js";
+import { installRoutes, telegramTurn } from "../turn.js";
+import { replyDomainError } from "../reply-error.js";
 import { replyInParts } from "../text.js";
 
-/** A reason being typed for an absence. */
-interface AbsenceDialog {
+/** A proxy appointment being filled in, step by step; what was typed is kept in the database. */
+interface ProxyDialog {
   invitationId: number;
   version: number;
   cardMessageId: number | null;
-}
-
-/** A proxy appointment being filled in, step by step; what was typed is kept in the database. */
-interface ProxyDialog extends AbsenceDialog {
   step: "name" | "title" | "organization" | "contact" | "opinion" | "attachment" | "confirm";
   delegate: Partial<Delegate>;
   opinion?: string;
   documents?: IncomingFile[];
 }
 
-const ABSENCE = "meeting.absence";
 const PROXY = "meeting.proxy";
 const FIELD_MAX = 200;
 
@@ -53,81 +53,21 @@ export function meetingsFeature(deps: TelegramDeps): Composer<BotContext> {
     if (!messageId) return;
     const card = await deps.core.meetings.card(invitationId);
     if (!card) return;
-    const { text, keyboard } = renderInvitationCard(ctx.t, card, deps.core.ctx.clock());
+    const { text, buttons } = invitationCardView(ctx.t, card, deps.core.ctx.clock());
+    const keyboard = keyboardOf(buttons);
     await ctx.api
       .editMessageText(ctx.chat!.id, messageId, text, { parse_mode: "HTML", ...(keyboard ? { reply_markup: keyboard } : {}) })
       .catch((e) => deps.logger.debug({ err: e }, "card not refreshed"));
   };
 
-  const cancelKeyboard = (ctx: BotContext) => new InlineKeyboard().text(ctx.t("meetings:buttons.cancel"), cb.cancel);
+  const cancelKeyboard = (ctx: BotContext) => new InlineKeyboard().text(ctx.t("meetings:buttons.cancel"), meetingActions.cancel.data());
 
-  // Attend: recorded at once, the card edited in place.
-  chats.callbackQuery(/^m:a:(\d+):(\d+)$/, async (ctx) => {
-    const target = { invitationId: Number(ctx.match[1]), version: Number(ctx.match[2]) };
-    try {
-      const { changed } = await deps.core.meetings.attend(ctx.actor!, target);
-      await deps.core.dialogs.clear(ctx.actor!.personId, channel);
-      await answerCallback(ctx, ctx.t(changed ? "meetings:attend.recorded" : "meetings:attend.already"));
-      if (changed) await refreshCard(ctx, target.invitationId, ctx.callbackQuery.message?.message_id ?? null);
-    } catch (e) {
-      await refusal(ctx, e, ctx.callbackQuery.data);
-    }
-  });
-
-  // Absent: ask for the reason (quick choices or free text).
-  chats.callbackQuery(/^m:b:(\d+):(\d+)$/, async (ctx) => {
-    const target = { invitationId: Number(ctx.match[1]), version: Number(ctx.match[2]) };
-    const card = await deps.core.meetings.card(target.invitationId);
-    if (!card || card.personId !== ctx.actor!.personId) return refusal(ctx, new DomainError("meetings:errors.not_invited"), ctx.callbackQuery.data);
-    const dialog: AbsenceDialog = { ...target, cardMessageId: ctx.callbackQuery.message?.message_id ?? null };
-    await deps.core.dialogs.put(ctx.actor!.personId, channel, { kind: ABSENCE, data: dialog });
-    await ctx.answerCallbackQuery();
-    const keyboard = new InlineKeyboard();
-    for (const code of QUICK_REASONS) keyboard.text(ctx.t(`meetings:absence.quick.${code}`), cb.reason(target.invitationId, target.version, code)).row();
-    keyboard.text(ctx.t("meetings:buttons.cancel"), cb.cancel);
-    await ctx.reply(ctx.t("meetings:absence.ask", { title: card.meeting.title }), { parse_mode: "HTML", reply_markup: keyboard });
-  });
-
-  const submitAbsence = async (ctx: BotContext, dialog: AbsenceDialog, reason: string) => {
-    try {
-      await deps.core.meetings.absent(ctx.actor!, dialog, reason);
-    } catch (e) {
-      if (e instanceof DomainError && (e.code === "meetings:errors.reason_required" || e.code === "meetings:errors.reason_too_long")) {
-        await ctx.reply(refusalText(ctx, e), { parse_mode: "HTML" });
-        return false;
-      }
-      await deps.core.dialogs.clear(ctx.actor!.personId, channel);
-      throw e;
-    }
-    await deps.core.dialogs.clear(ctx.actor!.personId, channel);
-    await refreshCard(ctx, dialog.invitationId, dialog.cardMessageId);
-    deps.nudgeDelivery?.();
-    return true;
-  };
-
-  chats.callbackQuery(/^m:r:(\d+):(\d+):([a-z_]+)$/, async (ctx) => {
-    const code = ctx.match[3]!;
-    if (!(QUICK_REASONS as readonly string[]).includes(code)) return refusal(ctx, new DomainError("meetings:errors.not_invited"), ctx.callbackQuery.data);
-    const stored = await deps.core.dialogs.get<AbsenceDialog>(ctx.actor!.personId, channel);
-    const dialog: AbsenceDialog = {
-      invitationId: Number(ctx.match[1]),
-      version: Number(ctx.match[2]),
-      cardMessageId: stored?.kind === ABSENCE && stored.data.invitationId === Number(ctx.match[1]) ? stored.data.cardMessageId : null,
-    };
-    const reason = ctx.t(`meetings:absence.quick.${code}`);
-    try {
-      if (await submitAbsence(ctx, dialog, reason)) {
-        await ctx.answerCallbackQuery();
-        await ctx.editMessageText(ctx.t("meetings:absence.sent", { reason }), { parse_mode: "HTML" }).catch(() => undefined);
-      }
-    } catch (e) {
-      await refusal(ctx, e, ctx.callbackQuery.data);
-    }
-  });
+  // Attend, Absent and a quick reason: the answer flow, written once for every app.
+  const answers = meetingAnswerFlow({ core: deps.core, nudgeDelivery: deps.nudgeDelivery });
+  installRoutes(chats, meetingAnswerRoutes(answers), deps.logger);
 
   // Send a proxy: the delegate's name, title, organization, an optional contact, then the written opinion.
-  chats.callbackQuery(/^m:p:(\d+):(\d+)$/, async (ctx) => {
-    const target = { invitationId: Number(ctx.match[1]), version: Number(ctx.match[2]) };
+  onAction(chats, meetingActions.proxy, async (ctx, target) => {
     const card = await deps.core.meetings.card(target.invitationId);
     if (!card || card.personId !== ctx.actor!.personId) return refusal(ctx, new DomainError("meetings:errors.not_invited"), ctx.callbackQuery.data);
     const dialog: ProxyDialog = { ...target, cardMessageId: ctx.callbackQuery.message?.message_id ?? null, step: "name", delegate: {} };
@@ -140,7 +80,7 @@ export function meetingsFeature(deps: TelegramDeps): Composer<BotContext> {
   });
 
   const askNext = async (ctx: BotContext, d: ProxyDialog) => {
-    const skip = new InlineKeyboard().text(ctx.t("meetings:buttons.skip"), cb.skip).text(ctx.t("meetings:buttons.cancel"), cb.cancel);
+    const skip = new InlineKeyboard().text(ctx.t("meetings:buttons.skip"), meetingActions.skip.data()).text(ctx.t("meetings:buttons.cancel"), meetingActions.cancel.data());
     if (d.step === "confirm") {
       const text = ctx.t("meetings:proxy.summary", {
         name: d.delegate.name ?? "",
@@ -150,7 +90,7 @@ export function meetingsFeature(deps: TelegramDeps): Composer<BotContext> {
         opinion: d.opinion ?? "",
         documents: d.documents?.length ? d.documents.map((f) => f.fileName).join(", ") : "—",
       });
-      const keyboard = new InlineKeyboard().text(ctx.t("meetings:buttons.confirm"), cb.confirmProxy).text(ctx.t("meetings:buttons.cancel"), cb.cancel);
+      const keyboard = new InlineKeyboard().text(ctx.t("meetings:buttons.confirm"), meetingActions.confirmProxy.data()).text(ctx.t("meetings:buttons.cancel"), meetingActions.cancel.data());
       // The opinion alone may take most of a message: the summary goes in as many as it needs.
       await replyInParts(ctx, text, keyboard);
       return;
@@ -170,7 +110,7 @@ export function meetingsFeature(deps: TelegramDeps): Composer<BotContext> {
     attachment: "confirm",
   };
 
-  chats.callbackQuery(cb.skip, async (ctx) => {
+  onAction(chats, meetingActions.skip, async (ctx) => {
     const stored = await deps.core.dialogs.get<ProxyDialog>(ctx.actor!.personId, channel);
     if (stored?.kind !== PROXY || (stored.data.step !== "contact" && stored.data.step !== "attachment")) {
       return answerCallback(ctx, ctx.t("common:stale_button"));
@@ -185,7 +125,7 @@ export function meetingsFeature(deps: TelegramDeps): Composer<BotContext> {
     await askNext(ctx, d);
   });
 
-  chats.callbackQuery(cb.confirmProxy, async (ctx) => {
+  onAction(chats, meetingActions.confirmProxy, async (ctx) => {
     const stored = await deps.core.dialogs.get<ProxyDialog>(ctx.actor!.personId, channel);
     if (stored?.kind !== PROXY || stored.data.step !== "confirm") return answerCallback(ctx, ctx.t("common:stale_button"));
     const d = stored.data;
@@ -203,9 +143,9 @@ export function meetingsFeature(deps: TelegramDeps): Composer<BotContext> {
   });
 
   // The member takes the delegate's invite link to forward it; it is shown once and stored only hashed.
-  chats.callbackQuery(/^m:dl:(\d+)$/, async (ctx) => {
+  onAction(chats, meetingActions.delegateLink, async (ctx, { proxyId }) => {
     try {
-      const invite = await deps.core.meetings.delegateInvite(ctx.actor!, Number(ctx.match[1]));
+      const invite = await deps.core.meetings.delegateInvite(ctx.actor!, proxyId);
       await ctx.answerCallbackQuery();
       await ctx.reply(
         ctx.t("meetings:guest.link", { name: invite.fullName, link: inviteLink(ctx.me.username, invite.code), expiresAt: formatDateTime(invite.expiresAt, ctx.timeZone) }),
@@ -222,7 +162,7 @@ export function meetingsFeature(deps: TelegramDeps): Composer<BotContext> {
     if (stored?.kind !== PROXY || stored.data.step !== "attachment") return next();
     const file = documentFile(ctx.message.document, "y-kien");
     try {
-      deps.core.meetings.checkAttachment(file);
+      await storeReceivedFile(deps, ctx, file);
     } catch (e) {
       return replyDomainError(ctx, e);
     }
@@ -231,7 +171,7 @@ export function meetingsFeature(deps: TelegramDeps): Composer<BotContext> {
     await askNext(ctx, d);
   });
 
-  chats.callbackQuery(cb.cancel, async (ctx) => {
+  onAction(chats, meetingActions.cancel, async (ctx) => {
     await deps.core.dialogs.clear(ctx.actor!.personId, channel);
     await ctx.answerCallbackQuery();
     await ctx.editMessageText(ctx.t("meetings:dialog.cancelled"), { parse_mode: "HTML" }).catch(() => undefined);
@@ -248,14 +188,7 @@ export function meetingsFeature(deps: TelegramDeps): Composer<BotContext> {
     const stored = await deps.core.dialogs.get<ProxyDialog>(ctx.actor!.personId, channel);
     if (!stored) return next();
     const text = ctx.message.text;
-    if (stored.kind === ABSENCE) {
-      try {
-        if (await submitAbsence(ctx, stored.data, text)) await ctx.reply(ctx.t("meetings:absence.sent", { reason: text.trim() }), { parse_mode: "HTML" });
-      } catch (e) {
-        await replyDomainError(ctx, e);
-      }
-      return;
-    }
+    if (await answers.typed(telegramTurn(ctx, deps.logger), text)) return;
     if (stored.kind !== PROXY) return next();
     const d = stored.data;
     const value = text.trim();

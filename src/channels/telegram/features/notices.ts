@@ -7,12 +7,16 @@ import { noticeReportXlsx } from "../../../documents/notice-report-xlsx.js";
 import { formatDateTime, parseLocalDateTime } from "../../../i18n/format.js";
 import { answerCallback } from "../answer.js";
 import type { BotContext } from "../context.js";
-import { documentFile, photoFile } from "../files.js";
+import { documentFile, photoFile, storeReceivedFile } from "../files.js";
 import type { TelegramDeps } from "../deps.js";
 import { entitiesToMarkup } from "../entities.js";
-import { cb } from "../render/meetings.js";
-import { renderNotice } from "../render/notices.js";
+import { meetingActions } from "../../../conversation/meetings/actions.js";
 import { replyDomainError, withDomainErrors } from "../reply-error.js";
+import type { Action } from "../../../conversation/actions.js";
+import { noticeActions } from "../../../conversation/notices/actions.js";
+import { onAction } from "./on-action.js";
+import { noticeAcknowledgeFlow, noticeAcknowledgeRoutes } from "../../../conversation/notices/acknowledge-flow.js";
+import { installRoutes } from "../turn.js";
 import { splitMessage } from "../text.js";
 
 type Step = "body" | "audience" | "organizations" | "people" | "ack" | "deadline" | "group" | "confirm";
@@ -54,7 +58,7 @@ export function noticesFeature(deps: TelegramDeps): Composer<BotContext> {
     return stored?.kind === KIND ? stored.data : undefined;
   };
   const save = (ctx: BotContext, d: ComposeDialog) => deps.core.dialogs.put(ctx.actor!.personId, channel, { kind: KIND, data: d });
-  const cancelRow = (ctx: BotContext, kb = new InlineKeyboard()) => kb.text(ctx.t("meetings:buttons.cancel"), cb.cancel);
+  const cancelRow = (ctx: BotContext, kb = new InlineKeyboard()) => kb.text(ctx.t("meetings:buttons.cancel"), meetingActions.cancel.data());
 
   const ask = async (ctx: BotContext, d: ComposeDialog) => {
     const t = ctx.t;
@@ -63,15 +67,18 @@ export function noticesFeature(deps: TelegramDeps): Composer<BotContext> {
         return ctx.reply(t("notices:compose.ask_body"), { parse_mode: "HTML", reply_markup: cancelRow(ctx) });
       case "audience": {
         const kb = new InlineKeyboard();
-        for (const kind of SIMPLE) if (kind !== "districts" || d.hasDistricts) kb.text(t(`notices:audience.${kind}`), `nc:a:${kind}`).row();
-        kb.text(t("notices:audience.organizations"), "nc:a:organizations").row().text(t("notices:audience.people"), "nc:a:people").row();
+        for (const kind of SIMPLE) if (kind !== "districts" || d.hasDistricts) kb.text(t(`notices:audience.${kind}`), noticeActions.composeAudience.data({ audience: kind })).row();
+        kb.text(t("notices:audience.organizations"), noticeActions.composeAudience.data({ audience: "organizations" }))
+          .row()
+          .text(t("notices:audience.people"), noticeActions.composeAudience.data({ audience: "people" }))
+          .row();
         return ctx.reply(t("notices:compose.ask_audience"), { parse_mode: "HTML", reply_markup: cancelRow(ctx, kb) });
       }
       case "organizations": {
         const all = await deps.core.notices.organizations(d.committeeId);
         const kb = new InlineKeyboard();
-        all.forEach((org, i) => kb.text(`${d.organizations?.includes(org) ? "☑️" : "⬜"} ${org}`.slice(0, 60), `nc:o:${i}`).row());
-        kb.text(t("meetings:buttons.done"), "nc:o:done");
+        all.forEach((org, i) => kb.text(`${d.organizations?.includes(org) ? "☑️" : "⬜"} ${org}`.slice(0, 60), noticeActions.composeOrganization.data({ index: i })).row());
+        kb.text(t("meetings:buttons.done"), noticeActions.composeOrganizationsDone.data());
         return ctx.reply(t("notices:compose.ask_organizations"), { parse_mode: "HTML", reply_markup: cancelRow(ctx, kb) });
       }
       case "people":
@@ -79,17 +86,17 @@ export function noticesFeature(deps: TelegramDeps): Composer<BotContext> {
       case "ack":
         return ctx.reply(t("notices:compose.ask_ack"), {
           parse_mode: "HTML",
-          reply_markup: cancelRow(ctx, new InlineKeyboard().text(t("notices:compose.ack_yes"), "nc:k:1").text(t("notices:compose.ack_no"), "nc:k:0").row()),
+          reply_markup: cancelRow(ctx, new InlineKeyboard().text(t("notices:compose.ack_yes"), noticeActions.composeAck.data({ required: true })).text(t("notices:compose.ack_no"), noticeActions.composeAck.data({ required: false })).row()),
         });
       case "deadline":
         return ctx.reply(t("notices:compose.ask_deadline", { days: DEFAULT_ACK_DAYS }), {
           parse_mode: "HTML",
-          reply_markup: cancelRow(ctx, new InlineKeyboard().text(t("notices:compose.default_deadline", { days: DEFAULT_ACK_DAYS }), "nc:dl").row()),
+          reply_markup: cancelRow(ctx, new InlineKeyboard().text(t("notices:compose.default_deadline", { days: DEFAULT_ACK_DAYS }), noticeActions.composeDefaultDeadline.data()).row()),
         });
       case "group":
         return ctx.reply(t("notices:compose.ask_group"), {
           parse_mode: "HTML",
-          reply_markup: cancelRow(ctx, new InlineKeyboard().text(t("notices:compose.group_yes"), "nc:g:1").text(t("notices:compose.group_no"), "nc:g:0").row()),
+          reply_markup: cancelRow(ctx, new InlineKeyboard().text(t("notices:compose.group_yes"), noticeActions.composeGroup.data({ post: true })).text(t("notices:compose.group_no"), noticeActions.composeGroup.data({ post: false })).row()),
         });
       case "confirm": {
         const preview = await deps.core.notices.preview(ctx.actor!, d.committeeId, d.audience!);
@@ -101,7 +108,7 @@ export function noticesFeature(deps: TelegramDeps): Composer<BotContext> {
           ack: d.ackRequired ? (d.ackDeadline ? t("notices:compose.ack_until", { deadline: formatDateTime(d.ackDeadline, d.timeZone) }) : t("notices:compose.ack_yes")) : t("notices:compose.ack_no"),
         });
         await ctx.reply(d.body || "—", { parse_mode: "HTML" });
-        return ctx.reply(text, { parse_mode: "HTML", reply_markup: cancelRow(ctx, new InlineKeyboard().text(t("notices:compose.send"), "nc:ok")) });
+        return ctx.reply(text, { parse_mode: "HTML", reply_markup: cancelRow(ctx, new InlineKeyboard().text(t("notices:compose.send"), noticeActions.composeConfirm.data())) });
       }
     }
   };
@@ -152,7 +159,7 @@ export function noticesFeature(deps: TelegramDeps): Composer<BotContext> {
       attachment = photoFile(msg.photo, () => "anh.jpg");
     }
     try {
-      if (attachment) deps.core.meetings.checkAttachment(attachment);
+      if (attachment) await storeReceivedFile(deps, ctx, attachment);
       if (!text.trim() && !attachment) throw new DomainError("notices:errors.empty");
     } catch (e) {
       return replyDomainError(ctx, e);
@@ -173,56 +180,54 @@ export function noticesFeature(deps: TelegramDeps): Composer<BotContext> {
     return advance(ctx, d, "ack");
   };
 
-  const onStep = (pattern: RegExp | string, steps: Step[], body: (ctx: BotContext & { match: RegExpMatchArray | string }, d: ComposeDialog) => Promise<unknown>) =>
-    chats.callbackQuery(pattern, async (ctx) => {
+  const onStep = <V,>(action: Action<V>, steps: Step[], body: (ctx: BotContext, d: ComposeDialog, values: V) => Promise<unknown>) =>
+    onAction(chats, action, async (ctx, values) => {
       const d = await load(ctx);
       if (!d || !steps.includes(d.step)) return answerCallback(ctx, ctx.t("common:stale_button"));
       await ctx.answerCallbackQuery();
-      await body(ctx, d);
+      await body(ctx, d, values);
     });
 
-  onStep(/^nc:a:(\w+)$/, ["audience"], async (ctx, d) => {
+  onStep(noticeActions.composeAudience, ["audience"], async (ctx, d, { audience: kind }) => {
     await ctx.editMessageReplyMarkup().catch(() => undefined);
-    const kind = (ctx.match as RegExpMatchArray)[1]!;
     if (kind === "organizations") return advance(ctx, { ...d, organizations: [] }, "organizations");
     if (kind === "people") return advance(ctx, d, "people");
     if (!(SIMPLE as readonly string[]).includes(kind)) return;
     d.audience = { kind } as Audience;
     return advanceChecked(ctx, d);
   });
-  onStep(/^nc:o:(\d+|done)$/, ["organizations"], async (ctx, d) => {
-    const which = (ctx.match as RegExpMatchArray)[1]!;
-    if (which === "done") {
-      await ctx.editMessageReplyMarkup().catch(() => undefined);
-      d.audience = { kind: "organizations", organizations: d.organizations ?? [] };
-      return advanceChecked(ctx, d);
-    }
-    const org = (await deps.core.notices.organizations(d.committeeId))[Number(which)];
+  onStep(noticeActions.composeOrganizationsDone, ["organizations"], async (ctx, d) => {
+    await ctx.editMessageReplyMarkup().catch(() => undefined);
+    d.audience = { kind: "organizations", organizations: d.organizations ?? [] };
+    return advanceChecked(ctx, d);
+  });
+  onStep(noticeActions.composeOrganization, ["organizations"], async (ctx, d, { index }) => {
+    const org = (await deps.core.notices.organizations(d.committeeId))[index];
     if (!org) return;
     d.organizations = d.organizations?.includes(org) ? d.organizations.filter((o) => o !== org) : [...(d.organizations ?? []), org];
     await save(ctx, d);
     const all = await deps.core.notices.organizations(d.committeeId);
     const kb = new InlineKeyboard();
-    all.forEach((o, i) => kb.text(`${d.organizations!.includes(o) ? "☑️" : "⬜"} ${o}`.slice(0, 60), `nc:o:${i}`).row());
-    kb.text(ctx.t("meetings:buttons.done"), "nc:o:done");
+    all.forEach((o, i) => kb.text(`${d.organizations!.includes(o) ? "☑️" : "⬜"} ${o}`.slice(0, 60), noticeActions.composeOrganization.data({ index: i })).row());
+    kb.text(ctx.t("meetings:buttons.done"), noticeActions.composeOrganizationsDone.data());
     await ctx.editMessageReplyMarkup({ reply_markup: cancelRow(ctx, kb) }).catch(() => undefined);
   });
-  onStep(/^nc:k:([01])$/, ["ack"], async (ctx, d) => {
+  onStep(noticeActions.composeAck, ["ack"], async (ctx, d, { required }) => {
     await ctx.editMessageReplyMarkup().catch(() => undefined);
-    d.ackRequired = (ctx.match as RegExpMatchArray)[1] === "1";
+    d.ackRequired = required;
     return advance(ctx, d, d.ackRequired ? "deadline" : d.hasGroup ? "group" : "confirm");
   });
-  onStep("nc:dl", ["deadline"], async (ctx, d) => {
+  onStep(noticeActions.composeDefaultDeadline, ["deadline"], async (ctx, d) => {
     await ctx.editMessageReplyMarkup().catch(() => undefined);
     d.ackDeadline = new Date(deps.core.ctx.clock().getTime() + DEFAULT_ACK_DAYS * 24 * 3600_000).toISOString();
     return advance(ctx, d, d.hasGroup ? "group" : "confirm");
   });
-  onStep(/^nc:g:([01])$/, ["group"], async (ctx, d) => {
+  onStep(noticeActions.composeGroup, ["group"], async (ctx, d, { post }) => {
     await ctx.editMessageReplyMarkup().catch(() => undefined);
-    d.postToGroup = (ctx.match as RegExpMatchArray)[1] === "1";
+    d.postToGroup = post;
     return advance(ctx, d, "confirm");
   });
-  onStep("nc:ok", ["confirm"], async (ctx, d) => {
+  onStep(noticeActions.composeConfirm, ["confirm"], async (ctx, d) => {
     await ctx.editMessageReplyMarkup().catch(() => undefined);
     try {
       const { noticeId, recipients } = await deps.core.notices.send(ctx.actor!, {
@@ -243,25 +248,14 @@ export function noticesFeature(deps: TelegramDeps): Composer<BotContext> {
   });
 
   // Acknowledgement by the recipient.
-  chats.callbackQuery(/^n:a:(\d+)$/, async (ctx) => {
-    const recipientId = Number(ctx.match[1]);
-    try {
-      const { changed } = await deps.core.notices.acknowledge(ctx.actor!, recipientId);
-      await answerCallback(ctx, ctx.t(changed ? "notices:ack.recorded" : "notices:ack.already"));
-      const card = await deps.core.notices.card(recipientId);
-      if (card) {
-        const { text, keyboard } = renderNotice(ctx.t, card);
-        await ctx.editMessageText(text, { parse_mode: "HTML", ...(keyboard ? { reply_markup: keyboard } : {}) }).catch(() => undefined);
-      }
-    } catch (e) {
-      if (e instanceof DomainError && e.code === "notices:errors.not_yours") deps.logger.warn({ userId: ctx.from.id, data: ctx.callbackQuery.data }, "a notice button of someone else was pressed");
-      await replyDomainError(ctx, e);
-    }
-  });
+  // "Đã nhận": the acknowledgement flow, written once for every app.
+  installRoutes(chats, noticeAcknowledgeRoutes(noticeAcknowledgeFlow({ core: deps.core })), deps.logger);
 
   const reportKeyboard = (ctx: BotContext, id: number, withdrawn = false) => {
-    const kb = new InlineKeyboard().text(ctx.t("notices:buttons.refresh"), `nr:r:${id}`).text(ctx.t("notices:buttons.export"), `nr:x:${id}`);
-    return withdrawn ? kb : kb.row().text(ctx.t("notices:buttons.stop"), `nr:s:${id}`);
+    const kb = new InlineKeyboard()
+      .text(ctx.t("notices:buttons.refresh"), noticeActions.report.data({ op: "refresh", noticeId: id }))
+      .text(ctx.t("notices:buttons.export"), noticeActions.report.data({ op: "export", noticeId: id }));
+    return withdrawn ? kb : kb.row().text(ctx.t("notices:buttons.stop"), noticeActions.report.data({ op: "stop", noticeId: id }));
   };
 
   const reportText = async (ctx: BotContext, id: number) => {
@@ -299,17 +293,16 @@ export function noticesFeature(deps: TelegramDeps): Composer<BotContext> {
   );
 
   // Core checks the person's right first (report, cancel); the press is answered once, with the refusal if refused.
-  chats.callbackQuery(/^nr:([rsx]):(\d+)$/, (ctx) =>
+  onAction(chats, noticeActions.report, (ctx, { op, noticeId: id }) =>
     withDomainErrors(ctx, async () => {
-      const id = Number(ctx.match[2]);
-      if (ctx.match[1] === "x") {
+      if (op === "export") {
         const report = await deps.core.notices.report(ctx.actor!, id);
         await ctx.answerCallbackQuery();
         await ctx.replyWithDocument(new InputFile(await noticeReportXlsx(deps.translator.bind(ctx.locale), report), `thong-bao-${id}.xlsx`));
         return;
       }
       let stopped: number | undefined;
-      if (ctx.match[1] === "s") stopped = (await deps.core.notices.cancel(ctx.actor!, id)).stopped;
+      if (op === "stop") stopped = (await deps.core.notices.cancel(ctx.actor!, id)).stopped;
       const { text, report } = await reportText(ctx, id);
       if (stopped === undefined) await ctx.answerCallbackQuery();
       else await answerCallback(ctx, ctx.t("notices:report.stopped", { count: stopped }), { alert: true });

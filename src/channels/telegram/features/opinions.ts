@@ -7,12 +7,15 @@ import { opinionsDocx, opinionsXlsx } from "../../../documents/opinions.js";
 import { formatDateTime, parseLocalDateTime } from "../../../i18n/format.js";
 import { answerCallback } from "../answer.js";
 import type { BotContext } from "../context.js";
-import { documentFile } from "../files.js";
+import { documentFile, storeReceivedFile } from "../files.js";
 import type { TelegramDeps } from "../deps.js";
 import { entitiesToMarkup } from "../entities.js";
-import { cb } from "../render/meetings.js";
-import { POSITION_OF, renderOpinionCard } from "../render/opinions.js";
+import { opinionCardView } from "../../../conversation/opinions/views.js";
+import { keyboardOf } from "../printer.js";
+import { meetingActions } from "../../../conversation/meetings/actions.js";
 import { replyDomainError, withDomainErrors } from "../reply-error.js";
+import { opinionActions } from "../../../conversation/opinions/actions.js";
+import { onAction } from "./on-action.js";
 
 const COMMENT = "opinion.comment";
 const COMPOSE = "opinion.compose";
@@ -45,20 +48,18 @@ export function opinionsFeature(deps: TelegramDeps): Composer<BotContext> {
   const composer = new Composer<BotContext>();
   const chats = composer.chatType("private");
   const channel = "telegram" as const;
-  const cancelRow = (ctx: BotContext, kb = new InlineKeyboard()) => kb.text(ctx.t("meetings:buttons.cancel"), cb.cancel);
+  const cancelRow = (ctx: BotContext, kb = new InlineKeyboard()) => kb.text(ctx.t("meetings:buttons.cancel"), meetingActions.cancel.data());
 
   const refresh = async (ctx: BotContext, recipientId: number, messageId: number | null) => {
     if (!messageId) return;
     const card = await deps.core.opinions.card(recipientId);
     if (!card) return;
-    const { text, keyboard } = renderOpinionCard(ctx.t, card);
+    const { text, buttons } = opinionCardView(ctx.t, card);
+    const keyboard = keyboardOf(buttons);
     await ctx.api.editMessageText(ctx.chat!.id, messageId, text, { parse_mode: "HTML", ...(keyboard ? { reply_markup: keyboard } : {}) }).catch(() => undefined);
   };
 
-  chats.callbackQuery(/^op:(\d+):(\d+):([acd])$/, async (ctx) => {
-    const recipientId = Number(ctx.match[1]);
-    const question = Number(ctx.match[2]);
-    const position = POSITION_OF[ctx.match[3]!]!;
+  onAction(chats, opinionActions.answer, async (ctx, { recipientId, question, position }) => {
     try {
       if (position === "agree") {
         await deps.core.opinions.answer(ctx.actor!, recipientId, question, "agree");
@@ -92,7 +93,9 @@ export function opinionsFeature(deps: TelegramDeps): Composer<BotContext> {
     if (stored?.kind === COMMENT) {
       const d = stored.data as unknown as CommentDialog;
       try {
-        await deps.core.opinions.answer(ctx.actor!, d.recipientId, d.question, d.position, ctx.message.text ?? ctx.message.caption ?? null, fileOf(ctx));
+        const file = fileOf(ctx);
+        if (file) await storeReceivedFile(deps, ctx, file);
+        await deps.core.opinions.answer(ctx.actor!, d.recipientId, d.question, d.position, ctx.message.text ?? ctx.message.caption ?? null, file);
       } catch (e) {
         return replyDomainError(ctx, e);
       }
@@ -114,7 +117,7 @@ export function opinionsFeature(deps: TelegramDeps): Composer<BotContext> {
       case "body": {
         const file = fileOf(ctx);
         try {
-          if (file) deps.core.meetings.checkAttachment(file);
+          if (file) await storeReceivedFile(deps, ctx, file);
         } catch (e) {
           return replyDomainError(ctx, e);
         }
@@ -130,7 +133,7 @@ export function opinionsFeature(deps: TelegramDeps): Composer<BotContext> {
         await save();
         return void (await ctx.reply(ctx.t("opinions:compose.ask_question", { n: d.questions.length + 1 }), {
           parse_mode: "HTML",
-          reply_markup: cancelRow(ctx, new InlineKeyboard().text(ctx.t("meetings:buttons.done"), "oc:q")),
+          reply_markup: cancelRow(ctx, new InlineKeyboard().text(ctx.t("meetings:buttons.done"), opinionActions.composeQuestionsDone.data())),
         }));
       case "deadline": {
         const at = parseLocalDateTime(text, d.timeZone);
@@ -140,7 +143,7 @@ export function opinionsFeature(deps: TelegramDeps): Composer<BotContext> {
         d.step = "audience";
         await save();
         const kb = new InlineKeyboard();
-        for (const kind of ["all", "leaders", "members"] as const) kb.text(ctx.t(`notices:audience.${kind}`), `oc:a:${kind}`).row();
+        for (const kind of ["all", "leaders", "members"] as const) kb.text(ctx.t(`notices:audience.${kind}`), opinionActions.composeAudience.data({ audience: kind })).row();
         return void (await ctx.reply(ctx.t("notices:compose.ask_audience"), { parse_mode: "HTML", reply_markup: cancelRow(ctx, kb) }));
       }
       default:
@@ -164,7 +167,7 @@ export function opinionsFeature(deps: TelegramDeps): Composer<BotContext> {
     return d && d.step === step ? d : undefined;
   };
 
-  chats.callbackQuery("oc:q", async (ctx) => {
+  onAction(chats, opinionActions.composeQuestionsDone, async (ctx) => {
     const d = await composing(ctx, "questions");
     if (!d) return answerCallback(ctx, ctx.t("common:stale_button"));
     if (d.questions.length === 0) return answerCallback(ctx, ctx.t("opinions:errors.questions_required"), { alert: true });
@@ -175,11 +178,11 @@ export function opinionsFeature(deps: TelegramDeps): Composer<BotContext> {
     await ctx.reply(ctx.t("opinions:compose.ask_deadline"), { parse_mode: "HTML", reply_markup: cancelRow(ctx) });
   });
 
-  chats.callbackQuery(/^oc:a:(all|leaders|members)$/, (ctx) =>
+  onAction(chats, opinionActions.composeAudience, (ctx, { audience: kind }) =>
     withDomainErrors(ctx, async () => {
       const d = await composing(ctx, "audience");
       if (!d) return void (await answerCallback(ctx, ctx.t("common:stale_button")));
-      const audience: Audience = { kind: ctx.match[1] as "all" | "leaders" | "members" };
+      const audience: Audience = { kind };
       d.audience = audience;
       const preview = await deps.core.notices.preview(ctx.actor!, d.committeeId, audience);
       d.step = "confirm";
@@ -188,12 +191,12 @@ export function opinionsFeature(deps: TelegramDeps): Composer<BotContext> {
       await ctx.editMessageReplyMarkup().catch(() => undefined);
       await ctx.reply(
         ctx.t("opinions:compose.preview", { title: d.title ?? "", questions: d.questions.length, deadline: formatDateTime(d.deadline!, d.timeZone), ...preview }),
-        { parse_mode: "HTML", reply_markup: cancelRow(ctx, new InlineKeyboard().text(ctx.t("opinions:buttons.send"), "oc:ok")) },
+        { parse_mode: "HTML", reply_markup: cancelRow(ctx, new InlineKeyboard().text(ctx.t("opinions:buttons.send"), opinionActions.composeConfirm.data())) },
       );
     }),
   );
 
-  chats.callbackQuery("oc:ok", (ctx) =>
+  onAction(chats, opinionActions.composeConfirm, (ctx) =>
     withDomainErrors(ctx, async () => {
       const d = await composing(ctx, "confirm");
       if (!d) return void (await answerCallback(ctx, ctx.t("common:stale_button")));
@@ -230,18 +233,19 @@ export function opinionsFeature(deps: TelegramDeps): Composer<BotContext> {
       ];
       await ctx.reply(lines.join("\n"), {
         parse_mode: "HTML",
-        reply_markup: new InlineKeyboard().text(ctx.t("opinions:buttons.xlsx"), `ox:x:${id}`).text(ctx.t("opinions:buttons.docx"), `ox:d:${id}`),
+        reply_markup: new InlineKeyboard()
+          .text(ctx.t("opinions:buttons.xlsx"), opinionActions.compiled.data({ format: "xlsx", requestId: id }))
+          .text(ctx.t("opinions:buttons.docx"), opinionActions.compiled.data({ format: "docx", requestId: id })),
       });
     }),
   );
 
-  chats.callbackQuery(/^ox:([xd]):(\d+)$/, (ctx) =>
+  onAction(chats, opinionActions.compiled, (ctx, { format, requestId: id }) =>
     withDomainErrors(ctx, async () => {
-      const id = Number(ctx.match[2]);
       const c = await deps.core.opinions.compile(ctx.actor!, id);
       await ctx.answerCallbackQuery();
       const vi = deps.translator.bind("vi");
-      if (ctx.match[1] === "x") await ctx.replyWithDocument(new InputFile(await opinionsXlsx(vi, c), `tong-hop-y-kien-${id}.xlsx`));
+      if (format === "xlsx") await ctx.replyWithDocument(new InputFile(await opinionsXlsx(vi, c), `tong-hop-y-kien-${id}.xlsx`));
       else await ctx.replyWithDocument(new InputFile(await opinionsDocx(vi, c), `tong-hop-y-kien-${id}.docx`));
     }),
   );

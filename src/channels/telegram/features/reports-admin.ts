@@ -9,9 +9,13 @@ import { formatDateTime, parseLocalDateTime } from "../../../i18n/format.js";
 import { periodLabel } from "../../../documents/report-terms.js";
 import type { BotContext } from "../context.js";
 import type { TelegramDeps } from "../deps.js";
-import { cb } from "../render/meetings.js";
-import { historyKeyboard, rcb, renderHistory, renderPeriodDetails, renderPeriodStatus } from "../render/reports.js";
+import { historyButtons, historyView, periodDetailsView, periodStatusView } from "../../../conversation/reports/views.js";
+import { keyboardOf } from "../printer.js";
+import { buttonLabel, buttonRows, type Button } from "../../../conversation/message.js";
+import { meetingActions } from "../../../conversation/meetings/actions.js";
 import { withDomainErrors } from "../reply-error.js";
+import { reportActions } from "../../../conversation/reports/actions.js";
+import { onAction } from "./on-action.js";
 import { replyInParts } from "../text.js";
 
 const ANSWER = "report.answer";
@@ -41,22 +45,22 @@ export function reportsAdminFeature(deps: TelegramDeps): Composer<BotContext> {
       const seat = committeeOf(ctx);
       const period = await deps.core.periods.find(ctx.actor!, seat.committeeId, ctx.match.trim() || undefined);
       const status = await deps.core.reports.status(ctx.actor!, period.id);
-      const kb = status.rows.length ? new InlineKeyboard().text(ctx.t("reports:buttons.xlsx"), rcb.xlsx(period.id)).text(ctx.t("reports:buttons.details"), rcb.details(period.id)) : undefined;
-      await replyInParts(ctx, renderPeriodStatus(ctx.t, status, ctx.locale), kb);
+      const kb = status.rows.length ? new InlineKeyboard().text(ctx.t("reports:buttons.xlsx"), reportActions.xlsx.data({ periodId: period.id })).text(ctx.t("reports:buttons.details"), reportActions.details.data({ periodId: period.id })) : undefined;
+      await replyInParts(ctx, periodStatusView(ctx.t, status, ctx.locale), kb);
     }),
   );
 
-  chats.callbackQuery(/^r:d:(\d+)$/, (ctx) =>
+  onAction(chats, reportActions.details, (ctx, { periodId }) =>
     withDomainErrors(ctx, async () => {
-      const status = await deps.core.reports.status(ctx.actor!, Number(ctx.match[1]));
+      const status = await deps.core.reports.status(ctx.actor!, periodId);
       await ctx.answerCallbackQuery();
-      await replyInParts(ctx, renderPeriodDetails(ctx.t, status, ctx.locale));
+      await replyInParts(ctx, periodDetailsView(ctx.t, status, ctx.locale));
     }),
   );
 
-  chats.callbackQuery(/^r:x:(\d+)$/, (ctx) =>
+  onAction(chats, reportActions.xlsx, (ctx, { periodId }) =>
     withDomainErrors(ctx, async () => {
-      const status = await deps.core.reports.status(ctx.actor!, Number(ctx.match[1]));
+      const status = await deps.core.reports.status(ctx.actor!, periodId);
       await ctx.answerCallbackQuery();
       const file = await progressXlsx(deps.translator.bind("vi"), status, deps.core.ctx.clock());
       await ctx.replyWithDocument(new InputFile(file, `bao-cao-tien-do-${status.period.code.replace(/[^\w.-]+/g, "-")}.xlsx`));
@@ -78,12 +82,12 @@ export function reportsAdminFeature(deps: TelegramDeps): Composer<BotContext> {
         await ctx.reply(ctx.t(task.updated_at === before ? "reports:tasks.unchanged" : "reports:tasks.edited", { code: task.code }), { parse_mode: "HTML" });
       }
       const h = await deps.core.tasks.history(ctx.actor!, task.id);
-      const kb = new InlineKeyboard();
+      const rows: Button[][] = [];
       if (can(ctx.actor!, "report.manage", task.committee_id) && task.active) {
         const rc = await deps.core.reports.context(ctx.actor!, task.id).catch(() => undefined);
-        if (rc && !rc.blocked) kb.text(ctx.t("reports:buttons.on_behalf"), rcb.task(task.id, rc.period.id));
+        if (rc && !rc.blocked) rows.push(buttonRows([[buttonLabel(ctx.t("reports:buttons.on_behalf")), reportActions.task.data({ taskId: task.id, periodId: rc.period.id })]])[0]!);
       }
-      await replyInParts(ctx, renderHistory(ctx.t, h.task, h.updates, ctx.locale, ctx.timeZone), historyKeyboard(ctx.t, h.task.id, h.updates, kb));
+      await replyInParts(ctx, historyView(ctx.t, h.task, h.updates, ctx.locale, ctx.timeZone), keyboardOf([...rows, ...historyButtons(ctx.t, h.task.id, h.updates)]));
     }),
   );
 
@@ -183,7 +187,7 @@ export function reportsAdminFeature(deps: TelegramDeps): Composer<BotContext> {
           }),
         );
         if (can(ctx.actor!, "report.manage", i.committee_id) && n < 30) {
-          kb.text(ctx.t("reports:buttons.answer", { id: i.id }), rcb.answer(i.id));
+          kb.text(ctx.t("reports:buttons.answer", { id: i.id }), reportActions.answer.data({ itemId: i.id }));
           if (n % 2 === 1) kb.row();
         }
       });
@@ -191,16 +195,16 @@ export function reportsAdminFeature(deps: TelegramDeps): Composer<BotContext> {
     }),
   );
 
-  chats.callbackQuery(/^r:a:(\d+)$/, (ctx) =>
+  onAction(chats, reportActions.answer, (ctx, { itemId }) =>
     withDomainErrors(ctx, async () => {
-      const item = await deps.core.reports.item(Number(ctx.match[1]));
+      const item = await deps.core.reports.item(itemId);
       if (!item || !can(ctx.actor!, "report.manage", item.committee_id)) throw new DomainError("errors:forbidden");
       if (item.status === "answered") throw new DomainError("reports:errors.item_answered", { id: item.id });
       await deps.core.dialogs.put(ctx.actor!.personId, channel, { kind: ANSWER, data: { itemId: item.id } });
       await ctx.answerCallbackQuery();
       await ctx.reply(ctx.t("reports:items.ask_answer", { id: item.id, kind: kindLabel(ctx, item.kind), who: item.raisedByName ?? "—", text: item.text }), {
         parse_mode: "HTML",
-        reply_markup: new InlineKeyboard().text(ctx.t("meetings:buttons.cancel"), cb.cancel),
+        reply_markup: new InlineKeyboard().text(ctx.t("meetings:buttons.cancel"), meetingActions.cancel.data()),
       });
     }),
   );

@@ -8,11 +8,14 @@ import { formatDateTime } from "../../../i18n/format.js";
 import { periodLabel } from "../../../documents/report-terms.js";
 import { answerCallback } from "../answer.js";
 import type { BotContext } from "../context.js";
-import { documentFile, photoFile } from "../files.js";
+import { documentFile, photoFile, storeReceivedFile } from "../files.js";
 import type { TelegramDeps } from "../deps.js";
-import { cb } from "../render/meetings.js";
-import { historyKeyboard, rcb, renderHistory, renderTaskCard, STATE_ICON, taskButton } from "../render/reports.js";
+import { historyButtons, historyView, STATE_ICON, taskButton, taskCardView } from "../../../conversation/reports/views.js";
+import { keyboardOf } from "../printer.js";
+import { meetingActions } from "../../../conversation/meetings/actions.js";
 import { replyDomainError, withDomainErrors } from "../reply-error.js";
+import { reportActions } from "../../../conversation/reports/actions.js";
+import { onAction } from "./on-action.js";
 import { replyInParts } from "../text.js";
 
 const REPORT = "report.progress";
@@ -81,7 +84,7 @@ export function reportsFeature(deps: TelegramDeps): Composer<BotContext> {
         const title = (x: string) => (x.length > 80 ? `${x.slice(0, 79)}…` : x);
         lines.push("", ...p.tasks.map((x) => ctx.t("reports:mine.line", { icon: STATE_ICON[x.state], code: x.task.code, title: title(x.task.title), state: ctx.t(`reports:state.${x.state}`) })), "", ctx.t("reports:mine.choose"));
         const kb = new InlineKeyboard();
-        for (const x of p.tasks) kb.text(taskButton(STATE_ICON[x.state], x.task), rcb.task(x.task.id, p.period.id)).row();
+        for (const x of p.tasks) kb.text(taskButton(STATE_ICON[x.state], x.task), reportActions.task.data({ taskId: x.task.id, periodId: p.period.id })).row();
         await replyInParts(ctx, lines.join("\n"), kb);
       }
     }),
@@ -89,29 +92,30 @@ export function reportsFeature(deps: TelegramDeps): Composer<BotContext> {
 
   const showTask = async (ctx: BotContext, taskId: number, periodId?: number) => {
     const rc = await deps.core.reports.context(ctx.actor!, taskId, periodId);
-    const { text, keyboard } = renderTaskCard(ctx.t, rc, ctx.locale, ctx.timeZone);
+    const { text, buttons } = taskCardView(ctx.t, rc, ctx.locale, ctx.timeZone);
+    const keyboard = keyboardOf(buttons);
     await ctx.reply(text, { parse_mode: "HTML", reply_markup: keyboard });
   };
 
-  chats.callbackQuery(/^r:t:(\d+):(\d+)$/, (ctx) =>
+  onAction(chats, reportActions.task, (ctx, { taskId, periodId }) =>
     withDomainErrors(ctx, async () => {
-      await showTask(ctx, Number(ctx.match[1]), Number(ctx.match[2]));
+      await showTask(ctx, taskId, periodId);
       await ctx.answerCallbackQuery();
     }),
   );
 
-  chats.callbackQuery(/^r:h:(\d+)$/, (ctx) =>
+  onAction(chats, reportActions.history, (ctx, { taskId }) =>
     withDomainErrors(ctx, async () => {
-      const h = await deps.core.tasks.history(ctx.actor!, Number(ctx.match[1]));
+      const h = await deps.core.tasks.history(ctx.actor!, taskId);
       await ctx.answerCallbackQuery();
-      await replyInParts(ctx, renderHistory(ctx.t, h.task, h.updates, ctx.locale, ctx.timeZone), historyKeyboard(ctx.t, h.task.id, h.updates));
+      await replyInParts(ctx, historyView(ctx.t, h.task, h.updates, ctx.locale, ctx.timeZone), keyboardOf(historyButtons(ctx.t, h.task.id, h.updates)));
     }),
   );
 
   /** The files reported with a task, sent again by the platform's reference (photos as photos). */
-  chats.callbackQuery(/^r:f:(\d+)$/, (ctx) =>
+  onAction(chats, reportActions.files, (ctx, { taskId }) =>
     withDomainErrors(ctx, async () => {
-      const h = await deps.core.tasks.history(ctx.actor!, Number(ctx.match[1]));
+      const h = await deps.core.tasks.history(ctx.actor!, taskId);
       await ctx.answerCallbackQuery();
       const seen = new Set<string>();
       for (const u of h.updates) {
@@ -127,9 +131,9 @@ export function reportsFeature(deps: TelegramDeps): Composer<BotContext> {
   );
 
   /** Starts the report (or its revision, with the current values offered as "keep"), or the "no change" shortcut. */
-  chats.callbackQuery(/^r:([nu]):(\d+):(\d+)$/, (ctx) =>
+  const startReport = (noChange: boolean) => (ctx: BotContext, { taskId, periodId }: { taskId: number; periodId: number }) =>
     withDomainErrors(ctx, async () => {
-      const rc = await deps.core.reports.context(ctx.actor!, Number(ctx.match[2]), Number(ctx.match[3]));
+      const rc = await deps.core.reports.context(ctx.actor!, taskId, periodId);
       if (rc.blocked) throw new DomainError(rc.blocked, { code: rc.task.code });
       const d: ReportDialog = {
         taskId: rc.task.id,
@@ -144,31 +148,32 @@ export function reportsFeature(deps: TelegramDeps): Composer<BotContext> {
         files: [],
         unchanged: false,
       };
-      const source = ctx.match[1] === "u" ? rc.previous : rc.latest;
-      if (ctx.match[1] === "u" && !source) throw new DomainError("reports:history.none");
+      const source = noChange ? rc.previous : rc.latest;
+      if (noChange && !source) throw new DomainError("reports:history.none");
       const values = source
         ? { status: source.status, progress: rc.task.indicator_kind === "numeric" ? source.value : source.percent, results: source.results, obstacles: source.obstacles, proposals: source.proposals }
         : undefined;
-      if (ctx.match[1] === "u") {
+      if (noChange) {
         Object.assign(d, values, { unchanged: true, step: "preview" });
       } else if (values) d.keep = values;
       await save(ctx, d);
       await ctx.answerCallbackQuery();
       await ctx.editMessageReplyMarkup().catch(() => undefined);
       await ask(ctx, d);
-    }),
-  );
+    });
+  onAction(chats, reportActions.start, startReport(false));
+  onAction(chats, reportActions.unchanged, startReport(true));
 
   /** Puts the question of the dialog's current step, with its buttons. */
   const ask = async (ctx: BotContext, d: ReportDialog): Promise<void> => {
     const kb = new InlineKeyboard();
     const keep = (value: string | null | undefined) => {
-      if (d.keep && !d.back) kb.text(ctx.t("reports:buttons.keep", { value: clip(value || ctx.t("reports:preview.empty")) }), rcb.keep).row();
+      if (d.keep && !d.back) kb.text(ctx.t("reports:buttons.keep", { value: clip(value || ctx.t("reports:preview.empty")) }), reportActions.keep.data()).row();
     };
-    const cancel = () => kb.text(ctx.t("meetings:buttons.cancel"), cb.cancel);
+    const cancel = () => kb.text(ctx.t("meetings:buttons.cancel"), meetingActions.cancel.data());
     switch (d.step) {
       case "status":
-        for (const s of STATUSES) kb.text(ctx.t(`reports:status.${s}`), rcb.status(s)).row();
+        for (const s of STATUSES) kb.text(ctx.t(`reports:status.${s}`), reportActions.status.data({ status: s })).row();
         keep(d.keep ? ctx.t(`reports:status.${d.keep.status}`) : null);
         cancel();
         return void (await ctx.reply(ctx.t("reports:ask.status", { code: d.code }), { parse_mode: "HTML", reply_markup: kb }));
@@ -183,11 +188,11 @@ export function reportsFeature(deps: TelegramDeps): Composer<BotContext> {
       case "obstacles":
       case "proposals":
         keep(d.keep?.[d.step]);
-        if (d.step !== "results" || d.status === "not_started") kb.text(ctx.t("reports:buttons.none"), rcb.none).row();
+        if (d.step !== "results" || d.status === "not_started") kb.text(ctx.t("reports:buttons.none"), reportActions.none.data()).row();
         cancel();
         return void (await ctx.reply(ctx.t(`reports:ask.${d.step}`, { max: TEXT_LIMITS[d.step] }), { parse_mode: "HTML", reply_markup: kb }));
       case "files":
-        kb.text(ctx.t(d.files.length ? "reports:buttons.files_done" : "reports:buttons.no_files"), rcb.filesDone).row();
+        kb.text(ctx.t(d.files.length ? "reports:buttons.files_done" : "reports:buttons.no_files"), reportActions.filesDone.data()).row();
         cancel();
         return void (await ctx.reply(ctx.t("reports:ask.files"), { parse_mode: "HTML", reply_markup: kb }));
       case "preview":
@@ -214,17 +219,17 @@ export function reportsFeature(deps: TelegramDeps): Composer<BotContext> {
       ctx.t("reports:preview.confirm"),
     );
     const kb = new InlineKeyboard()
-      .text(ctx.t("reports:buttons.submit"), rcb.submit)
+      .text(ctx.t("reports:buttons.submit"), reportActions.submit.data())
       .row()
-      .text(ctx.t("reports:buttons.edit_status"), rcb.edit("status"))
-      .text(ctx.t("reports:buttons.edit_progress"), rcb.edit("progress"))
-      .text(ctx.t("reports:buttons.edit_results"), rcb.edit("results"))
+      .text(ctx.t("reports:buttons.edit_status"), reportActions.edit.data({ step: "status" }))
+      .text(ctx.t("reports:buttons.edit_progress"), reportActions.edit.data({ step: "progress" }))
+      .text(ctx.t("reports:buttons.edit_results"), reportActions.edit.data({ step: "results" }))
       .row()
-      .text(ctx.t("reports:buttons.edit_obstacles"), rcb.edit("obstacles"))
-      .text(ctx.t("reports:buttons.edit_proposals"), rcb.edit("proposals"))
-      .text(ctx.t("reports:buttons.edit_files"), rcb.edit("files"))
+      .text(ctx.t("reports:buttons.edit_obstacles"), reportActions.edit.data({ step: "obstacles" }))
+      .text(ctx.t("reports:buttons.edit_proposals"), reportActions.edit.data({ step: "proposals" }))
+      .text(ctx.t("reports:buttons.edit_files"), reportActions.edit.data({ step: "files" }))
       .row()
-      .text(ctx.t("meetings:buttons.cancel"), cb.cancel);
+      .text(ctx.t("meetings:buttons.cancel"), meetingActions.cancel.data());
     await ctx.reply(lines.join("\n"), { parse_mode: "HTML", reply_markup: kb });
   };
 
@@ -247,16 +252,16 @@ export function reportsFeature(deps: TelegramDeps): Composer<BotContext> {
     return d && (!step || d.step === step) ? d : undefined;
   };
 
-  chats.callbackQuery(/^r:s:(\w+)$/, async (ctx) => {
+  onAction(chats, reportActions.status, async (ctx, { status }) => {
     const d = await current(ctx, "status");
-    if (!d || !STATUSES.includes(ctx.match[1] as ProgressStatus)) return answerCallback(ctx, ctx.t("common:stale_button"));
-    d.status = ctx.match[1] as ProgressStatus;
+    if (!d || !STATUSES.includes(status as ProgressStatus)) return answerCallback(ctx, ctx.t("common:stale_button"));
+    d.status = status as ProgressStatus;
     await ctx.answerCallbackQuery();
     await ctx.editMessageReplyMarkup().catch(() => undefined);
     await advance(ctx, d);
   });
 
-  chats.callbackQuery(rcb.keep, async (ctx) => {
+  onAction(chats, reportActions.keep, async (ctx) => {
     const d = await current(ctx);
     if (!d?.keep || !["status", "progress", "results", "obstacles", "proposals"].includes(d.step)) return answerCallback(ctx, ctx.t("common:stale_button"));
     const step = d.step as keyof NonNullable<ReportDialog["keep"]>;
@@ -266,7 +271,7 @@ export function reportsFeature(deps: TelegramDeps): Composer<BotContext> {
     await advance(ctx, d);
   });
 
-  chats.callbackQuery(rcb.none, async (ctx) => {
+  onAction(chats, reportActions.none, async (ctx) => {
     const d = await current(ctx);
     if (!d || !["results", "obstacles", "proposals"].includes(d.step) || (d.step === "results" && d.status !== "not_started")) return answerCallback(ctx, ctx.t("common:stale_button"));
     d[d.step as ReportText] = null;
@@ -275,7 +280,7 @@ export function reportsFeature(deps: TelegramDeps): Composer<BotContext> {
     await advance(ctx, d);
   });
 
-  chats.callbackQuery(rcb.filesDone, async (ctx) => {
+  onAction(chats, reportActions.filesDone, async (ctx) => {
     const d = await current(ctx, "files");
     if (!d) return answerCallback(ctx, ctx.t("common:stale_button"));
     await ctx.answerCallbackQuery();
@@ -284,10 +289,9 @@ export function reportsFeature(deps: TelegramDeps): Composer<BotContext> {
     await advance(ctx, d);
   });
 
-  chats.callbackQuery(/^r:e:(status|progress|results|obstacles|proposals|files)$/, async (ctx) => {
+  onAction(chats, reportActions.edit, async (ctx, { step }) => {
     const d = await current(ctx, "preview");
     if (!d) return answerCallback(ctx, ctx.t("common:stale_button"));
-    const step = ctx.match[1] as Step;
     if (step === "progress" && d.status === "not_started") return answerCallback(ctx, ctx.t("reports:ask.use_buttons"));
     d.step = step;
     d.back = true;
@@ -299,7 +303,7 @@ export function reportsFeature(deps: TelegramDeps): Composer<BotContext> {
     await ask(ctx, d);
   });
 
-  chats.callbackQuery(rcb.submit, (ctx) =>
+  onAction(chats, reportActions.submit, (ctx) =>
     withDomainErrors(ctx, async () => {
       const d = await current(ctx, "preview");
       if (!d) return void (await answerCallback(ctx, ctx.t("common:stale_button")));
@@ -347,11 +351,12 @@ export function reportsFeature(deps: TelegramDeps): Composer<BotContext> {
         if (!file) return void (await ctx.reply(ctx.t("reports:ask.files"), { parse_mode: "HTML" }));
         deps.core.meetings.checkAttachment(file);
         if (d.files.length >= 10) throw new DomainError("reports:errors.too_many_files", { max: 10 });
+        await storeReceivedFile(deps, ctx, file);
         d.files.push(file);
         await save(ctx, d);
         return void (await ctx.reply(ctx.t("reports:ask.file_received", { name: file.fileName, count: d.files.length }), {
           parse_mode: "HTML",
-          reply_markup: new InlineKeyboard().text(ctx.t("reports:buttons.files_done"), rcb.filesDone),
+          reply_markup: new InlineKeyboard().text(ctx.t("reports:buttons.files_done"), reportActions.filesDone.data()),
         }));
       }
       if (file || ctx.message.text === undefined) return void (await ctx.reply(ctx.t("reports:ask.text_expected"), { parse_mode: "HTML" }));

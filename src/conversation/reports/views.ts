@@ -1,35 +1,18 @@
-import { InlineKeyboard } from "grammy";
-import type { ReportContext, TaskState, UpdateView } from "../../../core/reports/updates.js";
-import type { PeriodStatus } from "../../../core/reports/status.js";
-import type { TaskRow } from "../../../db/schema.js";
-import { formatDecimal } from "../../../core/reports/numbers.js";
-import { periodLabel, progressSummary } from "../../../documents/report-terms.js";
-import { formatDateTime } from "../../../i18n/format.js";
-import type { TFunction } from "../../../i18n/index.js";
-
-/** Callback data of the reporting buttons: short, and re-checked by core when pressed. */
-export const rcb = {
-  task: (taskId: number, periodId: number) => `r:t:${taskId}:${periodId}`,
-  start: (taskId: number, periodId: number) => `r:n:${taskId}:${periodId}`,
-  unchanged: (taskId: number, periodId: number) => `r:u:${taskId}:${periodId}`,
-  history: (taskId: number) => `r:h:${taskId}`,
-  files: (taskId: number) => `r:f:${taskId}`,
-  status: (code: string) => `r:s:${code}`,
-  keep: "r:k",
-  none: "r:0",
-  filesDone: "r:f",
-  submit: "r:ok",
-  edit: (step: string) => `r:e:${step}`,
-  xlsx: (periodId: number) => `r:x:${periodId}`,
-  details: (periodId: number) => `r:d:${periodId}`,
-  answer: (itemId: number) => `r:a:${itemId}`,
-};
+import type { ReportContext, TaskState, UpdateView } from "../../core/reports/updates.js";
+import type { PeriodStatus } from "../../core/reports/status.js";
+import type { TaskRow } from "../../db/schema.js";
+import { formatDecimal } from "../../core/reports/numbers.js";
+import { periodLabel, progressSummary } from "../../documents/report-terms.js";
+import { formatDateTime } from "../../i18n/format.js";
+import type { TFunction } from "../../i18n/index.js";
+import { buttonLabel as label, buttonRows, type Button, type Message } from "../message.js";
+import { reportActions as A } from "./actions.js";
 
 export const STATE_ICON: Record<TaskState, string> = { on_time: "✅", late: "🟡", missing: "🔴", pending: "⏳" };
 
 type Locale = "vi" | "en";
 
-/** Button text: the task's code and the start of its title, within Telegram's comfortable width. */
+/** Button text: the task's code and the start of its title, within a phone's comfortable width. */
 export function taskButton(icon: string, task: Pick<TaskRow, "code" | "title">): string {
   const text = `${icon} ${task.code} · ${task.title}`;
   return text.length > 60 ? `${text.slice(0, 57)}…` : text;
@@ -52,25 +35,26 @@ export function taskDetails(t: TFunction, task: TaskRow & { personName: string |
 }
 
 /** The card a person sees before reporting on a task: details, last period's report, this period's, and the buttons that apply. */
-export function renderTaskCard(t: TFunction, rc: ReportContext, locale: Locale, timeZone: string): { text: string; keyboard: InlineKeyboard } {
+export function taskCardView(t: TFunction, rc: ReportContext, locale: Locale, timeZone: string): Message {
   const lines = taskDetails(t, rc.task, locale);
   lines.push(t("reports:card.period", { period: periodLabel(t, rc.period, locale), due: formatDateTime(rc.window.dueAt, timeZone) }));
   if (rc.previous) lines.push(t("reports:card.previous", { period: periodLabel(t, { code: rc.previous.periodCode, kind: rc.previous.periodKind, name: rc.previous.periodName }, locale), summary: progressSummary(t, rc.task, rc.previous, locale) }));
   if (rc.latest) lines.push(t("reports:card.current", { version: rc.latest.version, at: formatDateTime(rc.latest.submitted_at, timeZone), summary: progressSummary(t, rc.task, rc.latest, locale) }));
   if (rc.onBehalfOf) lines.push("", t("reports:card.on_behalf", { name: rc.onBehalfOf.fullName }));
-  const kb = new InlineKeyboard();
+  const rows: [string, string][][] = [];
+  const target = { taskId: rc.task.id, periodId: rc.period.id };
   if (rc.blocked) lines.push("", t(rc.blocked, { code: rc.task.code }));
   else {
     if (rc.late && !rc.latest) lines.push("", t("reports:card.late_note"));
-    kb.text(t(rc.latest ? "reports:buttons.edit" : rc.onBehalfOf ? "reports:buttons.on_behalf" : "reports:buttons.report"), rcb.start(rc.task.id, rc.period.id)).row();
-    if (rc.previous && !rc.latest) kb.text(t("reports:buttons.unchanged"), rcb.unchanged(rc.task.id, rc.period.id)).row();
+    rows.push([[label(t(rc.latest ? "reports:buttons.edit" : rc.onBehalfOf ? "reports:buttons.on_behalf" : "reports:buttons.report")), A.start.data(target)]]);
+    if (rc.previous && !rc.latest) rows.push([[label(t("reports:buttons.unchanged")), A.unchanged.data(target)]]);
   }
-  kb.text(t("reports:buttons.history"), rcb.history(rc.task.id));
-  return { text: lines.join("\n"), keyboard: kb };
+  rows.push([[label(t("reports:buttons.history")), A.history.data({ taskId: rc.task.id })]]);
+  return { text: lines.join("\n"), buttons: buttonRows(...rows) };
 }
 
 /** A task's every report, oldest first. */
-export function renderHistory(t: TFunction, task: TaskRow & { personName: string | null }, updates: UpdateView[], locale: Locale, timeZone: string): string {
+export function historyView(t: TFunction, task: TaskRow & { personName: string | null }, updates: UpdateView[], locale: Locale, timeZone: string): string {
   const lines = [t("reports:history.header", { code: task.code, title: task.title })];
   if (!updates.length) lines.push(t("reports:history.none"));
   for (const u of updates) {
@@ -94,14 +78,13 @@ export function renderHistory(t: TFunction, task: TaskRow & { personName: string
 }
 
 /** Under a task's history: a button that sends the files reported with it, when there are any. */
-export function historyKeyboard(t: TFunction, taskId: number, updates: UpdateView[], kb = new InlineKeyboard()): InlineKeyboard {
+export function historyButtons(t: TFunction, taskId: number, updates: UpdateView[]): Button[][] {
   const count = new Set(updates.flatMap((u) => u.attachments.map((a) => a.fileId))).size;
-  if (count) kb.row().text(t("reports:buttons.files", { count }), rcb.files(taskId));
-  return kb;
+  return count ? buttonRows([[label(t("reports:buttons.files", { count })), A.files.data({ taskId })]]) : [];
 }
 
 /** The secretariat's and leaders' one-screen picture of a period. */
-export function renderPeriodStatus(t: TFunction, s: PeriodStatus, locale: Locale): string {
+export function periodStatusView(t: TFunction, s: PeriodStatus, locale: Locale): string {
   const lines = [
     t("reports:status_view.header", { period: periodLabel(t, s.period, locale), committee: s.committeeName, due: formatDateTime(s.period.due_at, s.timeZone), closes: formatDateTime(s.period.closes_at, s.timeZone) }),
   ];
@@ -117,7 +100,7 @@ export function renderPeriodStatus(t: TFunction, s: PeriodStatus, locale: Locale
 }
 
 /** Task by task, with each state and figure. */
-export function renderPeriodDetails(t: TFunction, s: PeriodStatus, locale: Locale): string {
+export function periodDetailsView(t: TFunction, s: PeriodStatus, locale: Locale): string {
   return [
     t("reports:status_view.header", { period: periodLabel(t, s.period, locale), committee: s.committeeName, due: formatDateTime(s.period.due_at, s.timeZone), closes: formatDateTime(s.period.closes_at, s.timeZone) }),
     "",

@@ -1,5 +1,5 @@
 import { createEvent } from "ics";
-import type { MeetingView } from "../../../core/meetings/meetings.js";
+import type { MeetingView } from "../../core/meetings/meetings.js";
 
 /**
  * The meeting as an iCalendar file (.ics) people open to add it to their phone's calendar. One UID per

@@ -1,24 +1,10 @@
-import { InlineKeyboard } from "grammy";
-import type { InvitationCard, RequestView } from "../../../core/meetings/views.js";
-import type { MeetingView } from "../../../core/meetings/meetings.js";
-import { escapeText } from "../../../core/markup.js";
-import { formatDateTime } from "../../../i18n/format.js";
-import type { TFunction } from "../../../i18n/index.js";
-
-/** Callback data of the meeting buttons: short, opaque, and re-checked by core when pressed. */
-export const cb = {
-  attend: (invitationId: number, version: number) => `m:a:${invitationId}:${version}`,
-  absent: (invitationId: number, version: number) => `m:b:${invitationId}:${version}`,
-  proxy: (invitationId: number, version: number) => `m:p:${invitationId}:${version}`,
-  reason: (invitationId: number, version: number, code: string) => `m:r:${invitationId}:${version}:${code}`,
-  decide: (kind: "absence" | "proxy", id: number, approve: boolean) => `m:d:${kind === "absence" ? "a" : "p"}:${id}:${approve ? 1 : 0}`,
-  comment: (kind: "absence" | "proxy", id: number) => `m:cm:${kind === "absence" ? "a" : "p"}:${id}`,
-  decideWithComment: (approve: boolean) => `m:dc:${approve ? 1 : 0}`,
-  skip: "m:skip",
-  confirmProxy: "m:pc",
-  delegateLink: (proxyId: number) => `m:dl:${proxyId}`,
-  cancel: "m:x",
-};
+import { escapeText } from "../../core/markup.js";
+import type { InvitationCard, RequestView } from "../../core/meetings/views.js";
+import type { MeetingView } from "../../core/meetings/meetings.js";
+import { formatDateTime } from "../../i18n/format.js";
+import type { TFunction } from "../../i18n/index.js";
+import { buttonLabel as label, buttonRows, type Message } from "../message.js";
+import { meetingActions as A } from "./actions.js";
 
 /** Quick reasons offered for an absence; the person may also type their own. */
 export const QUICK_REASONS = ["trip", "ill", "other_meeting"] as const;
@@ -41,40 +27,43 @@ export function meetingDetails(t: TFunction, m: MeetingView): string {
 }
 
 /** The invitation card: the meeting, the member's answer, and the buttons while answering is still open. */
-export function renderInvitationCard(
+export function invitationCardView(
   t: TFunction,
   card: InvitationCard,
   now: Date,
   opts: { closed?: boolean } = {},
-): { text: string; keyboard: InlineKeyboard | undefined } {
+): Message {
   const m = card.meeting;
   if (opts.closed && m.status === "scheduled") {
-    return { text: [meetingDetails(t, m), "", t("meetings:card.replaced")].join("\n"), keyboard: undefined };
+    return { text: [meetingDetails(t, m), "", t("meetings:card.replaced")].join("\n") };
   }
   const lines = [meetingDetails(t, m), ""];
   if (card.kind !== "member") {
     if (m.status === "cancelled") lines.push(t("meetings:card.cancelled"));
     else lines.push(t(`meetings:card.as_${card.kind}`, { member: card.representsName ?? "" }));
-    return { text: lines.join("\n"), keyboard: undefined };
+    return { text: lines.join("\n") };
   }
   const open = !opts.closed && m.status === "scheduled" && m.answerDeadline > now.toISOString() && m.startsAt > now.toISOString();
   if (m.status === "cancelled") {
     lines.push(t("meetings:card.cancelled"));
-    return { text: lines.join("\n"), keyboard: undefined };
+    return { text: lines.join("\n") };
   }
   lines.push(answerLine(t, card));
   if (open) lines.push(t("meetings:card.deadline", { deadline: formatDateTime(m.answerDeadline, m.timeZone) }));
   else if (m.status === "scheduled") lines.push(t("meetings:card.closed"));
-  let keyboard: InlineKeyboard | undefined;
-  if (open) {
-    const mark = (answer: string, label: string) => (card.answer === answer ? `✅ ${label}` : label);
-    keyboard = new InlineKeyboard()
-      .text(mark("attend", t("meetings:buttons.attend")), cb.attend(card.invitationId, m.version))
-      .text(mark("absent", t("meetings:buttons.absent")), cb.absent(card.invitationId, m.version))
-      .row()
-      .text(mark("proxy", t("meetings:buttons.proxy")), cb.proxy(card.invitationId, m.version));
-  }
-  return { text: lines.join("\n"), keyboard };
+  if (!open) return { text: lines.join("\n") };
+  const mark = (answer: string, key: string) => (card.answer === answer ? `✅ ${label(t(key))}` : label(t(key)));
+  const target = { invitationId: card.invitationId, version: m.version };
+  return {
+    text: lines.join("\n"),
+    buttons: buttonRows(
+      [
+        [mark("attend", "meetings:buttons.attend"), A.attend.data(target)],
+        [mark("absent", "meetings:buttons.absent"), A.absent.data(target)],
+      ],
+      [[mark("proxy", "meetings:buttons.proxy"), A.proxy.data(target)]],
+    ),
+  };
 }
 
 function answerLine(t: TFunction, card: InvitationCard): string {
@@ -92,7 +81,7 @@ function answerLine(t: TFunction, card: InvitationCard): string {
 }
 
 /** An absence or proxy request as the chair receives it, with Approve / Decline while it is pending. */
-export function renderRequest(t: TFunction, r: RequestView): { text: string; keyboard: InlineKeyboard | undefined } {
+export function requestView(t: TFunction, r: RequestView): Message {
   const who = [r.title, r.organization].filter(Boolean).join(", ");
   const lines = [
     t(`meetings:request.${r.kind}_title`, { name: r.memberName, position: who || "—" }),
@@ -105,19 +94,21 @@ export function renderRequest(t: TFunction, r: RequestView): { text: string; key
     lines.push(t("meetings:request.opinion"), escapeText(r.opinion ?? ""));
   }
   lines.push("", t(`meetings:request.status_${r.status}`, { by: r.decidedByName ?? "" }));
-  const keyboard =
-    r.status === "pending"
-      ? new InlineKeyboard()
-          .text(t("meetings:buttons.approve"), cb.decide(r.kind, r.id, true))
-          .text(t("meetings:buttons.decline"), cb.decide(r.kind, r.id, false))
-          .row()
-          .text(t("meetings:buttons.with_comment"), cb.comment(r.kind, r.id))
-      : undefined;
-  return { text: lines.join("\n"), keyboard };
+  if (r.status !== "pending") return { text: lines.join("\n") };
+  return {
+    text: lines.join("\n"),
+    buttons: buttonRows(
+      [
+        [label(t("meetings:buttons.approve")), A.decide.data({ kind: r.kind, requestId: r.id, approve: true })],
+        [label(t("meetings:buttons.decline")), A.decide.data({ kind: r.kind, requestId: r.id, approve: false })],
+      ],
+      [[label(t("meetings:buttons.with_comment")), A.comment.data({ kind: r.kind, requestId: r.id })]],
+    ),
+  };
 }
 
 /** What the member is told when the chair decides; a declined member gets the card's buttons again. */
-export function renderDecision(t: TFunction, r: RequestView, card: InvitationCard | undefined, now: Date): { text: string; keyboard: InlineKeyboard | undefined } {
+export function decisionView(t: TFunction, r: RequestView, card: InvitationCard | undefined, now: Date): Message {
   const lines = [
     t(`meetings:decision.${r.kind}_${r.status === "approved" ? "approved" : "declined"}`, {
       chair: r.decidedByName ?? "",
@@ -127,12 +118,13 @@ export function renderDecision(t: TFunction, r: RequestView, card: InvitationCar
     }),
   ];
   if (r.comment) lines.push(t("meetings:decision.comment", { comment: r.comment }));
-  let keyboard: InlineKeyboard | undefined;
   if (r.status === "declined" && card) {
     lines.push(t("meetings:decision.choose_again"));
-    keyboard = renderInvitationCard(t, card, now).keyboard;
-  } else if (r.kind === "proxy" && r.status === "approved") {
-    keyboard = new InlineKeyboard().text(t("meetings:buttons.delegate_link"), cb.delegateLink(r.id));
+    const again = invitationCardView(t, card, now).buttons;
+    return again ? { text: lines.join("\n"), buttons: again } : { text: lines.join("\n") };
   }
-  return { text: lines.join("\n"), keyboard };
+  if (r.kind === "proxy" && r.status === "approved") {
+    return { text: lines.join("\n"), buttons: buttonRows([[label(t("meetings:buttons.delegate_link")), A.delegateLink.data({ proxyId: r.id })]]) };
+  }
+  return { text: lines.join("\n") };
 }

@@ -1,0 +1,56 @@
+import type { Composer } from "grammy";
+import type { Message } from "../../conversation/message.js";
+import type { Route } from "../../conversation/router.js";
+import type { Turn } from "../../conversation/turn.js";
+import { DomainError } from "../../core/errors.js";
+import type { Logger } from "../../logger.js";
+import { answerCallback } from "./answer.js";
+import type { BotContext } from "./context.js";
+import { keyboardOf, printForTelegram } from "./printer.js";
+import { refusalText, replyDomainError } from "./reply-error.js";
+
+/**
+ * A conversation turn from a grammY context: what a flow says is printed as Telegram HTML with an inline
+ * keyboard, a press is acknowledged with answerCallbackQuery, and "replace" edits the message in place.
+ */
+export function telegramTurn(ctx: BotContext, logger: Logger): Turn {
+  const chatId = ctx.chat!.id;
+  return {
+    actor: ctx.actor!,
+    channel: "telegram",
+    locale: ctx.locale,
+    timeZone: ctx.timeZone,
+    t: ctx.t,
+    originId: ctx.callbackQuery?.message ? String(ctx.callbackQuery.message.message_id) : undefined,
+    async say(message: Message) {
+      const { parts, keyboard } = printForTelegram(message);
+      for (const [i, part] of parts.entries()) {
+        await ctx.reply(part, { parse_mode: "HTML", ...(keyboard && i === parts.length - 1 ? { reply_markup: keyboard } : {}) });
+      }
+    },
+    async acknowledge(text, opts = {}) {
+      if (!ctx.callbackQuery) return;
+      if (text === undefined) await ctx.answerCallbackQuery();
+      else await answerCallback(ctx, text, opts);
+    },
+    async replace(messageId, message) {
+      const keyboard = keyboardOf(message.buttons);
+      await ctx.api
+        .editMessageText(chatId, Number(messageId), printForTelegram(message).parts[0] ?? "", { parse_mode: "HTML", ...(keyboard ? { reply_markup: keyboard } : {}) })
+        .catch((e: unknown) => logger.debug({ err: e }, "message not replaced"));
+    },
+    async refuse(error) {
+      // A refusal of a typed answer is a message; of a press, the press's alert (or a message once answered).
+      if (error instanceof DomainError && !ctx.callbackQuery) return void (await ctx.reply(refusalText(ctx, error), { parse_mode: "HTML" }));
+      await replyDomainError(ctx, error);
+    },
+    warn(details, message) {
+      logger.warn({ userId: ctx.from?.id, data: ctx.callbackQuery?.data, ...details }, message);
+    },
+  };
+}
+
+/** Installs a flow's routes: a press of one of their buttons runs the flow with a Telegram turn. */
+export function installRoutes<C extends BotContext>(chats: Composer<C>, routes: readonly Route[], logger: Logger): void {
+  for (const r of routes) chats.callbackQuery(r.action.pattern, (ctx) => r.run(telegramTurn(ctx, logger), ctx.callbackQuery.data));
+}

@@ -1,0 +1,83 @@
+import type { Actor } from "../core/actor.js";
+import type { Core } from "../core/index.js";
+import { DomainError } from "../core/errors.js";
+import type { ChannelName, Locale } from "../db/schema.js";
+import type { Translator } from "../i18n/index.js";
+import type { Message } from "./message.js";
+import { actionsOf, printPlainText } from "./plain-text.js";
+import { dispatch, type Route } from "./router.js";
+import type { Turn } from "./turn.js";
+
+/**
+ * The conversation on an app that shows plain text only (Zalo's Bot API; the test driver): messages are
+ * printed as plain text with numbered choices (core keeps what each number means in the chat), a typed
+ * number is the action it stands for, and anything that would be edited elsewhere is said anew.
+ */
+export interface TextApp {
+  /** Prints a message for a chat: its parts, numbered for that chat. */
+  print(chatId: string, locale: Locale, message: Message): Promise<string[]>;
+  /** A turn for a person writing in a chat; what it says goes to `send`. */
+  turn(actor: Actor & { kind: "person" }, chatId: string, send: (parts: string[]) => Promise<void>, origin?: string): Turn;
+  /**
+   * Handles a typed line: a number is the action it stands for (a stale or unknown number is answered
+   * politely); other text goes to `typed` (an open dialog), else the person is told it was not understood.
+   */
+  handle(turn: Turn, chatId: string, line: string, typed: (turn: Turn, text: string) => Promise<boolean>): Promise<void>;
+}
+
+export interface TextAppOptions {
+  channel: ChannelName;
+  /** The app's limit on one message (Zalo: 2,000 characters). */
+  limit: number;
+  core: Core;
+  translator: Translator;
+  routes: readonly Route[];
+}
+
+export function createTextApp(opts: TextAppOptions): TextApp {
+  const { core, translator, channel } = opts;
+  const print: TextApp["print"] = async (chatId, locale, message) => {
+    const numbers = await core.choices.number(channel, chatId, actionsOf(message));
+    return printPlainText(message, numbers, { limit: opts.limit, hint: translator.plain(locale, "common:choice_hint") });
+  };
+  return {
+    print,
+    turn(actor, chatId, send, origin) {
+      const locale = core.people.localeOf(actor);
+      const t = translator.bind(locale);
+      const say = async (message: Message) => send(await print(chatId, locale, message));
+      return {
+        actor,
+        channel,
+        locale,
+        timeZone: actor.seats[0]?.timeZone ?? core.ctx.settings.timeZone,
+        t,
+        originId: origin,
+        say,
+        async acknowledge(text) {
+          if (text !== undefined) await say({ text });
+        },
+        async replace(_messageId, message) {
+          await say(message);
+        },
+        async refuse(error) {
+          if (!(error instanceof DomainError)) throw error;
+          await say({ text: t(error.code, error.params) });
+        },
+        warn() {},
+      };
+    },
+    async handle(turn, chatId, line, typed) {
+      const n = /^\s*(\d{1,2})\s*$/.exec(line);
+      if (n) {
+        const chosen = await core.choices.resolve(channel, chatId, Number(n[1]));
+        if (chosen === undefined || chosen === "stale") {
+          return turn.say({ text: turn.t(chosen === "stale" ? "common:choice_stale" : "common:choice_unknown", { n: Number(n[1]) }) });
+        }
+        if (!(await dispatch(opts.routes, turn, chosen.action))) await turn.say({ text: turn.t("common:stale_button") });
+        return;
+      }
+      if (!(await typed(turn, line))) await turn.say({ text: turn.t("common:unknown_command") });
+    },
+  };
+}

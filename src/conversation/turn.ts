@@ -1,0 +1,35 @@
+import type { Actor } from "../core/actor.js";
+import type { Markup } from "../core/markup.js";
+import type { ChannelName, Locale } from "../db/schema.js";
+import type { TFunction } from "../i18n/index.js";
+import type { Message } from "./message.js";
+
+/**
+ * One turn of a conversation, in no app's terms: who is speaking, in which language, and how to answer
+ * them. A flow (src/conversation/<feature>/*-flow.ts) is written once against it; each app builds a Turn
+ * from its own update — Telegram from a grammY context (src/channels/telegram/turn.ts), a plain-text app
+ * from a typed line, where "2" has already been turned into the action it stands for.
+ */
+export interface Turn {
+  actor: Actor & { kind: "person" };
+  /** The app the person is writing from; their open dialog is kept per app. */
+  channel: ChannelName;
+  locale: Locale;
+  timeZone: string;
+  t: TFunction;
+  /** The message the pressed button belongs to, on this app, when the turn is a press. */
+  originId: string | undefined;
+  /** Says something new. */
+  say(message: Message): Promise<void>;
+  /**
+   * Acknowledges a press: with a short text (Telegram shows a notification, or an alert with `alert`; a
+   * plain-text app says it), or with nothing at all.
+   */
+  acknowledge(text?: Markup, opts?: { alert?: boolean }): Promise<void>;
+  /** Shows this instead of an earlier message of the chat (Telegram edits it; a plain-text app says it anew). */
+  replace(messageId: string, message: Message): Promise<void>;
+  /** Tells the person why core refused (a DomainError), where they are; rethrows anything else. */
+  refuse(error: unknown): Promise<void>;
+  /** Something worth a warning in the log (a forged or forwarded button), with the turn's context. */
+  warn(details: Record<string, unknown>, message: string): void;
+}

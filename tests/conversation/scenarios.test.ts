@@ -1,0 +1,114 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { cliActor } from "../../src/core/actor.js";
+import { DAY, HOUR } from "../../src/core/clock.js";
+import { E2E, users, type names } from "../support/e2e.js";
+import { FakeTelegram } from "../support/fake-telegram.js";
+import { TextDriver } from "../support/text-driver.js";
+
+type Who = keyof typeof names;
+
+/** One scenario, several apps: what a person sees and does, in each app's own way. */
+interface Driver {
+  readonly e2e: E2E;
+  /** Waits for a message to the person containing `text`; returns it as the person reads it. */
+  next(who: Who, text: string): Promise<string>;
+  /** Chooses the choice whose label ends with `label` (after any mark such as ✅) on the latest message offering it. */
+  choose(who: Who, label: string): Promise<void>;
+  say(who: Who, text: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Telegram through the fake Bot API: buttons are pressed, texts read after entity parsing. */
+async function telegramDriver(who: Who[]): Promise<Driver> {
+  const e2e = await E2E.startLinked(who);
+  const chat = (w: Who) => users[w].id;
+  return {
+    e2e,
+    // What the person reads: a message, or the notification that answered their press.
+    next: async (w, text) =>
+      e2e.tg.waitFor(
+        () =>
+          e2e.tg.transcript(chat(w)).find((m) => m.text?.includes(text))?.text ??
+          (e2e.tg.answeredCallbacks as { text?: string }[]).find((c) => c.text?.includes(text))?.text,
+        8000,
+      ),
+    async choose(w, label) {
+      const m = [...e2e.tg.transcript(chat(w))].reverse().find((x) => FakeTelegram.buttons(x).some((b) => b.text.endsWith(label)));
+      if (!m) throw new Error(`no message offers «${label}» to ${w}`);
+      const before = e2e.tg.answeredCallbacks.length;
+      e2e.tg.pressButton(users[w], m, FakeTelegram.buttons(m).find((b) => b.text.endsWith(label))!.callback_data!);
+      await e2e.tg.waitFor(() => e2e.tg.answeredCallbacks.length > before);
+    },
+    async say(w, text) {
+      const before = e2e.tg.transcript(chat(w)).length;
+      e2e.tg.sendText(users[w], text);
+      await e2e.tg.waitFor(() => e2e.tg.transcript(chat(w)).length > before + 1);
+    },
+    stop: () => e2e.stop(),
+  };
+}
+
+const drivers: [string, (who: Who[]) => Promise<Driver>][] = [
+  ["Telegram", telegramDriver],
+  ["a plain-text app", (who) => TextDriver.start(who)],
+];
+
+describe.each(drivers)("the member and chair conversations on %s", (_app, start) => {
+  let d: Driver;
+  afterEach(() => d.stop());
+
+  const createMeeting = async () => {
+    const committee = await d.e2e.core.committees.require("LS");
+    const start = new Date(d.e2e.clock.now().getTime() + 7 * DAY);
+    // The secretariat's side (creating the meeting) is not the subject here: the CLI's way in is used.
+    await d.e2e.core.meetings.create(cliActor, {
+      committeeId: committee.id,
+      kind: "regular",
+      title: "Phiên họp Ban Chỉ đạo quý IV/2026",
+      startsAt: start,
+      endsAt: new Date(start.getTime() + 2 * HOUR),
+      place: "Phòng họp số 1, UBND tỉnh",
+      agenda: "1. Kết quả chuyển đổi số quý IV",
+    });
+    d.e2e.app.worker.nudge();
+  };
+
+  it("an absence with the chair's approval", async () => {
+    d = await start(["secretary", "chair", "member"]);
+    await createMeeting();
+    const card = await d.next("member", "GIẤY MỜI HỌP");
+    expect(card).toContain("Phiên họp Ban Chỉ đạo quý IV/2026");
+    await d.choose("member", "Vắng mặt");
+    await d.next("member", "chọn lý do");
+    await d.say("member", "Dự hội nghị của Bộ tại Hà Nội");
+    expect(await d.next("member", "Đã gửi đề nghị vắng mặt")).toContain("Dự hội nghị của Bộ tại Hà Nội");
+
+    const request = await d.next("chair", "Đề nghị vắng mặt của đồng chí Lương Văn Đức");
+    expect(request).toContain("Lý do: Dự hội nghị của Bộ tại Hà Nội");
+    await d.choose("chair", "Đồng ý");
+    const decision = await d.next("member", "đã đồng ý để đồng chí vắng mặt");
+    expect(decision).toContain("Phiên họp Ban Chỉ đạo quý IV/2026");
+
+    const row = await d.e2e.app.database.db.selectFrom("absence_requests").selectAll().executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ status: "approved", reason: "Dự hội nghị của Bộ tại Hà Nội" });
+    expect(d.e2e.logs.filter((l) => l.includes("update handling failed") || l.includes("outbox message failed"))).toEqual([]);
+  });
+
+  it("a notice acknowledged by its recipient, once", async () => {
+    d = await start(["secretary", "member"]);
+    const committee = await d.e2e.core.committees.require("LS");
+    await d.e2e.core.notices.send(cliActor, {
+      committeeId: committee.id,
+      body: "<b>Thông báo</b> kết luận của Trưởng ban &amp; kế hoạch quý I/2027",
+      audience: { kind: "all" },
+      ackRequired: true,
+    });
+    d.e2e.app.worker.nudge();
+    const card = await d.next("member", "kết luận của Trưởng ban");
+    expect(card).toContain("kết luận của Trưởng ban & kế hoạch quý I/2027");
+    await d.choose("member", "Đã nhận");
+    await d.next("member", "Đã ghi nhận");
+    const row = await d.e2e.app.database.db.selectFrom("notice_recipients as r").innerJoin("people as p", "p.id", "r.person_id").select(["r.acknowledged_at"]).where("p.full_name", "=", "Lương Văn Đức").executeTakeFirstOrThrow();
+    expect(row.acknowledged_at).not.toBeNull();
+  });
+});
