@@ -1,7 +1,5 @@
 import { createOutboxViews } from "../../src/conversation/outbox-views.js";
-import { meetingAnswerFlow, meetingAnswerRoutes } from "../../src/conversation/meetings/answer-flow.js";
-import { meetingDecisionFlow, meetingDecisionRoutes } from "../../src/conversation/meetings/decision-flow.js";
-import { noticeAcknowledgeFlow, noticeAcknowledgeRoutes } from "../../src/conversation/notices/acknowledge-flow.js";
+import { createFlows, type Flows } from "../../src/conversation/flows.js";
 import { createTextApp, type TextApp } from "../../src/conversation/text-app.js";
 import { loadActorByChannel } from "../../src/core/actor.js";
 import type { Delivery } from "../../src/delivery/outbox-store.js";
@@ -38,7 +36,8 @@ export class TextDriver {
     const e2e = await E2E.start({}, "sqlite", { deliveryApps: { zalo: { sender, gate: new RateGate({ ratePerSecond: 100, perChatIntervalMs: 0, groupIntervalMs: 0 }) } } });
     const driver = (ref.driver = new TextDriver(e2e));
     driver.views = createOutboxViews(e2e.core, createTranslator("vi"), e2e.clock.now);
-    driver.app = createTextApp({ channel: "zalo", limit: LIMIT, core: e2e.core, translator: createTranslator("vi"), routes: driver.routes() });
+    driver.flows = createFlows({ core: e2e.core, nudgeDelivery: () => e2e.app.worker.nudge() });
+    driver.app = createTextApp({ channel: "zalo", limit: LIMIT, core: e2e.core, translator: createTranslator("vi"), routes: driver.flows.routes });
     await e2e.seedRoster();
     for (const key of who) {
       const code = e2e.inviteOf(names[key]);
@@ -48,14 +47,7 @@ export class TextDriver {
   }
 
   private views!: ReturnType<typeof createOutboxViews>;
-  private flows() {
-    const deps = { core: this.e2e.core, nudgeDelivery: () => this.e2e.app.worker.nudge() };
-    return { answers: meetingAnswerFlow(deps), decisions: meetingDecisionFlow(deps) };
-  }
-  private routes() {
-    const { answers, decisions } = this.flows();
-    return [...meetingAnswerRoutes(answers), ...meetingDecisionRoutes(decisions), ...noticeAcknowledgeRoutes(noticeAcknowledgeFlow({ core: this.e2e.core }))];
-  }
+  private flows!: Flows;
 
   private record(chatId: string, parts: string[]): void {
     const list = this.transcripts.get(chatId) ?? [];
@@ -74,7 +66,7 @@ export class TextDriver {
     if (!actor) throw new Error(`${key} is not linked on the text app`);
     this.record(chatId, [`> ${line}`]);
     const turn = this.app.turn(actor, chatId, async (parts) => this.record(chatId, parts));
-    await this.app.handle(turn, chatId, line, (t, text) => this.flows().answers.typed(t, text));
+    await this.app.handle(turn, chatId, line, (t, text) => this.flows.typed(t, text));
   }
 
   /** Waits for a message to the person that contains `text`, after the `from`-th line of their transcript. */

@@ -1,0 +1,39 @@
+import type { Core } from "../core/index.js";
+import { meetingAnswerFlow, meetingAnswerRoutes } from "./meetings/answer-flow.js";
+import { meetingDecisionFlow, meetingDecisionRoutes } from "./meetings/decision-flow.js";
+import { noticeAcknowledgeFlow, noticeAcknowledgeRoutes } from "./notices/acknowledge-flow.js";
+import type { Route } from "./router.js";
+import type { Turn } from "./turn.js";
+
+export interface FlowDeps {
+  core: Core;
+  /** Wakes the delivery worker after a step queued messages. */
+  nudgeDelivery?: (() => void) | undefined;
+}
+
+/**
+ * Every conversation written once for all apps: the routes of their buttons, and who takes a typed line
+ * when a dialog waits for one. An app installs the routes (Telegram as callback handlers, a plain-text app
+ * behind its numbered choices) and passes typed lines to `typed`.
+ */
+export function createFlows(deps: FlowDeps) {
+  const answers = meetingAnswerFlow(deps);
+  const decisions = meetingDecisionFlow(deps);
+  const notices = noticeAcknowledgeFlow(deps);
+  const routes: Route[] = [...meetingAnswerRoutes(answers), ...meetingDecisionRoutes(decisions), ...noticeAcknowledgeRoutes(notices)];
+  /** Typed-line handlers, asked in order; each says whether the line was its. */
+  const typedHandlers: ((turn: Turn, text: string) => Promise<boolean>)[] = [answers.typed];
+  return {
+    answers,
+    decisions,
+    notices,
+    routes,
+    /** Gives a typed line to the dialog waiting for it; false when none is. */
+    async typed(turn: Turn, text: string): Promise<boolean> {
+      for (const handle of typedHandlers) if (await handle(turn, text)) return true;
+      return false;
+    },
+  };
+}
+
+export type Flows = ReturnType<typeof createFlows>;
