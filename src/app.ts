@@ -1,7 +1,12 @@
+import { readFileSync } from "node:fs";
 import type { UserFromGetMe } from "grammy/types";
 import { coreSettings, requireBotToken, type Config } from "./config.js";
 import { createBot } from "./channels/telegram/bot.js";
 import { installDefaultMenus } from "./channels/telegram/commands.js";
+import { sql } from "kysely";
+import { checkTelegram, type PreflightOptions } from "./channels/telegram/preflight.js";
+import { StartupError } from "./startup-error.js";
+import { proxyFor, proxyLabel } from "./net/proxy.js";
 import { runTelegram, type TelegramRuntime, type WebhookLimits } from "./channels/telegram/runtime.js";
 import { createOutboxViews } from "./conversation/outbox-views.js";
 import { createTelegramSender } from "./channels/telegram/sender.js";
@@ -15,10 +20,20 @@ import { createOutboxStore } from "./delivery/outbox-store.js";
 import { RateGate } from "./delivery/rate-gate.js";
 import { createDeliveryWorker, type DeliveryApp, type DeliveryWorker } from "./delivery/worker.js";
 import { createTranslator } from "./i18n/index.js";
-import type { Logger } from "./logger.js";
+import { redact, type Logger } from "./logger.js";
 import { createFileRequestHandler, startFileServer, type FileRequestHandler } from "./media/http.js";
 import { createFileLinks, fileLinkSecret, type FileLinks } from "./media/links.js";
 import { createScheduler, type Scheduler } from "./scheduler/scheduler.js";
+
+/** The version in package.json, for the start-up log line. */
+const APP_VERSION = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
+
+/** Where the database is, for the log: the SQLite path, or the PostgreSQL host and database without credentials. */
+function databaseLabel(url: string): string {
+  if (!/^postgres(ql)?:\/\//.test(url)) return url;
+  const u = new URL(url);
+  return `postgres://${u.host}${u.pathname}`;
+}
 
 export interface App {
   core: Core;
@@ -39,6 +54,8 @@ export interface AppOptions {
   cron?: boolean;
   /** Skip getMe when the bot's identity is already known. */
   botInfo?: UserFromGetMe;
+  /** The start-up check of Telegram: tries and waits (tests shorten them). */
+  preflight?: Pick<PreflightOptions, "tries" | "timeoutSeconds" | "firstDelayMs">;
   /** Time budgets (tests shorten them): one outbox row's preparation and send, one due job. */
   sendBudgetMs?: number;
   jobBudgetMs?: number;
@@ -61,6 +78,9 @@ export async function startApp(config: Config, opts: AppOptions): Promise<App> {
   const { logger } = opts;
   const database = openDatabase(config.databaseUrl);
   try {
+    await sql`select 1`.execute(database.db).catch((e: unknown) => {
+      throw new StartupError("database_unreachable", { database: databaseLabel(config.databaseUrl), reason: redact(String((e as Error)?.message ?? e)) });
+    });
     await migrateToLatest(database.db);
   } catch (e) {
     await database.close();
@@ -109,6 +129,20 @@ export async function startApp(config: Config, opts: AppOptions): Promise<App> {
     ...(opts.jobBudgetMs ? { jobBudgetMs: opts.jobBudgetMs } : {}),
   });
 
+  logger.info(
+    {
+      apiRoot: config.telegram.apiRoot ?? "https://api.telegram.org",
+      proxy: proxyLabel(proxyFor(config.telegram.apiRoot ?? "https://api.telegram.org")) ?? "none",
+      database: databaseLabel(config.databaseUrl),
+      mode: config.mode.kind,
+      version: APP_VERSION,
+    },
+    "bcd-bot starting",
+  );
+  const botInfo = opts.botInfo ?? (await checkTelegram({ token, apiRoot: config.telegram.apiRoot, logger, ...opts.preflight }).catch(async (e: unknown) => {
+    await database.close();
+    throw e;
+  }));
   const bot = createBot(
     {
       core,
@@ -120,7 +154,7 @@ export async function startApp(config: Config, opts: AppOptions): Promise<App> {
       timeZone: config.timeZone,
       nudgeDelivery: () => worker.nudge(),
     },
-    opts.botInfo ? { botInfo: opts.botInfo } : {},
+    { botInfo },
   );
   await bot.init();
   await core.settings.put(SETTING_TELEGRAM_USERNAME, bot.botInfo.username);

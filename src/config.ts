@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { parse as parseDotenv } from "dotenv";
 import { readFileSync } from "node:fs";
+import cron from "node-cron";
 import { z } from "zod";
 import type { CoreSettings } from "./core/context.js";
 
@@ -50,7 +51,11 @@ const baseSchema = z.object({
   PROXY_OPINION_MIN_LENGTH: z.coerce.number({ message: "a number of characters" }).int().min(1).max(4000).default(50),
   QUORUM_THRESHOLD: z.coerce.number({ message: "a share between 0 and 1, e.g. 0.67" }).gt(0, { message: "a share between 0 and 1, e.g. 0.67" }).max(1, { message: "a share between 0 and 1, e.g. 0.67" }).default(2 / 3),
   QUORUM_WARNING_DAYS: z.coerce.number({ message: "a number of days" }).min(0).max(60).default(3),
-  SCHEDULER_CRON: z.string().trim().default("*/30 * * * * *"),
+  SCHEDULER_CRON: z
+    .string()
+    .trim()
+    .default("*/30 * * * * *")
+    .refine((v) => cron.validate(v), { message: "a cron expression (with seconds), e.g. */30 * * * * * for every 30 seconds" }),
   OUTBOX_RATE_PER_SECOND: positiveNumber(28),
   OUTBOX_PER_CHAT_INTERVAL_MS: z.coerce.number({ message: "a number of milliseconds" }).min(0).default(1000),
   OUTBOX_GROUP_INTERVAL_MS: z.coerce.number({ message: "a number of milliseconds" }).min(0).default(3000),

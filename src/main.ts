@@ -1,6 +1,8 @@
 import { ConfigError, createConfig, readEnvironment } from "./config.js";
 import { startApp } from "./app.js";
+import { createTranslator } from "./i18n/index.js";
 import { createLogger, redact } from "./logger.js";
+import { StartupError } from "./startup-error.js";
 
 /** Entry point of `npm start`: configuration, then the app, then a graceful stop on SIGINT/SIGTERM. */
 async function main(): Promise<void> {
@@ -23,6 +25,11 @@ async function main(): Promise<void> {
     if (e instanceof ConfigError) {
       console.error(`bcd-bot: ${e.message}`);
       process.exit(2);
+    }
+    if (e instanceof StartupError) {
+      // One line, in the operator's language, saying what to check; the details are in the log above.
+      console.error(`bcd-bot: ${createTranslator(config.defaultLocale).plain(config.defaultLocale, `startup:${e.code}`, e.params)}`);
+      process.exit(1);
     }
     logger.fatal({ err: e }, "bcd-bot could not start");
     process.exit(1);

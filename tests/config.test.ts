@@ -31,6 +31,7 @@ describe("configuration", () => {
     [{ BOT_MODE: "webhook", WEBHOOK_URL: "https://bot.example.gov.vn/tg", WEBHOOK_SECRET: "short" }, /^WEBHOOK_SECRET: invalid value/],
     [{ OUTBOX_RATE_PER_SECOND: "fast" }, /^OUTBOX_RATE_PER_SECOND: invalid value; expected a number/],
     [{ LOG_LEVEL: "loud" }, /^LOG_LEVEL: invalid value/],
+    [{ SCHEDULER_CRON: "every 30 seconds" }, /^SCHEDULER_CRON: invalid value; expected a cron expression/],
   ])("stops with one line naming the variable: %o", (env, message) => {
     expect(() => createConfig({ TELEGRAM_BOT_TOKEN: token, ...env })).toThrow(ConfigError);
     expect(() => createConfig({ TELEGRAM_BOT_TOKEN: token, ...env })).toThrow(message);

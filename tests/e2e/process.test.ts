@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { createServer } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { tempSqliteUrl } from "../support/databases.js";
 import { FakeTelegram } from "../support/fake-telegram.js";
@@ -48,5 +49,42 @@ describe("the program", () => {
     expect(stdout).toContain("stopped cleanly");
     expect(stdout).not.toContain(tg.token);
     expect(stdout).not.toContain("TEST-TOKEN");
+  });
+
+  it("stops within a bounded time with one clear line when Telegram cannot be reached", async () => {
+    const { url } = tempSqliteUrl();
+    // A port nobody listens on: every connection is refused, as when Telegram is blocked.
+    const closed = await new Promise<number>((resolve) => {
+      const s = createServer().listen(0, "127.0.0.1", () => {
+        const { port } = s.address() as { port: number };
+        s.close(() => resolve(port));
+      });
+    });
+    const started = Date.now();
+    const run = startMain({ TELEGRAM_BOT_TOKEN: "123456:ABCdefGHIjklMNOpqrSTUvwxYZ0123456789", TELEGRAM_API_ROOT: `http://127.0.0.1:${closed}`, DATABASE_URL: url, DEFAULT_LOCALE: "vi" });
+    expect(await run.exited).toBe(1);
+    expect(Date.now() - started).toBeLessThan(30_000);
+    const lines = run.output().stderr.trim().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^bcd-bot: Không kết nối được tới máy chủ Telegram http:\/\/127\.0\.0\.1:\d+ sau 3 lần thử .*HTTPS_PROXY.*TELEGRAM_API_ROOT/);
+    expect(run.output().stdout).toContain("bcd-bot starting");
+    expect(run.output().stdout + run.output().stderr).not.toContain("ABCdefGHI");
+  }, 40_000);
+
+  it("says to check the token when Telegram refuses it, without a stack trace", async () => {
+    tg = await FakeTelegram.start();
+    const { url } = tempSqliteUrl();
+    const run = startMain({ TELEGRAM_BOT_TOKEN: "123456:WrongTokenWrongTokenWrongToken00", TELEGRAM_API_ROOT: tg.apiRoot, DATABASE_URL: url, DEFAULT_LOCALE: "en" });
+    expect(await run.exited).toBe(1);
+    expect(run.output().stderr.trim()).toBe("bcd-bot: Telegram refused the bot token (error 401). Check TELEGRAM_BOT_TOKEN (the token @BotFather gave, like 123456:ABC…).");
+  });
+
+  it("says what to check in DATABASE_URL when PostgreSQL cannot be reached", async () => {
+    tg = await FakeTelegram.start();
+    const run = startMain({ TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.apiRoot, DATABASE_URL: "postgres://postgres@127.0.0.1:1/nowhere", DEFAULT_LOCALE: "vi" });
+    expect(await run.exited).toBe(1);
+    const err = run.output().stderr.trim();
+    expect(err.split("\n")).toHaveLength(1);
+    expect(err).toMatch(/^bcd-bot: Không kết nối được tới cơ sở dữ liệu postgres:\/\/127\.0\.0\.1:1\/nowhere .*DATABASE_URL/);
   });
 });

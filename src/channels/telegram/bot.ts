@@ -4,7 +4,8 @@ import type { UserFromGetMe } from "grammy/types";
 import { formatDateTime } from "../../i18n/format.js";
 import { answerCallback, tell, trackCallbackAnswer } from "./answer.js";
 import type { BotContext } from "./context.js";
-import type { TelegramDeps } from "./deps.js";
+import { apiRootOf, type TelegramDeps } from "./deps.js";
+import { agentFor } from "../../net/proxy.js";
 import { helpFeature } from "./features/help.js";
 import { languageFeature } from "./features/language.js";
 import { meetingAdminFeature } from "./features/meeting-admin.js";
@@ -28,7 +29,8 @@ import { malformedField } from "./update-shape.js";
  * and logs the update's context.
  */
 export function createBot(deps: TelegramDeps, opts: { botInfo?: UserFromGetMe } = {}): Bot<BotContext> {
-  const config: BotConfig<BotContext> = { client: { apiRoot: deps.apiRoot } };
+  const agent = agentFor(apiRootOf(deps));
+  const config: BotConfig<BotContext> = { client: { apiRoot: deps.apiRoot, ...(agent ? { baseFetchConfig: { agent, compress: true } } : {}) } };
   if (opts.botInfo) config.botInfo = opts.botInfo;
   const bot = new Bot<BotContext>(deps.token, config);
   bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60 }));

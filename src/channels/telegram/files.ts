@@ -2,6 +2,7 @@ import type { Api } from "grammy";
 import type { Document, PhotoSize } from "grammy/types";
 import { MAX_ATTACHMENT_BYTES, type IncomingFile } from "../../core/attachments.js";
 import { DomainError } from "../../core/errors.js";
+import { download } from "../../net/http-get.js";
 import { redact } from "../../logger.js";
 import type { BotContext } from "./context.js";
 import { apiRootOf, type TelegramDeps } from "./deps.js";
@@ -40,32 +41,11 @@ export async function downloadFile(deps: TelegramDeps, api: Api, fileId: string,
     failed(`getFile: ${(e as Error).message}`);
   }
   if (!path) return failed("getFile gave no file_path");
-  let res: Response;
   try {
-    res = await fetch(`${apiRootOf(deps)}/file/bot${deps.token}/${path}`, { signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS) });
+    return await download(`${apiRootOf(deps)}/file/bot${deps.token}/${path}`, { maxBytes, timeoutMs: DOWNLOAD_TIMEOUT_MS });
   } catch (e) {
     return failed((e as Error).message);
   }
-  if (!res.ok || !res.body) return failed(`HTTP ${res.status}`);
-  if (Number(res.headers.get("content-length") ?? 0) > maxBytes) {
-    await res.body.cancel().catch(() => undefined);
-    return failed(`larger than ${maxBytes} bytes`);
-  }
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-      size += chunk.byteLength;
-      if (size > maxBytes) {
-        await res.body.cancel().catch(() => undefined);
-        return failed(`larger than ${maxBytes} bytes`);
-      }
-      chunks.push(chunk);
-    }
-  } catch (e) {
-    return failed((e as Error).message);
-  }
-  return Buffer.concat(chunks, size);
 }
 
 /**

@@ -3,6 +3,7 @@ import type { Message } from "grammy/types";
 import type { ChannelSender } from "../../delivery/worker.js";
 import { SendError } from "../../delivery/send-error.js";
 import { redact } from "../../logger.js";
+import { agentFor } from "../../net/proxy.js";
 import type { AttachmentRow, ChannelName } from "../../db/schema.js";
 import type { StoredFileContent } from "../../media/files.js";
 import type { OutboxViews } from "../../conversation/outbox-views.js";
@@ -27,7 +28,8 @@ const refusedFileRef = (e: unknown) =>
  */
 export function createTelegramSender(opts: { token: string; apiRoot: string | undefined; views: OutboxViews; files: TelegramFileStore }): ChannelSender {
   // A send that takes longer than this is abandoned, well before its outbox claim counts as stale (60 s).
-  const api = new Api(opts.token, { apiRoot: opts.apiRoot, timeoutSeconds: 30 });
+  const agent = agentFor(opts.apiRoot ?? "https://api.telegram.org");
+  const api = new Api(opts.token, { apiRoot: opts.apiRoot, timeoutSeconds: 30, ...(agent ? { baseFetchConfig: { agent, compress: true } } : {}) });
   const { files } = opts;
   /** Per stored file, the chain of sends waiting to upload it: a broadcast of a new file uploads it once. */
   const uploads = new Map<number, Promise<unknown>>();

@@ -5,9 +5,9 @@ import { looksLikeTaskCsv } from "../../../core/reports/task-csv.js";
 import type { RowError } from "../../../core/roster/roster-csv.js";
 import { spreadsheetCsv } from "../../../documents/spreadsheet-csv.js";
 import { formatDateTime } from "../../../i18n/format.js";
-import { redact } from "../../../logger.js";
 import type { BotContext } from "../context.js";
-import { apiRootOf, type TelegramDeps } from "../deps.js";
+import { downloadFile } from "../files.js";
+import type { TelegramDeps } from "../deps.js";
 import { withDomainErrors } from "../reply-error.js";
 import { replyInParts } from "../text.js";
 import { inviteLink } from "./members.js";
@@ -39,7 +39,7 @@ export function rosterImportFeature(deps: TelegramDeps): Composer<BotContext> {
       const seat = seats.length === 1 ? seats[0] : seats.find((s) => s.committeeCode.toLowerCase() === caption.toLowerCase());
       if (!seat) throw new DomainError("roster:import.choose_committee", { codes: seats.map((s) => s.committeeCode).join(", ") });
 
-      const bytes = await download(deps, ctx, doc.file_id);
+      const bytes = await downloadFile(deps, ctx.api, doc.file_id, MAX_CSV_BYTES);
       let text: string;
       try {
         text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
@@ -81,18 +81,4 @@ async function replyWithErrors(ctx: BotContext, lines: string[], errors: RowErro
     lines.push("", ctx.t("roster:import.fix_and_resend"));
   }
   await replyInParts(ctx, lines.join("\n"));
-}
-
-async function download(deps: TelegramDeps, ctx: BotContext, fileId: string): Promise<Uint8Array> {
-  const file = await ctx.api.getFile(fileId);
-  if (!file.file_path) throw new DomainError("roster:import.download_failed");
-  const url = `${apiRootOf(deps)}/file/bot${deps.token}/${file.file_path}`;
-  let res: Response;
-  try {
-    res = await fetch(url);
-  } catch (e) {
-    throw new Error(redact(`file download failed: ${(e as Error).message}`, [deps.token]));
-  }
-  if (!res.ok) throw new Error(`file download failed with HTTP ${res.status}`);
-  return new Uint8Array(await res.arrayBuffer());
 }
