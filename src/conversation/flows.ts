@@ -2,6 +2,7 @@ import type { Core } from "../core/index.js";
 import { meetingAnswerFlow, meetingAnswerRoutes } from "./meetings/answer-flow.js";
 import { meetingDecisionFlow, meetingDecisionRoutes } from "./meetings/decision-flow.js";
 import { noticeAcknowledgeFlow, noticeAcknowledgeRoutes } from "./notices/acknowledge-flow.js";
+import { opinionAnswerFlow, opinionAnswerRoutes } from "./opinions/answer-flow.js";
 import type { Route } from "./router.js";
 import type { Turn } from "./turn.js";
 
@@ -20,13 +21,15 @@ export function createFlows(deps: FlowDeps) {
   const answers = meetingAnswerFlow(deps);
   const decisions = meetingDecisionFlow(deps);
   const notices = noticeAcknowledgeFlow(deps);
-  const routes: Route[] = [...meetingAnswerRoutes(answers), ...meetingDecisionRoutes(decisions), ...noticeAcknowledgeRoutes(notices)];
+  const opinions = opinionAnswerFlow(deps);
+  const routes: Route[] = [...meetingAnswerRoutes(answers), ...meetingDecisionRoutes(decisions), ...noticeAcknowledgeRoutes(notices), ...opinionAnswerRoutes(opinions)];
   /** Typed-line handlers, asked in order; each says whether the line was its. */
-  const typedHandlers: ((turn: Turn, text: string) => Promise<boolean>)[] = [answers.typed];
+  const typedHandlers: ((turn: Turn, text: string) => Promise<boolean>)[] = [answers.typed, opinions.typed];
   return {
     answers,
     decisions,
     notices,
+    opinions,
     routes,
     /** Gives a typed line to the dialog waiting for it; false when none is. */
     async typed(turn: Turn, text: string): Promise<boolean> {

@@ -74,7 +74,10 @@ export function createTextApp(opts: TextAppOptions): TextApp {
         if (chosen === undefined || chosen === "stale") {
           return turn.say({ text: turn.t(chosen === "stale" ? "common:choice_stale" : "common:choice_unknown", { n: Number(n[1]) }) });
         }
-        if (!(await dispatch(opts.routes, turn, chosen.action))) await turn.say({ text: turn.t("common:stale_button") });
+        // A chosen number is a press: the message it came from cannot be edited here, so a flow that shows a
+        // card anew (turn.replace) says it again; the number stands for that message.
+        const press: Turn = { ...turn, originId: turn.originId ?? `choice:${Number(n[1])}` };
+        if (!(await dispatch(opts.routes, press, chosen.action))) await turn.say({ text: turn.t("common:stale_button") });
         return;
       }
       if (!(await typed(turn, line))) await turn.say({ text: turn.t("common:unknown_command") });

@@ -10,22 +10,14 @@ import type { BotContext } from "../context.js";
 import { documentFile, storeReceivedFile } from "../files.js";
 import type { TelegramDeps } from "../deps.js";
 import { entitiesToMarkup } from "../entities.js";
-import { opinionCardView } from "../../../conversation/opinions/views.js";
-import { keyboardOf } from "../printer.js";
+import { opinionAnswerFlow, opinionAnswerRoutes } from "../../../conversation/opinions/answer-flow.js";
+import { installRoutes, telegramTurn } from "../turn.js";
 import { meetingActions } from "../../../conversation/meetings/actions.js";
 import { replyDomainError, withDomainErrors } from "../reply-error.js";
 import { opinionActions } from "../../../conversation/opinions/actions.js";
 import { onAction } from "./on-action.js";
 
-const COMMENT = "opinion.comment";
 const COMPOSE = "opinion.compose";
-
-interface CommentDialog {
-  recipientId: number;
-  question: number;
-  position: "agree_with_comments" | "disagree";
-  cardMessageId: number | null;
-}
 
 interface ComposeDialog {
   committeeId: number;
@@ -50,36 +42,20 @@ export function opinionsFeature(deps: TelegramDeps): Composer<BotContext> {
   const channel = "telegram" as const;
   const cancelRow = (ctx: BotContext, kb = new InlineKeyboard()) => kb.text(ctx.t("meetings:buttons.cancel"), meetingActions.cancel.data());
 
-  const refresh = async (ctx: BotContext, recipientId: number, messageId: number | null) => {
-    if (!messageId) return;
-    const card = await deps.core.opinions.card(recipientId);
-    if (!card) return;
-    const { text, buttons } = opinionCardView(ctx.t, card);
-    const keyboard = keyboardOf(buttons);
-    await ctx.api.editMessageText(ctx.chat!.id, messageId, text, { parse_mode: "HTML", ...(keyboard ? { reply_markup: keyboard } : {}) }).catch(() => undefined);
-  };
+  // A recipient's answers from the card (agree at once; a comment or reasons typed or sent as a file): the
+  // answer flow, written once for every app. Telegram only receives the update and downloads the file.
+  const answers = opinionAnswerFlow({ core: deps.core, nudgeDelivery: deps.nudgeDelivery });
+  installRoutes(chats, opinionAnswerRoutes(answers), deps.logger);
 
-  onAction(chats, opinionActions.answer, async (ctx, { recipientId, question, position }) => {
-    try {
-      if (position === "agree") {
-        await deps.core.opinions.answer(ctx.actor!, recipientId, question, "agree");
-        await answerCallback(ctx, ctx.t("opinions:answer.recorded", { n: question + 1 }));
-        return refresh(ctx, recipientId, ctx.callbackQuery.message?.message_id ?? null);
-      }
-      const card = await deps.core.opinions.card(recipientId);
-      if (!card || card.personId !== ctx.actor!.personId) throw new DomainError("opinions:errors.not_yours");
-      if (!card.open) throw new DomainError(card.withdrawn ? "opinions:errors.withdrawn" : "opinions:errors.closed");
-      const dialog: CommentDialog = { recipientId, question, position, cardMessageId: ctx.callbackQuery.message?.message_id ?? null };
-      await deps.core.dialogs.put(ctx.actor!.personId, channel, { kind: COMMENT, data: dialog });
-      await ctx.answerCallbackQuery();
-      await ctx.reply(ctx.t(position === "disagree" ? "opinions:answer.ask_reason" : "opinions:answer.ask_comment", { n: question + 1 }), {
-        parse_mode: "HTML",
-        reply_markup: cancelRow(ctx),
-      });
-    } catch (e) {
-      if (e instanceof DomainError && e.code === "opinions:errors.not_yours") deps.logger.warn({ userId: ctx.from.id, data: ctx.callbackQuery.data }, "an opinion button of someone else was pressed");
-      await replyDomainError(ctx, e);
-    }
+  chats.on(["message:text", "message:document"], async (ctx, next) => {
+    if (ctx.message.text?.startsWith("/")) return next();
+    const turn = telegramTurn(ctx, deps.logger);
+    const d = ctx.message.document;
+    if (d) {
+      const file = documentFile(d, "y-kien");
+      if (await answers.received(turn, { file, caption: ctx.message.caption ?? null, keep: () => storeReceivedFile(deps, ctx, file) })) return;
+    } else if (await answers.typed(turn, ctx.message.text ?? "")) return;
+    return next();
   });
 
   const fileOf = (ctx: BotContext): IncomingFile | null => {
@@ -90,19 +66,6 @@ export function opinionsFeature(deps: TelegramDeps): Composer<BotContext> {
   chats.on(["message:text", "message:document"], async (ctx, next) => {
     if (ctx.message.text?.startsWith("/")) return next();
     const stored = await deps.core.dialogs.get(ctx.actor!.personId, channel);
-    if (stored?.kind === COMMENT) {
-      const d = stored.data as unknown as CommentDialog;
-      try {
-        const file = fileOf(ctx);
-        if (file) await storeReceivedFile(deps, ctx, file);
-        await deps.core.opinions.answer(ctx.actor!, d.recipientId, d.question, d.position, ctx.message.text ?? ctx.message.caption ?? null, file);
-      } catch (e) {
-        return replyDomainError(ctx, e);
-      }
-      await deps.core.dialogs.clear(ctx.actor!.personId, channel);
-      await ctx.reply(ctx.t("opinions:answer.recorded", { n: d.question + 1 }), { parse_mode: "HTML" });
-      return refresh(ctx, d.recipientId, d.cardMessageId);
-    }
     if (stored?.kind !== COMPOSE) return next();
     const d = stored.data as unknown as ComposeDialog;
     const text = (ctx.message.text ?? ctx.message.caption ?? "").trim();
