@@ -1,6 +1,8 @@
 import type { Core } from "../core/index.js";
 import { meetingAnswerFlow, meetingAnswerRoutes } from "./meetings/answer-flow.js";
+import { dialogCancelFlow, dialogCancelRoutes } from "./cancel-flow.js";
 import { meetingDecisionFlow, meetingDecisionRoutes } from "./meetings/decision-flow.js";
+import { meetingProxyFlow, meetingProxyRoutes } from "./meetings/proxy-flow.js";
 import { noticeAcknowledgeFlow, noticeAcknowledgeRoutes } from "./notices/acknowledge-flow.js";
 import { opinionAnswerFlow, opinionAnswerRoutes } from "./opinions/answer-flow.js";
 import type { Route } from "./router.js";
@@ -19,15 +21,26 @@ export interface FlowDeps {
  */
 export function createFlows(deps: FlowDeps) {
   const answers = meetingAnswerFlow(deps);
+  const proxies = meetingProxyFlow(deps);
   const decisions = meetingDecisionFlow(deps);
   const notices = noticeAcknowledgeFlow(deps);
   const opinions = opinionAnswerFlow(deps);
-  const routes: Route[] = [...meetingAnswerRoutes(answers), ...meetingDecisionRoutes(decisions), ...noticeAcknowledgeRoutes(notices), ...opinionAnswerRoutes(opinions)];
-  /** Typed-line handlers, asked in order; each says whether the line was its. */
-  const typedHandlers: ((turn: Turn, text: string) => Promise<boolean>)[] = [answers.typed, opinions.typed];
+  const cancel = dialogCancelFlow(deps);
+  const routes: Route[] = [
+    ...meetingAnswerRoutes(answers),
+    ...meetingProxyRoutes(proxies),
+    ...meetingDecisionRoutes(decisions),
+    ...noticeAcknowledgeRoutes(notices),
+    ...opinionAnswerRoutes(opinions),
+    ...dialogCancelRoutes(cancel),
+  ];
+  /** Typed-line handlers, asked in order; each says whether the line was its. /cancel comes first. */
+  const typedHandlers: ((turn: Turn, text: string) => Promise<boolean>)[] = [cancel.typed, answers.typed, proxies.typed, decisions.typed, opinions.typed];
   return {
     answers,
+    proxies,
     decisions,
+    cancel,
     notices,
     opinions,
     routes,

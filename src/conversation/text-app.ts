@@ -60,6 +60,7 @@ export function createTextApp(opts: TextAppOptions): TextApp {
         async replace(_messageId, message) {
           await say(message);
         },
+        async retire() {},
         async refuse(error) {
           if (!(error instanceof DomainError)) throw error;
           await say({ text: t(error.code, error.params) });

@@ -40,6 +40,7 @@ export async function telegramDriver(who: Who[]): Promise<Driver> {
     async say(w, text) {
       const before = e2e.tg.transcript(chat(w)).length;
       e2e.tg.sendText(users[w], text);
+      // The bot answers a typed line with at least one message (the transcript holds the bot's messages only).
       await e2e.tg.waitFor(() => e2e.tg.transcript(chat(w)).length > before);
     },
     stop: () => e2e.stop(),

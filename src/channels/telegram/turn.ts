@@ -39,6 +39,9 @@ export function telegramTurn(ctx: BotContext, logger: Logger): Turn {
         .editMessageText(chatId, Number(messageId), printForTelegram(message).parts[0] ?? "", { parse_mode: "HTML", ...(keyboard ? { reply_markup: keyboard } : {}) })
         .catch((e: unknown) => logger.debug({ err: e }, "message not replaced"));
     },
+    async retire(messageId) {
+      await ctx.api.editMessageReplyMarkup(chatId, Number(messageId)).catch((e: unknown) => logger.debug({ err: e }, "buttons not removed"));
+    },
     async refuse(error) {
       // A refusal of a typed answer is a message; of a press, the press's alert (or a message once answered).
       if (error instanceof DomainError && !ctx.callbackQuery) return void (await ctx.reply(refusalText(ctx, error), { parse_mode: "HTML" }));

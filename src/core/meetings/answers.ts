@@ -23,7 +23,25 @@ export interface Delegate {
 
 export const REASON_MAX = 1000;
 export const OPINION_MAX = 4000;
-const DELEGATE_FIELD_MAX = 200;
+/** The longest a delegate's name, title, organization or contact may be. */
+export const DELEGATE_FIELD_MAX = 200;
+
+/** Core's rule for one of a delegate's details, already trimmed: required (the contact excepted), at most {@link DELEGATE_FIELD_MAX}. */
+export function checkDelegateField(field: keyof Delegate, value: string | null | undefined): void {
+  if (field !== "contact" && !value) throw new DomainError("meetings:errors.delegate_field_required", { field });
+  if (value && value.length > DELEGATE_FIELD_MAX) throw new DomainError("meetings:errors.delegate_field_too_long", { field, max: DELEGATE_FIELD_MAX });
+}
+
+/** Core's rule for a proxy's written opinion, already trimmed: at least `minLength` characters, at most {@link OPINION_MAX}. */
+export function checkOpinion(text: string, minLength: number): void {
+  if (text.length < minLength) throw new DomainError("meetings:errors.opinion_too_short", { min: minLength, length: text.length });
+  if (text.length > OPINION_MAX) throw new DomainError("meetings:errors.opinion_too_long", { max: OPINION_MAX, length: text.length });
+}
+
+/** Core's rule for the chair's comment on a decision, already trimmed: at most {@link REASON_MAX}. */
+export function checkDecisionComment(comment: string): void {
+  if (comment.length > REASON_MAX) throw new DomainError("meetings:errors.reason_too_long", { max: REASON_MAX, length: comment.length });
+}
 
 type Trx = Transaction<Database>;
 
@@ -129,13 +147,9 @@ export async function appointProxy(
     organization: delegate.organization.trim(),
     contact: delegate.contact?.trim() || null,
   };
-  for (const [field, value] of Object.entries(d)) {
-    if (field !== "contact" && !value) throw new DomainError("meetings:errors.delegate_field_required", { field });
-    if (value && value.length > DELEGATE_FIELD_MAX) throw new DomainError("meetings:errors.delegate_field_too_long", { field, max: DELEGATE_FIELD_MAX });
-  }
+  for (const [field, value] of Object.entries(d)) checkDelegateField(field as keyof Delegate, value);
   const text = opinion.trim();
-  if (text.length < minOpinionLength) throw new DomainError("meetings:errors.opinion_too_short", { min: minOpinionLength, length: text.length });
-  if (text.length > OPINION_MAX) throw new DomainError("meetings:errors.opinion_too_long", { max: OPINION_MAX, length: text.length });
+  checkOpinion(text, minOpinionLength);
   return ctx.db.transaction().execute(async (trx) => {
     const { inv, meeting } = await invitationForAnswer(trx, ctx, actor, target);
     await withdrawPending(trx, inv.id);
@@ -210,7 +224,7 @@ export async function decideRequest(
     const now = ctx.clock();
     if (meeting.starts_at <= iso(now)) throw new DomainError("meetings:errors.past");
     const note = comment?.trim() || null;
-    if (note && note.length > REASON_MAX) throw new DomainError("meetings:errors.reason_too_long", { max: REASON_MAX, length: note.length });
+    if (note) checkDecisionComment(note);
     await trx
       .updateTable(table)
       .set({ status, decided_at: iso(now), decided_by_person_id: (actor as Actor & { kind: "person" }).personId, comment: note })

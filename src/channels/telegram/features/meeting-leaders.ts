@@ -1,15 +1,11 @@
-import { Composer, InlineKeyboard } from "grammy";
-import { REASON_MAX } from "../../../core/meetings/answers.js";
+import { Composer } from "grammy";
 import { formatDateTime } from "../../../i18n/format.js";
-import { answerCallback } from "../answer.js";
 import type { BotContext } from "../context.js";
 import type { TelegramDeps } from "../deps.js";
 import { requestView } from "../../../conversation/meetings/views.js";
 import { keyboardOf } from "../printer.js";
-import { meetingActions } from "../../../conversation/meetings/actions.js";
-import { onAction } from "./on-action.js";
 import { meetingDecisionFlow, meetingDecisionRoutes } from "../../../conversation/meetings/decision-flow.js";
-import { installRoutes } from "../turn.js";
+import { installRoutes, telegramTurn } from "../turn.js";
 import { withDomainErrors } from "../reply-error.js";
 import { splitMessage } from "../text.js";
 
@@ -22,59 +18,14 @@ export function meetingLeadersFeature(deps: TelegramDeps): Composer<BotContext> 
   const composer = new Composer<BotContext>();
   const chats = composer.chatType("private");
 
-  // Approve / Decline: the decision flow, written once for every app.
-  installRoutes(chats, meetingDecisionRoutes(meetingDecisionFlow({ core: deps.core, nudgeDelivery: deps.nudgeDelivery })), deps.logger);
+  // Approve / Decline, and a decision with a comment: the decision flow, written once for every app.
+  const decisions = meetingDecisionFlow({ core: deps.core, nudgeDelivery: deps.nudgeDelivery });
+  installRoutes(chats, meetingDecisionRoutes(decisions), deps.logger);
 
-  // A decision with a comment: the chair types the comment, then approves or declines.
-  const COMMENT = "meeting.decision_comment";
-  interface CommentDialog {
-    kind: "absence" | "proxy";
-    id: number;
-    comment?: string;
-  }
-  onAction(chats, meetingActions.comment, async (ctx, { kind, requestId }) => {
-    const dialog: CommentDialog = { kind, id: requestId };
-    const view = await deps.core.meetings.request(dialog.kind, dialog.id);
-    if (!view || view.status !== "pending") return answerCallback(ctx, ctx.t("common:stale_button"));
-    await deps.core.dialogs.put(ctx.actor!.personId, "telegram", { kind: COMMENT, data: dialog });
-    await ctx.answerCallbackQuery();
-    await ctx.reply(ctx.t("meetings:decide.ask_comment", { name: view.memberName }), {
-      parse_mode: "HTML",
-      reply_markup: new InlineKeyboard().text(ctx.t("meetings:buttons.cancel"), meetingActions.cancel.data()),
-    });
-  });
-
+  // The comment typed for a decision. Commands are left to their own handlers.
   chats.on("message:text", async (ctx, next) => {
-    if (ctx.message.text.startsWith("/")) return next();
-    const stored = await deps.core.dialogs.get<CommentDialog>(ctx.actor!.personId, "telegram");
-    if (stored?.kind !== COMMENT) return next();
-    const comment = ctx.message.text.trim();
-    if (!comment) return void (await ctx.reply(ctx.t("meetings:decide.ask_comment", { name: "" }), { parse_mode: "HTML" }));
-    // Refused here rather than at the decision, so that the comment repeated below always fits one message.
-    if (comment.length > REASON_MAX) return void (await ctx.reply(ctx.t("meetings:errors.reason_too_long", { max: REASON_MAX, length: comment.length }), { parse_mode: "HTML" }));
-    await deps.core.dialogs.put(ctx.actor!.personId, "telegram", { kind: COMMENT, data: { ...stored.data, comment } });
-    await ctx.reply(ctx.t("meetings:decide.comment_then_decide", { comment }), {
-      parse_mode: "HTML",
-      reply_markup: new InlineKeyboard()
-        .text(ctx.t("meetings:buttons.approve"), meetingActions.decideWithComment.data({ approve: true }))
-        .text(ctx.t("meetings:buttons.decline"), meetingActions.decideWithComment.data({ approve: false }))
-        .row()
-        .text(ctx.t("meetings:buttons.cancel"), meetingActions.cancel.data()),
-    });
+    if (ctx.message.text.startsWith("/") || !(await decisions.typed(telegramTurn(ctx, deps.logger), ctx.message.text))) return next();
   });
-
-  onAction(chats, meetingActions.decideWithComment, (ctx, { approve }) =>
-    withDomainErrors(ctx, async () => {
-      const stored = await deps.core.dialogs.get<CommentDialog>(ctx.actor!.personId, "telegram");
-      if (stored?.kind !== COMMENT || !stored.data.comment) return void (await answerCallback(ctx, ctx.t("common:stale_button")));
-      const { kind, id, comment } = stored.data;
-      const { status } = await deps.core.meetings.decide(ctx.actor!, kind, id, approve, comment);
-      await deps.core.dialogs.clear(ctx.actor!.personId, "telegram");
-      await answerCallback(ctx, ctx.t(`meetings:decide.${status}`));
-      await ctx.editMessageText(ctx.t("meetings:decide.done_with_comment", { status: ctx.t(`meetings:status.${status}`), comment }), { parse_mode: "HTML" }).catch(() => undefined);
-      deps.nudgeDelivery?.();
-    }),
-  );
 
   chats.command("approvals", (ctx) =>
     withDomainErrors(ctx, async () => {
