@@ -2,6 +2,7 @@ import type { Core } from "../core/index.js";
 import { meetingAnswerFlow, meetingAnswerRoutes } from "./meetings/answer-flow.js";
 import { meetingDecisionFlow, meetingDecisionRoutes } from "./meetings/decision-flow.js";
 import { noticeAcknowledgeFlow, noticeAcknowledgeRoutes } from "./notices/acknowledge-flow.js";
+import { reportFlow, reportRoutes } from "./reports/report-flow.js";
 import type { Route } from "./router.js";
 import type { Turn } from "./turn.js";
 
@@ -20,14 +21,21 @@ export function createFlows(deps: FlowDeps) {
   const answers = meetingAnswerFlow(deps);
   const decisions = meetingDecisionFlow(deps);
   const notices = noticeAcknowledgeFlow(deps);
-  const routes: Route[] = [...meetingAnswerRoutes(answers), ...meetingDecisionRoutes(decisions), ...noticeAcknowledgeRoutes(notices)];
+  const reports = reportFlow(deps);
+  const routes: Route[] = [...meetingAnswerRoutes(answers), ...meetingDecisionRoutes(decisions), ...noticeAcknowledgeRoutes(notices), ...reportRoutes(reports)];
   /** Typed-line handlers, asked in order; each says whether the line was its. */
-  const typedHandlers: ((turn: Turn, text: string) => Promise<boolean>)[] = [answers.typed];
+  const typedHandlers: ((turn: Turn, text: string) => Promise<boolean>)[] = [answers.typed, reports.typed];
+  /** Commands a person types ("/report NQ49-05"): the name without its slash, and what follows it. */
+  const commands: Commands = {
+    report: (turn, args) => reports.list(turn, args),
+  };
   return {
     answers,
     decisions,
     notices,
+    reports,
     routes,
+    commands,
     /** Gives a typed line to the dialog waiting for it; false when none is. */
     async typed(turn: Turn, text: string): Promise<boolean> {
       for (const handle of typedHandlers) if (await handle(turn, text)) return true;
@@ -35,5 +43,8 @@ export function createFlows(deps: FlowDeps) {
     },
   };
 }
+
+/** A command's flow step, by the command's name (without the slash); `args` is the rest of the line, trimmed. */
+export type Commands = Record<string, (turn: Turn, args: string) => Promise<void>>;
 
 export type Flows = ReturnType<typeof createFlows>;
