@@ -39,7 +39,8 @@ export async function telegramDriver(who: Who[]): Promise<Driver> {
     async say(w, text) {
       const before = e2e.tg.transcript(chat(w)).length;
       e2e.tg.sendText(users[w], text);
-      await e2e.tg.waitFor(() => e2e.tg.transcript(chat(w)).length > before + 1);
+      // The transcript holds the bot's messages only: one more is the answer.
+      await e2e.tg.waitFor(() => e2e.tg.transcript(chat(w)).length > before);
     },
     stop: () => e2e.stop(),
   };
