@@ -1,4 +1,5 @@
 import type { Core } from "../core/index.js";
+import { cancelFlow, cancelRoutes } from "./cancel-flow.js";
 import { meetingAnswerFlow, meetingAnswerRoutes } from "./meetings/answer-flow.js";
 import { meetingDecisionFlow, meetingDecisionRoutes } from "./meetings/decision-flow.js";
 import { noticeAcknowledgeFlow, noticeAcknowledgeRoutes } from "./notices/acknowledge-flow.js";
@@ -22,12 +23,14 @@ export function createFlows(deps: FlowDeps) {
   const decisions = meetingDecisionFlow(deps);
   const notices = noticeAcknowledgeFlow(deps);
   const reports = reportFlow(deps);
-  const routes: Route[] = [...meetingAnswerRoutes(answers), ...meetingDecisionRoutes(decisions), ...noticeAcknowledgeRoutes(notices), ...reportRoutes(reports)];
+  const cancel = cancelFlow(deps);
+  const routes: Route[] = [...cancelRoutes(cancel), ...meetingAnswerRoutes(answers), ...meetingDecisionRoutes(decisions), ...noticeAcknowledgeRoutes(notices), ...reportRoutes(reports)];
   /** Typed-line handlers, asked in order; each says whether the line was its. */
   const typedHandlers: ((turn: Turn, text: string) => Promise<boolean>)[] = [answers.typed, reports.typed];
   /** Commands a person types ("/report NQ49-05"): the name without its slash, and what follows it. */
   const commands: Commands = {
     report: (turn, args) => reports.list(turn, args),
+    cancel: (turn) => cancel.command(turn),
   };
   return {
     answers,

@@ -56,4 +56,22 @@ describe.each(drivers)("progress reporting on %s", (_app, start) => {
     expect(await d.e2e.app.database.db.selectFrom("dialogs").selectAll().execute()).toEqual([]);
     expect(d.e2e.logs.filter((l) => l.includes("update handling failed") || l.includes("outbox message failed"))).toEqual([]);
   });
+
+  it("a report begun, then cancelled: nothing is recorded", async () => {
+    d = await start(["member"]);
+    const committee = await d.e2e.core.committees.require("LS");
+    await d.e2e.core.tasks.importCsv(cliActor, committee.id, TASKS_CSV);
+    await d.say("member", "/report NQ49-07");
+    await d.next("member", "Đơn vị chủ trì: Sở Tài chính");
+    await d.choose("member", "Báo cáo");
+    await d.next("member", "Bước 1/6");
+    await d.choose("member", "Có nguy cơ chậm");
+    await d.next("member", "Giá trị đạt được (đơn vị: hồ sơ; mục tiêu 2.000 hồ sơ)");
+    await d.choose("member", "Hủy");
+    await d.next("member", "Đã hủy. Thông tin chưa được gửi đi.");
+    expect(await d.e2e.app.database.db.selectFrom("dialogs").selectAll().execute()).toEqual([]);
+    await d.say("member", "/cancel");
+    await d.next("member", "Không có thao tác nào đang dở.");
+    expect(await d.e2e.app.database.db.selectFrom("progress_updates").selectAll().execute()).toEqual([]);
+  });
 });
