@@ -260,6 +260,25 @@ export function reportFlow(deps: ReportFlowDeps) {
       }
     },
 
+    /**
+     * The files reported with a task, each once, with its caption (task, period, name), for the app to send
+     * again by its own means. Throws core's refusal when the task is not the person's to read.
+     */
+    async reportedFiles(turn: Turn, taskId: number): Promise<{ fileId: string; fileName: string; mimeType: string | null; caption: string }[]> {
+      const h = await core.tasks.history(turn.actor, taskId);
+      const seen = new Set<string>();
+      const out: { fileId: string; fileName: string; mimeType: string | null; caption: string }[] = [];
+      for (const u of h.updates) {
+        for (const a of u.attachments) {
+          if (seen.has(a.fileId)) continue;
+          seen.add(a.fileId);
+          const period = periodLabel(turn.t, { code: u.periodCode, kind: u.periodKind, name: u.periodName }, turn.locale);
+          out.push({ ...a, caption: `${h.task.code} · ${period} · ${a.fileName}` });
+        }
+      }
+      return out;
+    },
+
     start: startReport(false),
     unchanged: startReport(true),
 

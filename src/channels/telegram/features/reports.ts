@@ -1,6 +1,5 @@
 import { Composer } from "grammy";
 import { MAX_ATTACHMENT_BYTES, type IncomingFile } from "../../../core/attachments.js";
-import { periodLabel } from "../../../documents/report-terms.js";
 import type { BotContext } from "../context.js";
 import { documentFile, downloadFile, photoFile } from "../files.js";
 import type { TelegramDeps } from "../deps.js";
@@ -24,20 +23,14 @@ export function reportsFeature(deps: TelegramDeps): Composer<BotContext> {
   chats.command("report", (ctx) => flow.list(telegramTurn(ctx, deps.logger), ctx.match));
   installRoutes(chats, reportRoutes(flow), deps.logger);
 
-  /** The files reported with a task, sent again by Telegram's reference (photos as photos). */
+  /** The files reported with a task, sent again by Telegram's reference (photos, named anh-… when received, as photos). */
   onAction(chats, reportActions.files, (ctx, { taskId }) =>
     withDomainErrors(ctx, async () => {
-      const h = await deps.core.tasks.history(ctx.actor!, taskId);
+      const files = await flow.reportedFiles(telegramTurn(ctx, deps.logger), taskId);
       await ctx.answerCallbackQuery();
-      const seen = new Set<string>();
-      for (const u of h.updates) {
-        for (const a of u.attachments) {
-          if (seen.has(a.fileId)) continue;
-          seen.add(a.fileId);
-          const caption = `${h.task.code} · ${periodLabel(ctx.t, { code: u.periodCode, kind: u.periodKind, name: u.periodName }, ctx.locale)} · ${a.fileName}`;
-          if (a.mimeType === "image/jpeg" && a.fileName.startsWith("anh-")) await ctx.replyWithPhoto(a.fileId, { caption });
-          else await ctx.replyWithDocument(a.fileId, { caption });
-        }
+      for (const a of files) {
+        if (a.mimeType === "image/jpeg" && a.fileName.startsWith("anh-")) await ctx.replyWithPhoto(a.fileId, { caption: a.caption });
+        else await ctx.replyWithDocument(a.fileId, { caption: a.caption });
       }
     }),
   );
