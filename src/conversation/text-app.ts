@@ -3,6 +3,7 @@ import type { Core } from "../core/index.js";
 import { DomainError } from "../core/errors.js";
 import type { ChannelName, Locale } from "../db/schema.js";
 import type { Translator } from "../i18n/index.js";
+import type { Commands } from "./flows.js";
 import type { Message } from "./message.js";
 import { actionsOf, printPlainText } from "./plain-text.js";
 import { dispatch, type Route } from "./router.js";
@@ -20,7 +21,8 @@ export interface TextApp {
   turn(actor: Actor & { kind: "person" }, chatId: string, send: (parts: string[]) => Promise<void>, origin?: string): Turn;
   /**
    * Handles a typed line: a number is the action it stands for (a stale or unknown number is answered
-   * politely); other text goes to `typed` (an open dialog), else the person is told it was not understood.
+   * politely); a line starting with "/" is a command (see `commands`); other text goes to `typed` (an open
+   * dialog), else the person is told it was not understood.
    */
   handle(turn: Turn, chatId: string, line: string, typed: (turn: Turn, text: string) => Promise<boolean>): Promise<void>;
 }
@@ -32,6 +34,8 @@ export interface TextAppOptions {
   core: Core;
   translator: Translator;
   routes: readonly Route[];
+  /** The commands a person may type, by name ("report" for "/report NQ49-05"). */
+  commands?: Commands;
 }
 
 export function createTextApp(opts: TextAppOptions): TextApp {
@@ -57,6 +61,7 @@ export function createTextApp(opts: TextAppOptions): TextApp {
         async acknowledge(text) {
           if (text !== undefined) await say({ text });
         },
+        async clearButtons() {},
         async replace(_messageId, message) {
           await say(message);
         },
@@ -80,6 +85,14 @@ export function createTextApp(opts: TextAppOptions): TextApp {
         const press: Turn = { ...turn, originId: turn.originId ?? `choice:${Number(n[1])}` };
         if (!(await dispatch(opts.routes, press, chosen.action))) await turn.say({ text: turn.t("common:stale_button") });
         return;
+      }
+      // A command never goes to a dialog as its answer, as on Telegram.
+      if (line.trimStart().startsWith("/")) {
+        const command = /^\s*\/([a-z_]+)(?:\s+([\s\S]*))?$/i.exec(line);
+        const name = command?.[1]?.toLowerCase();
+        const run = name !== undefined && opts.commands && Object.hasOwn(opts.commands, name) ? opts.commands[name] : undefined;
+        if (run) return run(turn, (command?.[2] ?? "").trim());
+        return turn.say({ text: turn.t("common:unknown_command") });
       }
       if (!(await typed(turn, line))) await turn.say({ text: turn.t("common:unknown_command") });
     },

@@ -37,7 +37,7 @@ export class TextDriver {
     const driver = (ref.driver = new TextDriver(e2e));
     driver.views = createOutboxViews(e2e.core, createTranslator("vi"), e2e.clock.now);
     driver.flows = createFlows({ core: e2e.core, nudgeDelivery: () => e2e.app.worker.nudge() });
-    driver.app = createTextApp({ channel: "zalo", limit: LIMIT, core: e2e.core, translator: createTranslator("vi"), routes: driver.flows.routes });
+    driver.app = createTextApp({ channel: "zalo", limit: LIMIT, core: e2e.core, translator: createTranslator("vi"), routes: driver.flows.routes, commands: driver.flows.commands });
     await e2e.seedRoster();
     for (const key of who) {
       const code = e2e.inviteOf(names[key]);

@@ -33,6 +33,9 @@ export function telegramTurn(ctx: BotContext, logger: Logger): Turn {
       if (text === undefined) await ctx.answerCallbackQuery();
       else await answerCallback(ctx, text, opts);
     },
+    async clearButtons() {
+      if (ctx.callbackQuery?.message) await ctx.editMessageReplyMarkup().catch(() => undefined);
+    },
     async replace(messageId, message) {
       const keyboard = keyboardOf(message.buttons);
       await ctx.api
