@@ -5,7 +5,8 @@ import cron from "node-cron";
 import { z } from "zod";
 import type { CoreSettings } from "./core/context.js";
 
-const DEFAULT_DATABASE_URL = "file:./data/bcd-bot.sqlite";
+/** The embedded default: an SQLite file under ./data, created (folder included) on first run. */
+export const DEFAULT_DATABASE_URL = "file:./data/bcd-bot.sqlite";
 
 const optionalText = z
   .string()

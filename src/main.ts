@@ -1,8 +1,24 @@
-import { ConfigError, createConfig, readEnvironment } from "./config.js";
+import { existsSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { ConfigError, createConfig, DEFAULT_DATABASE_URL, readEnvironment } from "./config.js";
+import { sqlitePath } from "./db/database.js";
 import { startApp } from "./app.js";
 import { createTranslator } from "./i18n/index.js";
 import { createLogger, redact } from "./logger.js";
 import { StartupError } from "./startup-error.js";
+
+/**
+ * A typo in an SQLite path must not silently start an empty database elsewhere: the folder is created only
+ * for the default path; another path's folder must exist. Returns the file when a new one will be made.
+ */
+function checkSqlitePath(url: string): string | undefined {
+  const path = sqlitePath(url);
+  if (path === undefined || path === ":memory:") return undefined;
+  const file = resolve(path);
+  if (existsSync(file)) return undefined;
+  if (url !== DEFAULT_DATABASE_URL && !existsSync(dirname(file))) throw new StartupError("sqlite_folder_missing", { folder: dirname(file) });
+  return file;
+}
 
 /** Entry point of `npm start`: configuration, then the app, then a graceful stop on SIGINT/SIGTERM. */
 async function main(): Promise<void> {
@@ -20,6 +36,8 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: config.logLevel, pretty: config.pretty, secrets });
   let app;
   try {
+    const fresh = checkSqlitePath(config.databaseUrl);
+    if (fresh) logger.warn({ database: fresh }, "no database was found there: a new, empty one is created");
     app = await startApp(config, { logger });
   } catch (e) {
     if (e instanceof ConfigError) {

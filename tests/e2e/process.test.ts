@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import { createServer } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { tempSqliteUrl } from "../support/databases.js";
@@ -86,5 +87,13 @@ describe("the program", () => {
     const err = run.output().stderr.trim();
     expect(err.split("\n")).toHaveLength(1);
     expect(err).toMatch(/^bcd-bot: Không kết nối được tới cơ sở dữ liệu postgres:\/\/127\.0\.0\.1:1\/nowhere .*DATABASE_URL/);
+  });
+
+  it("does not start an empty database elsewhere when the SQLite path has a typo", async () => {
+    const { dir } = tempSqliteUrl();
+    const run = startMain({ TELEGRAM_BOT_TOKEN: "123456:ABCdefGHIjklMNOpqrSTUvwxYZ0123456789", DATABASE_URL: `file:${dir}/dta/bcd-bot.sqlite`, DEFAULT_LOCALE: "en" });
+    expect(await run.exited).toBe(1);
+    expect(run.output().stderr.trim()).toBe(`bcd-bot: The folder ${dir}/dta does not exist, so the database cannot be opened. Check the path in DATABASE_URL for a typo, or create the folder if a new database belongs there.`);
+    expect(existsSync(`${dir}/dta`)).toBe(false);
   });
 });
