@@ -1,4 +1,4 @@
-import { ConfigError, createConfig, readEnvironment } from "./config.js";
+import { appSecrets, ConfigError, createConfig, readEnvironment } from "./config.js";
 import { startApp } from "./app.js";
 import { createTranslator } from "./i18n/index.js";
 import { createLogger, redact } from "./logger.js";
@@ -16,7 +16,7 @@ async function main(): Promise<void> {
     }
     throw e;
   }
-  const secrets = [config.telegram.token ?? "", config.mode.kind === "webhook" ? config.mode.secret : "", config.files.linkSecret ?? ""].filter(Boolean);
+  const secrets = [...appSecrets(config), config.mode.kind === "webhook" ? config.mode.secret : "", config.files.linkSecret ?? ""].filter(Boolean);
   const logger = createLogger({ level: config.logLevel, pretty: config.pretty, secrets });
   let app;
   try {
