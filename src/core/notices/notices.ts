@@ -20,7 +20,7 @@ export interface NewNotice {
   audience: Audience;
   ackRequired: boolean;
   ackDeadline?: Date | null;
-  /** Also post it in the committee's linked Telegram group. */
+  /** Also post it in the committee's linked group chat, on that group's app. */
   postToGroup?: boolean;
 }
 
