@@ -1,23 +1,19 @@
 import { readFileSync } from "node:fs";
 import type { UserFromGetMe } from "grammy/types";
-import { coreSettings, requireBotToken, type Config } from "./config.js";
-import { createBot } from "./channels/telegram/bot.js";
-import { installDefaultMenus } from "./channels/telegram/commands.js";
 import { sql } from "kysely";
-import { checkTelegram, type PreflightOptions } from "./channels/telegram/preflight.js";
+import type { ChatApp } from "./channels/app.js";
+import { createTelegramApp } from "./channels/telegram/app.js";
+import type { PreflightOptions } from "./channels/telegram/preflight.js";
+import type { WebhookLimits } from "./channels/telegram/runtime.js";
+import { coreSettings, requireBotToken, type Config } from "./config.js";
 import { StartupError } from "./startup-error.js";
 import { proxyFor, proxyLabel } from "./net/proxy.js";
-import { runTelegram, type TelegramRuntime, type WebhookLimits } from "./channels/telegram/runtime.js";
-import { createOutboxViews } from "./conversation/outbox-views.js";
-import { createTelegramSender } from "./channels/telegram/sender.js";
 import { systemClock, type Clock } from "./core/clock.js";
 import { createCore, type Core } from "./core/index.js";
-import { SETTING_TELEGRAM_USERNAME } from "./core/settings.js";
 import { openDatabase, type DatabaseHandle } from "./db/database.js";
 import type { ChannelName } from "./db/schema.js";
 import { migrateToLatest } from "./db/migrate.js";
 import { createOutboxStore } from "./delivery/outbox-store.js";
-import { RateGate } from "./delivery/rate-gate.js";
 import { createDeliveryWorker, type DeliveryApp, type DeliveryWorker } from "./delivery/worker.js";
 import { createTranslator } from "./i18n/index.js";
 import { redact, type Logger } from "./logger.js";
@@ -40,7 +36,8 @@ export interface App {
   database: DatabaseHandle;
   worker: DeliveryWorker;
   scheduler: Scheduler;
-  telegram: TelegramRuntime;
+  /** The apps (modules) running in this process, in start order. */
+  apps: ChatApp[];
   /** Signed, expiring links to stored files; undefined unless PUBLIC_BASE_URL is set. */
   fileLinks: FileLinks | undefined;
   /** Graceful shutdown: stop taking updates, let in-flight work finish, then close the database. */
@@ -69,12 +66,12 @@ export interface AppOptions {
 }
 
 /**
- * The composition root's body: opens and migrates the database, builds core, the Telegram channel, the
- * delivery worker and the scheduler, and starts them. main.ts calls it with the real config; the
+ * The composition root's body: opens and migrates the database, builds core, the app modules configuration
+ * enables, the delivery worker and the scheduler, and starts them. main.ts calls it with the real config; the
  * end-to-end tests call it with a fake Bot API server and a temporary database.
  */
 export async function startApp(config: Config, opts: AppOptions): Promise<App> {
-  const token = requireBotToken(config);
+  const appsConfig = requireBotToken(config);
   const { logger } = opts;
   const database = openDatabase(config.databaseUrl);
   try {
@@ -105,20 +102,32 @@ export async function startApp(config: Config, opts: AppOptions): Promise<App> {
   }
 
   const store = createOutboxStore(database.db, database.dialect, { locale: config.defaultLocale, timeZone: config.timeZone });
+  // The apps configuration enables, one module each (Telegram today; Zalo is a second section later).
+  // Turns wake the worker; it is built just below, before any app starts receiving.
+  const nudgeDelivery = () => worker.nudge();
+  const apps: ChatApp[] = [
+    createTelegramApp({
+      config: appsConfig.telegram,
+      mode: config.mode,
+      outbox: config.outbox,
+      defaultLocale: config.defaultLocale,
+      timeZone: config.timeZone,
+      core,
+      translator,
+      clock,
+      logger,
+      nudgeDelivery,
+      fileRequests,
+      botInfo: opts.botInfo,
+      preflight: opts.preflight,
+      webhookLimits: opts.webhookLimits,
+    }),
+  ];
+  const deliveryApps: Partial<Record<ChannelName, DeliveryApp>> = Object.fromEntries(apps.map((app) => [app.name, app.delivery]));
   const worker = createDeliveryWorker(
     {
       store,
-      apps: {
-        telegram: {
-          sender: createTelegramSender({ token, apiRoot: config.telegram.apiRoot, views: createOutboxViews(core, translator, clock), files: core.files }),
-          gate: new RateGate({
-            ratePerSecond: config.outbox.ratePerSecond,
-            perChatIntervalMs: config.outbox.perChatIntervalMs,
-            groupIntervalMs: config.outbox.groupIntervalMs,
-          }),
-        },
-        ...opts.deliveryApps,
-      },
+      apps: { ...deliveryApps, ...opts.deliveryApps },
       onUnreachable: (personId, channel, reason) => core.people.markUnreachable(personId, channel, reason),
       logger: logger.child({ component: "delivery" }),
       now: () => clock().getTime(),
@@ -129,45 +138,38 @@ export async function startApp(config: Config, opts: AppOptions): Promise<App> {
     ...(opts.jobBudgetMs ? { jobBudgetMs: opts.jobBudgetMs } : {}),
   });
 
+  const telegramRoot = appsConfig.telegram.apiRoot ?? "https://api.telegram.org";
   logger.info(
     {
-      apiRoot: config.telegram.apiRoot ?? "https://api.telegram.org",
-      proxy: proxyLabel(proxyFor(config.telegram.apiRoot ?? "https://api.telegram.org")) ?? "none",
+      apps: apps.map((app) => app.name),
+      apiRoot: telegramRoot,
+      proxy: proxyLabel(proxyFor(telegramRoot)) ?? "none",
       database: databaseLabel(config.databaseUrl),
       mode: config.mode.kind,
       version: APP_VERSION,
     },
     "bcd-bot starting",
   );
-  const botInfo = opts.botInfo ?? (await checkTelegram({ token, apiRoot: config.telegram.apiRoot, logger, ...opts.preflight }).catch(async (e: unknown) => {
+  // Receiving comes first: whatever the queue holds, people's updates are taken from the start.
+  const started: ChatApp[] = [];
+  const stopApps = async () => {
+    for (const app of [...started].reverse()) await app.stop();
+  };
+  try {
+    for (const app of apps) {
+      started.push(app);
+      await app.start();
+    }
+  } catch (e) {
+    await stopApps().catch(() => undefined);
     await database.close();
     throw e;
-  }));
-  const bot = createBot(
-    {
-      core,
-      translator,
-      logger: logger.child({ component: "telegram" }),
-      token,
-      apiRoot: config.telegram.apiRoot,
-      defaultLocale: config.defaultLocale,
-      timeZone: config.timeZone,
-      nudgeDelivery: () => worker.nudge(),
-    },
-    { botInfo },
-  );
-  await bot.init();
-  await core.settings.put(SETTING_TELEGRAM_USERNAME, bot.botInfo.username);
-  installDefaultMenus(bot.api, translator, config.defaultLocale, logger);
-
-  // Receiving comes first: whatever the queue holds, people's updates are taken from the start.
-  const telegram = runTelegram(bot, config.mode, logger, opts.webhookLimits, fileRequests);
-  await telegram.started;
+  }
   // Polling mode has no webhook server to serve file links: they get one of their own.
   const fileServer =
     fileRequests && config.mode.kind === "polling"
       ? await startFileServer({ host: config.files.host, port: config.files.port, handler: fileRequests, logger }).catch(async (e: unknown) => {
-          await telegram.stop();
+          await stopApps();
           await database.close();
           throw e;
         })
@@ -181,11 +183,11 @@ export async function startApp(config: Config, opts: AppOptions): Promise<App> {
     database,
     worker,
     scheduler,
-    telegram,
+    apps,
     fileLinks,
     stop() {
       stopping ??= (async () => {
-        await telegram.stop();
+        await stopApps();
         await fileServer?.stop();
         await scheduler.stop();
         await worker.stop();

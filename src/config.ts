@@ -87,10 +87,24 @@ const webhookSchema = baseSchema.extend({
 
 type Raw = z.infer<typeof pollingSchema> | z.infer<typeof webhookSchema>;
 
+/** The Telegram module's section: present when TELEGRAM_BOT_TOKEN is set. */
+export interface TelegramAppConfig {
+  token: string;
+  apiRoot: string | undefined;
+}
+
+/** One section per app; an app runs when its section is present. */
+export interface AppsConfig {
+  telegram?: TelegramAppConfig;
+}
+
 /** The validated configuration. One object, built once at start and passed to every factory. */
 export interface Config {
-  /** The token is optional here so the CLI can work on the database alone; `requireBotToken` enforces it for the bot. */
-  telegram: { token: string | undefined; apiRoot: string | undefined };
+  /**
+   * The apps this installation runs, one section each. None is required here so the CLI can work on the
+   * database alone; `requireBotToken` enforces one for the bot.
+   */
+  apps: AppsConfig;
   mode:
     | { kind: "polling" }
     | { kind: "webhook"; url: string; host: string; port: number; path: string; secret: string };
@@ -135,7 +149,7 @@ export function createConfig(env: Record<string, string | undefined>): Config {
   }
   const raw = result.data;
   return {
-    telegram: { token: raw.TELEGRAM_BOT_TOKEN, apiRoot: raw.TELEGRAM_API_ROOT },
+    apps: raw.TELEGRAM_BOT_TOKEN ? { telegram: { token: raw.TELEGRAM_BOT_TOKEN, apiRoot: raw.TELEGRAM_API_ROOT } } : {},
     mode:
       raw.BOT_MODE === "webhook"
         ? { kind: "webhook", url: raw.WEBHOOK_URL, host: raw.WEBHOOK_HOST, port: raw.WEBHOOK_PORT, path: raw.WEBHOOK_PATH, secret: raw.WEBHOOK_SECRET }
@@ -166,15 +180,18 @@ export function readEnvironment(envFile = ".env"): Record<string, string | undef
   return { ...fromFile, ...process.env };
 }
 
-/** The bot cannot start without a token: say so, and say how to get one. */
-export function requireBotToken(config: Config): string {
-  if (!config.telegram.token) {
+/** The bot cannot start without an app: say so, and say how to get a Telegram bot's token. */
+export function requireBotToken(config: Config): AppsConfig & { telegram: TelegramAppConfig } {
+  if (!config.apps.telegram) {
     throw new ConfigError(
       "TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather in Telegram (send /newbot), then put its token in the environment or in .env (see .env.example)",
     );
   }
-  return config.telegram.token;
+  return config.apps as AppsConfig & { telegram: TelegramAppConfig };
 }
+
+/** Every app's secret, to keep out of the logs. */
+export const appSecrets = (config: Config): string[] => [config.apps.telegram?.token].filter((s): s is string => Boolean(s));
 
 /** The part of the configuration core works with. */
 export function coreSettings(config: Config): CoreSettings {

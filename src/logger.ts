@@ -2,12 +2,21 @@ import pino, { type Logger } from "pino";
 
 export type { Logger };
 
-/** Matches a Telegram bot token anywhere in a string, including inside API URLs (`/bot<token>/`). */
-const TOKEN_PATTERN = /\d{5,}:[A-Za-z0-9_-]{20,}/g;
+/**
+ * Every app's bot token, anywhere in a string:
+ * - Telegram: `<bot id>:<35 characters of [A-Za-z0-9_-]>`;
+ * - Zalo Bot API: `<numeric bot id, up to 19 digits>:<about 64 characters of [A-Za-z0-9_-]>` (documented as `12345689:abc-xyz`);
+ * - and an API URL's `/bot<id>:<secret>` path segment (both apps put the token there), however short its secret part.
+ */
+const TOKEN_PATTERNS: readonly [RegExp, string][] = [
+  [/\/bot\d+:[^/\s?#"'<>]+/g, "/bot<redacted>"],
+  [/\d{5,}:[A-Za-z0-9_-]{20,}/g, "<redacted>"],
+];
 
-/** Replaces every bot token (and the given secrets) in a text with a placeholder. */
+/** Replaces every app's bot token (and the given secrets) in a text with a placeholder. */
 export function redact(text: string, secrets: readonly string[] = []): string {
-  let out = text.replace(TOKEN_PATTERN, "<redacted>");
+  let out = text;
+  for (const [pattern, placeholder] of TOKEN_PATTERNS) out = out.replace(pattern, placeholder);
   for (const s of secrets) if (s.length >= 6) out = out.split(s).join("<redacted>");
   return out;
 }

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { ConfigError, createConfig, DEFAULT_DATABASE_URL, readEnvironment } from "./config.js";
+import { appSecrets, ConfigError, createConfig, DEFAULT_DATABASE_URL, readEnvironment } from "./config.js";
 import { sqlitePath } from "./db/database.js";
 import { startApp } from "./app.js";
 import { createTranslator } from "./i18n/index.js";
@@ -32,7 +32,7 @@ async function main(): Promise<void> {
     }
     throw e;
   }
-  const secrets = [config.telegram.token ?? "", config.mode.kind === "webhook" ? config.mode.secret : "", config.files.linkSecret ?? ""].filter(Boolean);
+  const secrets = [...appSecrets(config), config.mode.kind === "webhook" ? config.mode.secret : "", config.files.linkSecret ?? ""].filter(Boolean);
   const logger = createLogger({ level: config.logLevel, pretty: config.pretty, secrets });
   let app;
   try {

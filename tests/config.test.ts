@@ -21,6 +21,13 @@ describe("configuration", () => {
     expect(() => requireBotToken(c)).toThrow(/TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather/);
   });
 
+  it("has a section per app, present when the app is configured", () => {
+    expect(createConfig({ TELEGRAM_API_ROOT: "http://127.0.0.1:8081" }).apps).toEqual({});
+    const c = createConfig({ TELEGRAM_BOT_TOKEN: "123456:ABC-DEF_ghi", TELEGRAM_API_ROOT: "http://127.0.0.1:8081" });
+    expect(c.apps).toEqual({ telegram: { token: "123456:ABC-DEF_ghi", apiRoot: "http://127.0.0.1:8081" } });
+    expect(requireBotToken(c).telegram.token).toBe("123456:ABC-DEF_ghi");
+  });
+
   it.each([
     [{ TELEGRAM_BOT_TOKEN: "not a token" }, /^TELEGRAM_BOT_TOKEN: invalid value; expected a bot token/],
     [{ TIMEZONE: "Asia/Hanoi_City" }, /^TIMEZONE: invalid value; expected an IANA time zone/],

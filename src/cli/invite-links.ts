@@ -2,7 +2,7 @@ import { Api } from "grammy";
 import { inviteLink } from "../channels/telegram/features/members.js";
 import type { Config } from "../config.js";
 import type { Core } from "../core/index.js";
-import { SETTING_TELEGRAM_USERNAME } from "../core/settings.js";
+import { TELEGRAM_USERNAME_SETTING } from "../channels/telegram/settings.js";
 import { redact } from "../logger.js";
 
 /**
@@ -11,14 +11,15 @@ import { redact } from "../logger.js";
  * works; `warn` hears why getMe failed, with the token scrubbed out.
  */
 export async function resolveBotUsername(core: Core, config: Config, warn: (reason: string) => void): Promise<string | undefined> {
-  const stored = await core.settings.get(SETTING_TELEGRAM_USERNAME);
+  const stored = await core.settings.get(TELEGRAM_USERNAME_SETTING);
   if (stored) return stored;
-  const token = config.telegram.token;
-  if (!token) return undefined;
+  const telegram = config.apps.telegram;
+  if (!telegram) return undefined;
+  const { token, apiRoot } = telegram;
   try {
-    const api = new Api(token, { timeoutSeconds: 15, ...(config.telegram.apiRoot ? { apiRoot: config.telegram.apiRoot } : {}) });
+    const api = new Api(token, { timeoutSeconds: 15, ...(apiRoot ? { apiRoot } : {}) });
     const me = await api.getMe();
-    await core.settings.put(SETTING_TELEGRAM_USERNAME, me.username);
+    await core.settings.put(TELEGRAM_USERNAME_SETTING, me.username);
     return me.username;
   } catch (e) {
     warn(redact(e instanceof Error ? e.message : String(e), [token]));

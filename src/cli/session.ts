@@ -1,4 +1,4 @@
-import { ConfigError, coreSettings, createConfig, type Config } from "../config.js";
+import { appSecrets, ConfigError, coreSettings, createConfig, type Config } from "../config.js";
 import { systemClock } from "../core/clock.js";
 import { DomainError } from "../core/errors.js";
 import { createCore, type Core } from "../core/index.js";
@@ -60,7 +60,7 @@ export async function withConfig(io: CliIo, lang: Locale | undefined, body: (ctx
   const locale = lang ?? config.defaultLocale;
   const translator = createTranslator(locale);
   const t = (key: string, params?: TParams) => htmlToText(translator.t(locale, key, params));
-  const secrets = [config.telegram.token ?? ""];
+  const secrets = appSecrets(config);
   const ctx: CliContext = {
     config,
     locale,

@@ -1,5 +1,5 @@
 import type { Executor } from "../db/database.js";
-import type { CommitteeLevel, CommitteeRow, Locale } from "../db/schema.js";
+import type { ChannelName, CommitteeLevel, CommitteeRow, Locale } from "../db/schema.js";
 import type { Actor } from "./actor.js";
 import { recordAudit } from "./audit.js";
 import type { CoreContext } from "./context.js";
@@ -71,23 +71,24 @@ export async function listCommittees(db: Executor): Promise<CommitteeRow[]> {
 }
 
 /**
- * Links the committee's Telegram group, where notices can also be posted. Done from inside the group by a
- * member of the committee's secretariat.
+ * Links the committee's group chat on an app, where notices can also be posted. Done from inside the group by
+ * a member of the committee's secretariat.
  */
-export async function linkGroup(ctx: CoreContext, actor: Actor, committeeId: number, chatId: string): Promise<CommitteeRow> {
+export async function linkGroup(ctx: CoreContext, actor: Actor, committeeId: number, group: { channel: ChannelName; chatId: string }): Promise<CommitteeRow> {
+  const { channel, chatId } = group;
   if (actor.kind === "person" && !actor.seats.some((s) => s.committeeId === committeeId && s.role === "secretariat")) throw new DomainError("errors:forbidden");
   return ctx.db.transaction().execute(async (trx) => {
     const before = await trx.selectFrom("committees").selectAll().where("id", "=", committeeId).executeTakeFirstOrThrow();
     const now = ctx.clock();
-    await trx.updateTable("committees").set({ telegram_group_chat_id: chatId }).where("id", "=", committeeId).execute();
+    await trx.updateTable("committees").set({ group_chat_id: chatId, group_channel: channel }).where("id", "=", committeeId).execute();
     await recordAudit(trx, actor, now, {
       action: "committee.link_group",
       objectType: "committee",
       objectId: committeeId,
       committeeId,
-      before: { telegramGroup: before.telegram_group_chat_id },
-      after: { telegramGroup: chatId },
+      before: { group: before.group_chat_id, groupChannel: before.group_channel },
+      after: { group: chatId, groupChannel: channel },
     });
-    return { ...before, telegram_group_chat_id: chatId };
+    return { ...before, group_chat_id: chatId, group_channel: channel };
   });
 }

@@ -47,7 +47,7 @@ export function createCore(ctx: CoreContext) {
       byCode: (code: string) => findCommitteeByCode(ctx.db, code),
       require: (code: string) => requireCommittee(ctx.db, code),
       list: () => listCommittees(ctx.db),
-      linkGroup: (actor: Actor, committeeId: number, chatId: string) => linkGroup(ctx, actor, committeeId, chatId),
+      linkGroup: (actor: Actor, committeeId: number, group: { channel: ChannelName; chatId: string }) => linkGroup(ctx, actor, committeeId, group),
     },
     roster: {
       importCsv: (actor: Actor, committeeId: number, csv: string) => importRoster(ctx, actor, committeeId, csv),

@@ -1,4 +1,5 @@
 import type { Executor } from "../db/database.js";
+import type { ChannelName } from "../db/schema.js";
 import { iso } from "./clock.js";
 
 /** Small facts the installation remembers between runs, such as the bot's username for invite links. */
@@ -15,4 +16,5 @@ export async function putSetting(db: Executor, key: string, value: string, now: 
     .execute();
 }
 
-export const SETTING_TELEGRAM_USERNAME = "telegram.bot_username";
+/** The key of an app's own setting, e.g. `appSetting("telegram", "bot_username")`: the app owns its settings. */
+export const appSetting = (channel: ChannelName, name: string): string => `${channel}.${name}`;

@@ -19,8 +19,9 @@ export interface CommitteesTable {
   time_zone: string;
   default_locale: Locale;
   created_at: IsoTime;
-  /** The committee's Telegram group, where notices may also be posted. */
-  telegram_group_chat_id: string | null;
+  /** The committee's group chat, where notices may also be posted: its chat id on the app `group_channel`. */
+  group_chat_id: string | null;
+  group_channel: ChannelName | null;
 }
 
 export interface PeopleTable {

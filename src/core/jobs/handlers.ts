@@ -23,7 +23,8 @@ const inviteExpiryReminder: JobHandler = async (trx, ctx, payload) => {
     .selectFrom("invites as i")
     .innerJoin("people as p", "p.id", "i.person_id")
     .innerJoin("memberships as m", (j) => j.onRef("m.person_id", "=", "i.person_id").onRef("m.committee_id", "=", "i.committee_id"))
-    .leftJoin("channel_identities as ci", (j) => j.onRef("ci.person_id", "=", "i.person_id").on("ci.channel", "=", "telegram"))
+    // Linked on any app: the invite has done its work.
+    .leftJoin("channel_identities as ci", "ci.person_id", "i.person_id")
     .where("i.id", "=", inviteId)
     .select(["i.committee_id", "i.expires_at", "i.used_at", "i.revoked_at", "p.full_name", "m.id as membershipId", "m.organization", "m.active", "ci.id as identityId"])
     .executeTakeFirst();

@@ -20,7 +20,7 @@ export interface NewNotice {
   audience: Audience;
   ackRequired: boolean;
   ackDeadline?: Date | null;
-  /** Also post it in the committee's linked Telegram group. */
+  /** Also post it in the committee's linked group chat, on that group's app. */
   postToGroup?: boolean;
 }
 
@@ -54,9 +54,9 @@ export async function sendNotice(ctx: CoreContext, actor: Actor, input: NewNotic
     const people = await resolveAudience(trx, input.committeeId, input.audience);
     const personId = actor.kind === "person" ? actor.personId : null;
     const group = input.postToGroup
-      ? (await trx.selectFrom("committees").select("telegram_group_chat_id").where("id", "=", input.committeeId).executeTakeFirstOrThrow()).telegram_group_chat_id
+      ? await trx.selectFrom("committees").select(["group_chat_id as chatId", "group_channel as channel"]).where("id", "=", input.committeeId).executeTakeFirstOrThrow()
       : null;
-    if (input.postToGroup && !group) throw new DomainError("notices:errors.no_group");
+    if (input.postToGroup && !group?.chatId) throw new DomainError("notices:errors.no_group");
     const notice = await trx
       .insertInto("notices")
       .values({
@@ -69,12 +69,13 @@ export async function sendNotice(ctx: CoreContext, actor: Actor, input: NewNotic
         ack_deadline: input.ackRequired && input.ackDeadline ? iso(input.ackDeadline) : null,
         status: "sending",
         created_at: iso(now),
-        posted_to_group: group ? 1 : 0,
+        posted_to_group: group?.chatId ? 1 : 0,
       })
       .returning("id")
       .executeTakeFirstOrThrow();
-    if (group) {
-      await enqueueMessage(trx, now, { template: "notices:group", params: { noticeId: notice.id }, to: { chatId: group }, committeeId: input.committeeId, dedupeKey: `notice:${notice.id}:group` });
+    if (group?.chatId) {
+      // The group post goes on the group's own app.
+      await enqueueMessage(trx, now, { template: "notices:group", params: { noticeId: notice.id }, to: { chatId: group.chatId }, channel: group.channel ?? "telegram", committeeId: input.committeeId, dedupeKey: `notice:${notice.id}:group` });
     }
     if (input.attachment) {
       const [attachmentId] = await saveAttachments(trx, now, { type: "notice", id: notice.id }, [input.attachment], personId);

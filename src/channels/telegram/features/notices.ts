@@ -125,7 +125,7 @@ export function noticesFeature(deps: TelegramDeps): Composer<BotContext> {
     if (!seat) return void (await ctx.reply(ctx.t("meetings:create.choose_committee", { codes: seats.map((s) => s.committeeCode).join(", ") }), { parse_mode: "HTML" }));
     const committees = await deps.core.committees.list();
     const districts = committees.some((c) => c.parent_id === seat.committeeId);
-    const hasGroup = Boolean(committees.find((c) => c.id === seat.committeeId)?.telegram_group_chat_id);
+    const hasGroup = Boolean(committees.find((c) => c.id === seat.committeeId)?.group_chat_id);
     const d: ComposeDialog = { committeeId: seat.committeeId, timeZone: seat.timeZone, hasDistricts: districts, hasGroup, step: "body" };
     await save(ctx, d);
     await ask(ctx, d);
@@ -324,7 +324,7 @@ export function groupLinkFeature(deps: TelegramDeps): Composer<BotContext> {
     if (seats.length === 0) return void (await ctx.reply(ctx.t("errors:forbidden")));
     const seat = seats.find((s) => s.committeeCode.toLowerCase() === ctx.match.trim().toLowerCase()) ?? (seats.length === 1 ? seats[0] : undefined);
     if (!seat) return void (await ctx.reply(ctx.t("notices:group.choose_committee", { codes: seats.map((s) => s.committeeCode).join(", ") }), { parse_mode: "HTML" }));
-    await deps.core.committees.linkGroup(ctx.actor!, seat.committeeId, String(ctx.chat.id));
+    await deps.core.committees.linkGroup(ctx.actor!, seat.committeeId, { channel: "telegram", chatId: String(ctx.chat.id) });
     await ctx.reply(ctx.t("notices:group.linked", { committee: seat.committeeName }), { parse_mode: "HTML" });
   });
   return composer;
