@@ -1,8 +1,7 @@
 import { readFileSync } from "node:fs";
-import type { UserFromGetMe } from "grammy/types";
 import { sql } from "kysely";
 import type { ChatApp } from "./channels/app.js";
-import { createTelegramApp } from "./channels/telegram/app.js";
+import { createTelegramApp, type TelegramBotInfo } from "./channels/telegram/app.js";
 import type { PreflightOptions } from "./channels/telegram/preflight.js";
 import type { WebhookLimits } from "./channels/telegram/runtime.js";
 import { coreSettings, requireBotToken, type Config } from "./config.js";
@@ -50,7 +49,7 @@ export interface AppOptions {
   /** Start the node-cron tick (tests tick by hand). */
   cron?: boolean;
   /** Skip getMe when the bot's identity is already known. */
-  botInfo?: UserFromGetMe;
+  botInfo?: TelegramBotInfo;
   /** The start-up check of Telegram: tries and waits (tests shorten them). */
   preflight?: Pick<PreflightOptions, "tries" | "timeoutSeconds" | "firstDelayMs">;
   /** Time budgets (tests shorten them): one outbox row's preparation and send, one due job. */

@@ -2,7 +2,8 @@ import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { createLogger, redact } from "../src/logger.js";
 
-const telegramToken = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0";
+// Made up and assembled here, so no token-shaped string is committed: digits, a colon, 35 characters.
+const telegramToken = `${"1234".repeat(2)}9:${"FAKE_not_a_token_".repeat(2)}x`;
 const zaloToken = "1234567890123456789:" + "aB3dE5gH7jK9mN1pQ3sT5vX7zA9cE1gI3kM5oQ7sU9wY1aC3eG5iK7mO9qS1uW3y";
 const zaloDocumented = "12345689:abc-xyz";
 

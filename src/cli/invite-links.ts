@@ -1,8 +1,7 @@
-import { Api } from "grammy";
 import { inviteLink } from "../channels/telegram/features/members.js";
 import type { Config } from "../config.js";
 import type { Core } from "../core/index.js";
-import { TELEGRAM_USERNAME_SETTING } from "../channels/telegram/settings.js";
+import { fetchBotUsername, TELEGRAM_USERNAME_SETTING } from "../channels/telegram/settings.js";
 import { redact } from "../logger.js";
 
 /**
@@ -17,10 +16,9 @@ export async function resolveBotUsername(core: Core, config: Config, warn: (reas
   if (!telegram) return undefined;
   const { token, apiRoot } = telegram;
   try {
-    const api = new Api(token, { timeoutSeconds: 15, ...(apiRoot ? { apiRoot } : {}) });
-    const me = await api.getMe();
-    await core.settings.put(TELEGRAM_USERNAME_SETTING, me.username);
-    return me.username;
+    const username = await fetchBotUsername(token, apiRoot);
+    await core.settings.put(TELEGRAM_USERNAME_SETTING, username);
+    return username;
   } catch (e) {
     warn(redact(e instanceof Error ? e.message : String(e), [token]));
     return undefined;

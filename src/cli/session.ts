@@ -8,7 +8,7 @@ import type { Locale } from "../db/schema.js";
 import { createTranslator, type TParams } from "../i18n/index.js";
 import { redact } from "../logger.js";
 import { cliMessages, type CliMessages } from "./messages.js";
-import { htmlToText } from "./text.js";
+import { toPlainText } from "../core/markup.js";
 
 /** Where the CLI writes and what environment it reads; the entry point passes the process's own. */
 export interface CliIo {
@@ -59,7 +59,7 @@ export async function withConfig(io: CliIo, lang: Locale | undefined, body: (ctx
   }
   const locale = lang ?? config.defaultLocale;
   const translator = createTranslator(locale);
-  const t = (key: string, params?: TParams) => htmlToText(translator.t(locale, key, params));
+  const t = (key: string, params?: TParams) => toPlainText(translator.t(locale, key, params));
   const secrets = appSecrets(config);
   const ctx: CliContext = {
     config,

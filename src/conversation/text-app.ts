@@ -61,7 +61,6 @@ export function createTextApp(opts: TextAppOptions): TextApp {
         async acknowledge(text) {
           if (text !== undefined) await say({ text });
         },
-        async clearButtons() {},
         async replace(_messageId, message) {
           await say(message);
         },

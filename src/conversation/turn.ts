@@ -26,15 +26,13 @@ export interface Turn {
    * plain-text app says it), or with nothing at all.
    */
   acknowledge(text?: Markup, opts?: { alert?: boolean }): Promise<void>;
-  /**
-   * The buttons of the pressed message are spent (a step answered): Telegram removes them; a plain-text
-   * app, whose numbers belong to its latest message anyway, does nothing.
-   */
-  clearButtons(): Promise<void>;
   /** Shows this instead of an earlier message of the chat (Telegram edits it; a plain-text app says it anew). */
   replace(messageId: string, message: Message): Promise<void>;
-  /** An earlier message's buttons are spent (its question was answered): Telegram removes them; a plain-text app does nothing. */
-  retire(messageId: string): Promise<void>;
+  /**
+   * A message's buttons are spent (its question was answered): Telegram removes them; a plain-text app, whose
+   * numbers belong to its latest message anyway, does nothing. Without an id: nothing to do.
+   */
+  retire(messageId: string | undefined): Promise<void>;
   /** Tells the person why core refused (a DomainError), where they are; rethrows anything else. */
   refuse(error: unknown): Promise<void>;
   /** Something worth a warning in the log (a forged or forwarded button), with the turn's context. */

@@ -9,9 +9,6 @@ export const CALLBACK_TEXT_LIMIT = 200;
 /** How much of what a person typed a reply repeats back to them. */
 export const ECHO_LIMIT = 200;
 
-/** Markup as the plain text an alert shows. */
-export const plainText = toPlainText;
-
 /** The start of a text a person typed, for a reply that repeats it: at most `max` characters, then "…". */
 export function clipEcho(text: string, max = ECHO_LIMIT): string {
   if (text.length <= max) return text;
@@ -63,11 +60,11 @@ async function sendToPerson(ctx: BotContext, html: string): Promise<void> {
  */
 export async function answerCallback(ctx: BotContext, html: string, opts: { alert?: boolean } = {}): Promise<void> {
   const alert = opts.alert ? { show_alert: true } : {};
-  const text = plainText(html);
+  const text = toPlainText(html);
   if (text.length <= CALLBACK_TEXT_LIMIT) return void (await ctx.answerCallbackQuery({ text, ...alert }));
   let sent = true;
   await sendToPerson(ctx, html).catch(() => (sent = false));
-  if (sent) await ctx.answerCallbackQuery({ text: clipEcho(plainText(ctx.t("common:see_message")), CALLBACK_TEXT_LIMIT - 1) });
+  if (sent) await ctx.answerCallbackQuery({ text: clipEcho(toPlainText(ctx.t("common:see_message")), CALLBACK_TEXT_LIMIT - 1) });
   else await ctx.answerCallbackQuery({ text: clipEcho(text, CALLBACK_TEXT_LIMIT - 1), ...alert });
 }
 

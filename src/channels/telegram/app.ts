@@ -1,4 +1,7 @@
 import type { UserFromGetMe } from "grammy/types";
+
+/** The bot's identity as getMe gives it (tests pass it to skip the call). */
+export type TelegramBotInfo = UserFromGetMe;
 import type { ChatApp } from "../app.js";
 import type { Config, TelegramAppConfig } from "../../config.js";
 import type { Core } from "../../core/index.js";

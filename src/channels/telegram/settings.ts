@@ -1,4 +1,13 @@
+import { Api } from "grammy";
+import { agentFor } from "../../net/proxy.js";
 import { appSetting } from "../../core/settings.js";
 
 /** The bot's Telegram username, saved at each start, for t.me invite links (the key is stored: keep it). */
 export const TELEGRAM_USERNAME_SETTING = appSetting("telegram", "bot_username");
+
+/** Asks Telegram for the bot's username (for a CLI run before the bot ever started), through the proxy if any. */
+export async function fetchBotUsername(token: string, apiRoot: string | undefined): Promise<string> {
+  const agent = agentFor(apiRoot ?? "https://api.telegram.org");
+  const api = new Api(token, { timeoutSeconds: 15, ...(apiRoot ? { apiRoot } : {}), ...(agent ? { baseFetchConfig: { agent, compress: true } } : {}) });
+  return (await api.getMe()).username;
+}

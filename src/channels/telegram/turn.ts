@@ -33,9 +33,6 @@ export function telegramTurn(ctx: BotContext, logger: Logger): Turn {
       if (text === undefined) await ctx.answerCallbackQuery();
       else await answerCallback(ctx, text, opts);
     },
-    async clearButtons() {
-      if (ctx.callbackQuery?.message) await ctx.editMessageReplyMarkup().catch(() => undefined);
-    },
     async replace(messageId, message) {
       const keyboard = keyboardOf(message.buttons);
       await ctx.api
@@ -43,6 +40,7 @@ export function telegramTurn(ctx: BotContext, logger: Logger): Turn {
         .catch((e: unknown) => logger.debug({ err: e }, "message not replaced"));
     },
     async retire(messageId) {
+      if (messageId === undefined) return;
       await ctx.api.editMessageReplyMarkup(chatId, Number(messageId)).catch((e: unknown) => logger.debug({ err: e }, "buttons not removed"));
     },
     async refuse(error) {

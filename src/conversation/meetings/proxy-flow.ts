@@ -106,7 +106,7 @@ export function meetingProxyFlow(deps: { core: Core; nudgeDelivery?: (() => void
       await save(turn, d);
       await turn.acknowledge();
       // The question answered by skipping keeps its text and loses its buttons.
-      if (turn.originId) await turn.retire(turn.originId);
+      await turn.retire(turn.originId);
       await ask(turn, d);
     },
 

@@ -167,7 +167,7 @@ export function reportFlow(deps: ReportFlowDeps) {
   /** A press that answers the current step: acknowledged, its buttons spent, and on to the next step. */
   const pressed = async (turn: Turn, d: ReportDialog) => {
     await turn.acknowledge();
-    await turn.clearButtons();
+    await turn.retire(turn.originId);
     await advance(turn, d);
   };
 
@@ -198,7 +198,7 @@ export function reportFlow(deps: ReportFlowDeps) {
       else if (values) d.keep = values;
       await save(turn, d);
       await turn.acknowledge();
-      await turn.clearButtons();
+      await turn.retire(turn.originId);
       await ask(turn, d);
     } catch (e) {
       await turn.refuse(e);
@@ -324,7 +324,7 @@ export function reportFlow(deps: ReportFlowDeps) {
       if (step === "files") d.files = [];
       await save(turn, d);
       await turn.acknowledge();
-      await turn.clearButtons();
+      await turn.retire(turn.originId);
       await ask(turn, d);
     },
 
@@ -345,7 +345,7 @@ export function reportFlow(deps: ReportFlowDeps) {
         });
         await core.dialogs.clear(turn.actor.personId, turn.channel);
         await turn.acknowledge();
-        await turn.clearButtons();
+        await turn.retire(turn.originId);
         const rc = await core.reports.context(turn.actor, d.taskId, d.periodId);
         const lines = [turn.t(r.late ? "reports:submitted.late" : "reports:submitted.ok", { code: d.code, version: r.version, due: formatDateTime(rc.window.dueAt, turn.timeZone) })];
         if (rc.onBehalfOf) lines.push(turn.t("reports:submitted.on_behalf", { name: rc.onBehalfOf.fullName }));

@@ -1,3 +1,4 @@
+import { stripControls } from "../text.js";
 import { parse } from "csv-parse/sync";
 import type { Locale, Role } from "../../db/schema.js";
 import { foldKey, separatorOf } from "../csv.js";
@@ -62,25 +63,15 @@ export function normalizePhone(raw: string): string | undefined {
   return compact.startsWith("+84") ? "0" + compact.slice(3) : compact;
 }
 
-/**
- * Terminal escape sequences (CSI such as "ESC[31m", OSC ended by BEL or ST, and the two-character ESC forms)
- * removed whole, so that no "[31m" remnant is left behind when the ESC itself goes (as src/cli/text.ts does for
- * output; core keeps its own copy rather than depend on the CLI).
- */
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const ESCAPE_SEQUENCE = /(?:\u001b\[|\u009b)[0-?]*[ -/]*[@-~]|(?:\u001b\]|\u009d)[^\u0007\u001b\u009c]*(?:\u0007|\u001b\\|\u009c)|\u001b[@-_]/g;
 /** Line breaks and tabs inside a cell: a cell holds one line, so they become a space. */
 const WHITESPACE_CONTROL = /[\t\n\v\f\r\u0085\u2028\u2029]/g;
-/** The other C0/C1 controls and the invisible bidi marks, embeddings, overrides and isolates. */
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const INVISIBLE_CONTROL = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 /**
  * One cell as it may be stored: NFC, without terminal escape codes, control characters or bidi overrides (a
  * name must not recolour a terminal or reverse the text around it), line breaks turned to spaces, trimmed.
  */
 export function cleanCell(raw: string): string {
-  return raw.replace(ESCAPE_SEQUENCE, "").replace(WHITESPACE_CONTROL, " ").replace(INVISIBLE_CONTROL, "").normalize("NFC").trim();
+  return stripControls(raw.replace(WHITESPACE_CONTROL, " ")).normalize("NFC").trim();
 }
 
 /**
