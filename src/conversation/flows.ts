@@ -1,6 +1,7 @@
 import type { Core } from "../core/index.js";
 import { meetingAnswerFlow, meetingAnswerRoutes } from "./meetings/answer-flow.js";
 import { dialogCancelFlow, dialogCancelRoutes } from "./cancel-flow.js";
+import type { Incoming, InputHandler } from "./incoming.js";
 import { meetingDecisionFlow, meetingDecisionRoutes } from "./meetings/decision-flow.js";
 import { meetingProxyFlow, meetingProxyRoutes } from "./meetings/proxy-flow.js";
 import { noticeAcknowledgeFlow, noticeAcknowledgeRoutes } from "./notices/acknowledge-flow.js";
@@ -13,12 +14,24 @@ export interface FlowDeps {
   core: Core;
   /** Wakes the delivery worker after a step queued messages. */
   nudgeDelivery?: (() => void) | undefined;
+  /**
+   * The link a person opens to link their account with an invite code (Telegram's t.me deep link when
+   * Telegram runs), or undefined when no app offers one (the person then sends "/start <code>").
+   */
+  inviteLink?: ((code: string) => Promise<string | undefined>) | undefined;
 }
 
+/** Only a typed line (not a file) goes to a handler written for text. */
+const textOnly =
+  (typed: (turn: Turn, text: string) => Promise<boolean>): InputHandler =>
+  (turn, input) =>
+    input.file ? Promise.resolve(false) : typed(turn, input.text);
+
 /**
- * Every conversation written once for all apps: the routes of their buttons, and who takes a typed line
- * when a dialog waits for one. An app installs the routes (Telegram as callback handlers, a plain-text app
- * behind its numbered choices) and passes typed lines to `typed`.
+ * Every conversation written once for all apps: the routes of their buttons, the commands a person types,
+ * and who takes a message (a typed line or a file) when a dialog waits for one. An app installs the routes
+ * (Telegram as callback handlers, a plain-text app behind its numbered choices), its commands, and passes
+ * everything else a person sends to `input`.
  */
 export function createFlows(deps: FlowDeps) {
   const answers = meetingAnswerFlow(deps);
@@ -37,8 +50,18 @@ export function createFlows(deps: FlowDeps) {
     ...reportRoutes(reports),
     ...dialogCancelRoutes(cancel),
   ];
-  /** Typed-line handlers, asked in order; each says whether the line was its. /cancel comes first. */
-  const typedHandlers: ((turn: Turn, text: string) => Promise<boolean>)[] = [cancel.typed, answers.typed, proxies.typed, decisions.typed, opinions.typed, reports.typed];
+  /**
+   * What a person sends outside a command, offered to each open-dialog handler in order; each takes only
+   * what its own dialog waits for. Typed /cancel comes first.
+   */
+  const inputHandlers: InputHandler[] = [
+    textOnly(cancel.typed),
+    textOnly(answers.typed),
+    (turn, input) => (input.file ? proxies.file(turn, input.file) : proxies.typed(turn, input.text)),
+    textOnly(decisions.typed),
+    opinions.input,
+    (turn, input) => (input.file ? reports.file(turn, input.file) : reports.typed(turn, input.text)),
+  ];
   /** Commands a person types ("/report NQ49-05"): the name without its slash, and what follows it. */
   const commands: Commands = {
     report: (turn, args) => reports.list(turn, args),
@@ -54,9 +77,9 @@ export function createFlows(deps: FlowDeps) {
     reports,
     routes,
     commands,
-    /** Gives a typed line to the dialog waiting for it; false when none is. */
-    async typed(turn: Turn, text: string): Promise<boolean> {
-      for (const handle of typedHandlers) if (await handle(turn, text)) return true;
+    /** Gives what a person sent to the dialog waiting for it; false when none took it. */
+    async input(turn: Turn, input: Incoming): Promise<boolean> {
+      for (const handle of inputHandlers) if (await handle(turn, input)) return true;
       return false;
     },
   };

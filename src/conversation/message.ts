@@ -12,6 +12,11 @@ export interface Message {
   /** Buttons, a row per array. */
   buttons?: Button[][];
   file?: OutgoingFile;
+  /**
+   * The question is answered by typing a number (a percentage, a value): on an app without buttons its
+   * choices are lettered, so that "65" is the answer and not choice 65.
+   */
+  awaitsNumber?: boolean;
   /** This message shows anew what an earlier one showed (a card after a change): edit it where the app can. */
   replaces?: { messageId: string };
 }
@@ -25,7 +30,7 @@ export interface Button {
 /** A file to send: made on the spot (an export, a calendar) or one already stored (an attachment). */
 export type OutgoingFile =
   | { kind: "bytes"; name: string; content: Buffer; mimeType?: string }
-  | { kind: "attachment"; attachmentId: number; name: string };
+  | { kind: "attachment"; attachmentId: number; name: string; /** Shown as a picture where the app can (a photo received as one). */ photo?: boolean };
 
 /** Builds button rows from [label, action] pairs, one row per inner array. */
 export function buttonRows(...rows: [label: string, action: string][][]): Button[][] {

@@ -22,8 +22,8 @@ export function actionsOf(message: Message): string[] {
   return (message.buttons ?? []).flat().map((b) => b.action);
 }
 
-/** The message as plain-text parts, its buttons numbered with `numbers` (one per action, in order). */
-export function printPlainText(message: Message, numbers: readonly number[], opts: PlainTextOptions): string[] {
+/** The message as plain-text parts, its buttons labelled with `numbers` (one per action, in order: "1", "2"… or "a", "b"…). */
+export function printPlainText(message: Message, numbers: readonly (number | string)[], opts: PlainTextOptions): string[] {
   const lines = [toPlainText(message.text).trimEnd()];
   if (message.file) lines.push((opts.fileLine ?? ((n) => `📎 ${n}`))(message.file.name));
   const rows = message.buttons ?? [];

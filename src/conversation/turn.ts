@@ -35,6 +35,11 @@ export interface Turn {
   retire(messageId: string | undefined): Promise<void>;
   /** Tells the person why core refused (a DomainError), where they are; rethrows anything else. */
   refuse(error: unknown): Promise<void>;
+  /**
+   * What the person may do has changed (they linked, changed language, asked for help): the app refreshes
+   * what it shows of their commands (Telegram's personal command menu). Best effort, never awaited.
+   */
+  refreshMenu(actor: Actor & { kind: "person" }, locale: Locale): void;
   /** Something worth a warning in the log (a forged or forwarded button), with the turn's context. */
   warn(details: Record<string, unknown>, message: string): void;
 }

@@ -30,7 +30,7 @@ import { owedBy, periodStatus, reminderDue } from "./reports/status.js";
 import { answerItem, itemById, openItems } from "./reports/items.js";
 import { outboxMessageState } from "./outbox.js";
 import { claimUpdate, pruneProcessedUpdates } from "./updates.js";
-import { choiceFor, numberChoices } from "./choices.js";
+import { awaitsNumber, choiceFor, numberChoices } from "./choices.js";
 
 /** Days a stored file no attachment refers to is kept after it was last received (a conversation left open meanwhile keeps the app's reference). */
 export const UNATTACHED_FILE_DAYS = 7;
@@ -149,8 +149,10 @@ export function createCore(ctx: CoreContext) {
     },
     /** Numbered choices on apps without buttons: what each number in a chat stands for. */
     choices: {
-      number: (channel: ChannelName, chatId: string, actions: readonly string[]) => numberChoices(ctx.db, ctx.clock(), channel, chatId, actions),
-      resolve: (channel: ChannelName, chatId: string, n: number) => choiceFor(ctx.db, ctx.clock(), channel, chatId, n),
+      number: (channel: ChannelName, chatId: string, actions: readonly string[], opts?: { awaitsNumber?: boolean }) => numberChoices(ctx.db, ctx.clock(), channel, chatId, actions, opts),
+      resolve: (channel: ChannelName, chatId: string, label: string) => choiceFor(ctx.db, ctx.clock(), channel, chatId, label),
+      /** True while the chat's latest question asks for a number typed as the answer (then "65" is not a choice). */
+      awaitsNumber: (channel: ChannelName, chatId: string) => awaitsNumber(ctx.db, channel, chatId),
     },
     updates: {
       claim: (channel: ChannelName, updateId: string) => claimUpdate(ctx, channel, updateId),

@@ -56,7 +56,7 @@ describe.each(testDialects)("an outbox message on any app, on %s", (dialect) => 
     expect(text).toMatch(/\n1\. Tham dự {3}2\. Vắng mặt\n3\. Cử người dự thay\nĐồng chí trả lời bằng số/);
 
     // "2" typed on the plain-text app stands for exactly what the Telegram button sends, and is read back typed.
-    const chosen = await core.choices.resolve("zalo", "z-member", 2);
+    const chosen = await core.choices.resolve("zalo", "z-member", "2");
     expect(chosen).toEqual({ action: telegram[1]!.data });
     const values = meetingActions.absent.parse((chosen as { action: string }).action);
     expect(values).toMatchObject({ invitationId: expect.any(Number), version: 1 });

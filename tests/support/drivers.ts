@@ -12,6 +12,10 @@ export interface Driver {
   /** Chooses the choice whose label ends with `label` (after any mark such as ✅) on the latest message offering it. */
   choose(who: Who, label: string): Promise<void>;
   say(who: Who, text: string): Promise<void>;
+  /** The person sends a file, with an optional caption. */
+  sendFile(who: Who, doc: { fileName: string; content: Buffer | string; mimeType?: string; caption?: string }): Promise<void>;
+  /** Waits for a file the bot sent the person, by name; returns its bytes. */
+  file(who: Who, name: string | RegExp): Promise<Buffer>;
   stop(): Promise<void>;
 }
 
@@ -42,6 +46,18 @@ export async function telegramDriver(who: Who[]): Promise<Driver> {
       e2e.tg.sendText(users[w], text);
       // The bot answers a typed line with at least one message (the transcript holds the bot's messages only).
       await e2e.tg.waitFor(() => e2e.tg.transcript(chat(w)).length > before);
+    },
+    async sendFile(w, doc) {
+      const before = e2e.tg.transcript(chat(w)).length;
+      e2e.tg.sendDocument(users[w], doc);
+      await e2e.tg.waitFor(() => e2e.tg.transcript(chat(w)).length > before);
+    },
+    async file(w, name) {
+      const m = await e2e.tg.waitFor(
+        () => e2e.tg.transcript(chat(w)).find((x) => x.document?.file_name !== undefined && (typeof name === "string" ? x.document.file_name === name : name.test(x.document.file_name))),
+        8000,
+      );
+      return e2e.tg.documentContent(m.document!.file_id);
     },
     stop: () => e2e.stop(),
   };

@@ -14,13 +14,13 @@ import { meetingLeadersFeature } from "./features/meeting-leaders.js";
 import { meetingRecordsFeature } from "./features/meeting-records.js";
 import { groupLinkFeature, noticesFeature } from "./features/notices.js";
 import { opinionsFeature } from "./features/opinions.js";
-import { reportsFeature } from "./features/reports.js";
+import { conversationFeature } from "./features/conversation.js";
 import { reportsAdminFeature } from "./features/reports-admin.js";
-import { meetingsFeature } from "./features/meetings.js";
 import { membersFeature } from "./features/members.js";
 import { rosterImportFeature } from "./features/roster-import.js";
 import { startFeature } from "./features/start.js";
 import { malformedField } from "./update-shape.js";
+import { telegramMessageSender } from "./send-message.js";
 
 /**
  * Builds the Telegram bot: malformed updates dropped, update dedupe, the person behind the account, then
@@ -28,12 +28,13 @@ import { malformedField } from "./update-shape.js";
  * catch-all last. Every feature runs inside an error boundary that apologizes in the person's language
  * and logs the update's context.
  */
-export function createBot(deps: TelegramDeps, opts: { botInfo?: UserFromGetMe } = {}): Bot<BotContext> {
-  const agent = agentFor(apiRootOf(deps));
-  const config: BotConfig<BotContext> = { client: { apiRoot: deps.apiRoot, ...(agent ? { baseFetchConfig: { agent, compress: true } } : {}) } };
+export function createBot(base: Omit<TelegramDeps, "send">, opts: { botInfo?: UserFromGetMe } = {}): Bot<BotContext> {
+  const agent = agentFor(apiRootOf(base));
+  const config: BotConfig<BotContext> = { client: { apiRoot: base.apiRoot, ...(agent ? { baseFetchConfig: { agent, compress: true } } : {}) } };
   if (opts.botInfo) config.botInfo = opts.botInfo;
-  const bot = new Bot<BotContext>(deps.token, config);
+  const bot = new Bot<BotContext>(base.token, config);
   bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60 }));
+  const deps: TelegramDeps = { ...base, send: telegramMessageSender(bot.api, base.core.files) };
 
   // An update whose fields are not what the Bot API promises (a text that is a number, callback data that
   // is an object, a sender without an id) is dropped before any handler reads it.
@@ -99,17 +100,16 @@ export function createBot(deps: TelegramDeps, opts: { botInfo?: UserFromGetMe } 
     }
     await tell(ctx, text, { alert: true });
   });
+  privateChats.use(conversationFeature(deps));
   privateChats.use(helpFeature(deps));
   privateChats.use(languageFeature(deps));
   privateChats.use(membersFeature(deps));
-  privateChats.use(meetingsFeature(deps));
   privateChats.use(meetingLeadersFeature(deps));
   privateChats.use(meetingCreateFeature(deps));
   privateChats.use(meetingRecordsFeature(deps));
   privateChats.use(meetingAdminFeature(deps));
   privateChats.use(noticesFeature(deps));
   privateChats.use(opinionsFeature(deps));
-  privateChats.use(reportsFeature(deps));
   privateChats.use(reportsAdminFeature(deps));
   // Last of the features: a CSV sent outside any dialog is a roster or task registry import.
   privateChats.use(rosterImportFeature(deps));

@@ -1,4 +1,6 @@
+import type { Flows } from "../../conversation/flows.js";
 import type { Core } from "../../core/index.js";
+import type { TelegramMessageSender } from "./send-message.js";
 import type { Locale } from "../../db/schema.js";
 import type { Translator } from "../../i18n/index.js";
 import type { Logger } from "../../logger.js";
@@ -15,6 +17,10 @@ export interface TelegramDeps {
   timeZone: string;
   /** Wakes the delivery worker after a command queued messages. */
   nudgeDelivery?: () => void;
+  /** The conversations, written once for every app (src/conversation/flows.ts). */
+  flows: Flows;
+  /** Sends a neutral message to a chat (text, keyboard, files); set up by createBot. */
+  send: TelegramMessageSender;
 }
 
 export const apiRootOf = (deps: Pick<TelegramDeps, "apiRoot">) => deps.apiRoot ?? "https://api.telegram.org";

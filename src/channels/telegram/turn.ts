@@ -6,14 +6,18 @@ import { DomainError } from "../../core/errors.js";
 import type { Logger } from "../../logger.js";
 import { answerCallback } from "./answer.js";
 import type { BotContext } from "./context.js";
+import type { Translator } from "../../i18n/index.js";
+import { installPersonalMenu } from "./commands.js";
 import { keyboardOf, printForTelegram } from "./printer.js";
+import type { TelegramMessageSender } from "./send-message.js";
 import { refusalText, replyDomainError } from "./reply-error.js";
 
 /**
  * A conversation turn from a grammY context: what a flow says is printed as Telegram HTML with an inline
  * keyboard, a press is acknowledged with answerCallbackQuery, and "replace" edits the message in place.
  */
-export function telegramTurn(ctx: BotContext, logger: Logger): Turn {
+export function telegramTurn(ctx: BotContext, deps: TurnDeps): Turn {
+  const { logger } = deps;
   const chatId = ctx.chat!.id;
   return {
     actor: ctx.actor!,
@@ -23,10 +27,7 @@ export function telegramTurn(ctx: BotContext, logger: Logger): Turn {
     t: ctx.t,
     originId: ctx.callbackQuery?.message ? String(ctx.callbackQuery.message.message_id) : undefined,
     async say(message: Message) {
-      const { parts, keyboard } = printForTelegram(message);
-      for (const [i, part] of parts.entries()) {
-        await ctx.reply(part, { parse_mode: "HTML", ...(keyboard && i === parts.length - 1 ? { reply_markup: keyboard } : {}) });
-      }
+      await deps.send(chatId, message);
     },
     async acknowledge(text, opts = {}) {
       if (!ctx.callbackQuery) return;
@@ -48,13 +49,23 @@ export function telegramTurn(ctx: BotContext, logger: Logger): Turn {
       if (error instanceof DomainError && !ctx.callbackQuery) return void (await ctx.reply(refusalText(ctx, error), { parse_mode: "HTML" }));
       await replyDomainError(ctx, error);
     },
+    refreshMenu(actor, locale) {
+      void installPersonalMenu(ctx.api, deps.translator, chatId, actor, locale, logger);
+    },
     warn(details, message) {
       logger.warn({ userId: ctx.from?.id, data: ctx.callbackQuery?.data, ...details }, message);
     },
   };
 }
 
+/** What a Telegram turn is made with: the log, the translator (for menus) and how a message is sent. */
+export interface TurnDeps {
+  logger: Logger;
+  translator: Translator;
+  send: TelegramMessageSender;
+}
+
 /** Installs a flow's routes: a press of one of their buttons runs the flow with a Telegram turn. */
-export function installRoutes<C extends BotContext>(chats: Composer<C>, routes: readonly Route[], logger: Logger): void {
-  for (const r of routes) chats.callbackQuery(r.action.pattern, (ctx) => r.run(telegramTurn(ctx, logger), ctx.callbackQuery.data));
+export function installRoutes<C extends BotContext>(chats: Composer<C>, routes: readonly Route[], deps: TurnDeps): void {
+  for (const r of routes) chats.callbackQuery(r.action.pattern, (ctx) => r.run(telegramTurn(ctx, deps), ctx.callbackQuery.data));
 }

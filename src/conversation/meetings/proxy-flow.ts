@@ -1,12 +1,15 @@
 import type { IncomingFile } from "../../core/attachments.js";
-import type { Core } from "../../core/index.js";
 import { DomainError } from "../../core/errors.js";
 import { checkDelegateField, checkOpinion, type Delegate } from "../../core/meetings/answers.js";
 import { buttonLabel, buttonRows, type Message } from "../message.js";
 import { route, type Route } from "../router.js";
 import type { Turn } from "../turn.js";
+import { keepReceived, type ReceivedFile } from "../incoming.js";
 import { meetingActions } from "./actions.js";
 import { invitationCardView } from "./views.js";
+import type { FlowDeps } from "../flows.js";
+import { inviteLinkOf } from "../invite-link.js";
+import { formatDateTime } from "../../i18n/format.js";
 
 type Step = "name" | "title" | "organization" | "contact" | "opinion" | "attachment" | "confirm";
 
@@ -43,7 +46,7 @@ type Target = { invitationId: number; version: number };
  * is kept in the database, so a restart in the middle loses nothing. Core re-checks everything on
  * confirmation and sends the request to the chair.
  */
-export function meetingProxyFlow(deps: { core: Core; nudgeDelivery?: (() => void) | undefined }) {
+export function meetingProxyFlow(deps: Pick<FlowDeps, "core" | "nudgeDelivery" | "inviteLink">) {
   const { core } = deps;
   const minOpinion = () => core.ctx.settings.proxyOpinionMinLength;
 
@@ -86,6 +89,22 @@ export function meetingProxyFlow(deps: { core: Core; nudgeDelivery?: (() => void
   };
 
   return {
+    /**
+     * The member takes the delegate's invite link from the chair's approval, to forward it: shown once (a new
+     * code each time, the old one revoked) and stored only hashed.
+     */
+    async delegateLink(turn: Turn, { proxyId }: { proxyId: number }): Promise<void> {
+      try {
+        const invite = await core.meetings.delegateInvite(turn.actor, proxyId);
+        await turn.acknowledge();
+        const link = await inviteLinkOf(deps, invite.code);
+        await turn.say({ text: turn.t("meetings:guest.link", { name: invite.fullName, link, expiresAt: formatDateTime(invite.expiresAt, turn.timeZone) }) });
+      } catch (e) {
+        if (e instanceof DomainError && e.code === "meetings:errors.not_invited") turn.warn({}, "a delegate-link button of someone else was pressed");
+        await turn.refuse(e);
+      }
+    },
+
     /** "Send a proxy" on an invitation card: the appointment starts with the delegate's name. */
     async start(turn: Turn, target: Target): Promise<void> {
       const card = await core.meetings.card(target.invitationId);
@@ -133,16 +152,16 @@ export function meetingProxyFlow(deps: { core: Core; nudgeDelivery?: (() => void
     },
 
     /**
-     * A file sent while the dialog waits for the written opinion's document: `receive` keeps it (the app
-     * downloads it and core stores it; a DomainError refuses it) and the summary follows. Returns false,
+     * A file sent while the dialog waits for the written opinion's document: core's rules, then the app
+     * downloads it and core stores it (a DomainError refuses it), and the summary follows. Returns false,
      * without receiving anything, when no proxy dialog waits for a document.
      */
-    async file(turn: Turn, receive: () => Promise<IncomingFile>): Promise<boolean> {
+    async file(turn: Turn, received: ReceivedFile): Promise<boolean> {
       const stored = await load(turn);
       if (stored?.step !== "attachment") return false;
       let file: IncomingFile;
       try {
-        file = await receive();
+        file = await keepReceived(core, received);
       } catch (e) {
         await turn.refuse(e);
         return true;
@@ -199,5 +218,5 @@ export type MeetingProxyFlow = ReturnType<typeof meetingProxyFlow>;
 
 /** The buttons of a proxy appointment (its start on the invitation card, Skip, Confirm), bound to the flow. */
 export function meetingProxyRoutes(flow: MeetingProxyFlow): Route[] {
-  return [route(meetingActions.proxy, flow.start), route(meetingActions.skip, flow.skip), route(meetingActions.confirmProxy, flow.confirm)];
+  return [route(meetingActions.proxy, flow.start), route(meetingActions.skip, flow.skip), route(meetingActions.confirmProxy, flow.confirm), route(meetingActions.delegateLink, flow.delegateLink)];
 }

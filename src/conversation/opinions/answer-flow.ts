@@ -1,7 +1,7 @@
-import type { IncomingFile } from "../../core/attachments.js";
 import type { Core } from "../../core/index.js";
 import { DomainError } from "../../core/errors.js";
 import type { OpinionPosition } from "../../db/schema.js";
+import { keepReceived, type Incoming, type ReceivedFile } from "../incoming.js";
 import { meetingActions } from "../meetings/actions.js";
 import { buttonLabel, buttonRows } from "../message.js";
 import { route, type Route } from "../router.js";
@@ -22,13 +22,6 @@ export const OPINION_COMMENT = "opinion.comment";
 
 /** Refusals that end the dialog: the request itself no longer takes this answer (asking again would not help). */
 const FINAL = new Set(["opinions:errors.not_yours", "opinions:errors.withdrawn", "opinions:errors.closed", "opinions:errors.bad_question", "opinions:errors.bad_position"]);
-
-/** A file received while a comment is awaited: what the app received, its caption, and how the app keeps it (downloads and stores the bytes). */
-export interface ReceivedFile {
-  file: IncomingFile;
-  caption: string | null;
-  keep(): Promise<void>;
-}
 
 /**
  * A recipient answers a written-opinion request from its card, on any app: per question, Agree (recorded
@@ -53,8 +46,8 @@ export function opinionAnswerFlow(deps: { core: Core; nudgeDelivery?: (() => voi
   /** Records the awaited comment; a refusal of the comment itself keeps the dialog, so the person may try again. */
   const submit = async (turn: Turn, d: OpinionCommentDialog, text: string | null, file: ReceivedFile | null): Promise<void> => {
     try {
-      if (file) await file.keep();
-      await core.opinions.answer(turn.actor, d.recipientId, d.question, d.position, text, file?.file ?? null);
+      const kept = file ? await keepReceived(core, file) : null;
+      await core.opinions.answer(turn.actor, d.recipientId, d.question, d.position, text, kept);
     } catch (e) {
       if (e instanceof DomainError && FINAL.has(e.code)) await core.dialogs.clear(turn.actor.personId, turn.channel);
       return refuse(turn, e);
@@ -93,19 +86,11 @@ export function opinionAnswerFlow(deps: { core: Core; nudgeDelivery?: (() => voi
       }
     },
 
-    /** A typed line while a comment is awaited: it is the comment. False when none is awaited. */
-    async typed(turn: Turn, text: string): Promise<boolean> {
+    /** A typed line, or a file with its caption, while a comment is awaited: it is the comment. False when none is awaited. */
+    async input(turn: Turn, input: Incoming): Promise<boolean> {
       const d = await awaited(turn);
       if (!d) return false;
-      await submit(turn, d, text, null);
-      return true;
-    },
-
-    /** A file (with its caption) while a comment is awaited: it is the comment. False when none is awaited. */
-    async received(turn: Turn, file: ReceivedFile): Promise<boolean> {
-      const d = await awaited(turn);
-      if (!d) return false;
-      await submit(turn, d, file.caption, file);
+      await submit(turn, d, input.file && input.text === "" ? null : input.text, input.file ?? null);
       return true;
     },
   };

@@ -1,11 +1,13 @@
-import { MAX_ATTACHMENTS, type IncomingFile } from "../../core/attachments.js";
+import { MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, type IncomingFile } from "../../core/attachments.js";
 import type { Core } from "../../core/index.js";
 import { DomainError } from "../../core/errors.js";
+import { escapeText } from "../../core/markup.js";
 import { formatDecimal } from "../../core/reports/numbers.js";
 import { checkText, readProgress, STATUSES, TEXT_LIMITS, type ReportText } from "../../core/reports/updates.js";
 import type { IndicatorKind, ProgressStatus } from "../../db/schema.js";
 import { periodLabel } from "../../documents/report-terms.js";
 import { formatDateTime } from "../../i18n/format.js";
+import type { ReceivedFile } from "../incoming.js";
 import { meetingActions } from "../meetings/actions.js";
 import { buttonLabel as label, type Button } from "../message.js";
 import { route, type Route } from "../router.js";
@@ -42,12 +44,6 @@ export interface ReportDialog {
   unchanged: boolean;
   /** The values of the version being revised, offered as "keep". */
   keep?: { status: ProgressStatus; progress: number | null; results: string | null; obstacles: string | null; proposals: string | null };
-}
-
-/** A file a person sent on their app, and how that app fetches its bytes (called only once core's rules allow the file). */
-export interface ReceivedFile {
-  file: IncomingFile;
-  download(): Promise<Uint8Array>;
 }
 
 export interface ReportFlowDeps {
@@ -102,6 +98,7 @@ export function reportFlow(deps: ReportFlowDeps) {
         return turn.say({
           text: d.kind === "numeric" ? turn.t("reports:ask.value", { unit: d.unit ?? "", target: num(turn, d.target ?? 0) }) : turn.t("reports:ask.percent"),
           buttons: rows,
+          awaitsNumber: true,
         });
       case "results":
       case "obstacles":
@@ -261,22 +258,26 @@ export function reportFlow(deps: ReportFlowDeps) {
     },
 
     /**
-     * The files reported with a task, each once, with its caption (task, period, name), for the app to send
-     * again by its own means. Throws core's refusal when the task is not the person's to read.
+     * The files reported with a task, each once, sent again with a caption (task, period, name); a photo
+     * received as one goes out as a photo. Refused when the task is not the person's to read.
      */
-    async reportedFiles(turn: Turn, taskId: number): Promise<{ fileId: string; fileName: string; mimeType: string | null; caption: string }[]> {
-      const h = await core.tasks.history(turn.actor, taskId);
-      const seen = new Set<string>();
-      const out: { fileId: string; fileName: string; mimeType: string | null; caption: string }[] = [];
-      for (const u of h.updates) {
-        for (const a of u.attachments) {
-          if (seen.has(a.fileId)) continue;
-          seen.add(a.fileId);
-          const period = periodLabel(turn.t, { code: u.periodCode, kind: u.periodKind, name: u.periodName }, turn.locale);
-          out.push({ ...a, caption: `${h.task.code} · ${period} · ${a.fileName}` });
+    async files(turn: Turn, { taskId }: { taskId: number }): Promise<void> {
+      try {
+        const h = await core.tasks.history(turn.actor, taskId);
+        await turn.acknowledge();
+        const seen = new Set<string>();
+        for (const u of h.updates) {
+          for (const a of u.attachments) {
+            if (seen.has(a.fileId)) continue;
+            seen.add(a.fileId);
+            const period = periodLabel(turn.t, { code: u.periodCode, kind: u.periodKind, name: u.periodName }, turn.locale);
+            const photo = a.mimeType === "image/jpeg" && a.fileName.startsWith("anh-");
+            await turn.say({ text: escapeText(`${h.task.code} · ${period} · ${a.fileName}`), file: { kind: "attachment", attachmentId: a.id, name: a.fileName, photo } });
+          }
         }
+      } catch (e) {
+        await turn.refuse(e);
       }
-      return out;
     },
 
     start: startReport(false),
@@ -414,7 +415,7 @@ export function reportFlow(deps: ReportFlowDeps) {
       try {
         core.meetings.checkAttachment(file);
         if (d.files.length >= MAX_ATTACHMENTS) throw new DomainError("reports:errors.too_many_files", { max: MAX_ATTACHMENTS });
-        file.storedFileId = await core.files.receive(file, await received.download());
+        file.storedFileId = await core.files.receive(file, await received.download(MAX_ATTACHMENT_BYTES));
       } catch (e) {
         await turn.refuse(e);
         return true;
@@ -446,6 +447,7 @@ export function reportRoutes(flow: ReportFlow): Route[] {
   return [
     route(reportActions.task, flow.task),
     route(reportActions.history, flow.history),
+    route(reportActions.files, flow.files),
     route(reportActions.start, flow.start),
     route(reportActions.unchanged, flow.unchanged),
     route(reportActions.status, flow.status),

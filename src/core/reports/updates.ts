@@ -59,7 +59,7 @@ export interface UpdateView extends ProgressUpdateRow {
   periodName: string;
   submittedByName: string | null;
   onBehalfOfName: string | null;
-  attachments: { fileId: string; fileName: string; mimeType: string | null }[];
+  attachments: { id: number; fileId: string; fileName: string; mimeType: string | null }[];
 }
 
 async function updatesWhere(db: Executor, filter: { taskIds: number[]; periodId?: number }): Promise<UpdateView[]> {
@@ -78,8 +78,8 @@ async function updatesWhere(db: Executor, filter: { taskIds: number[]; periodId?
   const files = new Map<number, UpdateView["attachments"]>();
   for (let i = 0; i < rows.length; i += 500) {
     const ids = rows.slice(i, i + 500).map((r) => r.id);
-    const found = await db.selectFrom("attachments").select(["owner_id", "file_id", "file_name", "mime_type"]).where("owner_type", "=", "progress_update").where("owner_id", "in", ids).orderBy("id").execute();
-    for (const a of found) files.set(a.owner_id, [...(files.get(a.owner_id) ?? []), { fileId: a.file_id, fileName: a.file_name, mimeType: a.mime_type }]);
+    const found = await db.selectFrom("attachments").select(["id", "owner_id", "file_id", "file_name", "mime_type"]).where("owner_type", "=", "progress_update").where("owner_id", "in", ids).orderBy("id").execute();
+    for (const a of found) files.set(a.owner_id, [...(files.get(a.owner_id) ?? []), { id: a.id, fileId: a.file_id, fileName: a.file_name, mimeType: a.mime_type }]);
   }
   return rows.map((r) => ({ ...r, attachments: files.get(r.id) ?? [] }));
 }

@@ -4,8 +4,6 @@ import type { BotContext } from "../context.js";
 import type { TelegramDeps } from "../deps.js";
 import { requestView } from "../../../conversation/meetings/views.js";
 import { keyboardOf } from "../printer.js";
-import { meetingDecisionFlow, meetingDecisionRoutes } from "../../../conversation/meetings/decision-flow.js";
-import { installRoutes, telegramTurn } from "../turn.js";
 import { withDomainErrors } from "../reply-error.js";
 import { splitMessage } from "../text.js";
 
@@ -17,15 +15,6 @@ import { splitMessage } from "../text.js";
 export function meetingLeadersFeature(deps: TelegramDeps): Composer<BotContext> {
   const composer = new Composer<BotContext>();
   const chats = composer.chatType("private");
-
-  // Approve / Decline, and a decision with a comment: the decision flow, written once for every app.
-  const decisions = meetingDecisionFlow({ core: deps.core, nudgeDelivery: deps.nudgeDelivery });
-  installRoutes(chats, meetingDecisionRoutes(decisions), deps.logger);
-
-  // The comment typed for a decision. Commands are left to their own handlers.
-  chats.on("message:text", async (ctx, next) => {
-    if (ctx.message.text.startsWith("/") || !(await decisions.typed(telegramTurn(ctx, deps.logger), ctx.message.text))) return next();
-  });
 
   chats.command("approvals", (ctx) =>
     withDomainErrors(ctx, async () => {

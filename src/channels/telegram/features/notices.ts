@@ -15,8 +15,6 @@ import { replyDomainError, withDomainErrors } from "../reply-error.js";
 import type { Action } from "../../../conversation/actions.js";
 import { noticeActions } from "../../../conversation/notices/actions.js";
 import { onAction } from "./on-action.js";
-import { noticeAcknowledgeFlow, noticeAcknowledgeRoutes } from "../../../conversation/notices/acknowledge-flow.js";
-import { installRoutes } from "../turn.js";
 import { splitMessage } from "../text.js";
 
 type Step = "body" | "audience" | "organizations" | "people" | "ack" | "deadline" | "group" | "confirm";
@@ -249,7 +247,6 @@ export function noticesFeature(deps: TelegramDeps): Composer<BotContext> {
 
   // Acknowledgement by the recipient.
   // "Đã nhận": the acknowledgement flow, written once for every app.
-  installRoutes(chats, noticeAcknowledgeRoutes(noticeAcknowledgeFlow({ core: deps.core })), deps.logger);
 
   const reportKeyboard = (ctx: BotContext, id: number, withdrawn = false) => {
     const kb = new InlineKeyboard()

@@ -10,8 +10,6 @@ import type { BotContext } from "../context.js";
 import { documentFile, storeReceivedFile } from "../files.js";
 import type { TelegramDeps } from "../deps.js";
 import { entitiesToMarkup } from "../entities.js";
-import { opinionAnswerFlow, opinionAnswerRoutes } from "../../../conversation/opinions/answer-flow.js";
-import { installRoutes, telegramTurn } from "../turn.js";
 import { meetingActions } from "../../../conversation/meetings/actions.js";
 import { replyDomainError, withDomainErrors } from "../reply-error.js";
 import { opinionActions } from "../../../conversation/opinions/actions.js";
@@ -41,22 +39,6 @@ export function opinionsFeature(deps: TelegramDeps): Composer<BotContext> {
   const chats = composer.chatType("private");
   const channel = "telegram" as const;
   const cancelRow = (ctx: BotContext, kb = new InlineKeyboard()) => kb.text(ctx.t("meetings:buttons.cancel"), meetingActions.cancel.data());
-
-  // A recipient's answers from the card (agree at once; a comment or reasons typed or sent as a file): the
-  // answer flow, written once for every app. Telegram only receives the update and downloads the file.
-  const answers = opinionAnswerFlow({ core: deps.core, nudgeDelivery: deps.nudgeDelivery });
-  installRoutes(chats, opinionAnswerRoutes(answers), deps.logger);
-
-  chats.on(["message:text", "message:document"], async (ctx, next) => {
-    if (ctx.message.text?.startsWith("/")) return next();
-    const turn = telegramTurn(ctx, deps.logger);
-    const d = ctx.message.document;
-    if (d) {
-      const file = documentFile(d, "y-kien");
-      if (await answers.received(turn, { file, caption: ctx.message.caption ?? null, keep: () => storeReceivedFile(deps, ctx, file) })) return;
-    } else if (await answers.typed(turn, ctx.message.text ?? "")) return;
-    return next();
-  });
 
   const fileOf = (ctx: BotContext): IncomingFile | null => {
     const d = ctx.message?.document;
