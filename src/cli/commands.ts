@@ -301,7 +301,7 @@ async function listMembers(ctx: CliDbContext, committeeCode: string, opts: { unl
   const { core, m, t, out } = ctx;
   const committee = await core.committees.require(committeeCode);
   const members = await core.roster.list(cliActor, committee.id, { unlinkedOnly: opts.unlinked, includeInactive: opts.all });
-  const linked = members.filter((x) => x.telegram !== "not_linked").length;
+  const linked = members.filter((x) => x.link !== "not_linked").length;
   out(
     opts.unlinked
       ? t("roster:unlinked_header", { committee: committee.name, count: members.length })
@@ -325,7 +325,7 @@ async function listMembers(ctx: CliDbContext, committeeCode: string, opts: { unl
     t(`roles:${x.role}`),
     x.organization ?? "",
     x.title ?? "",
-    m.membersList.telegram[x.telegram],
+    m.membersList.telegram[x.link],
     inviteStatus(x),
     ...(opts.all ? [x.active ? m.membersList.active.yes : m.membersList.active.no] : []),
   ]);

@@ -1,4 +1,4 @@
-import { inviteLink } from "../channels/telegram/features/members.js";
+import { inviteLink } from "../channels/telegram/settings.js";
 import type { Config } from "../config.js";
 import type { Core } from "../core/index.js";
 import { fetchBotUsername, TELEGRAM_USERNAME_SETTING } from "../channels/telegram/settings.js";

@@ -1,4 +1,8 @@
 import type { Core } from "../core/index.js";
+import type { Translator } from "../i18n/index.js";
+import { membersFlow } from "./account/members-flow.js";
+import { settingsFlow, settingsRoutes } from "./account/settings-flow.js";
+import { startFlow } from "./account/start-flow.js";
 import { meetingAnswerFlow, meetingAnswerRoutes } from "./meetings/answer-flow.js";
 import { dialogCancelFlow, dialogCancelRoutes } from "./cancel-flow.js";
 import type { Incoming, InputHandler } from "./incoming.js";
@@ -12,6 +16,7 @@ import type { Turn } from "./turn.js";
 
 export interface FlowDeps {
   core: Core;
+  translator: Translator;
   /** Wakes the delivery worker after a step queued messages. */
   nudgeDelivery?: (() => void) | undefined;
   /**
@@ -41,7 +46,10 @@ export function createFlows(deps: FlowDeps) {
   const opinions = opinionAnswerFlow(deps);
   const reports = reportFlow(deps);
   const cancel = dialogCancelFlow(deps);
+  const settings = settingsFlow(deps);
+  const members = membersFlow(deps);
   const routes: Route[] = [
+    ...settingsRoutes(settings),
     ...meetingAnswerRoutes(answers),
     ...meetingProxyRoutes(proxies),
     ...meetingDecisionRoutes(decisions),
@@ -64,10 +72,19 @@ export function createFlows(deps: FlowDeps) {
   ];
   /** Commands a person types ("/report NQ49-05"): the name without its slash, and what follows it. */
   const commands: Commands = {
+    help: (turn) => settings.help(turn),
+    lang: (turn, args) => settings.language(turn, args),
+    members: (turn) => members.members(turn),
+    unlinked: (turn) => members.unlinked(turn),
+    invite: (turn, args) => members.invite(turn, args),
+    revoke: (turn, args) => members.revoke(turn, args),
+    deactivate: (turn, args) => members.deactivate(turn, args),
     report: (turn, args) => reports.list(turn, args),
     cancel: (turn) => cancel.command(turn),
   };
   return {
+    /** For whoever writes, linked or not: /start (with an invite code) and the gate in front of the rest. */
+    entry: startFlow(deps),
     answers,
     proxies,
     decisions,

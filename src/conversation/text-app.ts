@@ -3,12 +3,12 @@ import type { Core } from "../core/index.js";
 import { DomainError } from "../core/errors.js";
 import type { ChannelName, Locale } from "../db/schema.js";
 import type { Translator } from "../i18n/index.js";
-import type { Commands } from "./flows.js";
+import type { Flows } from "./flows.js";
 import type { Incoming, InputHandler } from "./incoming.js";
 import type { Message, OutgoingFile } from "./message.js";
 import { actionsOf, printPlainText } from "./plain-text.js";
-import { dispatch, type Route } from "./router.js";
-import type { Turn } from "./turn.js";
+import { dispatch } from "./router.js";
+import type { BaseTurn, EntryTurn, Turn } from "./turn.js";
 
 /**
  * The conversation on an app that shows plain text only (Zalo's Bot API; the test driver): messages are
@@ -19,7 +19,9 @@ export interface TextApp {
   /** Prints a message for a chat: its parts, numbered for that chat. */
   print(chatId: string, locale: Locale, message: Message): Promise<string[]>;
   /** A turn for a person writing in a chat; what it says goes to `send` (the printed parts, and the file, if any, for the app to deliver). */
-  turn(actor: Actor & { kind: "person" }, chatId: string, send: (parts: string[], file?: OutgoingFile) => Promise<void>, origin?: string): Turn;
+  turn(actor: Actor & { kind: "person" }, chatId: string, send: Send, origin?: string): Turn;
+  /** A turn for whoever writes from an account, linked (`actor`) or not, in `fallbackLocale` when not. */
+  visitor(account: EntryTurn["account"], actor: (Actor & { kind: "person" }) | undefined, fallbackLocale: Locale, send: Send): EntryTurn;
   /**
    * Handles what a person sent: a number (or, on a question answered by a number, a letter) is the action
    * it stands for (a stale or unknown one is answered politely); a line starting with "/" is a command (see
@@ -27,7 +29,16 @@ export interface TextApp {
    * it was not understood.
    */
   handle(turn: Turn, chatId: string, input: Incoming, onInput: InputHandler): Promise<void>;
+  /**
+   * Everything an app module does with what an account sent: "/start <code>" links it (open to anyone);
+   * anyone else but an active member is told politely (the gate); a member's message is handled as above.
+   * The app has already dropped duplicates. `send` delivers what the bot answers.
+   */
+  receive(account: EntryTurn["account"], input: Incoming, send: Send, fallbackLocale: Locale): Promise<void>;
 }
+
+/** How a text app delivers what a turn says: the printed parts, and the file, if any. */
+export type Send = (parts: string[], file?: OutgoingFile) => Promise<void>;
 
 export interface TextAppOptions {
   channel: ChannelName;
@@ -35,9 +46,8 @@ export interface TextAppOptions {
   limit: number;
   core: Core;
   translator: Translator;
-  routes: readonly Route[];
-  /** The commands a person may type, by name ("report" for "/report NQ49-05"). */
-  commands?: Commands;
+  /** The conversations: their routes, commands, inputs and the entry (/start and the gate). */
+  flows: Pick<Flows, "routes" | "commands" | "input" | "entry">;
 }
 
 export function createTextApp(opts: TextAppOptions): TextApp {
@@ -47,34 +57,45 @@ export function createTextApp(opts: TextAppOptions): TextApp {
     const numbers = await core.choices.number(channel, chatId, actionsOf(message), { awaitsNumber });
     return printPlainText(message, numbers, { limit: opts.limit, hint: translator.plain(locale, awaitsNumber ? "common:choice_hint_letters" : "common:choice_hint") });
   };
-  return {
+  const baseTurn = (chatId: string, locale: Locale, timeZone: string, send: Send): BaseTurn => {
+    const t = translator.bind(locale);
+    const say = async (message: Message) => send(await print(chatId, locale, message), message.file);
+    return {
+      channel,
+      locale,
+      timeZone,
+      t,
+      say,
+      async acknowledge(text) {
+        if (text !== undefined) await say({ text });
+      },
+      tell: (text) => say({ text }),
+      async refuse(error) {
+        if (!(error instanceof DomainError)) throw error;
+        await say({ text: t(error.code, error.params) });
+      },
+      warn() {},
+      refreshMenu() {},
+    };
+  };
+  const app: TextApp = {
     print,
     turn(actor, chatId, send, origin) {
       const locale = core.people.localeOf(actor);
-      const t = translator.bind(locale);
-      const say = async (message: Message) => send(await print(chatId, locale, message), message.file);
+      const base = baseTurn(chatId, locale, actor.seats[0]?.timeZone ?? core.ctx.settings.timeZone, send);
       return {
+        ...base,
         actor,
-        channel,
-        locale,
-        timeZone: actor.seats[0]?.timeZone ?? core.ctx.settings.timeZone,
-        t,
         originId: origin,
-        say,
-        async acknowledge(text) {
-          if (text !== undefined) await say({ text });
-        },
         async replace(_messageId, message) {
-          await say(message);
+          await base.say(message);
         },
         async retire() {},
-        async refuse(error) {
-          if (!(error instanceof DomainError)) throw error;
-          await say({ text: t(error.code, error.params) });
-        },
-        warn() {},
-        refreshMenu() {},
       };
+    },
+    visitor(account, actor, fallbackLocale, send) {
+      const locale = actor ? core.people.localeOf(actor) : fallbackLocale;
+      return { ...baseTurn(account.chatId, locale, actor?.seats[0]?.timeZone ?? core.ctx.settings.timeZone, send), actor, account };
     },
     async handle(turn, chatId, input, onInput) {
       const line = input.text;
@@ -93,7 +114,7 @@ export function createTextApp(opts: TextAppOptions): TextApp {
           // A chosen number is a press: the message it came from cannot be edited here, so a flow that shows a
           // card anew (turn.replace) says it again; the number stands for that message.
           const press: Turn = { ...turn, originId: turn.originId ?? `choice:${chosenLabel}` };
-          if (!(await dispatch(opts.routes, press, chosen.action))) await turn.say({ text: turn.t("common:stale_button") });
+          if (!(await dispatch(opts.flows.routes, press, chosen.action))) await turn.say({ text: turn.t("common:stale_button") });
           return;
         }
       }
@@ -101,11 +122,24 @@ export function createTextApp(opts: TextAppOptions): TextApp {
       if (!input.file && line.trimStart().startsWith("/")) {
         const command = /^\s*\/([a-z_]+)(?:\s+([\s\S]*))?$/i.exec(line);
         const name = command?.[1]?.toLowerCase();
-        const run = name !== undefined && opts.commands && Object.hasOwn(opts.commands, name) ? opts.commands[name] : undefined;
+        const commands = opts.flows.commands;
+        const run = name !== undefined && Object.hasOwn(commands, name) ? commands[name] : undefined;
         if (run) return run(turn, (command?.[2] ?? "").trim());
         return turn.say({ text: turn.t("common:unknown_command") });
       }
       if (!(await onInput(turn, input))) await turn.say({ text: turn.t("common:unknown_command") });
     },
+    async receive(account, input, send, fallbackLocale) {
+      const actor = await core.people.actorByChannel(channel, account.externalId);
+      const start = input.file ? null : /^\s*\/start(?:\s+(\S+))?\s*$/i.exec(input.text);
+      const visitor = app.visitor(account, actor, fallbackLocale, send);
+      if (start) return opts.flows.entry.start(visitor, start[1] ?? "");
+      if (!(await opts.flows.entry.gate(visitor))) return;
+      // Delivery prefers the app a person used last; writing again also means they can be reached here.
+      await core.people.seen(actor!.personId, channel);
+      const turn = app.turn(actor!, account.chatId, send);
+      await app.handle(turn, account.chatId, input, (t, i) => opts.flows.input(t, i));
+    },
   };
+  return app;
 }

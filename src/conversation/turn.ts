@@ -10,22 +10,10 @@ import type { Message } from "./message.js";
  * from its own update — Telegram from a grammY context (src/channels/telegram/turn.ts), a plain-text app
  * from a typed line, where "2" has already been turned into the action it stands for.
  */
-export interface Turn {
+export interface Turn extends BaseTurn {
   actor: Actor & { kind: "person" };
-  /** The app the person is writing from; their open dialog is kept per app. */
-  channel: ChannelName;
-  locale: Locale;
-  timeZone: string;
-  t: TFunction;
   /** The message the pressed button belongs to, on this app, when the turn is a press. */
   originId: string | undefined;
-  /** Says something new. */
-  say(message: Message): Promise<void>;
-  /**
-   * Acknowledges a press: with a short text (Telegram shows a notification, or an alert with `alert`; a
-   * plain-text app says it), or with nothing at all.
-   */
-  acknowledge(text?: Markup, opts?: { alert?: boolean }): Promise<void>;
   /** Shows this instead of an earlier message of the chat (Telegram edits it; a plain-text app says it anew). */
   replace(messageId: string, message: Message): Promise<void>;
   /**
@@ -33,6 +21,24 @@ export interface Turn {
    * numbers belong to its latest message anyway, does nothing. Without an id: nothing to do.
    */
   retire(messageId: string | undefined): Promise<void>;
+}
+
+/** What every turn has, whoever is writing: the app, the language, and how to answer. */
+export interface BaseTurn {
+  /** The app the person is writing from; their open dialog is kept per app. */
+  channel: ChannelName;
+  locale: Locale;
+  timeZone: string;
+  t: TFunction;
+  /** Says something new. */
+  say(message: Message): Promise<void>;
+  /**
+   * Acknowledges a press: with a short text (Telegram shows a notification, or an alert with `alert`; a
+   * plain-text app says it), or with nothing at all. Does nothing for a typed message.
+   */
+  acknowledge(text?: Markup, opts?: { alert?: boolean }): Promise<void>;
+  /** Tells the person something where they are: the answer to their press while it is open (an alert), else a message. */
+  tell(text: Markup): Promise<void>;
   /** Tells the person why core refused (a DomainError), where they are; rethrows anything else. */
   refuse(error: unknown): Promise<void>;
   /**
@@ -42,4 +48,14 @@ export interface Turn {
   refreshMenu(actor: Actor & { kind: "person" }, locale: Locale): void;
   /** Something worth a warning in the log (a forged or forwarded button), with the turn's context. */
   warn(details: Record<string, unknown>, message: string): void;
+}
+
+/**
+ * A turn of someone who may not be on any roster yet (a stranger opening an invite link, a guest, a
+ * former member): the account they write from, and the person behind it when it is linked.
+ */
+export interface EntryTurn extends BaseTurn {
+  actor: (Actor & { kind: "person" }) | undefined;
+  /** The account on the app: its id, the chat to answer in, and its public username when the app has one. */
+  account: { externalId: string; chatId: string; username: string | null };
 }

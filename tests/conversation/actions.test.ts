@@ -4,7 +4,7 @@ import { meetingActions } from "../../src/conversation/meetings/actions.js";
 import { noticeActions } from "../../src/conversation/notices/actions.js";
 import { opinionActions } from "../../src/conversation/opinions/actions.js";
 import { reportActions } from "../../src/conversation/reports/actions.js";
-import { settingsActions } from "../../src/conversation/settings/actions.js";
+import { settingsActions } from "../../src/conversation/account/actions.js";
 
 /** Sample values for every action of a declaration object; the compiler insists on one per action. */
 type Samples<T> = { [K in keyof T]: T[K] extends Action<infer V> ? V : never };

@@ -25,7 +25,7 @@ describe.each(testDialects)("roster on %s", (dialect) => {
     for (const i of report.invites) expect(i.code).toMatch(/^[A-Za-z0-9_-]{32}$/);
     const members = await core.roster.list(cliActor, committeeId);
     expect(members.map((m) => m.role)).toEqual(["chair", "standing_deputy", "deputy", "member", "secretariat"]);
-    expect(members.find((m) => m.fullName === "Hồ Tiến Thiệu")).toMatchObject({ organization: "UBND tỉnh Lạng Sơn", telegram: "not_linked", invite: "open" });
+    expect(members.find((m) => m.fullName === "Hồ Tiến Thiệu")).toMatchObject({ organization: "UBND tỉnh Lạng Sơn", link: "not_linked", apps: [], invite: "open" });
     const phone = await db.handle.db.selectFrom("people").select("phone").where("full_name", "=", "Hồ Tiến Thiệu").executeTakeFirstOrThrow();
     expect(phone.phone).toBe("0912345678");
     const audits = await db.handle.db.selectFrom("audit_log").select("action").where("action", "=", "member.add").execute();
@@ -129,6 +129,15 @@ describe.each(testDialects)("roster on %s", (dialect) => {
     await expect(core.roster.list(member, committeeId)).rejects.toMatchObject({ code: "errors:forbidden" });
     expect(await core.roster.list(chair, committeeId)).toHaveLength(5);
     await expect(core.roster.importCsv(secretary, committeeId, ROSTER_CSV)).resolves.toMatchObject({ unchanged: 5 });
+  });
+
+  it("counts a member linked on any app as linked, and names the apps", async () => {
+    const report = await core.roster.importCsv(cliActor, committeeId, ROSTER_CSV);
+    const invite = report.invites.find((i) => i.fullName === "Lương Văn Đức")!;
+    await core.invites.redeem({ channel: "zalo", externalId: "z-1001", chatId: "z-1001", username: null, code: invite.code });
+    const members = await core.roster.list(cliActor, committeeId);
+    expect(members.find((m) => m.fullName === "Lương Văn Đức")).toMatchObject({ link: "linked", apps: ["zalo"] });
+    expect((await core.roster.list(cliActor, committeeId, { unlinkedOnly: true })).map((m) => m.fullName)).not.toContain("Lương Văn Đức");
   });
 
   describe("never rewrites another person", () => {

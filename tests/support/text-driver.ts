@@ -3,7 +3,6 @@ import { createFlows, type Flows } from "../../src/conversation/flows.js";
 import { createTextApp, type TextApp } from "../../src/conversation/text-app.js";
 import { plainIncoming, type Incoming, type ReceivedFile } from "../../src/conversation/incoming.js";
 import type { OutgoingFile } from "../../src/conversation/message.js";
-import { loadActorByChannel } from "../../src/core/actor.js";
 import type { Delivery } from "../../src/delivery/outbox-store.js";
 import { RateGate } from "../../src/delivery/rate-gate.js";
 import { createTranslator } from "../../src/i18n/index.js";
@@ -38,8 +37,8 @@ export class TextDriver {
     const e2e = await E2E.start({}, "sqlite", { deliveryApps: { zalo: { sender, gate: new RateGate({ ratePerSecond: 100, perChatIntervalMs: 0, groupIntervalMs: 0 }) } } });
     const driver = (ref.driver = new TextDriver(e2e));
     driver.views = createOutboxViews(e2e.core, createTranslator("vi"), e2e.clock.now);
-    driver.flows = createFlows({ core: e2e.core, nudgeDelivery: () => e2e.app.worker.nudge() });
-    driver.app = createTextApp({ channel: "zalo", limit: LIMIT, core: e2e.core, translator: createTranslator("vi"), routes: driver.flows.routes, commands: driver.flows.commands });
+    driver.flows = createFlows({ core: e2e.core, translator: createTranslator("vi"), nudgeDelivery: () => e2e.app.worker.nudge() });
+    driver.app = createTextApp({ channel: "zalo", limit: LIMIT, core: e2e.core, translator: createTranslator("vi"), flows: driver.flows });
     await e2e.seedRoster();
     for (const key of who) {
       const code = e2e.inviteOf(names[key]);
@@ -112,11 +111,8 @@ export class TextDriver {
 
   private async input(key: keyof typeof names, shown: string, incoming: Incoming): Promise<void> {
     const chatId = `z-${key}`;
-    const actor = await loadActorByChannel(this.e2e.app.database.db, "zalo", chatId);
-    if (!actor) throw new Error(`${key} is not linked on the text app`);
     this.record(chatId, [`> ${shown}`]);
-    const turn = this.app.turn(actor, chatId, async (parts, file) => this.record(chatId, parts, file));
-    await this.app.handle(turn, chatId, incoming, (t, input) => this.flows.input(t, input));
+    await this.app.receive({ externalId: chatId, chatId, username: null }, incoming, async (parts, file) => this.record(chatId, parts, file), "vi");
   }
 
   /** Waits for a message to the person that contains `text`, after the `from`-th line of their transcript. */

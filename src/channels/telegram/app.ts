@@ -13,7 +13,7 @@ import type { Logger } from "../../logger.js";
 import type { FileRequestHandler } from "../../media/http.js";
 import { createBot } from "./bot.js";
 import { createFlows } from "../../conversation/flows.js";
-import { inviteLink } from "./features/members.js";
+import { inviteLink } from "./settings.js";
 import { installDefaultMenus } from "./commands.js";
 import { checkTelegram, type PreflightOptions } from "./preflight.js";
 import { runTelegram, type TelegramRuntime, type WebhookLimits } from "./runtime.js";
@@ -79,7 +79,7 @@ export function createTelegramApp(deps: TelegramAppDeps): TelegramApp {
           defaultLocale: deps.defaultLocale,
           timeZone: deps.timeZone,
           nudgeDelivery: deps.nudgeDelivery,
-          flows: createFlows({ core, nudgeDelivery: deps.nudgeDelivery, inviteLink: async (code) => inviteLink(bot.botInfo.username, code) }),
+          flows: createFlows({ core, translator, nudgeDelivery: deps.nudgeDelivery, inviteLink: async (code) => inviteLink(bot.botInfo.username, code) }),
         },
         { botInfo },
       );

@@ -1,13 +1,10 @@
 import { autoRetry } from "@grammyjs/auto-retry";
 import { Bot, type BotConfig } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
-import { formatDateTime } from "../../i18n/format.js";
 import { answerCallback, tell, trackCallbackAnswer } from "./answer.js";
 import type { BotContext } from "./context.js";
 import { apiRootOf, type TelegramDeps } from "./deps.js";
 import { agentFor } from "../../net/proxy.js";
-import { helpFeature } from "./features/help.js";
-import { languageFeature } from "./features/language.js";
 import { meetingAdminFeature } from "./features/meeting-admin.js";
 import { meetingCreateFeature } from "./features/meeting-create.js";
 import { meetingLeadersFeature } from "./features/meeting-leaders.js";
@@ -15,10 +12,9 @@ import { meetingRecordsFeature } from "./features/meeting-records.js";
 import { groupLinkFeature, noticesFeature } from "./features/notices.js";
 import { opinionsFeature } from "./features/opinions.js";
 import { conversationFeature } from "./features/conversation.js";
+import { telegramEntryTurn } from "./turn.js";
 import { reportsAdminFeature } from "./features/reports-admin.js";
-import { membersFeature } from "./features/members.js";
 import { rosterImportFeature } from "./features/roster-import.js";
-import { startFeature } from "./features/start.js";
 import { malformedField } from "./update-shape.js";
 import { telegramMessageSender } from "./send-message.js";
 
@@ -88,22 +84,13 @@ export function createBot(base: Omit<TelegramDeps, "send">, opts: { botInfo?: Us
   // Group chats are for the committee's broadcasts, not for conversations with the bot: only /linkgroup is heard there.
   features.use(groupLinkFeature(deps));
   const privateChats = features.chatType("private");
-  privateChats.use(startFeature(deps));
-  // Everything below /start is for active members only; everyone else is told politely, once per action.
+  // /start is open to everyone (an invite link opens it); everything else is for active members only, and
+  // everyone else is told politely, once per action.
+  privateChats.command("start", (ctx) => deps.flows.entry.start(telegramEntryTurn(ctx, deps), ctx.match.trim()));
   privateChats.use(async (ctx, next) => {
-    if (ctx.actor && ctx.actor.seats.length > 0) return next();
-    let text = ctx.t(ctx.actor ? "common:not_active" : "start:stranger");
-    // A guest or a delegate holds no seat: they are told what they are invited to, and nothing more.
-    const meetings = ctx.actor ? await deps.core.meetings.outsiderInvitations(ctx.actor.personId) : [];
-    if (meetings.length) {
-      text = ctx.t("meetings:guest.info", { meetings: meetings.map((m) => `«${m.title}» (${formatDateTime(m.startsAt, m.timeZone)})`).join(", ") });
-    }
-    await tell(ctx, text, { alert: true });
+    if (await deps.flows.entry.gate(telegramEntryTurn(ctx, deps))) await next();
   });
   privateChats.use(conversationFeature(deps));
-  privateChats.use(helpFeature(deps));
-  privateChats.use(languageFeature(deps));
-  privateChats.use(membersFeature(deps));
   privateChats.use(meetingLeadersFeature(deps));
   privateChats.use(meetingCreateFeature(deps));
   privateChats.use(meetingRecordsFeature(deps));

@@ -1,48 +1,10 @@
 import type { Api } from "grammy";
 import type { BotCommand } from "grammy/types";
 import type { Actor } from "../../core/actor.js";
-import { allowedActions, type Action } from "../../core/permissions.js";
+import { commandsFor } from "../../conversation/account/catalog.js";
 import type { Locale } from "../../db/schema.js";
 import { SUPPORTED_LOCALES, type Translator } from "../../i18n/index.js";
 import type { Logger } from "../../logger.js";
-
-/** The bot's commands and the right each needs; /help and the menus are both built from this list. */
-export const COMMANDS: readonly { command: string; action?: Action }[] = [
-  { command: "help" },
-  { command: "lang", action: "profile.language" },
-  { command: "report", action: "report.submit" },
-  { command: "meetings", action: "meeting.roster" },
-  { command: "newmeeting", action: "meeting.manage" },
-  { command: "roster", action: "meeting.roster" },
-  { command: "editmeeting", action: "meeting.manage" },
-  { command: "reschedule", action: "meeting.manage" },
-  { command: "cancelmeeting", action: "meeting.manage" },
-  { command: "setanswer", action: "meeting.manage" },
-  { command: "addguest", action: "meeting.manage" },
-  { command: "attendance", action: "meeting.manage" },
-  { command: "minutes", action: "meeting.manage" },
-  { command: "approvals", action: "meeting.decide" },
-  { command: "notice", action: "notice.send" },
-  { command: "notices", action: "notice.send" },
-  { command: "opinion", action: "notice.send" },
-  { command: "opinions", action: "notice.send" },
-  { command: "progress", action: "report.view" },
-  { command: "items", action: "report.view" },
-  { command: "tasks", action: "report.view" },
-  { command: "task", action: "report.view" },
-  { command: "period", action: "report.view" },
-  { command: "cancel" },
-  { command: "members", action: "roster.view" },
-  { command: "unlinked", action: "roster.view" },
-  { command: "invite", action: "invite.manage" },
-  { command: "revoke", action: "invite.manage" },
-  { command: "deactivate", action: "roster.manage" },
-];
-
-export function commandsFor(actor: Actor | undefined): string[] {
-  const allowed = actor ? allowedActions(actor) : new Set<Action>();
-  return COMMANDS.filter((c) => (c.action ? allowed.has(c.action) : actor !== undefined)).map((c) => c.command);
-}
 
 const menu = (translator: Translator, locale: Locale, commands: readonly string[]): BotCommand[] =>
   commands.map((command) => ({ command, description: translator.t(locale, `commands:${command}.menu`) }));

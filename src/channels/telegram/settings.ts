@@ -11,3 +11,6 @@ export async function fetchBotUsername(token: string, apiRoot: string | undefine
   const api = new Api(token, { timeoutSeconds: 15, ...(apiRoot ? { apiRoot } : {}), ...(agent ? { baseFetchConfig: { agent, compress: true } } : {}) });
   return (await api.getMe()).username;
 }
+
+/** The t.me deep link that opens the bot and signs a person in with an invite code. */
+export const inviteLink = (botUsername: string, code: string) => `https://t.me/${botUsername}?start=${code}`;

@@ -1,5 +1,5 @@
 import type { Executor } from "../../db/database.js";
-import type { MembershipRow, PersonRow, Role } from "../../db/schema.js";
+import type { ChannelName, MembershipRow, PersonRow, Role } from "../../db/schema.js";
 import type { Actor } from "../actor.js";
 import { changedFields, recordAudit } from "../audit.js";
 import { iso } from "../clock.js";
@@ -273,7 +273,10 @@ export interface MemberListing {
   organization: string | null;
   title: string | null;
   active: boolean;
-  telegram: "linked" | "unreachable" | "not_linked";
+  /** Whether the bot can reach them: linked on some app, linked but unreachable on every one, or not linked. */
+  link: "linked" | "unreachable" | "not_linked";
+  /** The apps their linked accounts are on. */
+  apps: ChannelName[];
   invite: "none" | "open" | "expired";
   inviteExpiresAt: string | null;
 }
@@ -290,7 +293,6 @@ export async function listMembers(
   const rows = await ctx.db
     .selectFrom("memberships as m")
     .innerJoin("people as p", "p.id", "m.person_id")
-    .leftJoin("channel_identities as ci", (j) => j.onRef("ci.person_id", "=", "p.id").on("ci.channel", "=", "telegram"))
     .where("m.committee_id", "=", committeeId)
     .select([
       "m.id as membershipId",
@@ -300,11 +302,19 @@ export async function listMembers(
       "m.organization",
       "m.title",
       "m.active",
-      "ci.id as identityId",
-      "ci.unreachable_at",
     ])
     .orderBy("m.id")
     .execute();
+  const identities = rows.length
+    ? await ctx.db
+        .selectFrom("channel_identities")
+        .select(["person_id", "channel", "unreachable_at"])
+        .where("person_id", "in", rows.map((r) => r.personId))
+        .orderBy("id")
+        .execute()
+    : [];
+  const linksOf = new Map<number, { channel: ChannelName; reachable: boolean }[]>();
+  for (const i of identities) linksOf.set(i.person_id, [...(linksOf.get(i.person_id) ?? []), { channel: i.channel, reachable: i.unreachable_at === null }]);
   const invites = await ctx.db
     .selectFrom("invites")
     .select(["person_id", "expires_at"])
@@ -319,6 +329,7 @@ export async function listMembers(
     .filter((r) => opts.includeInactive || r.active === 1)
     .map((r): MemberListing => {
       const expires = latestInvite.get(r.personId) ?? null;
+      const links = linksOf.get(r.personId) ?? [];
       return {
         membershipId: r.membershipId,
         personId: r.personId,
@@ -327,12 +338,13 @@ export async function listMembers(
         organization: r.organization,
         title: r.title,
         active: r.active === 1,
-        telegram: r.identityId === null ? "not_linked" : r.unreachable_at ? "unreachable" : "linked",
+        link: links.length === 0 ? "not_linked" : links.some((l) => l.reachable) ? "linked" : "unreachable",
+        apps: links.map((l) => l.channel),
         invite: expires === null ? "none" : expires > now ? "open" : "expired",
         inviteExpiresAt: expires,
       };
     })
-    .filter((r) => !opts.unlinkedOnly || r.telegram === "not_linked");
+    .filter((r) => !opts.unlinkedOnly || r.link === "not_linked");
 }
 
 /** Deactivates a seat: the member loses access at once, and every record of theirs stays. */

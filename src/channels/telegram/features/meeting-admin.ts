@@ -1,7 +1,7 @@
 import { Composer } from "grammy";
 import { parseLocalDateTime, formatDateTime } from "../../../i18n/format.js";
 import type { BotContext } from "../context.js";
-import { inviteLink } from "./members.js";
+import { inviteLink } from "../settings.js";
 import type { TelegramDeps } from "../deps.js";
 import { withDomainErrors } from "../reply-error.js";
 

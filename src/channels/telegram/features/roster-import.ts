@@ -10,7 +10,7 @@ import { downloadFile } from "../files.js";
 import type { TelegramDeps } from "../deps.js";
 import { withDomainErrors } from "../reply-error.js";
 import { replyInParts } from "../text.js";
-import { inviteLink } from "./members.js";
+import { inviteLink } from "../settings.js";
 
 const MAX_CSV_BYTES = 1024 * 1024;
 const MAX_ERRORS_SHOWN = 30;
