@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { sql } from "kysely";
 import type { ChatApp } from "./channels/app.js";
 import { createTelegramApp, type TelegramBotInfo } from "./channels/telegram/app.js";
@@ -18,10 +19,11 @@ import { createTranslator } from "./i18n/index.js";
 import { redact, type Logger } from "./logger.js";
 import { createFileRequestHandler, startFileServer, type FileRequestHandler } from "./media/http.js";
 import { createFileLinks, fileLinkSecret, type FileLinks } from "./media/links.js";
+import { PROJECT_ROOT } from "./paths.js";
 import { createScheduler, type Scheduler } from "./scheduler/scheduler.js";
 
 /** The version in package.json, for the start-up log line. */
-const APP_VERSION = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
+const APP_VERSION = (JSON.parse(readFileSync(join(PROJECT_ROOT, "package.json"), "utf8")) as { version: string }).version;
 
 /** Where the database is, for the log: the SQLite path, or the PostgreSQL host and database without credentials. */
 function databaseLabel(url: string): string {
