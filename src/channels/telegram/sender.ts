@@ -7,6 +7,8 @@ import { agentFor } from "../../net/proxy.js";
 import type { AttachmentRow, ChannelName } from "../../db/schema.js";
 import type { StoredFileContent } from "../../media/files.js";
 import type { OutboxViews } from "../../conversation/outbox-views.js";
+import type { Health } from "../../health.js";
+import { recordSuccessfulCalls } from "./health.js";
 import { printForTelegram } from "./printer.js";
 
 /** The stored files an attachment points to, and Telegram's cached references to them (core.files). */
@@ -26,10 +28,18 @@ const refusedFileRef = (e: unknown) =>
  * Sends outbox messages to Telegram. It uses its own Api without auto-retry: the delivery worker owns
  * waiting and retrying, so a 429 pauses every send at once instead of each call sleeping on its own.
  */
-export function createTelegramSender(opts: { token: string; apiRoot: string | undefined; views: OutboxViews; files: TelegramFileStore }): ChannelSender {
+export function createTelegramSender(opts: {
+  token: string;
+  apiRoot: string | undefined;
+  views: OutboxViews;
+  files: TelegramFileStore;
+  /** Told of every send Telegram accepted, for `/healthz`. */
+  health?: Health;
+}): ChannelSender {
   // A send that takes longer than this is abandoned, well before its outbox claim counts as stale (60 s).
   const agent = agentFor(opts.apiRoot ?? "https://api.telegram.org");
   const api = new Api(opts.token, { apiRoot: opts.apiRoot, timeoutSeconds: 30, ...(agent ? { baseFetchConfig: { agent, compress: true } } : {}) });
+  if (opts.health) recordSuccessfulCalls(api, opts.health);
   const { files } = opts;
   /** Per stored file, the chain of sends waiting to upload it: a broadcast of a new file uploads it once. */
   const uploads = new Map<number, Promise<unknown>>();
