@@ -27,6 +27,7 @@ export const EXPECTED = [
   "webhook_url",
   "webhook_path",
   "webhook_secret",
+  "see_example",
 ] as const;
 
 /** One of {@link EXPECTED}. */
@@ -59,10 +60,12 @@ export class ConfigError extends Error {
     return configErrorLine(this.problem, locale);
   }
 
-  /** A variable's problem from the schema's message, which is an {@link Expected} key (any other text is a bug). */
+  /**
+   * A variable's problem from the schema's message, an {@link Expected} key. A check written without one
+   * still gives a line (pointing at .env.example) rather than a stack trace.
+   */
   static of(kind: "missing" | "invalid", variable: string, message: string): ConfigError {
-    if (!isExpected(message)) throw new Error(`configuration schema message "${message}" for ${variable} is not a key of startup:expected`);
-    return new ConfigError({ kind, variable, expected: message });
+    return new ConfigError({ kind, variable, expected: isExpected(message) ? message : "see_example" });
   }
 }
 

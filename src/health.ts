@@ -44,6 +44,7 @@ export interface HealthReport {
   lastPlatformCallAt: string | null;
 }
 
+/** What the health check reads: the shared Health object and a way to ask the database. */
 export interface HealthCheckDeps {
   health: Health;
   /** A trivial query (`select 1`); rejects when the database does not answer. */

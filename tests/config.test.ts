@@ -62,9 +62,9 @@ describe("configuration", () => {
       }
       throw new Error("no error");
     };
-    expect(line({ WEBHOOK_PORT: "70000" })).toBe("Giá trị của biến WEBHOOK_PORT không hợp lệ. Đề nghị đặt giá trị là một cổng TCP từ 1 đến 65535.");
+    expect(line({ WEBHOOK_PORT: "70000" })).toBe("Giá trị của biến WEBHOOK_PORT không hợp lệ. Đề nghị đặt một cổng TCP từ 1 đến 65535.");
     expect(line({ BOT_MODE: "webhook" })).toBe(
-      "Chưa đặt biến WEBHOOK_URL. Đề nghị đặt giá trị là địa chỉ https công khai mà Telegram sẽ gọi tới, ví dụ https://bot.example.gov.vn/telegram (Telegram chỉ gọi địa chỉ https).",
+      "Chưa đặt biến WEBHOOK_URL. Đề nghị đặt địa chỉ https công khai mà Telegram sẽ gọi tới, ví dụ https://bot.example.gov.vn/telegram (Telegram chỉ gọi địa chỉ https).",
     );
     expect(line({ BOT_MODE: "push" })).toBe('Giá trị của biến BOT_MODE ("push") không hợp lệ. Đề nghị đặt polling hoặc webhook.');
     expect(() => requireBotToken(createConfig({}))).toThrow(ConfigError);
@@ -75,6 +75,12 @@ describe("configuration", () => {
       const t = createTranslator(locale);
       for (const key of EXPECTED) expect(t.instance.exists(`startup:expected.${key}`, { lng: locale }), `${locale} ${key}`).toBe(true);
     }
+  });
+
+  it("still gives one line, pointing at .env.example, for a check written without its wording", () => {
+    const e = ConfigError.of("invalid", "SOME_SETTING", "Too small: expected number to be >=1");
+    expect(e.message).toBe("SOME_SETTING: invalid value; expected a valid value (each variable is described in .env.example)");
+    expect(e.lineIn("vi")).toBe("Giá trị của biến SOME_SETTING không hợp lệ. Đề nghị đặt giá trị hợp lệ (mỗi biến được mô tả trong tệp .env.example).");
   });
 
   it("speaks to the operator in DEFAULT_LOCALE's language, or Vietnamese when that is wrong too", () => {

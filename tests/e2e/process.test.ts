@@ -41,10 +41,10 @@ describe("the program", () => {
   describe("stops on a configuration error with one line naming the variable, no stack trace", () => {
     const token = "123456:ABCdefGHIjklMNOpqrSTUvwxYZ0123456789";
     it.each([
-      [{ WEBHOOK_PORT: "99999", DEFAULT_LOCALE: "vi" }, "bcd-bot: Giá trị của biến WEBHOOK_PORT không hợp lệ. Đề nghị đặt giá trị là một cổng TCP từ 1 đến 65535."],
+      [{ WEBHOOK_PORT: "99999", DEFAULT_LOCALE: "vi" }, "bcd-bot: Giá trị của biến WEBHOOK_PORT không hợp lệ. Đề nghị đặt một cổng TCP từ 1 đến 65535."],
       [{ WEBHOOK_PORT: "99999", DEFAULT_LOCALE: "en" }, "bcd-bot: WEBHOOK_PORT: invalid value; expected a TCP port from 1 to 65535"],
       // DEFAULT_LOCALE itself is wrong: the line is in Vietnamese.
-      [{ DEFAULT_LOCALE: "fr" }, "bcd-bot: Giá trị của biến DEFAULT_LOCALE không hợp lệ. Đề nghị đặt giá trị là vi hoặc en."],
+      [{ DEFAULT_LOCALE: "fr" }, "bcd-bot: Giá trị của biến DEFAULT_LOCALE không hợp lệ. Đề nghị đặt vi hoặc en."],
       [
         { BOT_MODE: "webhook", WEBHOOK_SECRET: "webhook-secret-0123456789", DEFAULT_LOCALE: "en" },
         "bcd-bot: WEBHOOK_URL: is required; expected the public https URL Telegram will call, e.g. https://bot.example.gov.vn/telegram (Telegram calls only https addresses)",
