@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { sql } from "kysely";
 import type { ChatApp } from "./channels/app.js";
 import { createTelegramApp, type TelegramBotInfo } from "./channels/telegram/app.js";
@@ -16,12 +17,14 @@ import { createOutboxStore } from "./delivery/outbox-store.js";
 import { createDeliveryWorker, type DeliveryApp, type DeliveryWorker } from "./delivery/worker.js";
 import { createTranslator } from "./i18n/index.js";
 import { redact, type Logger } from "./logger.js";
+import { createHealth, createHealthRequestHandler, startHealthServer, type Health } from "./health.js";
 import { createFileRequestHandler, startFileServer, type FileRequestHandler } from "./media/http.js";
 import { createFileLinks, fileLinkSecret, type FileLinks } from "./media/links.js";
+import { PROJECT_ROOT } from "./paths.js";
 import { createScheduler, type Scheduler } from "./scheduler/scheduler.js";
 
 /** The version in package.json, for the start-up log line. */
-const APP_VERSION = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
+const APP_VERSION = (JSON.parse(readFileSync(join(PROJECT_ROOT, "package.json"), "utf8")) as { version: string }).version;
 
 /** Where the database is, for the log: the SQLite path, or the PostgreSQL host and database without credentials. */
 function databaseLabel(url: string): string {
@@ -39,6 +42,8 @@ export interface App {
   apps: ChatApp[];
   /** Signed, expiring links to stored files; undefined unless PUBLIC_BASE_URL is set. */
   fileLinks: FileLinks | undefined;
+  /** What `/healthz` reports from: the last successful platform call. */
+  health: Health;
   /** Graceful shutdown: stop taking updates, let in-flight work finish, then close the database. */
   stop(): Promise<void>;
 }
@@ -62,6 +67,8 @@ export interface AppOptions {
    * of their linked apps runs here. Until the Zalo module exists, tests stand one in.
    */
   deliveryApps?: Partial<Record<ChannelName, DeliveryApp>>;
+  /** `/healthz`: how long without a successful platform call is still healthy, and how often a quiet webhook bot checks (tests shorten them). */
+  healthLimits?: { maxPlatformSilenceMs?: number; webhookProbeMs?: number };
 }
 
 /**
@@ -90,6 +97,13 @@ export async function startApp(config: Config, opts: AppOptions): Promise<App> {
     settings: coreSettings(config),
   });
   const translator = createTranslator(config.defaultLocale);
+  const health = createHealth();
+  const healthz = createHealthRequestHandler({
+    health,
+    pingDatabase: () => sql`select 1`.execute(database.db),
+    logger,
+    maxPlatformSilenceMs: opts.healthLimits?.maxPlatformSilenceMs,
+  });
 
   // Signed links to stored files, served over HTTP when there is a public address to put in them.
   let fileLinks: FileLinks | undefined;
@@ -120,6 +134,9 @@ export async function startApp(config: Config, opts: AppOptions): Promise<App> {
       botInfo: opts.botInfo,
       preflight: opts.preflight,
       webhookLimits: opts.webhookLimits,
+      health,
+      healthz,
+      webhookProbeMs: opts.healthLimits?.webhookProbeMs,
     }),
   ];
   const deliveryApps: Partial<Record<ChannelName, DeliveryApp>> = Object.fromEntries(apps.map((app) => [app.name, app.delivery]));
@@ -164,15 +181,24 @@ export async function startApp(config: Config, opts: AppOptions): Promise<App> {
     await database.close();
     throw e;
   }
-  // Polling mode has no webhook server to serve file links: they get one of their own.
-  const fileServer =
-    fileRequests && config.mode.kind === "polling"
-      ? await startFileServer({ host: config.files.host, port: config.files.port, handler: fileRequests, logger }).catch(async (e: unknown) => {
-          await stopApps();
-          await database.close();
-          throw e;
-        })
-      : undefined;
+  // Polling mode has no webhook server to serve file links: they get one of their own. HEALTH_PORT puts
+  // /healthz on a server of its own, unless a server the bot runs already listens there (and answers it).
+  const listening = config.mode.kind === "webhook" ? config.mode.port : fileRequests ? config.files.port : undefined;
+  let fileServer: { stop(): Promise<void> } | undefined;
+  let healthServer: { stop(): Promise<void> } | undefined;
+  try {
+    if (fileRequests && config.mode.kind === "polling") {
+      fileServer = await startFileServer({ host: config.files.host, port: config.files.port, handler: fileRequests, healthz, logger });
+    }
+    if (config.health.port !== undefined && config.health.port !== listening) {
+      healthServer = await startHealthServer({ host: config.health.host, port: config.health.port, handler: healthz, logger });
+    }
+  } catch (e) {
+    await fileServer?.stop();
+    await stopApps();
+    await database.close();
+    throw e;
+  }
   await worker.start();
   if (opts.cron !== false) scheduler.start();
 
@@ -184,9 +210,11 @@ export async function startApp(config: Config, opts: AppOptions): Promise<App> {
     scheduler,
     apps,
     fileLinks,
+    health,
     stop() {
       stopping ??= (async () => {
         await stopApps();
+        await healthServer?.stop();
         await fileServer?.stop();
         await scheduler.stop();
         await worker.stop();

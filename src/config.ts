@@ -4,6 +4,9 @@ import { readFileSync } from "node:fs";
 import cron from "node-cron";
 import { z } from "zod";
 import type { CoreSettings } from "./core/context.js";
+import { ConfigError, type Expected } from "./config-error.js";
+
+export { ConfigError, operatorLocale } from "./config-error.js";
 
 /** The embedded default: an SQLite file under ./data, created (folder included) on first run. */
 export const DEFAULT_DATABASE_URL = "file:./data/bcd-bot.sqlite";
@@ -14,8 +17,15 @@ const optionalText = z
   .transform((v) => (v === "" ? undefined : v))
   .optional();
 
-const positiveNumber = (fallback: number) =>
-  z.coerce.number({ message: "a number" }).positive({ message: "a positive number" }).default(fallback);
+/** The schema's message for a bad value: a key of `startup:expected.*`, worded in the operator's language by ConfigError. */
+const expected = (key: Expected) => ({ message: key });
+
+const positiveNumber = (fallback: number) => z.coerce.number(expected("number")).positive(expected("positive_number")).default(fallback);
+
+const milliseconds = (fallback: number) => z.coerce.number(expected("milliseconds")).min(0, expected("milliseconds")).default(fallback);
+
+/** A TCP port to listen on. */
+const port = z.coerce.number(expected("port")).int(expected("port")).min(1, expected("port")).max(65535, expected("port"));
 
 /** Time zones are checked against the runtime's IANA database so a typo fails at start, not at the first reminder. */
 const timeZone = z.string().refine(
@@ -27,62 +37,64 @@ const timeZone = z.string().refine(
       return false;
     }
   },
-  { message: "an IANA time zone such as Asia/Ho_Chi_Minh" },
+  expected("time_zone"),
 );
 
 const baseSchema = z.object({
   TELEGRAM_BOT_TOKEN: optionalText.pipe(
-    z.string().regex(/^\d+:[A-Za-z0-9_-]+$/, { message: "a bot token of the form 123456:ABC-DEF… as given by @BotFather" }).optional(),
+    z.string().regex(/^\d+:[A-Za-z0-9_-]+$/, expected("bot_token")).optional(),
   ),
-  TELEGRAM_API_ROOT: optionalText.pipe(z.url({ message: "an http(s) URL of a Bot API server" }).optional()),
+  TELEGRAM_API_ROOT: optionalText.pipe(z.url(expected("api_root")).optional()),
   DATABASE_URL: z
     .string()
     .trim()
     .default(DEFAULT_DATABASE_URL)
-    .refine((v) => /^(file:|postgres(ql)?:\/\/)/.test(v) || v === ":memory:", {
-      message: "file:<path> for SQLite or postgres://user@host:port/db for PostgreSQL",
-    }),
-  DEFAULT_LOCALE: z.enum(["vi", "en"], { message: "vi or en" }).default("vi"),
+    .refine((v) => /^(file:|postgres(ql)?:\/\/)/.test(v) || v === ":memory:", expected("database_url")),
+  DEFAULT_LOCALE: z.enum(["vi", "en"], expected("locale")).default("vi"),
   TIMEZONE: timeZone.default("Asia/Ho_Chi_Minh"),
-  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
-    message: "one of fatal, error, warn, info, debug, trace, silent",
-  }).default("info"),
-  NODE_ENV: z.enum(["development", "production", "test"], { message: "development, production or test" }).default("production"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], expected("log_level")).default("info"),
+  NODE_ENV: z.enum(["development", "production", "test"], expected("node_env")).default("production"),
   INVITE_TTL_DAYS: positiveNumber(14),
-  PROXY_OPINION_MIN_LENGTH: z.coerce.number({ message: "a number of characters" }).int().min(1).max(4000).default(50),
-  QUORUM_THRESHOLD: z.coerce.number({ message: "a share between 0 and 1, e.g. 0.67" }).gt(0, { message: "a share between 0 and 1, e.g. 0.67" }).max(1, { message: "a share between 0 and 1, e.g. 0.67" }).default(2 / 3),
-  QUORUM_WARNING_DAYS: z.coerce.number({ message: "a number of days" }).min(0).max(60).default(3),
+  PROXY_OPINION_MIN_LENGTH: z.coerce
+    .number(expected("opinion_length"))
+    .int(expected("opinion_length"))
+    .min(1, expected("opinion_length"))
+    .max(4000, expected("opinion_length"))
+    .default(50),
+  QUORUM_THRESHOLD: z.coerce.number(expected("share")).gt(0, expected("share")).max(1, expected("share")).default(2 / 3),
+  QUORUM_WARNING_DAYS: z.coerce.number(expected("days")).min(0, expected("days")).max(60, expected("days")).default(3),
   SCHEDULER_CRON: z
     .string()
     .trim()
     .default("*/30 * * * * *")
-    .refine((v) => cron.validate(v), { message: "a cron expression (with seconds), e.g. */30 * * * * * for every 30 seconds" }),
+    .refine((v) => cron.validate(v), expected("cron")),
   OUTBOX_RATE_PER_SECOND: positiveNumber(28),
-  OUTBOX_PER_CHAT_INTERVAL_MS: z.coerce.number({ message: "a number of milliseconds" }).min(0).default(1000),
-  OUTBOX_GROUP_INTERVAL_MS: z.coerce.number({ message: "a number of milliseconds" }).min(0).default(3000),
+  OUTBOX_PER_CHAT_INTERVAL_MS: milliseconds(1000),
+  OUTBOX_GROUP_INTERVAL_MS: milliseconds(3000),
   OUTBOX_CONCURRENCY: positiveNumber(8),
   OUTBOX_MAX_ATTEMPTS: positiveNumber(8),
   // The bot's HTTP server: Telegram's webhook (webhook mode) and signed file links (when PUBLIC_BASE_URL is set).
-  WEBHOOK_PORT: z.coerce.number({ message: "a TCP port" }).int().min(1).max(65535).default(8080),
+  WEBHOOK_PORT: port.default(8080),
+  // A port answering /healthz alone (see `Config.health`).
+  HEALTH_PORT: port.optional(),
   WEBHOOK_HOST: z
     .string()
     .trim()
-    .regex(/^[A-Za-z0-9.:%_-]+$/, { message: "a host name or IP address to listen on, e.g. 127.0.0.1 (or 0.0.0.0 for every interface)" })
+    .regex(/^[A-Za-z0-9.:%_-]+$/, expected("host"))
     .default("127.0.0.1"),
   PUBLIC_BASE_URL: optionalText.pipe(
-    z.url({ protocol: /^https?$/, message: "the public http(s) address of this bot's HTTP server, e.g. https://bot.example.gov.vn" }).optional(),
+    z.url({ protocol: /^https?$/, ...expected("public_base_url") }).optional(),
   ),
-  FILES_LINK_SECRET: optionalText.pipe(z.string().min(32, { message: "a secret of at least 32 characters" }).optional()),
+  FILES_LINK_SECRET: optionalText.pipe(z.string().min(32, expected("link_secret")).optional()),
 });
 
 const pollingSchema = baseSchema.extend({ BOT_MODE: z.literal("polling").default("polling") });
 const webhookSchema = baseSchema.extend({
   BOT_MODE: z.literal("webhook"),
-  WEBHOOK_URL: z.url({ message: "the public https URL Telegram will call, e.g. https://bot.example.gov.vn/telegram" }),
-  WEBHOOK_PATH: z.string().trim().startsWith("/", { message: "a path starting with /" }).default("/telegram"),
-  WEBHOOK_SECRET: z
-    .string({ message: "a secret of 16–256 characters from [A-Za-z0-9_-]" })
-    .regex(/^[A-Za-z0-9_-]{16,256}$/, { message: "a secret of 16–256 characters from [A-Za-z0-9_-]" }),
+  // Telegram calls only https addresses.
+  WEBHOOK_URL: z.url({ protocol: /^https$/, ...expected("webhook_url") }),
+  WEBHOOK_PATH: z.string().trim().startsWith("/", expected("webhook_path")).default("/telegram"),
+  WEBHOOK_SECRET: z.string(expected("webhook_secret")).regex(/^[A-Za-z0-9_-]{16,256}$/, expected("webhook_secret")),
 });
 
 type Raw = z.infer<typeof pollingSchema> | z.infer<typeof webhookSchema>;
@@ -123,11 +135,12 @@ export interface Config {
    * webhook server in webhook mode, by a server of their own on `host`:`port` (WEBHOOK_HOST, WEBHOOK_PORT) when polling.
    */
   files: { publicBaseUrl: string | undefined; linkSecret: string | undefined; host: string; port: number };
-}
-
-/** Raised when the environment does not describe a runnable bot; its message is the one line to print. */
-export class ConfigError extends Error {
-  override name = "ConfigError";
+  /**
+   * `/healthz`: always answered on the webhook server and on the polling file-link server; HEALTH_PORT adds
+   * a server of its own on `host` (WEBHOOK_HOST) that answers nothing else, so a polling bot can be watched
+   * (unless the port is the one of a server the bot runs anyway, which then answers it).
+   */
+  health: { host: string; port: number | undefined };
 }
 
 /**
@@ -137,15 +150,14 @@ export class ConfigError extends Error {
 export function createConfig(env: Record<string, string | undefined>): Config {
   const mode = env.BOT_MODE?.trim() || "polling";
   if (mode !== "polling" && mode !== "webhook") {
-    throw new ConfigError(`BOT_MODE: expected polling or webhook, got "${mode}"`);
+    throw new ConfigError({ kind: "bot_mode", value: mode });
   }
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ""));
   const result = (mode === "webhook" ? webhookSchema : pollingSchema).safeParse({ ...cleaned, BOT_MODE: mode });
   if (!result.success) {
     const issue = result.error.issues[0]!;
     const name = String(issue.path[0] ?? "configuration");
-    const missing = cleaned[name] === undefined;
-    throw new ConfigError(`${name}: ${missing ? "is required" : "invalid value"}; expected ${issue.message.replace(/^Invalid input: /, "")}`);
+    throw ConfigError.of(cleaned[name] === undefined ? "missing" : "invalid", name, issue.message);
   }
   const raw = result.data;
   return {
@@ -171,6 +183,7 @@ export function createConfig(env: Record<string, string | undefined>): Config {
       maxAttempts: Math.floor(raw.OUTBOX_MAX_ATTEMPTS),
     },
     files: { publicBaseUrl: raw.PUBLIC_BASE_URL?.replace(/\/+$/, ""), linkSecret: raw.FILES_LINK_SECRET, host: raw.WEBHOOK_HOST, port: raw.WEBHOOK_PORT },
+    health: { host: raw.WEBHOOK_HOST, port: raw.HEALTH_PORT },
   };
 }
 
@@ -183,9 +196,7 @@ export function readEnvironment(envFile = ".env"): Record<string, string | undef
 /** The bot cannot start without an app: say so, and say how to get a Telegram bot's token. */
 export function requireBotToken(config: Config): AppsConfig & { telegram: TelegramAppConfig } {
   if (!config.apps.telegram) {
-    throw new ConfigError(
-      "TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather in Telegram (send /newbot), then put its token in the environment or in .env (see .env.example)",
-    );
+    throw new ConfigError({ kind: "no_token" });
   }
   return config.apps as AppsConfig & { telegram: TelegramAppConfig };
 }

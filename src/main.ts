@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { appSecrets, ConfigError, createConfig, DEFAULT_DATABASE_URL, readEnvironment } from "./config.js";
+import { appSecrets, ConfigError, createConfig, DEFAULT_DATABASE_URL, operatorLocale, readEnvironment } from "./config.js";
 import { sqlitePath } from "./db/database.js";
 import { startApp } from "./app.js";
 import { createTranslator } from "./i18n/index.js";
@@ -22,12 +22,14 @@ function checkSqlitePath(url: string): string | undefined {
 
 /** Entry point of `npm start`: configuration, then the app, then a graceful stop on SIGINT/SIGTERM. */
 async function main(): Promise<void> {
+  const env = readEnvironment();
   let config;
   try {
-    config = createConfig(readEnvironment());
+    config = createConfig(env);
   } catch (e) {
     if (e instanceof ConfigError) {
-      console.error(`bcd-bot: ${e.message}`);
+      // One line, like a StartupError's; in DEFAULT_LOCALE's language when that variable itself is right.
+      console.error(`bcd-bot: ${e.lineIn(operatorLocale(env))}`);
       process.exit(2);
     }
     throw e;
@@ -41,7 +43,7 @@ async function main(): Promise<void> {
     app = await startApp(config, { logger });
   } catch (e) {
     if (e instanceof ConfigError) {
-      console.error(`bcd-bot: ${e.message}`);
+      console.error(`bcd-bot: ${e.lineIn(config.defaultLocale)}`);
       process.exit(2);
     }
     if (e instanceof StartupError) {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, createConfig, requireBotToken } from "../src/config.js";
+import { ConfigError, createConfig, operatorLocale, requireBotToken } from "../src/config.js";
+import { EXPECTED } from "../src/config-error.js";
+import { createTranslator } from "../src/i18n/index.js";
 
 const token = "123456:TEST-TOKEN-not-a-real-one";
 
@@ -39,9 +41,57 @@ describe("configuration", () => {
     [{ OUTBOX_RATE_PER_SECOND: "fast" }, /^OUTBOX_RATE_PER_SECOND: invalid value; expected a number/],
     [{ LOG_LEVEL: "loud" }, /^LOG_LEVEL: invalid value/],
     [{ SCHEDULER_CRON: "every 30 seconds" }, /^SCHEDULER_CRON: invalid value; expected a cron expression/],
+    [{ WEBHOOK_PORT: "70000" }, /^WEBHOOK_PORT: invalid value; expected a TCP port from 1 to 65535$/],
+    [{ WEBHOOK_PORT: "80.5" }, /^WEBHOOK_PORT: invalid value; expected a TCP port from 1 to 65535$/],
+    [{ HEALTH_PORT: "0" }, /^HEALTH_PORT: invalid value; expected a TCP port from 1 to 65535$/],
+    [{ PROXY_OPINION_MIN_LENGTH: "0" }, /^PROXY_OPINION_MIN_LENGTH: invalid value; expected a whole number of characters from 1 to 4000$/],
+    [{ QUORUM_WARNING_DAYS: "90" }, /^QUORUM_WARNING_DAYS: invalid value; expected a number of days from 0 to 60$/],
+    [{ OUTBOX_PER_CHAT_INTERVAL_MS: "-5" }, /^OUTBOX_PER_CHAT_INTERVAL_MS: invalid value; expected a number of milliseconds/],
+    [{ BOT_MODE: "webhook", WEBHOOK_URL: "http://bot.example.gov.vn/tg", WEBHOOK_SECRET: "s3cret-s3cret-s3cret" }, /^WEBHOOK_URL: invalid value; expected the public https URL/],
   ])("stops with one line naming the variable: %o", (env, message) => {
     expect(() => createConfig({ TELEGRAM_BOT_TOKEN: token, ...env })).toThrow(ConfigError);
     expect(() => createConfig({ TELEGRAM_BOT_TOKEN: token, ...env })).toThrow(message);
+  });
+
+  it("says the same line in Vietnamese, naming the variable and what it expects", () => {
+    const line = (env: Record<string, string>) => {
+      try {
+        createConfig({ TELEGRAM_BOT_TOKEN: token, ...env });
+      } catch (e) {
+        return (e as ConfigError).lineIn("vi");
+      }
+      throw new Error("no error");
+    };
+    expect(line({ WEBHOOK_PORT: "70000" })).toBe("Giá trị của biến WEBHOOK_PORT không hợp lệ. Đề nghị đặt một cổng TCP từ 1 đến 65535.");
+    expect(line({ BOT_MODE: "webhook" })).toBe(
+      "Chưa đặt biến WEBHOOK_URL. Đề nghị đặt địa chỉ https công khai mà Telegram sẽ gọi tới, ví dụ https://bot.example.gov.vn/telegram (Telegram chỉ gọi địa chỉ https).",
+    );
+    expect(line({ BOT_MODE: "push" })).toBe('Giá trị của biến BOT_MODE ("push") không hợp lệ. Đề nghị đặt polling hoặc webhook.');
+    expect(() => requireBotToken(createConfig({}))).toThrow(ConfigError);
+  });
+
+  it("has every expectation worded in both languages", () => {
+    for (const locale of ["vi", "en"] as const) {
+      const t = createTranslator(locale);
+      for (const key of EXPECTED) expect(t.instance.exists(`startup:expected.${key}`, { lng: locale }), `${locale} ${key}`).toBe(true);
+    }
+  });
+
+  it("still gives one line, pointing at .env.example, for a check written without its wording", () => {
+    const e = ConfigError.of("invalid", "SOME_SETTING", "Too small: expected number to be >=1");
+    expect(e.message).toBe("SOME_SETTING: invalid value; expected a valid value (each variable is described in .env.example)");
+    expect(e.lineIn("vi")).toBe("Giá trị của biến SOME_SETTING không hợp lệ. Đề nghị đặt giá trị hợp lệ (mỗi biến được mô tả trong tệp .env.example).");
+  });
+
+  it("speaks to the operator in DEFAULT_LOCALE's language, or Vietnamese when that is wrong too", () => {
+    expect(operatorLocale({ DEFAULT_LOCALE: " en " })).toBe("en");
+    expect(operatorLocale({ DEFAULT_LOCALE: "fr" })).toBe("vi");
+    expect(operatorLocale({})).toBe("vi");
+  });
+
+  it("serves /healthz on a port of its own only when HEALTH_PORT is set", () => {
+    expect(createConfig({ TELEGRAM_BOT_TOKEN: token }).health).toEqual({ host: "127.0.0.1", port: undefined });
+    expect(createConfig({ TELEGRAM_BOT_TOKEN: token, HEALTH_PORT: "8081", WEBHOOK_HOST: "0.0.0.0" }).health).toEqual({ host: "0.0.0.0", port: 8081 });
   });
 
   it("reads webhook settings", () => {

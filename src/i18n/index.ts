@@ -1,14 +1,15 @@
 import { readdirSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import i18next, { type i18n as I18nInstance, type Resource } from "i18next";
 import type { MessageParams } from "../core/outbox.js";
 import type { Locale } from "../db/schema.js";
 import { escapeText } from "../core/markup.js";
 import { formatDateTime } from "./format.js";
 import { interpolate, TRANSLATION_KEY } from "./interpolate.js";
+import { PROJECT_ROOT } from "../paths.js";
 
-export const LOCALES_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "locales");
+/** locales/ at the project's root, found the same way under tsx and in the built program. */
+export const LOCALES_DIR = join(PROJECT_ROOT, "locales");
 export const SUPPORTED_LOCALES: readonly Locale[] = ["vi", "en"];
 
 /** Loads locales/<lng>/<namespace>.json into i18next resources: one namespace per file. */

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { isHealthRequest, type HealthRequestHandler } from "../health.js";
 import type { Logger } from "../logger.js";
 import type { StoredFileContent } from "./files.js";
 import { LINK_PATH, type FileLinks } from "./links.js";
@@ -107,11 +108,17 @@ export function createFileRequestHandler(deps: { links: FileLinks; content: (id:
  * In polling mode nothing else listens for HTTP: a small server for file links only (and `/healthz`), on
  * the address the webhook server would use.
  */
-export async function startFileServer(opts: { host: string; port: number; handler: FileRequestHandler; logger: Logger }): Promise<{ stop(): Promise<void> }> {
+export async function startFileServer(opts: {
+  host: string;
+  port: number;
+  handler: FileRequestHandler;
+  healthz: HealthRequestHandler;
+  logger: Logger;
+}): Promise<{ stop(): Promise<void> }> {
   const server: Server = createServer({ headersTimeout: 10_000, requestTimeout: 60_000, keepAliveTimeout: 65_000 }, (req, res) => {
     if (isFileRequest(req)) return void opts.handler(req, res);
-    const path = req.url?.split("?")[0];
-    res.writeHead(path === "/healthz" ? 200 : 404).end();
+    if (isHealthRequest(req)) return opts.healthz(req, res);
+    res.writeHead(404).end();
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

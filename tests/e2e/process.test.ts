@@ -28,11 +28,34 @@ describe("the program", () => {
     tg = undefined;
   });
 
-  it("says exactly what is missing when there is no bot token", async () => {
+  it("says exactly what is missing when there is no bot token, in the operator's language", async () => {
     const { url } = tempSqliteUrl();
-    const run = startMain({ DATABASE_URL: url });
-    expect(await run.exited).toBe(2);
-    expect(run.output().stderr.trim()).toMatch(/^bcd-bot: TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather/);
+    const english = startMain({ DATABASE_URL: url, DEFAULT_LOCALE: "en" });
+    expect(await english.exited).toBe(2);
+    expect(english.output().stderr.trim()).toMatch(/^bcd-bot: TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather/);
+    const vietnamese = startMain({ DATABASE_URL: url });
+    expect(await vietnamese.exited).toBe(2);
+    expect(vietnamese.output().stderr.trim()).toMatch(/^bcd-bot: Chưa đặt biến TELEGRAM_BOT_TOKEN\. Đề nghị tạo bot với @BotFather/);
+  });
+
+  describe("stops on a configuration error with one line naming the variable, no stack trace", () => {
+    const token = "123456:ABCdefGHIjklMNOpqrSTUvwxYZ0123456789";
+    it.each([
+      [{ WEBHOOK_PORT: "99999", DEFAULT_LOCALE: "vi" }, "bcd-bot: Giá trị của biến WEBHOOK_PORT không hợp lệ. Đề nghị đặt một cổng TCP từ 1 đến 65535."],
+      [{ WEBHOOK_PORT: "99999", DEFAULT_LOCALE: "en" }, "bcd-bot: WEBHOOK_PORT: invalid value; expected a TCP port from 1 to 65535"],
+      // DEFAULT_LOCALE itself is wrong: the line is in Vietnamese.
+      [{ DEFAULT_LOCALE: "fr" }, "bcd-bot: Giá trị của biến DEFAULT_LOCALE không hợp lệ. Đề nghị đặt vi hoặc en."],
+      [
+        { BOT_MODE: "webhook", WEBHOOK_SECRET: "webhook-secret-0123456789", DEFAULT_LOCALE: "en" },
+        "bcd-bot: WEBHOOK_URL: is required; expected the public https URL Telegram will call, e.g. https://bot.example.gov.vn/telegram (Telegram calls only https addresses)",
+      ],
+    ])("%o", async (env, line) => {
+      const { url } = tempSqliteUrl();
+      const run = startMain({ TELEGRAM_BOT_TOKEN: token, DATABASE_URL: url, ...env });
+      expect(await run.exited).toBe(2);
+      expect(run.output().stderr).toBe(`${line}\n`);
+      expect(run.output().stdout).toBe("");
+    });
   });
 
   it("stops on SIGTERM after finishing its work and confirms the update offset", async () => {

@@ -10,7 +10,9 @@ import { createOutboxViews } from "../../conversation/outbox-views.js";
 import { RateGate } from "../../delivery/rate-gate.js";
 import type { Translator } from "../../i18n/index.js";
 import type { Logger } from "../../logger.js";
+import type { Health, HealthRequestHandler } from "../../health.js";
 import type { FileRequestHandler } from "../../media/http.js";
+import { recordSuccessfulCalls } from "./health.js";
 import { createBot } from "./bot.js";
 import { createFlows } from "../../conversation/flows.js";
 import { inviteLink } from "./settings.js";
@@ -40,7 +42,16 @@ export interface TelegramAppDeps {
   preflight?: Pick<PreflightOptions, "tries" | "timeoutSeconds" | "firstDelayMs"> | undefined;
   /** The webhook server's body limits (tests shorten the receive time). */
   webhookLimits?: Partial<WebhookLimits> | undefined;
+  /** Told of every successful Bot API call, receiving or sending. */
+  health: Health;
+  /** Answers `/healthz` on the webhook server. */
+  healthz: HealthRequestHandler;
+  /** In webhook mode, how long without a successful call before a quiet bot asks Telegram for its webhook's state (default 60 s). */
+  webhookProbeMs?: number | undefined;
 }
+
+/** How often a quiet bot in webhook mode checks that Telegram still answers, so `/healthz` tells a silent bot from a cut-off one. */
+const WEBHOOK_PROBE_MS = 60_000;
 
 /** The Telegram module: grammY receiving (polling or webhook), the Bot API sender and its rate gate. */
 export interface TelegramApp extends ChatApp {
@@ -53,7 +64,7 @@ export function createTelegramApp(deps: TelegramAppDeps): TelegramApp {
   const { config, core, translator, logger } = deps;
   const { token, apiRoot } = config;
   const delivery = {
-    sender: createTelegramSender({ token, apiRoot, views: createOutboxViews(core, translator, deps.clock), files: core.files }),
+    sender: createTelegramSender({ token, apiRoot, views: createOutboxViews(core, translator, deps.clock), files: core.files, health: deps.health }),
     gate: new RateGate({
       ratePerSecond: deps.outbox.ratePerSecond,
       perChatIntervalMs: deps.outbox.perChatIntervalMs,
@@ -61,6 +72,7 @@ export function createTelegramApp(deps: TelegramAppDeps): TelegramApp {
     }),
   };
   let runtime: TelegramRuntime | undefined;
+  let probe: NodeJS.Timeout | undefined;
   return {
     name: "telegram",
     delivery,
@@ -68,7 +80,11 @@ export function createTelegramApp(deps: TelegramAppDeps): TelegramApp {
       return runtime;
     },
     async start() {
-      const botInfo = deps.botInfo ?? (await checkTelegram({ token, apiRoot, logger, ...deps.preflight }));
+      let botInfo = deps.botInfo;
+      if (!botInfo) {
+        botInfo = await checkTelegram({ token, apiRoot, logger, ...deps.preflight });
+        deps.health.platformCallSucceeded();
+      }
       const bot = createBot(
         {
           core,
@@ -83,13 +99,30 @@ export function createTelegramApp(deps: TelegramAppDeps): TelegramApp {
         },
         { botInfo },
       );
+      recordSuccessfulCalls(bot.api, deps.health);
       await bot.init();
       await core.settings.put(TELEGRAM_USERNAME_SETTING, bot.botInfo.username);
       installDefaultMenus(bot.api, translator, deps.defaultLocale, logger);
-      runtime = runTelegram(bot, deps.mode, logger, deps.webhookLimits, deps.fileRequests);
+      runtime = runTelegram(bot, deps.mode, logger, { limits: deps.webhookLimits, files: deps.fileRequests, healthz: deps.healthz, health: deps.health });
       await runtime.started;
+      if (deps.mode.kind === "webhook") {
+        // Long polling hears from Telegram every 30 s; a webhook only when someone writes. A quiet bot asks.
+        const every = deps.webhookProbeMs ?? WEBHOOK_PROBE_MS;
+        probe = setInterval(() => {
+          if (deps.health.platformSilenceMs() < every) return;
+          bot.api.getWebhookInfo().then(
+            (info) => {
+              const recent = info.last_error_date !== undefined && Date.now() / 1000 - info.last_error_date < (2 * every) / 1000;
+              if (recent && info.last_error_message) logger.warn({ lastError: info.last_error_message, pending: info.pending_update_count }, "Telegram reports a problem delivering to the webhook");
+            },
+            (e: unknown) => logger.warn({ err: e }, "Telegram did not answer the webhook check"),
+          );
+        }, every);
+        probe.unref();
+      }
     },
     async stop() {
+      clearInterval(probe);
       await runtime?.stop();
     },
   };

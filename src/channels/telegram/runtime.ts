@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { webhookCallback, type Bot } from "grammy";
 import type { Update } from "grammy/types";
 import type { Config } from "../../config.js";
+import { isHealthRequest, type Health, type HealthRequestHandler } from "../../health.js";
 import type { Logger } from "../../logger.js";
 import { isFileRequest, type FileRequestHandler } from "../../media/http.js";
 import type { BotContext } from "./context.js";
@@ -14,6 +15,18 @@ export interface TelegramRuntime {
   stop(): Promise<void>;
 }
 
+/** What the receiver shares with the rest of the program. */
+export interface RuntimeOptions {
+  /** The webhook server's body limits (tests shorten the receive time). */
+  limits?: Partial<WebhookLimits> | undefined;
+  /** Serves signed file links (`GET /files/…`) on the webhook server, when a public base URL is configured. */
+  files?: FileRequestHandler | undefined;
+  /** Answers `/healthz` on the webhook server. */
+  healthz: HealthRequestHandler;
+  /** Told of every update the webhook receives (a successful call from Telegram). */
+  health: Health;
+}
+
 /** The updates we ask Telegram for, in both modes. */
 const ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"] as const;
 
@@ -22,14 +35,7 @@ const ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"] as const
  * `bot.stop()` confirms the last one, so a clean restart receives nothing twice (and the update
  * dedupe table covers a crash). Webhook mode: see `runWebhook`.
  */
-export function runTelegram(
-  bot: Bot<BotContext>,
-  mode: Config["mode"],
-  logger: Logger,
-  limits: Partial<WebhookLimits> = {},
-  /** Serves signed file links (`GET /files/…`) on the webhook server, when a public base URL is configured. */
-  files?: FileRequestHandler,
-): TelegramRuntime {
+export function runTelegram(bot: Bot<BotContext>, mode: Config["mode"], logger: Logger, opts: RuntimeOptions): TelegramRuntime {
   if (mode.kind === "polling") {
     let polling: Promise<void> = Promise.resolve();
     const started = new Promise<void>((resolve, reject) => {
@@ -55,7 +61,7 @@ export function runTelegram(
     };
   }
 
-  return runWebhook(bot, mode, logger, { ...WEBHOOK_LIMITS, ...limits }, files);
+  return runWebhook(bot, mode, logger, { ...WEBHOOK_LIMITS, ...opts.limits }, opts);
 }
 
 type WebhookMode = Extract<Config["mode"], { kind: "webhook" }>;
@@ -80,7 +86,7 @@ export const WEBHOOK_LIMITS: Readonly<WebhookLimits> = { maxBodyBytes: 1024 * 10
  * and a closed connection. Only then is the update handed to grammY, whose own timeout (answer Telegram
  * after 55 s even if a handler is still busy, so it does not retry) still applies.
  */
-function runWebhook(bot: Bot<BotContext>, mode: WebhookMode, logger: Logger, limits: WebhookLimits, files?: FileRequestHandler): TelegramRuntime {
+function runWebhook(bot: Bot<BotContext>, mode: WebhookMode, logger: Logger, limits: WebhookLimits, { files, healthz, health }: RuntimeOptions): TelegramRuntime {
   const log = logger.child({ component: "webhook" });
   // The secret is checked here, before grammY sees the request, so grammY is given none to check.
   const handleUpdate = webhookCallback(bot, validatedUpdate, { onTimeout: "return", timeoutMilliseconds: 55_000 });
@@ -96,6 +102,7 @@ function runWebhook(bot: Bot<BotContext>, mode: WebhookMode, logger: Logger, lim
       if (e instanceof RequestError) return refuse(req, res, e.status, e.message);
       throw e;
     }
+    health.platformCallSucceeded();
     await handleUpdate(update, res);
   };
 
@@ -123,7 +130,8 @@ function runWebhook(bot: Bot<BotContext>, mode: WebhookMode, logger: Logger, lim
         return;
       }
       if (files && isFileRequest(req)) return void files(req, res);
-      res.writeHead(path === "/healthz" ? 200 : 404).end();
+      if (isHealthRequest(req)) return healthz(req, res);
+      res.writeHead(404).end();
     });
     await new Promise<void>((resolve, reject) => {
       server!.once("error", reject);

@@ -4,6 +4,8 @@ import { SendError } from "../../delivery/send-error.js";
 import { redact } from "../../logger.js";
 import { agentFor } from "../../net/proxy.js";
 import type { OutboxViews } from "../../conversation/outbox-views.js";
+import type { Health } from "../../health.js";
+import { recordSuccessfulCalls } from "./health.js";
 import { telegramMessageSender, type TelegramFileStore } from "./send-message.js";
 
 export type { TelegramFileStore } from "./send-message.js";
@@ -12,10 +14,18 @@ export type { TelegramFileStore } from "./send-message.js";
  * Sends outbox messages to Telegram. It uses its own Api without auto-retry: the delivery worker owns
  * waiting and retrying, so a 429 pauses every send at once instead of each call sleeping on its own.
  */
-export function createTelegramSender(opts: { token: string; apiRoot: string | undefined; views: OutboxViews; files: TelegramFileStore }): ChannelSender {
+export function createTelegramSender(opts: {
+  token: string;
+  apiRoot: string | undefined;
+  views: OutboxViews;
+  files: TelegramFileStore;
+  /** Told of every send Telegram accepted, for `/healthz`. */
+  health?: Health;
+}): ChannelSender {
   // A send that takes longer than this is abandoned, well before its outbox claim counts as stale (60 s).
   const agent = agentFor(opts.apiRoot ?? "https://api.telegram.org");
   const api = new Api(opts.token, { apiRoot: opts.apiRoot, timeoutSeconds: 30, ...(agent ? { baseFetchConfig: { agent, compress: true } } : {}) });
+  if (opts.health) recordSuccessfulCalls(api, opts.health);
   const send = telegramMessageSender(api, opts.files);
   return {
     async send(d) {
