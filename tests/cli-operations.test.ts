@@ -199,6 +199,14 @@ describe("cli: doctor", () => {
     expect(missing.stdout).toContain(`✗ Cơ sở dữ liệu: không có tệp ${join(box.dir, "nope.sqlite")}. Đề nghị kiểm tra DATABASE_URL`);
     expect(missing.stdout).toContain("✗ Telegram: chưa đặt TELEGRAM_BOT_TOKEN nên bot không chạy được.");
 
+    const port = await closedPort();
+    box.env = { DATABASE_URL: `postgres://bcd:s3cret-password@127.0.0.1:${port}/bcd` };
+    const down = await cli("doctor");
+    expect(down.code).toBe(1);
+    expect(down.stdout).toContain(`✗ Cơ sở dữ liệu: Không kết nối được tới cơ sở dữ liệu postgres://127.0.0.1:${port}/bcd (`);
+    expect(down.stdout).not.toContain("s3cret-password");
+    expect(down.stdout).not.toContain("Hàng đợi");
+
     box.env = { DATABASE_URL: `file:${box.dbPath}` };
     expect((await cli("migrate")).code).toBe(0);
     withDb((db) => {

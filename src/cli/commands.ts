@@ -321,7 +321,7 @@ async function importMembers(ctx: CliDbContext, committeeCode: string, file: str
 }
 
 /** "0912 345 678": easier to read out, and a spreadsheet keeps it as text (a bare 0912345678 loses its 0). */
-export const phoneForPeople = (phone: string): string => phone.replace(/^(\d{4})(\d{3})(\d+)$/, "$1 $2 $3");
+const phoneForPeople = (phone: string): string => phone.replace(/^(\d{4})(\d{3})(\d+)$/, "$1 $2 $3");
 
 /**
  * The invites file for whoever sends the links: the printed columns with each person's phone and email (from
@@ -332,13 +332,14 @@ async function invitesFile(ctx: CliDbContext, invites: readonly IssuedInvite[], 
   const ids = invites.map((i) => i.personId);
   const people = ids.length ? await ctx.core.ctx.db.selectFrom("people").select(["id", "phone", "email"]).where("id", "in", ids).execute() : [];
   const contact = new Map(people.map((p) => [p.id, p]));
-  const [name, organization, link, expires] = headings;
-  const { phone, email } = ctx.m.membersImport.columns;
-  const fileRows = rows.map(([n, o, l, e], i) => {
-    const person = contact.get(invites[i]!.personId);
-    return [n!, o!, person?.phone ? phoneForPeople(person.phone) : "", person?.email ?? "", l!, e!];
+  // After the name and organization, before the link.
+  const withContact = (row: readonly string[], phone: string, email: string) => [...row.slice(0, 2), phone, email, ...row.slice(2)];
+  const { columns } = ctx.m.membersImport;
+  const fileRows = invites.map((invite, i) => {
+    const person = contact.get(invite.personId);
+    return withContact(rows[i] ?? [], person?.phone ? phoneForPeople(person.phone) : "", person?.email ?? "");
   });
-  return spreadsheetCsv([[name!, organization!, phone, email, link!, expires!], ...fileRows], { delimiter: ";" });
+  return spreadsheetCsv([withContact(headings, columns.phone, columns.email), ...fileRows], { delimiter: ";" });
 }
 
 async function listMembers(ctx: CliDbContext, committeeCode: string, opts: { unlinked: boolean; all: boolean }): Promise<number> {
@@ -393,9 +394,9 @@ async function backup(ctx: CliContext, targetFile: string, force: boolean): Prom
   const partial = `${target}.partial-${process.pid}`;
   // The copy holds every name, phone number and setting: readable by its owner only, from its first byte.
   mkdirSync(dirname(target), { recursive: true });
-  writePrivateFile(partial, "");
   const database = openDatabase(config.databaseUrl);
   try {
+    writePrivateFile(partial, "");
     const { totalPages } = await backupSqlite(database, partial);
     chmodSync(partial, 0o600);
     renameSync(partial, target);
