@@ -8,6 +8,8 @@ import { createTestDatabase, type TestDatabase } from "./support/databases.js";
 import { FakeTelegram } from "./support/fake-telegram.js";
 
 const COMMITTEE_NAME = "Ban Chỉ đạo chuyển đổi số tỉnh Lạng Sơn";
+// Made up and assembled here, so no token-shaped string is committed.
+const MADE_UP_TOKEN = `${"12345".repeat(2)}:${"NotAToken_".repeat(4)}`;
 const box = cliSandbox("bcd-cli-ops-");
 const cli = box.run;
 const withDb = box.withDb;
@@ -168,7 +170,7 @@ describe("cli: doctor", () => {
 
   it("fails, with the localized line, when Telegram cannot be reached, and says what else to fix", async () => {
     const port = await closedPort();
-    Object.assign(box.env, { TELEGRAM_BOT_TOKEN: "123456:ABCdefGHIjklMNOpqrSTUvwxYZ0123456789", TELEGRAM_API_ROOT: `http://127.0.0.1:${port}` });
+    Object.assign(box.env, { TELEGRAM_BOT_TOKEN: MADE_UP_TOKEN, TELEGRAM_API_ROOT: `http://127.0.0.1:${port}` });
     // An empty database file: it opens, but nothing is migrated.
     writeFileSync(box.dbPath, "");
     const started = Date.now();
@@ -179,7 +181,7 @@ describe("cli: doctor", () => {
     expect(lines[1]).toMatch(/^✗ Cơ sở dữ liệu: file:.* còn \d+ migration chưa áp dụng \(20261121T0900-foundation, .*\)\. Đề nghị chạy «npm run cli -- migrate» hoặc khởi động lại bot\.$/);
     expect(lines[2]).toMatch(new RegExp(`^✗ Telegram: Không kết nối được tới máy chủ Telegram http://127\\.0\\.0\\.1:${port} sau 1 lần thử .*HTTPS_PROXY.*TELEGRAM_API_ROOT`));
     expect(lines[3]).toMatch(/^✗ Hàng đợi gửi tin: không đọc được: /);
-    expect(r.stdout).not.toContain("ABCdefGHI");
+    expect(r.stdout).not.toContain("NotAToken");
     // Nothing was changed: still no table.
     expect(withDb((db) => db.prepare("select count(*) as n from sqlite_master").get())).toEqual({ n: 0 });
 
