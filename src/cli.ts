@@ -40,7 +40,19 @@ function isEntryPoint(): boolean {
   }
 }
 
+/**
+ * Output piped into a program that stops reading (`| head`) closes stdout: the rest of the output has nowhere
+ * to go, so the CLI stops there, quietly, as Unix tools do, instead of dying with a stack trace.
+ */
+function exitQuietlyOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code === "EPIPE") process.exit(0);
+    throw e;
+  });
+}
+
 if (isEntryPoint()) {
+  exitQuietlyOnClosedPipe(process.stdout);
   process.exitCode = await runCli(process.argv.slice(2), {
     stdout: (s) => process.stdout.write(s),
     stderr: (s) => process.stderr.write(s),

@@ -53,11 +53,11 @@ const END = local(10, "11:30");
 async function setUp(): Promise<void> {
   expect((await cli("committee:create", "--code", "LS", "--name", COMMITTEE_NAME, "--level", "province")).code).toBe(0);
   writeFileSync(join(box.dir, "roster.csv"), ROSTER);
-  expect((await cli("members:import", "LS", join(box.dir, "roster.csv"))).code).toBe(0);
+  expect((await cli("members:import", "--committee", "LS", join(box.dir, "roster.csv"))).code).toBe(0);
   expect((await cli("members:deactivate", String(memberNumber("Vi Văn Thắng")))).code).toBe(0);
 }
 
-const createArgs = (...extra: string[]) => ["meeting:create", "LS", "--title", TITLE, "--start", START, "--end", END, "--place", PLACE, "--agenda", AGENDA, ...extra];
+const createArgs = (...extra: string[]) => ["meeting:create", "--committee", "LS", "--title", TITLE, "--start", START, "--end", END, "--place", PLACE, "--agenda", AGENDA, ...extra];
 
 async function createMeeting(...extra: string[]): Promise<Run> {
   const r = await cli(...createArgs(...extra));
@@ -151,6 +151,7 @@ describe("cli: meeting:create", () => {
     const deadline = local(8, "17:00");
     const r = await cli(
       "meeting:create",
+      "--committee",
       "LS",
       "--title",
       "Họp đột xuất về an toàn thông tin",
@@ -192,10 +193,10 @@ describe("cli: meeting:create", () => {
     expect(nobody.stderr).toContain("999");
 
     writeFileSync(join(box.dir, "latin1.txt"), Buffer.from("N\xf4i dung h\xe3p", "latin1"));
-    const latin1 = await cli("meeting:create", "LS", "--title", TITLE, "--start", START, "--end", END, "--place", PLACE, "--agenda-file", join(box.dir, "latin1.txt"));
+    const latin1 = await cli("meeting:create", "--committee", "LS", "--title", TITLE, "--start", START, "--end", END, "--place", PLACE, "--agenda-file", join(box.dir, "latin1.txt"));
     expect(latin1.code).toBe(1);
     expect(latin1.stderr).toContain(`Tệp ${join(box.dir, "latin1.txt")} không ở bảng mã UTF-8`);
-    const missing = await cli("meeting:create", "LS", "--title", TITLE, "--start", START, "--end", END, "--place", PLACE, "--agenda-file", join(box.dir, "nope.txt"));
+    const missing = await cli("meeting:create", "--committee", "LS", "--title", TITLE, "--start", START, "--end", END, "--place", PLACE, "--agenda-file", join(box.dir, "nope.txt"));
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain(`Không đọc được tệp ${join(box.dir, "nope.txt")}: không tồn tại.`);
 
@@ -207,18 +208,18 @@ describe("cli: meeting:create", () => {
 
   it("refuses a date that is not dd/MM/yyyy HH:mm, naming the option, with exit code 2", async () => {
     await setUp();
-    const bad = await cli("meeting:create", "LS", "--title", TITLE, "--start", "31/02/2027 08:00", "--end", END, "--place", PLACE, "--agenda", AGENDA);
+    const bad = await cli("meeting:create", "--committee", "LS", "--title", TITLE, "--start", "31/02/2027 08:00", "--end", END, "--place", PLACE, "--agenda", AGENDA);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain(
       "lỗi: giá trị '31/02/2027 08:00' của tùy chọn '--start <datetime>' không hợp lệ: cần ghi ngày giờ theo dạng dd/MM/yyyy HH:mm (giờ của Ban Chỉ đạo), ví dụ 30/11/2026 08:00.",
     );
-    expect(bad.stderr).toContain("Cách dùng: cli meeting:create");
+    expect(bad.stderr.trimEnd().split("\n")[1]).toBe("Đề nghị chạy «npm run cli -- meeting:create --help» để xem cách dùng.");
     expect(bad.stdout).toBe("");
 
     const deadline = await cli(...createArgs("--deadline", "ngày mai"));
     expect(deadline.code).toBe(2);
     expect(deadline.stderr).toContain("tùy chọn '--deadline <datetime>' không hợp lệ");
-    const iso = await cli("meeting:create", "LS", "--title", TITLE, "--start", START, "--end", "2026-12-01T10:00", "--place", PLACE, "--agenda", AGENDA);
+    const iso = await cli("meeting:create", "--committee", "LS", "--title", TITLE, "--start", START, "--end", "2026-12-01T10:00", "--place", PLACE, "--agenda", AGENDA);
     expect(iso.code).toBe(2);
     expect(iso.stderr).toContain("'--end <datetime>'");
     expect(count("select count(*) as n from meetings")).toBe(0);
@@ -226,13 +227,13 @@ describe("cli: meeting:create", () => {
 
   it("refuses an end before the start, and a meeting with neither place nor link, with the domain's words and exit code 1", async () => {
     await setUp();
-    const backwards = await cli("meeting:create", "LS", "--title", TITLE, "--start", START, "--end", local(10, "07:00"), "--place", PLACE, "--agenda", AGENDA);
+    const backwards = await cli("meeting:create", "--committee", "LS", "--title", TITLE, "--start", START, "--end", local(10, "07:00"), "--place", PLACE, "--agenda", AGENDA);
     expect(backwards).toMatchObject({ code: 1, stdout: "", stderr: "Thời gian kết thúc phải sau thời gian bắt đầu.\n" });
-    const nowhere = await cli("meeting:create", "LS", "--title", TITLE, "--start", START, "--end", END, "--agenda", AGENDA);
+    const nowhere = await cli("meeting:create", "--committee", "LS", "--title", TITLE, "--start", START, "--end", END, "--agenda", AGENDA);
     expect(nowhere).toMatchObject({ code: 1, stdout: "", stderr: "Đề nghị nhập địa điểm hoặc đường liên kết họp trực tuyến.\n" });
-    const past = await cli("meeting:create", "LS", "--title", TITLE, "--start", local(-1, "08:00"), "--end", local(-1, "10:00"), "--place", PLACE, "--agenda", AGENDA);
+    const past = await cli("meeting:create", "--committee", "LS", "--title", TITLE, "--start", local(-1, "08:00"), "--end", local(-1, "10:00"), "--place", PLACE, "--agenda", AGENDA);
     expect(past).toMatchObject({ code: 1, stderr: "Thời gian bắt đầu phải sau thời điểm hiện tại.\n" });
-    const unknown = await cli("meeting:create", "XX", "--title", TITLE, "--start", START, "--end", END, "--place", PLACE, "--agenda", AGENDA);
+    const unknown = await cli("meeting:create", "--committee", "XX", "--title", TITLE, "--start", START, "--end", END, "--place", PLACE, "--agenda", AGENDA);
     expect(unknown).toMatchObject({ code: 1, stderr: "Không tìm thấy Ban Chỉ đạo có mã «XX».\n" });
     expect(count("select count(*) as n from meetings")).toBe(0);
     expect(count("select count(*) as n from invitations")).toBe(0);
@@ -254,12 +255,12 @@ describe("cli: meeting:create", () => {
         "",
       ].join("\n"),
     );
-    const bad = await cli("--lang", "en", "meeting:create", "LS", "--title", TITLE, "--start", "30/13/2026 08:00", "--end", END, "--place", PLACE, "--agenda", AGENDA);
+    const bad = await cli("--lang", "en", "meeting:create", "--committee", "LS", "--title", TITLE, "--start", "30/13/2026 08:00", "--end", END, "--place", PLACE, "--agenda", AGENDA);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain(
       "error: option '--start <datetime>' argument '30/13/2026 08:00' is invalid. expected a date and time as dd/MM/yyyy HH:mm (the committee's time), e.g. 30/11/2026 08:00.",
     );
-    const nowhere = await cli("--lang", "en", "meeting:create", "LS", "--title", TITLE, "--start", START, "--end", END, "--agenda", AGENDA);
+    const nowhere = await cli("--lang", "en", "meeting:create", "--committee", "LS", "--title", TITLE, "--start", START, "--end", END, "--agenda", AGENDA);
     expect(nowhere.code).toBe(1);
     expect(nowhere.stderr).toContain("online");
   });
@@ -268,7 +269,7 @@ describe("cli: meeting:create", () => {
 describe("cli: meeting:list", () => {
   it("lists the committee's upcoming meetings, soonest first, with answers and the forecast", async () => {
     await setUp();
-    const empty = await cli("meeting:list", "LS");
+    const empty = await cli("meeting:list", "--committee", "LS");
     expect(empty).toMatchObject({ code: 0, stdout: `${COMMITTEE_NAME} không có cuộc họp nào sắp diễn ra. Tạo cuộc họp bằng lệnh meeting:create.\n` });
 
     await createMeeting();
@@ -278,7 +279,7 @@ describe("cli: meeting:list", () => {
       await core.meetings.attend(p["Lương Văn Đức"]!, target("Lương Văn Đức", 1));
     });
 
-    const r = await cli("meeting:list", "LS");
+    const r = await cli("meeting:list", "--committee", "LS");
     expect(r.code).toBe(0);
     const lines = r.stdout.trimEnd().split("\n");
     expect(lines[0]).toBe(`Các cuộc họp sắp diễn ra của ${COMMITTEE_NAME}: 2 cuộc họp.`);
@@ -287,7 +288,7 @@ describe("cli: meeting:list", () => {
     expect(lines[5]).toMatch(new RegExp(`^1\\s+${TITLE.replace("/", "\\/")}\\s+${START}\\s+1/5\\s+20%$`));
     expect(lines.at(-1)).toBe("Xem chi tiết từng người: meeting:roster <số cuộc họp>.");
 
-    const en = await cli("meeting:list", "LS", "--lang", "en");
+    const en = await cli("meeting:list", "--committee", "LS", "--lang", "en");
     expect(en.stdout).toContain(`Upcoming meetings of ${COMMITTEE_NAME}: 2.`);
     expect(en.stdout).toMatch(/No\.\s+Title\s+Start\s+Answered\/Invited\s+Expected presence/);
   });
@@ -405,7 +406,7 @@ describe("cli: meeting:cancel", () => {
     expect(notices.every((n) => (JSON.parse(n.params) as { reason: string }).reason === "Trùng lịch làm việc với đoàn công tác của Bộ")).toBe(true);
 
     expect(await cli("meeting:cancel", "1", "--reason", "Lần nữa")).toMatchObject({ code: 1, stderr: "Cuộc họp này đã bị hủy.\n" });
-    expect((await cli("meeting:list", "LS")).stdout).toContain("không có cuộc họp nào sắp diễn ra");
+    expect((await cli("meeting:list", "--committee", "LS")).stdout).toContain("không có cuộc họp nào sắp diễn ra");
     const roster = await cli("meeting:roster", "1");
     expect(roster.stdout).toContain("Cuộc họp này đã bị hủy.");
   });

@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import ExcelJS from "exceljs";
 import { describe, expect, it } from "vitest";
@@ -53,7 +53,7 @@ const quarter = () => {
 
 async function setUp(): Promise<void> {
   expect((await cli("committee:create", "--code", "LS", "--name", COMMITTEE_NAME, "--level", "province")).code).toBe(0);
-  expect((await cli("members:import", "LS", file("roster.csv", ROSTER))).code).toBe(0);
+  expect((await cli("members:import", "--committee", "LS", file("roster.csv", ROSTER))).code).toBe(0);
 }
 
 /** Core over the same database file, as the running bot would be, with the named person acting. */
@@ -136,6 +136,31 @@ describe("cli: tasks:import", () => {
     expect(noCommittee.code).toBe(2);
     expect(noCommittee.stderr).toContain("lỗi: thiếu tùy chọn bắt buộc '--committee <code>'");
     expect(count("select count(*) as n from tasks")).toBe(0);
+  });
+});
+
+describe("cli: tasks:import warnings", () => {
+  it("imports a task for an organization nobody on the roster belongs to, and says so by its line", async () => {
+    await setUp();
+    const register = [
+      "code,title,organization,person",
+      "A-01,Nhiệm vụ của Sở Tài chính,sở tài  chính,", // written differently, still the roster's Sở Tài chính
+      "A-02,Nhiệm vụ của Sở Nội vụ,Sở Nội vụ,", // nobody from Sở Nội vụ on the roster
+      "A-03,Nhiệm vụ có người phụ trách,Sở Nội vụ,Lương Văn Đức", // a named person reports on it
+      "",
+    ].join("\n");
+    const r = await cli("tasks:import", "--committee", "LS", file("tasks.csv", register));
+    expect(r).toMatchObject({ code: 0, stderr: "" });
+    expect(r.stdout).toBe(
+      [
+        `Đã nhập danh mục nhiệm vụ của ${COMMITTEE_NAME}: thêm mới 3, cập nhật 0, không đổi 0, lỗi 0.`,
+        "Lưu ý: dòng 3 (nhiệm vụ A-02) giao cho «Sở Nội vụ» nhưng danh sách thành viên chưa có ai thuộc đơn vị này, nên chưa ai báo cáo được nhiệm vụ. Nhiệm vụ vẫn được nhập; đề nghị kiểm tra tên đơn vị hoặc bổ sung thành viên của đơn vị (members:import).",
+        "",
+      ].join("\n"),
+    );
+    expect(count("select count(*) as n from tasks")).toBe(3);
+    const en = await cli("--lang", "en", "tasks:import", "--committee", "LS", file("tasks.csv", register));
+    expect(en.stdout).toContain("Note: line 3 (task A-02) is assigned to “Sở Nội vụ”, but nobody on the roster belongs to it");
   });
 });
 
@@ -231,6 +256,11 @@ describe("cli: period:export", () => {
     const r = await cli("period:export", "--committee", "LS", "--out", out);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`Đã xuất báo cáo tiến độ ${q.label} (3 nhiệm vụ) vào tệp ${out}.`);
+    // Names and progress of every unit: readable by its owner only, even over an existing file.
+    expect(statSync(out).mode & 0o777).toBe(0o600);
+    chmodSync(out, 0o644);
+    expect((await cli("period:export", "--committee", "LS", "--out", out)).code).toBe(0);
+    expect(statSync(out).mode & 0o777).toBe(0o600);
     expect(r.stdout).toMatch(/Tổng số 3 nhiệm vụ: đã báo cáo [01], nộp muộn [01], /);
 
     const { sheet, values } = await readXlsx(out);
@@ -261,6 +291,18 @@ describe("cli: period:export", () => {
     expect(values(5)[4]).toBe("Chưa báo cáo");
 
     await cli("period:open", "--committee", "LS", "--code", "6T-2026", "--name", "Sơ kết 6 tháng", "--due", local(10, "17:00"), "--closes", local(15, "17:00"));
+    // Two periods open now: the CLI does not guess which one the leadership should receive.
+    const which = await cli("period:export", "--committee", "LS", "--out", join(box.dir, "which.xlsx"));
+    expect(which).toMatchObject({
+      code: 1,
+      stdout: "",
+      stderr: `Đang có 2 kỳ báo cáo mở: ${q.code} (${q.label}); 6T-2026 (Sơ kết 6 tháng). Đề nghị chọn kỳ cần xuất bằng --period, ví dụ --period 6T-2026.\n`,
+    });
+    expect(existsSync(join(box.dir, "which.xlsx"))).toBe(false);
+    const byName = await cli("period:export", "--committee", "LS", "--period", "sơ kết 6 tháng", "--out", join(box.dir, "by-name.xlsx"));
+    expect(byName.stdout).toContain("Đã xuất báo cáo tiến độ Sơ kết 6 tháng (1 nhiệm vụ)");
+    const byLabel = await cli("period:export", "--committee", "LS", "--period", q.label, "--out", join(box.dir, "by-label.xlsx"));
+    expect(byLabel.stdout).toContain(`Đã xuất báo cáo tiến độ ${q.label} (3 nhiệm vụ)`);
     const six = join(box.dir, "6t.xlsx");
     const named = await cli("--lang", "en", "period:export", "--committee", "LS", "--period", "6t-2026", "--out", six);
     expect(named).toMatchObject({ code: 0 });

@@ -47,7 +47,7 @@ async function importRoster(): Promise<Run> {
   await createProvince();
   storeBotUsername();
   writeFileSync(join(box.dir, "roster.csv"), ROSTER);
-  return cli("members:import", "LS", join(box.dir, "roster.csv"));
+  return cli("members:import", "--committee", "LS", join(box.dir, "roster.csv"));
 }
 
 describe("cli: migrate", () => {
@@ -142,7 +142,7 @@ describe("cli: members:import", () => {
   it("changes nothing when the same file is imported again", async () => {
     await importRoster();
     const before = withDb((db) => db.prepare("select (select count(*) from people) as people, (select count(*) from invites) as invites").get());
-    const again = await cli("--lang", "en", "members:import", "LS", join(box.dir, "roster.csv"));
+    const again = await cli("--lang", "en", "members:import", "--committee", "LS", join(box.dir, "roster.csv"));
     expect(again.code).toBe(1);
     expect(again.stdout).toContain("Added: 0; updated: 0; unchanged: 3; rows with errors: 2.");
     expect(again.stdout).toContain("Line 4: the role “giám đốc” is not valid");
@@ -154,7 +154,7 @@ describe("cli: members:import", () => {
     await createProvince();
     storeBotUsername();
     writeFileSync(join(box.dir, "ok.csv"), "\uFEFFfull_name,role\nĐỗ Minh Tâm,member\n");
-    const r = await cli("members:import", "LS", join(box.dir, "ok.csv"));
+    const r = await cli("members:import", "--committee", "LS", join(box.dir, "ok.csv"));
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("Thêm mới: 1;");
     expect(r.stdout).not.toContain("Các dòng chưa nhập được");
@@ -165,16 +165,23 @@ describe("cli: members:import", () => {
     storeBotUsername();
     writeFileSync(join(box.dir, "roster.csv"), ROSTER);
     const out = join(box.dir, "invites.csv");
-    const r = await cli("members:import", "LS", join(box.dir, "roster.csv"), "--invites-out", out);
+    const r = await cli("members:import", "--committee", "LS", join(box.dir, "roster.csv"), "--invites-out", out);
     expect(r.code).toBe(1);
     expect(linksIn(r.stdout)).toEqual([]);
     expect(r.stdout).toContain(`Đã ghi 3 đường liên kết mời vào tệp ${out}`);
 
+    // For Excel set to Vietnamese: a BOM, semicolons, and each person's phone and email beside the link.
     const text = readFileSync(out, "utf8");
     expect(text.charCodeAt(0)).toBe(0xfeff);
     const lines = text.slice(1).trimEnd().split(/\r?\n/);
-    expect(lines[0]).toBe('Họ và tên,"Cơ quan, đơn vị",Đường liên kết mời,Hết hạn');
+    expect(lines[0]).toBe("Họ và tên;Cơ quan, đơn vị;Điện thoại;Email;Đường liên kết mời;Hết hạn");
     expect(lines).toHaveLength(4);
+    const an = lines.find((l) => l.startsWith("Nguyễn Văn Ân;"))!.split(";");
+    expect(an.slice(0, 4)).toEqual(["Nguyễn Văn Ân", "UBND tỉnh Lạng Sơn", "0912 345 678", "an.nv@langson.gov.vn"]);
+    expect(linksIn(an[4]!)).toHaveLength(1);
+    expect(an[5]).toMatch(/^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}$/);
+    expect(lines.find((l) => l.startsWith("Trần Thị Bích Ngọc;"))!.split(";").slice(2, 4)).toEqual(["", "ngoc.ttb@langson.gov.vn"]);
+    expect(lines.find((l) => l.startsWith("Lê Hoàng Đức;"))!.split(";").slice(2, 4)).toEqual(["0987 654 321", ""]);
     const hashes = withDb((db) => (db.prepare("select code_hash from invites").all() as { code_hash: string }[]).map((i) => i.code_hash));
     expect(linksIn(text).map((l) => hash(l.code)).sort()).toEqual(hashes.sort());
     expect(statSync(out).mode & 0o077).toBe(0);
@@ -183,7 +190,7 @@ describe("cli: members:import", () => {
   it("prints the raw codes and how to build the link when the bot's username is unknown", async () => {
     await createProvince();
     writeFileSync(join(box.dir, "ok.csv"), "full_name,role\nĐỗ Minh Tâm,member\n");
-    const r = await cli("members:import", "LS", join(box.dir, "ok.csv"));
+    const r = await cli("members:import", "--committee", "LS", join(box.dir, "ok.csv"));
     expect(r.code).toBe(0);
     expect(linksIn(r.stdout)).toEqual([]);
     expect(r.stdout).toContain("https://t.me/<tên bot>?start=<mã mời>");
@@ -219,7 +226,7 @@ describe("cli: members:import", () => {
     });
 
     it("asks Telegram for the username, remembers it, and never prints the token", async () => {
-      const r = await cli("members:import", "LS", join(box.dir, "ok.csv"));
+      const r = await cli("members:import", "--committee", "LS", join(box.dir, "ok.csv"));
       expect(r.code).toBe(0);
       expect(linksIn(r.stdout).map((l) => l.username)).toEqual(["bcd_from_getme_bot"]);
       expect(withDb((db) => db.prepare("select value from settings where key = 'telegram.bot_username'").get())).toEqual({ value: "bcd_from_getme_bot" });
@@ -228,7 +235,7 @@ describe("cli: members:import", () => {
 
     it("falls back to the raw codes when Telegram refuses, saying why without the token", async () => {
       status = 401;
-      const r = await cli("members:import", "LS", join(box.dir, "ok.csv"));
+      const r = await cli("members:import", "--committee", "LS", join(box.dir, "ok.csv"));
       expect(r.code).toBe(0);
       expect(r.stderr).toContain("Không hỏi được tên bot từ Telegram");
       expect(r.stdout).toContain("https://t.me/<tên bot>?start=<mã mời>");
@@ -239,7 +246,7 @@ describe("cli: members:import", () => {
   it("refuses a file that is not UTF-8 and imports nothing", async () => {
     await createProvince();
     writeFileSync(join(box.dir, "latin1.csv"), Buffer.from("full_name,role\nNguy\xeAn V\xe3n An,member\n", "latin1"));
-    const r = await cli("members:import", "LS", join(box.dir, "latin1.csv"));
+    const r = await cli("members:import", "--committee", "LS", join(box.dir, "latin1.csv"));
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("không ở bảng mã UTF-8");
     expect(withDb((db) => db.prepare("select count(*) as n from people").get())).toEqual({ n: 0 });
@@ -247,9 +254,9 @@ describe("cli: members:import", () => {
 
   it("names an unknown committee and a missing file", async () => {
     await createProvince();
-    const unknown = await cli("members:import", "XX", join(box.dir, "roster.csv"));
+    const unknown = await cli("members:import", "--committee", "XX", join(box.dir, "roster.csv"));
     expect(unknown).toMatchObject({ code: 1, stderr: "Không tìm thấy Ban Chỉ đạo có mã «XX».\n" });
-    const missing = await cli("--lang", "en", "members:import", "LS", join(box.dir, "nope.csv"));
+    const missing = await cli("--lang", "en", "members:import", "--committee", "LS", join(box.dir, "nope.csv"));
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain(`Cannot read ${join(box.dir, "nope.csv")}: no such file.`);
   });
@@ -265,7 +272,7 @@ describe("cli: members and invites", () => {
       db.prepare("insert into channel_identities (person_id, channel, external_id, chat_id, linked_at) values (?, 'telegram', '5001', '5001', ?)").run(id, now);
       db.prepare("update invites set used_at = ?, used_by_external_id = '5001' where person_id = ?").run(now, id);
     });
-    const unlinked = await cli("members:list", "LS", "--unlinked");
+    const unlinked = await cli("members:list", "--committee", "LS", "--unlinked");
     expect(unlinked.code).toBe(0);
     expect(unlinked.stdout).toContain(`Thành viên ${COMMITTEE_NAME} chưa liên kết tài khoản: 2 người.`);
     const an = unlinked.stdout.split("\n").find((l) => l.includes("Nguyễn Văn Ân"))!;
@@ -273,7 +280,7 @@ describe("cli: members and invites", () => {
     expect(unlinked.stdout).toContain("Lê Hoàng Đức");
     expect(unlinked.stdout).not.toContain("Trần Thị Bích Ngọc");
 
-    const all = await cli("members:list", "LS", "--lang", "en");
+    const all = await cli("members:list", "--committee", "LS", "--lang", "en");
     expect(all.stdout).toContain(`Members of ${COMMITTEE_NAME}: 3, 1 with a linked account.`);
     expect(all.stdout.split("\n").find((l) => l.includes("Trần Thị Bích Ngọc"))).toMatch(/Member\s+Sở Thông tin và Truyền thông\s+Giám đốc\s+linked\s+—$/);
   });
@@ -323,10 +330,10 @@ describe("cli: members and invites", () => {
     expect(r.stdout).toContain("Đã ghi nhận đồng chí Trần Thị Bích Ngọc thôi tham gia.");
     expect(withDb((db) => db.prepare("select active from memberships where id = ?").get(id))).toEqual({ active: 0 });
 
-    const list = await cli("members:list", "LS");
+    const list = await cli("members:list", "--committee", "LS");
     expect(list.stdout).toContain("Nguyễn Văn Ân");
     expect(list.stdout).not.toContain("Trần Thị Bích Ngọc");
-    const all = await cli("members:list", "LS", "--all");
+    const all = await cli("members:list", "--committee", "LS", "--all");
     expect(all.stdout.split("\n").find((l) => l.includes("Trần Thị Bích Ngọc"))).toMatch(/chưa liên kết\s+—\s+đã thôi tham gia$/);
 
     const again = await cli("members:deactivate", String(id));
@@ -348,17 +355,17 @@ describe("cli: what reaches a spreadsheet or a terminal", () => {
     ].join("\n");
     writeFileSync(join(box.dir, "roster.csv"), roster);
     const out = join(box.dir, "invites.csv");
-    const r = await cli("members:import", "LS", join(box.dir, "roster.csv"), "--invites-out", out);
+    const r = await cli("members:import", "--committee", "LS", join(box.dir, "roster.csv"), "--invites-out", out);
     expect(r.code).toBe(0);
 
-    const rows = parse(readFileSync(out, "utf8"), { bom: true }) as string[][];
+    const rows = parse(readFileSync(out, "utf8"), { bom: true, delimiter: ";" }) as string[][];
     expect(rows.slice(1).map((row) => row[0])).toEqual(["'=HYPERLINK(\"http://x\",\"y\")", "'@SUM(1)", "'-2+3", "Nguyễn Văn Ân"]);
     expect(rows.slice(1).map((row) => row[1])).toEqual(["Sở Tài chính", "'+84912345678", "Sở Nội vụ", "UBND tỉnh Lạng Sơn"]);
     expect(rows[2]![1]!.slice(1)).toBe("+84912345678");
     // Links and dates are untouched, and still sign the right people in.
     const hashes = withDb((db) => (db.prepare("select code_hash from invites").all() as { code_hash: string }[]).map((i) => i.code_hash));
-    expect(rows.slice(1).map((row) => hash(linksIn(row[2]!)[0]!.code)).sort()).toEqual(hashes.sort());
-    for (const row of rows.slice(1)) expect(row[3]).toMatch(/^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}$/);
+    expect(rows.slice(1).map((row) => hash(linksIn(row[4]!)[0]!.code)).sort()).toEqual(hashes.sort());
+    for (const row of rows.slice(1)) expect(row[5]).toMatch(/^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}$/);
   });
 
   it("prints no escape codes, control characters or bidi overrides from names in the database", async () => {
@@ -371,7 +378,7 @@ describe("cli: what reaches a spreadsheet or a terminal", () => {
     });
     // eslint-disable-next-line no-control-regex -- looking for control characters is the point
     const forbidden = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
-    const list = await cli("members:list", "LS");
+    const list = await cli("members:list", "--committee", "LS");
     expect(list.code).toBe(0);
     expect(list.stdout).not.toMatch(forbidden);
     expect(list.stdout).not.toContain("pwned");
@@ -402,10 +409,14 @@ describe("cli: backup", () => {
       copy.close();
     }
 
+    // Every name, phone number and setting is in it: readable by its owner only.
+    expect(statSync(target).mode & 0o777).toBe(0o600);
+
     const again = await cli("backup", target);
     expect(again.code).toBe(1);
     expect(again.stderr).toContain("đã tồn tại; thêm --force để ghi đè");
     expect((await cli("backup", target, "--force")).code).toBe(0);
+    expect(statSync(target).mode & 0o777).toBe(0o600);
     expect((await cli("backup", box.dbPath, "--force")).code).toBe(1);
   });
 
@@ -423,7 +434,8 @@ describe("cli: help and usage", () => {
   it("prints a command's usage for --help and exits 0", async () => {
     const vi = await cli("members:import", "--help");
     expect(vi.code).toBe(0);
-    expect(vi.stdout).toContain("Cách dùng: cli members:import [options] <committeeCode> <file>");
+    expect(vi.stdout).toContain("Cách dùng: cli members:import [options] <file>");
+    expect(vi.stdout).toMatch(/--committee <code> +mã Ban Chỉ đạo, ví dụ LS \(bắt buộc\)/);
     expect(vi.stdout).toContain("--invites-out <file>");
     const en = await cli("--lang", "en", "backup", "--help");
     expect(en.code).toBe(0);
@@ -436,15 +448,15 @@ describe("cli: help and usage", () => {
   });
 
   it("refuses a missing argument with a usage message and a non-zero exit code", async () => {
-    const r = await cli("members:import", "LS");
-    expect(r.code).not.toBe(0);
-    expect(r.stderr).toContain("lỗi: thiếu tham số bắt buộc 'file'");
-    expect(r.stderr).toContain("Cách dùng: cli members:import");
+    const r = await cli("members:import", "--committee", "LS");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe("lỗi: thiếu tham số bắt buộc 'file'\nĐề nghị chạy «npm run cli -- members:import --help» để xem cách dùng.\n");
     expect(r.stdout).toBe("");
     const en = await cli("--lang", "en", "invite:issue", "abc");
-    expect(en.code).not.toBe(0);
+    expect(en.code).toBe(2);
     expect(en.stderr).toContain("must be a positive whole number");
-    expect(en.stderr).toContain("Usage: cli invite:issue");
+    expect(en.stderr.trimEnd().split("\n")).toHaveLength(2);
+    expect(en.stderr).toContain("Run “npm run cli -- invite:issue --help” to see how to use it.");
     const missingOption = await cli("committee:create", "--code", "LS", "--name", "X");
     expect(missingOption.code).not.toBe(0);
     expect(missingOption.stderr).toContain("'--level <level>'");

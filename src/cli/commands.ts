@@ -1,15 +1,17 @@
-import { accessSync, constants, existsSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { accessSync, chmodSync, constants, existsSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { cliActor } from "../core/actor.js";
+import type { IssuedInvite } from "../core/invites/invites.js";
 import type { MemberListing } from "../core/roster/roster.js";
 import { backupSqlite } from "../db/backup.js";
 import { openDatabase, sqlitePath } from "../db/database.js";
 import type { CommitteeLevel, Locale } from "../db/schema.js";
 import { spreadsheetCsv } from "../documents/spreadsheet-csv.js";
 import { formatDateTime } from "../i18n/format.js";
-import { fileReason, readUtf8 } from "./files.js";
+import { fileReason, readUtf8, writePrivateFile } from "./files.js";
 import { linkOrCode, resolveBotUsername } from "./invite-links.js";
+import { registerDoctorCommand } from "./doctor.js";
 import { registerMeetingCommands } from "./meetings.js";
 import { cliMessages, localizeCommanderError } from "./messages.js";
 import { registerReportCommands } from "./reports.js";
@@ -17,6 +19,9 @@ import { CliFailure, withConfig, withDatabase, type CliContext, type CliDbContex
 import { renderTable, terminalIo } from "./text.js";
 
 const LOCALES: readonly Locale[] = ["vi", "en"];
+
+/** The version in package.json, for --version. */
+const CLI_VERSION = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
 
 /** The language of help and usage errors, known before commander parses: --lang, else DEFAULT_LOCALE, else vi. */
 export function initialLocale(argv: readonly string[], env: Record<string, string | undefined>): Locale {
@@ -46,17 +51,22 @@ export function buildProgram(locale: Locale, rawIo: CliIo, setExitCode: (code: n
     .configureOutput({
       writeOut: (s) => io.stdout(s),
       writeErr: (s) => io.stderr(s),
-      outputError: (s, write) => write(localizeCommanderError(s, locale)),
+      // One line (a "did you mean" joins it); the hint to --help follows (showHelpAfterError below).
+      outputError: (s, write) => write(`${oneLine(localizeCommanderError(s, locale))}\n`),
       getOutHelpWidth: () => 100,
       getErrHelpWidth: () => 100,
       getOutHasColors: () => false,
       getErrHasColors: () => false,
     })
-    // The descriptions name the allowed values themselves, in the reader's language.
-    .configureHelp({ styleTitle: (title) => m.titles[title] ?? title, optionDescription: (option) => option.description, showGlobalOptions: true })
+    // The descriptions name the allowed values themselves; a mandatory option says it is one.
+    .configureHelp({
+      styleTitle: (title) => m.titles[title] ?? title,
+      optionDescription: (option) => (option.mandatory ? m.required(option.description) : option.description),
+      showGlobalOptions: true,
+    })
+    .version(CLI_VERSION, "-V, --version", m.versionOption)
     .helpOption("-h, --help", m.helpOption)
     .helpCommand("help [command]", m.helpCommand)
-    .showHelpAfterError(true)
     .addOption(new Option("--lang <locale>", m.langOption).choices(LOCALES))
     .addHelpText("after", `\n${m.exitCodes}`);
 
@@ -135,21 +145,21 @@ export function buildProgram(locale: Locale, rawIo: CliIo, setExitCode: (code: n
   program
     .command("members:import")
     .description(m.membersImport.description)
-    .argument("<committeeCode>", m.membersImport.committee)
+    .requiredOption("--committee <code>", m.committeeCode)
     .argument("<file>", m.membersImport.file)
     .option("--invites-out <file>", m.membersImport.invitesOut)
-    .action((committeeCode: string, file: string, opts: { invitesOut?: string }, cmd: Command) =>
-      run(withDatabase(io, lang(cmd), (ctx) => importMembers(ctx, committeeCode, file, opts.invitesOut))),
+    .action((file: string, opts: { committee: string; invitesOut?: string }, cmd: Command) =>
+      run(withDatabase(io, lang(cmd), (ctx) => importMembers(ctx, opts.committee, file, opts.invitesOut))),
     );
 
   program
     .command("members:list")
     .description(m.membersList.description)
-    .argument("<committeeCode>", m.membersList.committee)
+    .requiredOption("--committee <code>", m.committeeCode)
     .option("--unlinked", m.membersList.unlinked)
     .option("--all", m.membersList.all)
-    .action((committeeCode: string, opts: { unlinked?: boolean; all?: boolean }, cmd: Command) =>
-      run(withDatabase(io, lang(cmd), (ctx) => listMembers(ctx, committeeCode, { unlinked: opts.unlinked === true, all: opts.all === true }))),
+    .action((opts: { committee: string; unlinked?: boolean; all?: boolean }, cmd: Command) =>
+      run(withDatabase(io, lang(cmd), (ctx) => listMembers(ctx, opts.committee, { unlinked: opts.unlinked === true, all: opts.all === true }))),
     );
 
   program
@@ -218,8 +228,21 @@ export function buildProgram(locale: Locale, rawIo: CliIo, setExitCode: (code: n
     .option("--force", m.backup.force)
     .action((target: string, opts: { force?: boolean }, cmd: Command) => run(withConfig(io, lang(cmd), (ctx) => backup(ctx, target, opts.force === true))));
 
+  registerDoctorCommand(program, m, { io, run, lang, locale });
+
+  // A usage error is its line and this hint, not the whole help: the hint names the command's own help.
+  program.showHelpAfterError(m.usageHint("npm run cli -- --help"));
+  for (const cmd of program.commands) cmd.showHelpAfterError(m.usageHint(`npm run cli -- ${cmd.name()} --help`));
   return program;
 }
+
+/** Commander's error as one line: its "did you mean" note joins the line instead of following it. */
+const oneLine = (text: string): string =>
+  text
+    .split("\n")
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .join(" ");
 
 /** Fails before the import when the invites file could not be written, so no invite code is lost. */
 function assertWritable(file: string, ctx: CliContext): void {
@@ -276,7 +299,7 @@ async function importMembers(ctx: CliDbContext, committeeCode: string, file: str
     if (invitesOut) {
       try {
         // The codes are credentials: the file is readable by its owner only.
-        writeFileSync(invitesOut, spreadsheetCsv([headings, ...rows]), { mode: 0o600 });
+        writePrivateFile(invitesOut, await invitesFile(ctx, report.invites, headings, rows));
         out(m.membersImport.invitesWritten(rows.length, invitesOut));
       } catch (e) {
         err(m.membersImport.cannotWrite(invitesOut, fileReason(e, m)));
@@ -295,6 +318,28 @@ async function importMembers(ctx: CliDbContext, committeeCode: string, file: str
     out(m.membersImport.noInvitesToWrite(invitesOut));
   }
   return failed ? 1 : 0;
+}
+
+/** "0912 345 678": easier to read out, and a spreadsheet keeps it as text (a bare 0912345678 loses its 0). */
+const phoneForPeople = (phone: string): string => phone.replace(/^(\d{4})(\d{3})(\d+)$/, "$1 $2 $3");
+
+/**
+ * The invites file for whoever sends the links: the printed columns with each person's phone and email (from
+ * the roster) next to the link, for Vietnamese Excel: UTF-8 with a BOM, semicolon separated (Excel's list
+ * separator where the decimal comma is in use).
+ */
+async function invitesFile(ctx: CliDbContext, invites: readonly IssuedInvite[], headings: readonly string[], rows: readonly string[][]): Promise<string> {
+  const ids = invites.map((i) => i.personId);
+  const people = ids.length ? await ctx.core.ctx.db.selectFrom("people").select(["id", "phone", "email"]).where("id", "in", ids).execute() : [];
+  const contact = new Map(people.map((p) => [p.id, p]));
+  // After the name and organization, before the link.
+  const withContact = (row: readonly string[], phone: string, email: string) => [...row.slice(0, 2), phone, email, ...row.slice(2)];
+  const { columns } = ctx.m.membersImport;
+  const fileRows = invites.map((invite, i) => {
+    const person = contact.get(invite.personId);
+    return withContact(rows[i] ?? [], person?.phone ? phoneForPeople(person.phone) : "", person?.email ?? "");
+  });
+  return spreadsheetCsv([withContact(headings, columns.phone, columns.email), ...fileRows], { delimiter: ";" });
 }
 
 async function listMembers(ctx: CliDbContext, committeeCode: string, opts: { unlinked: boolean; all: boolean }): Promise<number> {
@@ -347,9 +392,13 @@ async function backup(ctx: CliContext, targetFile: string, force: boolean): Prom
     if (!force) throw new CliFailure(m.backup.exists(targetFile));
   }
   const partial = `${target}.partial-${process.pid}`;
+  // The copy holds every name, phone number and setting: readable by its owner only, from its first byte.
+  mkdirSync(dirname(target), { recursive: true });
   const database = openDatabase(config.databaseUrl);
   try {
+    writePrivateFile(partial, "");
     const { totalPages } = await backupSqlite(database, partial);
+    chmodSync(partial, 0o600);
     renameSync(partial, target);
     out(m.backup.done(targetFile, totalPages));
     return 0;

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { chmodSync, readFileSync, writeFileSync } from "node:fs";
 import type { CliMessages } from "./messages.js";
 import { CliFailure, type CliContext } from "./session.js";
 
@@ -24,4 +24,13 @@ export function readUtf8(file: string, ctx: CliContext, notUtf8: string): string
   } catch {
     throw new CliFailure(notUtf8);
   }
+}
+
+/**
+ * Writes a file only its owner can read (mode 0600): invite links, progress reports and backups name people
+ * and carry credentials. An existing file is overwritten and its mode narrowed too.
+ */
+export function writePrivateFile(file: string, data: string | Uint8Array): void {
+  writeFileSync(file, data, { mode: 0o600 });
+  chmodSync(file, 0o600);
 }

@@ -23,12 +23,13 @@ export interface MeetingCommandDeps {
 const KINDS: readonly MeetingKind[] = ["regular", "extraordinary"];
 
 interface CreateOptions {
+  committee: string;
   title: string;
   start: string;
   end: string;
   place?: string;
   link?: string;
-  agenda?: string;
+  agenda: string;
   agendaFile?: string;
   kind: MeetingKind;
   chair?: number;
@@ -58,24 +59,31 @@ export function registerMeetingCommands(program: Command, { m, io, run, lang, po
   program
     .command("meeting:create")
     .description(m.meetingCreate.description)
-    .argument("<committeeCode>", m.meetingCreate.committee)
+    .requiredOption("--committee <code>", m.committeeCode)
     .requiredOption("--title <title>", m.meetingCreate.title)
     .requiredOption("--start <datetime>", m.meetingCreate.start, dateTime)
     .requiredOption("--end <datetime>", m.meetingCreate.end, dateTime)
     .option("--place <place>", m.meetingCreate.place)
     .option("--link <url>", m.meetingCreate.link)
-    .option("--agenda <text>", m.meetingCreate.agenda)
-    .addOption(new Option("--agenda-file <file>", m.meetingCreate.agendaFile).conflicts("agenda"))
+    // The agenda is required: typed with --agenda, or read from a file with --agenda-file, which stands in for it.
+    .addOption(new Option("--agenda <text>", m.meetingCreate.agenda).makeOptionMandatory())
+    .addOption(new Option("--agenda-file <file>", m.meetingCreate.agendaFile).implies({ agenda: "" }))
     .addOption(new Option("--kind <kind>", m.meetingCreate.kind).choices(KINDS).default("regular"))
     .option("--chair <memberNumber>", m.meetingCreate.chair, positiveNumber)
     .option("--deadline <datetime>", m.meetingCreate.deadline, dateTime)
-    .action((committeeCode: string, opts: CreateOptions, cmd: Command) => run(withDatabase(io, lang(cmd), (ctx) => createMeeting(ctx, committeeCode, opts))));
+    .hook("preAction", (cmd) => {
+      // Commander's own conflict check would count the agenda --agenda-file implies, so it is made here.
+      if (cmd.getOptionValueSource("agenda") === "cli" && cmd.getOptionValue("agendaFile") !== undefined) {
+        cmd.error("error: option '--agenda-file <file>' cannot be used with option '--agenda <text>'", { code: "commander.conflictingOption" });
+      }
+    })
+    .action((opts: CreateOptions, cmd: Command) => run(withDatabase(io, lang(cmd), (ctx) => createMeeting(ctx, opts.committee, opts))));
 
   program
     .command("meeting:list")
     .description(m.meetingList.description)
-    .argument("<committeeCode>", m.meetingList.committee)
-    .action((committeeCode: string, _opts: object, cmd: Command) => run(withDatabase(io, lang(cmd), (ctx) => listMeetings(ctx, committeeCode))));
+    .requiredOption("--committee <code>", m.committeeCode)
+    .action((opts: { committee: string }, cmd: Command) => run(withDatabase(io, lang(cmd), (ctx) => listMeetings(ctx, opts.committee))));
 
   program
     .command("meeting:roster")
@@ -126,7 +134,7 @@ async function createMeeting(ctx: CliDbContext, committeeCode: string, opts: Cre
   const { core, m, out } = ctx;
   const committee = await core.committees.require(committeeCode);
   const tz = committee.time_zone;
-  const agenda = opts.agendaFile !== undefined ? readUtf8(opts.agendaFile, ctx, m.meetingCreate.agendaNotUtf8(opts.agendaFile)) : (opts.agenda ?? "");
+  const agenda = opts.agendaFile !== undefined ? readUtf8(opts.agendaFile, ctx, m.meetingCreate.agendaNotUtf8(opts.agendaFile)) : opts.agenda;
 
   let chairPersonId: number | undefined;
   if (opts.chair !== undefined) {

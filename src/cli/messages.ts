@@ -12,7 +12,12 @@ export interface CliMessages {
   langOption: string;
   helpOption: string;
   helpCommand: string;
+  versionOption: string;
   exitCodes: string;
+  /** A mandatory option's description in the help, marked as required. */
+  required: (description: string) => string;
+  /** The line after a usage error: how to see the command's help. */
+  usageHint: (command: string) => string;
   /** Commander's section titles ("Usage:", …) in the reader's language. */
   titles: Record<string, string>;
   migrate: { description: string; applied: (name: string) => string; upToDate: string };
@@ -30,7 +35,6 @@ export interface CliMessages {
   committeeList: { description: string; columns: string[]; empty: string };
   membersImport: {
     description: string;
-    committee: string;
     file: string;
     invitesOut: string;
     cannotRead: (file: string, reason: string) => string;
@@ -40,13 +44,14 @@ export interface CliMessages {
     noInvitesToWrite: (file: string) => string;
     printingInstead: string;
     codeColumn: string;
+    /** The invites file's extra columns, beside the link. */
+    columns: { phone: string; email: string };
   };
   /** Short reasons for Node's file error codes; other codes fall back to the error's own message. */
   fileErrors: Record<string, string>;
   links: { noUsername: string; getMeFailed: (reason: string) => string };
   membersList: {
     description: string;
-    committee: string;
     unlinked: string;
     all: string;
     columns: { number: string; name: string; role: string; organization: string; title: string; telegram: string; invite: string; active: string };
@@ -86,7 +91,6 @@ export interface CliMessages {
   };
   meetingCreate: {
     description: string;
-    committee: string;
     title: string;
     start: string;
     end: string;
@@ -103,7 +107,6 @@ export interface CliMessages {
   };
   meetingList: {
     description: string;
-    committee: string;
     header: (committee: string, count: number) => string;
     empty: (committee: string) => string;
     columns: string[];
@@ -128,9 +131,16 @@ export interface CliMessages {
     done: (v: { id: number; title: string; start: string }) => string;
     notified: (count: number) => string;
   };
-  /** The --committee option of the progress-reporting commands. */
+  /** The --committee option, the same in every command that works on one committee. */
   committeeCode: string;
-  tasksImport: { description: string; file: string; notUtf8: (file: string) => string; unusable: (file: string) => string; fixAndRerun: string };
+  tasksImport: {
+    description: string;
+    file: string;
+    notUtf8: (file: string) => string;
+    unusable: (file: string) => string;
+    fixAndRerun: string;
+    unstaffed: (v: { line: number; code: string; organization: string }) => string;
+  };
   tasksList: {
     description: string;
     header: (committee: string, count: number) => string;
@@ -141,7 +151,33 @@ export interface CliMessages {
   };
   periodsList: { description: string; header: (committee: string) => string; columns: string[]; hint: string };
   periodOpen: { description: string; code: string; name: string; due: string; closes: string };
-  periodExport: { description: string; period: string; out: string; done: (v: { period: string; count: number; file: string }) => string };
+  periodExport: {
+    description: string;
+    period: string;
+    out: string;
+    done: (v: { period: string; count: number; file: string }) => string;
+    choice: (v: { code: string; name: string }) => string;
+    several: (v: { count: number; list: string; example: string }) => string;
+  };
+  doctor: {
+    description: string;
+    labels: { config: string; database: string; telegram: string; queue: string };
+    configOk: (v: { mode: string; database: string; apps: string }) => string;
+    noApps: string;
+    databaseMissing: (path: string) => string;
+    databaseOk: (v: { database: string; count: number }) => string;
+    pending: (v: { database: string; count: number; names: string }) => string;
+    unreadable: (reason: string) => string;
+    noToken: string;
+    telegramOk: (v: { username: string; root: string; route: string }) => string;
+    viaProxy: (proxy: string) => string;
+    direct: string;
+    minutes: (count: number) => string;
+    hours: (count: number) => string;
+    queueIdle: (v: { queued: number; failed: number; unreachable: number }) => string;
+    queueOk: (v: { queued: number; failed: number; unreachable: number; age: string }) => string;
+    queueStuck: (v: { queued: number; failed: number; unreachable: number; age: string }) => string;
+  };
   unexpected: (message: string) => string;
 }
 
@@ -168,7 +204,10 @@ export function createCliMessages(translator: Translator, locale: Locale): CliMe
     langOption: t("program.langOption"),
     helpOption: t("program.helpOption"),
     helpCommand: t("program.helpCommand"),
+    versionOption: t("program.versionOption"),
     exitCodes: t("program.exitCodes"),
+    required: (description) => t("program.required", { description }),
+    usageHint: (command) => t("program.usageHint", { command }),
     titles: {
       "Usage:": t("program.titles.usage"),
       "Options:": t("program.titles.options"),
@@ -200,7 +239,6 @@ export function createCliMessages(translator: Translator, locale: Locale): CliMe
     },
     membersImport: {
       description: t("membersImport.description"),
-      committee: t("membersImport.committee"),
       file: t("membersImport.file"),
       invitesOut: t("membersImport.invitesOut"),
       cannotRead: (file, reason) => t("membersImport.cannotRead", { file, reason }),
@@ -210,6 +248,7 @@ export function createCliMessages(translator: Translator, locale: Locale): CliMe
       noInvitesToWrite: (file) => t("membersImport.noInvitesToWrite", { file }),
       printingInstead: t("membersImport.printingInstead"),
       codeColumn: t("membersImport.codeColumn"),
+      columns: { phone: t("membersImport.columns.phone"), email: t("membersImport.columns.email") },
     },
     fileErrors: { ENOENT: t("fileErrors.ENOENT"), EACCES: t("fileErrors.EACCES"), EISDIR: t("fileErrors.EISDIR") },
     links: {
@@ -218,7 +257,6 @@ export function createCliMessages(translator: Translator, locale: Locale): CliMe
     },
     membersList: {
       description: t("membersList.description"),
-      committee: t("membersList.committee"),
       unlinked: t("membersList.unlinked"),
       all: t("membersList.all"),
       columns: {
@@ -273,7 +311,6 @@ export function createCliMessages(translator: Translator, locale: Locale): CliMe
     },
     meetingCreate: {
       description: t("meetingCreate.description"),
-      committee: t("meetingCreate.committee"),
       title: t("meetingCreate.title"),
       start: t("meetingCreate.start"),
       end: t("meetingCreate.end"),
@@ -290,7 +327,6 @@ export function createCliMessages(translator: Translator, locale: Locale): CliMe
     },
     meetingList: {
       description: t("meetingList.description"),
-      committee: t("meetingList.committee"),
       header: (committee, count) => t("meetingList.header", { committee, count }),
       empty: (committee) => t("meetingList.empty", { committee }),
       columns: (["number", "title", "start", "answered", "forecast"] as const).map((column) => t(`meetingList.columns.${column}`)),
@@ -339,6 +375,7 @@ export function createCliMessages(translator: Translator, locale: Locale): CliMe
       notUtf8: (file) => t("tasksImport.notUtf8", { file }),
       unusable: (file) => t("tasksImport.unusable", { file }),
       fixAndRerun: t("tasksImport.fixAndRerun"),
+      unstaffed: (v) => t("tasksImport.unstaffed", v),
     },
     tasksList: {
       description: t("tasksList.description"),
@@ -366,6 +403,32 @@ export function createCliMessages(translator: Translator, locale: Locale): CliMe
       period: t("periodExport.period"),
       out: t("periodExport.out"),
       done: (v) => t("periodExport.done", v),
+      choice: (v) => t("periodExport.choice", v),
+      several: (v) => t("periodExport.several", v),
+    },
+    doctor: {
+      description: t("doctor.description"),
+      labels: {
+        config: t("doctor.labels.config"),
+        database: t("doctor.labels.database"),
+        telegram: t("doctor.labels.telegram"),
+        queue: t("doctor.labels.queue"),
+      },
+      configOk: (v) => t("doctor.configOk", v),
+      noApps: t("doctor.noApps"),
+      databaseMissing: (path) => t("doctor.databaseMissing", { path }),
+      databaseOk: (v) => t("doctor.databaseOk", v),
+      pending: (v) => t("doctor.pending", v),
+      unreadable: (reason) => t("doctor.unreadable", { reason }),
+      noToken: t("doctor.noToken"),
+      telegramOk: (v) => t("doctor.telegramOk", v),
+      viaProxy: (proxy) => t("doctor.viaProxy", { proxy }),
+      direct: t("doctor.direct"),
+      minutes: (count) => t("doctor.minutes", { count }),
+      hours: (count) => t("doctor.hours", { count }),
+      queueIdle: (v) => t("doctor.queueIdle", v),
+      queueOk: (v) => t("doctor.queueOk", v),
+      queueStuck: (v) => t("doctor.queueStuck", v),
     },
     unexpected: (message) => t("unexpected", { message }),
   };

@@ -1,14 +1,15 @@
-import { writeFileSync } from "node:fs";
 import { InvalidArgumentError, type Command } from "commander";
 import { cliActor } from "../core/actor.js";
+import { foldKey } from "../core/csv.js";
+import { DomainError } from "../core/errors.js";
 import { formatDecimal } from "../core/reports/numbers.js";
 import { periodPhase } from "../core/reports/periods.js";
-import type { Locale, TaskRow } from "../db/schema.js";
+import type { Locale, ReportingPeriodRow, TaskRow } from "../db/schema.js";
 import { progressXlsx } from "../documents/progress-xlsx.js";
 import { periodLabel } from "../documents/report-terms.js";
 import { formatDateTime, parseLocalDateTime } from "../i18n/format.js";
 import { createTranslator } from "../i18n/index.js";
-import { fileReason, readUtf8 } from "./files.js";
+import { fileReason, readUtf8, writePrivateFile } from "./files.js";
 import type { CliMessages } from "./messages.js";
 import { CliFailure, withDatabase, type CliDbContext, type CliIo } from "./session.js";
 import { renderTable } from "./text.js";
@@ -74,7 +75,7 @@ export function registerReportCommands(program: Command, { m, io, run, lang }: R
     .command("period:export")
     .description(m.periodExport.description)
     .requiredOption("--committee <code>", m.committeeCode)
-    .option("--period <code>", m.periodExport.period)
+    .option("--period <period>", m.periodExport.period)
     .requiredOption("--out <file>", m.periodExport.out)
     .action((opts: { committee: string; period?: string; out: string }, cmd: Command) => run(withDatabase(io, lang(cmd), (ctx) => exportPeriod(ctx, opts))));
 }
@@ -87,7 +88,8 @@ function localTime(ctx: CliDbContext, option: string, text: string, timeZone: st
 }
 
 /**
- * Imports the register, then prints the counts and each row left out with its line number and reason.
+ * Imports the register, then prints the counts, a warning for each task whose organization has nobody on the
+ * roster to report on it, and each row left out with its line number and reason.
  * Exit code 1 when any row was left out (as members:import), with its own words when the file as a whole
  * could not be used (no header, no code or title column, not CSV).
  */
@@ -105,6 +107,8 @@ async function importTasks(ctx: CliDbContext, committeeCode: string, file: strin
       errors: report.errors.length,
     }),
   );
+  // Imported all the same: the roster may simply not list the organization's members yet.
+  for (const u of report.unstaffed) out(m.tasksImport.unstaffed(u));
   if (report.errors.length === 0) return 0;
   out();
   out(t("roster:import.errors_header"));
@@ -186,16 +190,43 @@ async function openPeriod(ctx: CliDbContext, opts: OpenOptions): Promise<number>
   return 0;
 }
 
-/** Writes the period's reports as the usual Excel form; the open period when none is named. */
+/**
+ * The period `--period` names: its number, its code or its name, in any case. Without one, the period open
+ * now; when several are open (a quarter and an extra review, say) the CLI does not guess: the file goes to
+ * the leadership under the period's name, so it refuses and lists them, and one more command settles it.
+ */
+async function choosePeriod(ctx: CliDbContext, committeeId: number, wanted: string | undefined): Promise<ReportingPeriodRow> {
+  const { core, m, t, locale } = ctx;
+  await core.periods.list(cliActor, committeeId); // creates the current quarter's period if need be
+  const periods = await core.ctx.db.selectFrom("reporting_periods").selectAll().where("committee_id", "=", committeeId).orderBy("opens_at").orderBy("id").execute();
+  if (wanted?.trim()) {
+    const key = foldKey(wanted);
+    const found =
+      periods.find((p) => foldKey(p.code) === key) ??
+      periods.find((p) => foldKey(p.name) === key || foldKey(periodLabel(t, p, locale)) === key) ??
+      (/^\d+$/.test(key) ? periods.find((p) => p.id === Number(key)) : undefined);
+    if (!found) throw new DomainError("reports:errors.period_not_found", { code: wanted.trim() });
+    return found;
+  }
+  const now = core.ctx.clock().toISOString();
+  const open = periods.filter((p) => p.opens_at <= now && now < p.closes_at);
+  if (open.length > 1) {
+    const list = open.map((p) => m.periodExport.choice({ code: p.code, name: periodLabel(t, p, locale) })).join("; ");
+    throw new CliFailure(m.periodExport.several({ count: open.length, list, example: open.at(-1)!.code }));
+  }
+  return open[0] ?? (await core.periods.find(cliActor, committeeId));
+}
+
+/** Writes the period's reports as the usual Excel form, readable by its owner only. */
 async function exportPeriod(ctx: CliDbContext, opts: { committee: string; period?: string; out: string }): Promise<number> {
   const { core, m, t, out, locale } = ctx;
   const committee = await core.committees.require(opts.committee);
-  const period = await core.periods.find(cliActor, committee.id, opts.period);
+  const period = await choosePeriod(ctx, committee.id, opts.period);
   const status = await core.reports.status(cliActor, period.id);
   // The document takes the translator's own (HTML-escaped) text and undoes the escaping itself.
   const buffer = await progressXlsx(createTranslator(locale).bind(locale), status, core.ctx.clock());
   try {
-    writeFileSync(opts.out, buffer);
+    writePrivateFile(opts.out, buffer);
   } catch (e) {
     throw new CliFailure(m.membersImport.cannotWrite(opts.out, fileReason(e, m)));
   }

@@ -56,8 +56,19 @@ export async function createCommittee(ctx: CoreContext, actor: Actor, input: New
   });
 }
 
+/**
+ * A committee by its code, whatever the case ("ls" finds LS; codes are ASCII, so SQL's lower() is exact).
+ * Should two codes differ only in case (rows from before this rule), the exact one wins.
+ */
 export async function findCommitteeByCode(db: Executor, code: string): Promise<CommitteeRow | undefined> {
-  return db.selectFrom("committees").selectAll().where("code", "=", code).executeTakeFirst();
+  const wanted = code.trim();
+  const rows = await db
+    .selectFrom("committees")
+    .selectAll()
+    .where((eb) => eb(eb.fn("lower", ["code"]), "=", wanted.toLowerCase()))
+    .orderBy("id")
+    .execute();
+  return rows.find((c) => c.code === wanted) ?? rows[0];
 }
 
 export async function requireCommittee(db: Executor, code: string): Promise<CommitteeRow> {

@@ -19,8 +19,12 @@ export function spreadsheetText(cell: string): string {
 
 /**
  * A CSV for people to open in Excel: UTF-8 with a BOM (so Vietnamese reads right) and every cell through
- * `spreadsheetText`, headings included.
+ * `spreadsheetText`, headings included. `delimiter` is a comma unless given (";" for Excel set to Vietnamese,
+ * whose list separator is the semicolon).
  */
-export function spreadsheetCsv(rows: readonly (readonly string[])[]): string {
-  return stringify(rows.map((r) => r.map(spreadsheetText)), { bom: true });
+export function spreadsheetCsv(rows: readonly (readonly string[])[], opts: { delimiter?: "," | ";" } = {}): string {
+  return stringify(
+    rows.map((r) => r.map(spreadsheetText)),
+    { bom: true, delimiter: opts.delimiter ?? "," },
+  );
 }

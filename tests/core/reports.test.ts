@@ -1,6 +1,6 @@
 import ExcelJS from "exceljs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { Actor } from "../../src/core/actor.js";
+import { cliActor, type Actor } from "../../src/core/actor.js";
 import type { Core } from "../../src/core/index.js";
 import { parseDecimal } from "../../src/core/reports/numbers.js";
 import { readProgress } from "../../src/core/reports/updates.js";
@@ -130,7 +130,7 @@ describe.each(testDialects)("progress reports on %s", (dialect) => {
   describe("the task registry", () => {
     it("imports a CSV with English headers and reads each kind of indicator", async () => {
       const r = await importTasks();
-      expect(r).toEqual({ created: 4, updated: 0, unchanged: 0, errors: [] });
+      expect(r).toEqual({ created: 4, updated: 0, unchanged: 0, errors: [], unstaffed: [] });
       expect(await task("DVC-01")).toMatchObject({
         committee_id: committeeId,
         title: "Tỷ lệ thủ tục hành chính cung cấp dịch vụ công trực tuyến toàn trình",
@@ -198,19 +198,29 @@ describe.each(testDialects)("progress reports on %s", (dialect) => {
       expect((await q().selectFrom("tasks").select("code").orderBy("code").execute()).map((t) => t.code)).toEqual(["A-01", "A-06"]);
     });
 
+    it("imports a task for an organization nobody on the roster reports for, and lists it", async () => {
+      const csv = `${TASKS_CSV}\r\nNV-05,Cải cách hành chính,,Sở Nội vụ,,milestone,,,,`;
+      const r = await importTasks(csv);
+      expect(r).toMatchObject({ created: 5, unstaffed: [{ line: 6, code: "NV-05", organization: "Sở Nội vụ" }] });
+      // Sở Tài chính's only member leaves: its tasks have nobody to report on them; a task with a person is fine.
+      await core.roster.deactivate(cliActor, membership("member"));
+      expect((await importTasks(csv)).unstaffed.map((u) => u.code)).toEqual(["DVC-01", "SO-02", "NV-05"]);
+      expect(await q().selectFrom("tasks").select("code").orderBy("code").execute()).toHaveLength(5);
+    });
+
     it("refuses a file that names no code or title column, importing nothing", async () => {
       const r = await core.tasks.importCsv(people.secretary!, committeeId, "full_name,role,organization\nLương Văn Đức,member,Sở Tài chính\n");
-      expect(r).toEqual({ created: 0, updated: 0, unchanged: 0, errors: [{ line: 1, code: "roster:csv.missing_columns", params: { columns: "code, title" } }] });
+      expect(r).toEqual({ created: 0, updated: 0, unchanged: 0, errors: [{ line: 1, code: "roster:csv.missing_columns", params: { columns: "code, title" } }], unstaffed: [] });
       expect(await q().selectFrom("tasks").selectAll().execute()).toEqual([]);
     });
 
     it("changes nothing when the same file is imported again, and updates only the changed task", async () => {
       await importTasks();
-      expect(await importTasks()).toEqual({ created: 0, updated: 0, unchanged: 4, errors: [] });
+      expect(await importTasks()).toEqual({ created: 0, updated: 0, unchanged: 4, errors: [], unstaffed: [] });
       expect(await audits("task.update")).toEqual([]);
 
       const changed = TASKS_CSV.replace("numeric,1.500,hồ sơ", "numeric,2.000,hồ sơ");
-      expect(await importTasks(changed)).toEqual({ created: 0, updated: 1, unchanged: 3, errors: [] });
+      expect(await importTasks(changed)).toEqual({ created: 0, updated: 1, unchanged: 3, errors: [], unstaffed: [] });
       const so = await task("SO-02");
       expect(so.target_value).toBe(2000);
       const [audit, ...more] = await audits("task.update");

@@ -104,6 +104,15 @@ describe.each(testDialects)("roster on %s", (dialect) => {
     expect(seats).toHaveLength(2);
   });
 
+  it("finds a committee by its code in any case, and will not take the same code twice in another case", async () => {
+    expect((await core.committees.require("ls")).id).toBe(committeeId);
+    expect((await core.committees.byCode(" Ls "))?.id).toBe(committeeId);
+    const district = await core.committees.create(cliActor, { code: "LS-CL", name: "Ban Chỉ đạo huyện Cao Lộc", level: "district", parentCode: "ls" });
+    expect(district.parent_id).toBe(committeeId);
+    await expect(core.committees.create(cliActor, { code: "ls", name: "Khác", level: "province" })).rejects.toMatchObject({ code: "committees:code_taken" });
+    await expect(core.committees.require("XX")).rejects.toMatchObject({ code: "committees:not_found" });
+  });
+
   it("deactivates instead of deleting, and the person then has no seat", async () => {
     await core.roster.importCsv(cliActor, committeeId, ROSTER_CSV);
     const [member] = (await core.roster.list(cliActor, committeeId)).filter((m) => m.role === "member");

@@ -15,6 +15,11 @@ export interface TaskImportReport {
   updated: number;
   unchanged: number;
   errors: RowError[];
+  /**
+   * Rows imported for an organization that has no member on the committee's roster to report on it (and no
+   * person named): nobody can report the task until the roster lists one, or the name is a typo.
+   */
+  unstaffed: { line: number; code: string; organization: string }[];
 }
 
 const norm = foldKey;
@@ -56,19 +61,33 @@ async function resolvePerson(db: Executor, committeeId: number, text: string): P
   return { code: found.length ? "reports:row.person_ambiguous" : "reports:row.person_unknown", params: { value: text } };
 }
 
+/** The organizations (as orgKey) of the committee's active members who report on their organization's tasks. */
+async function reportingOrganizations(db: Executor, committeeId: number): Promise<Set<string>> {
+  const seats = await db
+    .selectFrom("memberships")
+    .select("organization")
+    .where("committee_id", "=", committeeId)
+    .where("active", "=", 1)
+    .where("role", "!=", "secretariat")
+    .execute();
+  return new Set(seats.map((s) => orgKey(s.organization)).filter(Boolean));
+}
+
 /**
  * Imports the task registry from CSV. Rows are matched by code and updated in place; re-importing the same
  * file changes nothing. A bad row is reported with its line number and the good rows still import.
  * Tasks missing from the file are left as they are (the secretariat deactivates a task with /edittask).
+ * A row for an organization nobody on the roster reports for still imports, and is listed in `unstaffed`.
  */
 export async function importTasks(ctx: CoreContext, actor: Actor, committeeId: number, csvText: string): Promise<TaskImportReport> {
   assertCan(actor, "report.manage", committeeId);
   const parsed = parseTaskCsv(csvText);
-  const report: TaskImportReport = { created: 0, updated: 0, unchanged: 0, errors: [...parsed.errors] };
+  const report: TaskImportReport = { created: 0, updated: 0, unchanged: 0, errors: [...parsed.errors], unstaffed: [] };
   if (parsed.rows.length === 0) return report;
   await ctx.db.transaction().execute(async (trx) => {
     const now = iso(ctx.clock());
     const existing = new Map((await trx.selectFrom("tasks").selectAll().where("committee_id", "=", committeeId).execute()).map((t) => [t.code.toLowerCase(), t]));
+    const staffed = await reportingOrganizations(trx, committeeId);
     for (const row of parsed.rows) {
       let personId: number | null = null;
       if (row.person) {
@@ -80,6 +99,9 @@ export async function importTasks(ctx: CoreContext, actor: Actor, committeeId: n
         personId = found.personId;
       }
       const values = taskValues(row, personId);
+      if (personId === null && row.organization && !staffed.has(orgKey(row.organization))) {
+        report.unstaffed.push({ line: row.line, code: row.code, organization: row.organization });
+      }
       const old = existing.get(row.code.toLowerCase());
       if (!old) {
         const task = await trx.insertInto("tasks").values({ committee_id: committeeId, ...values, active: 1, created_at: now, updated_at: now }).returning("id").executeTakeFirstOrThrow();

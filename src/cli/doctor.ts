@@ -1,0 +1,186 @@
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { sql } from "kysely";
+import type { Command } from "commander";
+import { checkTelegram } from "../channels/telegram/preflight.js";
+import { appSecrets, ConfigError, createConfig, type Config } from "../config.js";
+import { openDatabase, sqlitePath, type DatabaseHandle } from "../db/database.js";
+import { pendingMigrations } from "../db/migrate.js";
+import type { Locale } from "../db/schema.js";
+import { createTranslator } from "../i18n/index.js";
+import { createLogger, redact } from "../logger.js";
+import { proxyFor, proxyLabel } from "../net/proxy.js";
+import { StartupError } from "../startup-error.js";
+import { cliMessages, type CliMessages } from "./messages.js";
+import type { CliIo } from "./session.js";
+
+/** What buildProgram shares with the doctor command. */
+export interface DoctorCommandDeps {
+  io: CliIo;
+  run: (promise: Promise<number>) => Promise<void>;
+  lang: (cmd: Command) => Locale | undefined;
+  /** The language known before the configuration is read (--lang, else DEFAULT_LOCALE, else vi). */
+  locale: Locale;
+}
+
+/** One check's verdict: ✓ or ✗, then what was found or what to fix. */
+interface Check {
+  ok: boolean;
+  label: string;
+  text: string;
+}
+
+/** A Telegram check gets one try this short, so a blocked network answers within seconds. */
+const TELEGRAM_TIMEOUT_SECONDS = 5;
+/** A message due this long ago and still not sent means nothing is delivering. */
+const STUCK_AFTER_MS = 15 * 60_000;
+
+/**
+ * doctor: the configuration (read as `npm start` reads it), the database (reachable, every migration
+ * applied), each enabled platform (reached through the proxy, once) and the delivery queue. One line per
+ * check; exit code 1 when any failed. Nothing is changed: no migration is applied, no file created.
+ */
+export function registerDoctorCommand(program: Command, m: CliMessages, { io, run, lang, locale }: DoctorCommandDeps): void {
+  program
+    .command("doctor")
+    .description(m.doctor.description)
+    .action((_opts: object, cmd: Command) => run(doctor(io, lang(cmd) ?? locale)));
+}
+
+async function doctor(io: CliIo, locale: Locale): Promise<number> {
+  const m = cliMessages(locale);
+  const d = m.doctor;
+  let secrets: string[] = [];
+  let failed = false;
+  const print = ({ ok, label, text }: Check) => {
+    failed ||= !ok;
+    io.stdout(`${ok ? "✓" : "✗"} ${label}: ${redact(text, secrets)}\n`);
+  };
+
+  let config: Config;
+  try {
+    config = createConfig(io.env);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    print({ ok: false, label: d.labels.config, text: e.message });
+    return 1;
+  }
+  secrets = appSecrets(config);
+  const startupText = (e: StartupError) => createTranslator(locale).plain(locale, `startup:${e.code}`, e.params);
+  const apps = Object.keys(config.apps);
+  print({
+    ok: true,
+    label: d.labels.config,
+    text: d.configOk({ mode: config.mode.kind, database: databaseLabel(config.databaseUrl), apps: apps.length ? apps.join(", ") : d.noApps }),
+  });
+
+  const database = await checkDatabase(config, m, startupText, print);
+  try {
+    await checkTelegramApp(config, m, startupText, print);
+    if (database) print(await checkQueue(database, m));
+  } finally {
+    await database?.close();
+  }
+  return failed ? 1 : 0;
+}
+
+/** The database as it may be shown: a PostgreSQL URL without its user and password. */
+function databaseLabel(url: string): string {
+  if (!/^postgres(ql)?:\/\//.test(url)) return url;
+  try {
+    const u = new URL(url);
+    return `postgres://${u.host}${u.pathname}`;
+  } catch {
+    return "postgres://…";
+  }
+}
+
+/** Connects and lists pending migrations; returns the open database for the queue check, or undefined. */
+async function checkDatabase(
+  config: Config,
+  m: CliMessages,
+  startupText: (e: StartupError) => string,
+  print: (check: Check) => void,
+): Promise<DatabaseHandle | undefined> {
+  const label = m.doctor.labels.database;
+  const where = databaseLabel(config.databaseUrl);
+  const path = sqlitePath(config.databaseUrl);
+  // Opening a missing SQLite file would create an empty one: say so instead.
+  if (path !== undefined && path !== ":memory:" && !existsSync(resolve(path))) {
+    print({ ok: false, label, text: m.doctor.databaseMissing(path) });
+    return undefined;
+  }
+  const database = openDatabase(config.databaseUrl, { poolSize: 1 });
+  try {
+    await sql`select 1`.execute(database.db);
+  } catch (e) {
+    await database.close();
+    const reason = redact(e instanceof Error ? e.message : String(e));
+    print({ ok: false, label, text: startupText(new StartupError("database_unreachable", { database: where, reason })) });
+    return undefined;
+  }
+  try {
+    const { total, pending } = await pendingMigrations(database.db);
+    print(
+      pending.length === 0
+        ? { ok: true, label, text: m.doctor.databaseOk({ database: where, count: total }) }
+        : { ok: false, label, text: m.doctor.pending({ database: where, count: pending.length, names: pending.join(", ") }) },
+    );
+  } catch (e) {
+    print({ ok: false, label, text: m.doctor.unreadable(e instanceof Error ? e.message : String(e)) });
+  }
+  return database;
+}
+
+/** Telegram, when its token is set: getMe once, through the proxy the bot would use. */
+async function checkTelegramApp(config: Config, m: CliMessages, startupText: (e: StartupError) => string, print: (check: Check) => void): Promise<void> {
+  const label = m.doctor.labels.telegram;
+  const telegram = config.apps.telegram;
+  if (!telegram) {
+    print({ ok: false, label, text: m.doctor.noToken });
+    return;
+  }
+  const root = telegram.apiRoot ?? "https://api.telegram.org";
+  const proxy = proxyLabel(proxyFor(root));
+  try {
+    const me = await checkTelegram({
+      token: telegram.token,
+      apiRoot: telegram.apiRoot,
+      logger: createLogger({ level: "silent", pretty: false, secrets: [telegram.token] }),
+      tries: 1,
+      timeoutSeconds: TELEGRAM_TIMEOUT_SECONDS,
+    });
+    print({ ok: true, label, text: m.doctor.telegramOk({ username: me.username, root, route: proxy ? m.doctor.viaProxy(proxy) : m.doctor.direct }) });
+  } catch (e) {
+    const text = e instanceof StartupError ? startupText(e) : m.unexpected(e instanceof Error ? e.message : String(e));
+    print({ ok: false, label, text: proxy ? `${text} (${m.doctor.viaProxy(proxy)})` : text });
+  }
+}
+
+/** "12 phút" up to two hours, then hours. */
+function age(m: CliMessages, ms: number): string {
+  const minutes = Math.max(0, Math.floor(ms / 60_000));
+  return minutes < 120 ? m.doctor.minutes(minutes) : m.doctor.hours(Math.floor(minutes / 60));
+}
+
+/** The outbox: messages waiting, failed and unreachable, and how long the oldest due one has waited. */
+async function checkQueue(database: DatabaseHandle, m: CliMessages): Promise<Check> {
+  const label = m.doctor.labels.queue;
+  try {
+    const rows = await database.db.selectFrom("outbox").select(["status", (eb) => eb.fn.countAll<number | string>().as("n")]).groupBy("status").execute();
+    const count = (...statuses: string[]) => rows.filter((r) => statuses.includes(r.status)).reduce((sum, r) => sum + Number(r.n), 0);
+    const now = new Date();
+    const oldest = await database.db
+      .selectFrom("outbox")
+      .select((eb) => eb.fn.min<string | null>("not_before").as("at"))
+      .where("status", "in", ["pending", "sending"])
+      .where("not_before", "<=", now.toISOString())
+      .executeTakeFirst();
+    const counts = { queued: count("pending", "sending"), failed: count("failed"), unreachable: count("unreachable") };
+    const waited = oldest?.at ? now.getTime() - new Date(oldest.at).getTime() : 0;
+    if (waited > STUCK_AFTER_MS) return { ok: false, label, text: m.doctor.queueStuck({ ...counts, age: age(m, waited) }) };
+    return { ok: true, label, text: oldest?.at ? m.doctor.queueOk({ ...counts, age: age(m, waited) }) : m.doctor.queueIdle(counts) };
+  } catch (e) {
+    return { ok: false, label, text: m.doctor.unreadable(redact(e instanceof Error ? e.message : String(e))) };
+  }
+}
