@@ -63,8 +63,8 @@ export async function minutesDocx(t: TFunction, v: MinutesView): Promise<Buffer>
       motto: plain("minutes:motto"),
       placeDate: plain("minutes:place_date", { place: c.placeName ?? plain("minutes:place_blank"), ...decreeDateParts(start.day, start.month, start.year) }),
     }),
-    centred(plain("minutes:title"), { bold: true, size: BODY }, 0),
-    para([run(m.title, { bold: true })], { align: AlignmentType.CENTER, indent: false, before: 240 * 0, after: 0 }),
+    para([run(plain("minutes:title"), { bold: true, size: BODY })], { align: AlignmentType.CENTER, indent: false, before: 360, after: 0 }),
+    para([run(m.title, { bold: true })], { align: AlignmentType.CENTER, indent: false, after: 0 }),
     rule(TEXT_WIDTH, 1700, 240),
     heading(plain("minutes:section.time_place")),
     text(plain("minutes:time", { hour: pad(start.hour), minute: pad(start.minute), date })),
@@ -102,6 +102,7 @@ export async function minutesDocx(t: TFunction, v: MinutesView): Promise<Buffer>
     dotted(),
     dotted(),
     text(plain("minutes:closing")),
+    para([], { after: 120 }),
     twoColumns(
       [
         centred(plain("minutes:secretary"), { bold: true }),
