@@ -52,9 +52,9 @@ export async function opinionsXlsx(html: TFunction, c: CompiledOpinions): Promis
     { key: "member", header: t("opinions:table.member"), width: 24 },
     { key: "position", header: t("opinions:table.position"), width: 16 },
     { key: "organization", header: t("opinions:table.organization"), width: 24 },
-    ...c.questions.map((_, i) => ({ key: `q${i}`, header: t("opinions:table.question", { n: i + 1 }), width: 36 })),
+    ...c.questions.map((_, i) => ({ key: `q${i}`, header: t("opinions:table.question", { n: i + 1 }), width: 30 })),
     { key: "receivedAt", header: t("opinions:table.received_at"), width: 17 },
-    { key: "response", header: t("opinions:table.response"), width: 32 },
+    { key: "response", header: t("opinions:table.response"), width: 28 },
   ];
   const lines = [
     ...(c.governingBody ? [{ text: c.governingBody.toUpperCase() }] : []),
