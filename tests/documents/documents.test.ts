@@ -190,12 +190,19 @@ describe.each(testDialects)("generated documents on %s", (dialect) => {
       agenda: "Kết quả chuyển đổi số quý IV",
     });
     const compiled = await consult();
+    const minutes = await core.meetings.minutes(people.secretary!, meeting.id);
+    const report = await notice();
+    const en = createTranslator("vi").bind("en");
     const texts = [
-      readDocx(await minutesDocx(t, await core.meetings.minutes(people.secretary!, meeting.id))).xml,
+      readDocx(await minutesDocx(t, minutes)).xml,
       readDocx(await opinionsDocx(t, compiled)).xml,
       (await readXlsx(await opinionsXlsx(t, compiled))).text,
-      (await readXlsx(await noticeReportXlsx(t, await notice()))).text,
+      (await readXlsx(await noticeReportXlsx(t, report))).text,
       (await readXlsx(await progress())).text,
+      // The English wording has the same placeholders.
+      readDocx(await minutesDocx(en, minutes)).xml,
+      readDocx(await opinionsDocx(en, compiled)).xml,
+      (await readXlsx(await noticeReportXlsx(en, report))).text,
     ];
     for (const text of texts) {
       expect(text).not.toContain("{{");
