@@ -62,6 +62,8 @@ export function dotted(label = ""): Paragraph {
     children: [run(label), new TextRun({ text: "\t", font: FONT, size: BODY })],
     tabStops: [{ type: TabStopType.RIGHT, position: TEXT_WIDTH, leader: LeaderType.DOT }],
     spacing: { after: PARAGRAPH_AFTER },
+    // A labelled line starts like the paragraphs around it; a blank one runs the full width.
+    ...(label ? { indent: { firstLine: 567 } } : {}),
   });
 }
 
