@@ -421,3 +421,25 @@ describe("cli: meeting help", () => {
     expect(en.stdout).toContain("--deadline <datetime>");
   });
 });
+
+describe("cli: meeting:secretary", () => {
+  it("names who records the minutes at creation or later, refuses someone without a seat, and clears it", async () => {
+    await setUp();
+    const ngocAnh = memberNumber("Phạm Thị Ngọc Ánh");
+    await createMeeting("--secretary", String(ngocAnh));
+    expect(meetingRow().secretary_person_id).toBe(personId("Phạm Thị Ngọc Ánh"));
+
+    const other = await cli("meeting:secretary", "1", String(memberNumber("Lương Văn Đức")));
+    expect(other).toMatchObject({ code: 0, stderr: "", stdout: "Cuộc họp số 1: thư ký ghi biên bản là đồng chí Lương Văn Đức.\n" });
+    expect(meetingRow().secretary_person_id).toBe(personId("Lương Văn Đức"));
+
+    // A member who has left holds no seat.
+    const left = await cli("meeting:secretary", "1", String(memberNumber("Vi Văn Thắng")));
+    expect(left).toMatchObject({ code: 1, stderr: "Người ghi biên bản phải là người đang tham gia Ban Chỉ đạo hoặc Tổ giúp việc của Ban Chỉ đạo này.\n" });
+    expect((await cli("meeting:secretary", "1")).code).toBe(1);
+
+    expect(await cli("meeting:secretary", "1", "--clear")).toMatchObject({ code: 0, stdout: "Cuộc họp số 1: đã bỏ thông tin người ghi biên bản.\n" });
+    expect(meetingRow().secretary_person_id).toBeNull();
+    expect(count("select count(*) as n from audit_log where action = 'meeting.secretary'")).toBe(2);
+  });
+});

@@ -264,12 +264,14 @@ describe("cli: period:export", () => {
     expect(r.stdout).toMatch(/Tổng số 3 nhiệm vụ: đã báo cáo [01], nộp muộn [01], /);
 
     const { sheet, values } = await readXlsx(out);
-    expect(sheet.views[0]).toMatchObject({ state: "frozen", ySplit: 4 });
-    expect(String(sheet.getCell("A1").value)).toContain(q.label);
-    expect(values(4)).toEqual([
+    expect(sheet.views[0]).toMatchObject({ state: "frozen", ySplit: 5 });
+    expect(String(sheet.getCell("A2").value)).toContain(q.label.toUpperCase().replace("/", " NĂM "));
+    expect(values(5)).toEqual([
       "STT",
       "Mã",
       "Nhiệm vụ, chỉ tiêu",
+      "Chỉ tiêu",
+      "Hạn hoàn thành",
       "Đơn vị chủ trì",
       "Tình trạng",
       "Tiến độ",
@@ -277,18 +279,18 @@ describe("cli: period:export", () => {
       "Khó khăn, vướng mắc",
       "Đề xuất, kiến nghị",
       "Người báo cáo",
-      "Thời điểm báo cáo",
+      "Thời gian báo cáo",
       "Nộp muộn",
     ]);
-    expect(sheet.rowCount).toBe(7);
-    expect([5, 6, 7].map((n) => values(n).slice(0, 2))).toEqual([
+    expect(sheet.rowCount).toBe(8);
+    expect([6, 7, 8].map((n) => values(n).slice(0, 2))).toEqual([
       [1, "CK-03"],
       [2, "DVC-01"],
       [3, "SO-02"],
     ]);
-    expect(values(6).slice(4, 7)).toEqual(["Đúng tiến độ", "62,5 %", "Đã cung cấp 125/200 thủ tục."]);
-    expect(values(6)[9]).toBe("Lương Văn Đức");
-    expect(values(5)[4]).toBe("Chưa báo cáo");
+    expect(values(7).slice(6, 9)).toEqual(["Đúng tiến độ", "62,5 %", "Đã cung cấp 125/200 thủ tục."]);
+    expect(values(7)[11]).toBe("Lương Văn Đức");
+    expect(values(6)[6]).toBe("Chưa báo cáo");
 
     await cli("period:open", "--committee", "LS", "--code", "6T-2026", "--name", "Sơ kết 6 tháng", "--due", local(10, "17:00"), "--closes", local(15, "17:00"));
     // Two periods open now: the CLI does not guess which one the leadership should receive.
@@ -308,8 +310,8 @@ describe("cli: period:export", () => {
     expect(named).toMatchObject({ code: 0 });
     expect(named.stdout).toContain(`Exported the progress reports of Sơ kết 6 tháng to ${six} (tasks: 1).`);
     const en = await readXlsx(six);
-    expect(en.values(4)[1]).toBe("Code");
-    expect(en.values(5).slice(0, 2)).toEqual([1, "HT-04"]);
+    expect(en.values(5)[1]).toBe("Code");
+    expect(en.values(6).slice(0, 2)).toEqual([1, "HT-04"]);
   });
 
   it("refuses an unknown period and a file it cannot write", async () => {

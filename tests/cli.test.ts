@@ -72,25 +72,74 @@ describe("cli: migrate", () => {
 });
 
 describe("cli: committees", () => {
-  it("creates a province and a district, and lists them", async () => {
-    const created = await cli("committee:create", "--code", "LS", "--name", COMMITTEE_NAME, "--level", "province");
+  it("creates a province and a commune, and lists them", async () => {
+    const created = await cli("committee:create", "--code", "LS", "--name", COMMITTEE_NAME, "--level", "province", "--governing-body", "UBND tỉnh Lạng Sơn", "--place-name", "Lạng Sơn");
     expect(created.code).toBe(0);
     expect(created.stdout).toContain(`Đã tạo Ban Chỉ đạo LS: ${COMMITTEE_NAME}`);
-    const district = await cli("committee:create", "--code", "CL", "--name", "Ban Chỉ đạo huyện Cao Lộc", "--level", "district", "--parent", "LS", "--locale", "en");
-    expect(district.code).toBe(0);
+    // Since 1 July 2025 there is no district level: a subordinate committee is a commune's or a ward's.
+    const commune = await cli("committee:create", "--code", "DD", "--name", "Ban Chỉ đạo xã Đồng Đăng", "--level", "commune", "--parent", "ls", "--locale", "en");
+    expect(commune.code).toBe(0);
 
     const list = await cli("committee:list");
     expect(list.code).toBe(0);
     const lines = list.stdout.trimEnd().split("\n");
     expect(lines[0]).toMatch(/^Mã\s+Tên\s+Cấp\s+Cấp trên\s+Múi giờ$/);
     expect(lines[2]).toMatch(new RegExp(`^LS\\s+${COMMITTEE_NAME}\\s+cấp tỉnh\\s+Asia/Ho_Chi_Minh$`));
-    expect(lines[3]).toMatch(/^CL\s+Ban Chỉ đạo huyện Cao Lộc\s+cấp huyện\s+LS\s+Asia\/Ho_Chi_Minh$/);
+    expect(lines[3]).toMatch(/^DD\s+Ban Chỉ đạo xã Đồng Đăng\s+cấp xã\s+LS\s+Asia\/Ho_Chi_Minh$/);
 
-    const rows = withDb((db) => db.prepare("select code, level, parent_id, default_locale from committees order by id").all());
+    const rows = withDb((db) => db.prepare("select code, level, parent_id, default_locale, governing_body, place_name from committees order by id").all());
     expect(rows).toEqual([
-      { code: "LS", level: "province", parent_id: null, default_locale: "vi" },
-      { code: "CL", level: "district", parent_id: 1, default_locale: "en" },
+      { code: "LS", level: "province", parent_id: null, default_locale: "vi", governing_body: "UBND tỉnh Lạng Sơn", place_name: "Lạng Sơn" },
+      { code: "DD", level: "commune", parent_id: 1, default_locale: "en", governing_body: null, place_name: null },
     ]);
+  });
+
+  it("edits a committee's name, level and document fields, matching its code in any case, and clears a field with an empty text", async () => {
+    await cli("committee:create", "--code", "LS", "--name", COMMITTEE_NAME, "--level", "province");
+    await cli("committee:create", "--code", "CL", "--name", "Ban Chỉ đạo huyện Cao Lộc", "--level", "district", "--parent", "LS");
+    const edited = await cli(
+      "committee:edit",
+      "ls",
+      "--governing-body",
+      "UBND tỉnh Lạng Sơn",
+      "--place-name",
+      "Lạng Sơn",
+      "--code-prefix",
+      "BCĐ",
+      "--focal-body",
+      "Sở Khoa học và Công nghệ",
+    );
+    expect(edited).toMatchObject({ code: 0, stderr: "" });
+    expect(edited.stdout).toBe(
+      [
+        "Đã cập nhật Ban Chỉ đạo LS:",
+        "Mã: LS",
+        `Tên: ${COMMITTEE_NAME}`,
+        "Cấp: cấp tỉnh",
+        "Cấp trên: (chưa ghi)",
+        "Cơ quan chủ quản: UBND tỉnh Lạng Sơn",
+        "Địa danh: Lạng Sơn",
+        "Ký hiệu văn bản: BCĐ",
+        "Cơ quan thường trực: Sở Khoa học và Công nghệ",
+        "",
+      ].join("\n"),
+    );
+    // The old district committee becomes the commune that replaced it.
+    const commune = await cli("committee:edit", "Cl", "--name", "Ban Chỉ đạo xã Đồng Đăng", "--level", "commune");
+    expect(commune.code).toBe(0);
+    expect(commune.stdout).toContain("Cấp: cấp xã\nCấp trên: LS\n");
+    const cleared = await cli("committee:edit", "LS", "--focal-body", "");
+    expect(cleared.stdout).toContain("Cơ quan thường trực: (chưa ghi)");
+    const bad = await cli("committee:edit", "LS", "--code-prefix", "B C");
+    expect(bad).toMatchObject({ code: 1, stderr: "Ký hiệu văn bản «B C» không hợp lệ (tối đa 16 ký tự chữ, số, - hoặc _; ví dụ: BCĐ).\n" });
+    const provinceUnder = await cli("committee:edit", "LS", "--level", "ward");
+    expect(provinceUnder).toMatchObject({ code: 1, stderr: "Ban Chỉ đạo này đang là cấp trên của Ban Chỉ đạo khác nên phải giữ cấp tỉnh.\n" });
+    expect((await cli("committee:edit", "LS")).code).toBe(2);
+    expect(withDb((db) => db.prepare("select code, name, level, code_prefix, focal_body from committees order by id").all())).toEqual([
+      { code: "LS", name: COMMITTEE_NAME, level: "province", code_prefix: "BCĐ", focal_body: null },
+      { code: "CL", name: "Ban Chỉ đạo xã Đồng Đăng", level: "commune", code_prefix: null, focal_body: null },
+    ]);
+    expect(withDb((db) => db.prepare("select count(*) as n from audit_log where action = 'committee.edit'").get())).toEqual({ n: 3 });
   });
 
   it("refuses a bad code with the translated reason and exit code 1, creating nothing", async () => {

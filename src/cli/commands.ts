@@ -9,6 +9,7 @@ import { openDatabase, sqlitePath } from "../db/database.js";
 import type { CommitteeLevel, Locale } from "../db/schema.js";
 import { spreadsheetCsv } from "../documents/spreadsheet-csv.js";
 import { formatDateTime } from "../i18n/format.js";
+import { COMMITTEE_LEVELS, committeeFields, registerCommitteeEdit, type CommitteeFieldOptions } from "./committees.js";
 import { fileReason, readUtf8, writePrivateFile } from "./files.js";
 import { linkOrCode, resolveBotUsername } from "./invite-links.js";
 import { registerDoctorCommand } from "./doctor.js";
@@ -102,11 +103,15 @@ export function buildProgram(locale: Locale, rawIo: CliIo, setExitCode: (code: n
     .description(m.committeeCreate.description)
     .requiredOption("--code <code>", m.committeeCreate.code)
     .requiredOption("--name <name>", m.committeeCreate.name)
-    .addOption(new Option("--level <level>", m.committeeCreate.level).choices(["province", "district"]).makeOptionMandatory())
+    .addOption(new Option("--level <level>", m.committeeCreate.level).choices(COMMITTEE_LEVELS).makeOptionMandatory())
     .option("--parent <code>", m.committeeCreate.parent)
     .option("--time-zone <zone>", m.committeeCreate.timeZone)
     .addOption(new Option("--locale <locale>", m.committeeCreate.locale).choices(LOCALES))
-    .action((opts: { code: string; name: string; level: CommitteeLevel; parent?: string; timeZone?: string; locale?: Locale }, cmd: Command) =>
+    .option("--governing-body <text>", m.committeeFields.governingBody)
+    .option("--place-name <text>", m.committeeFields.placeName)
+    .option("--code-prefix <text>", m.committeeFields.codePrefix)
+    .option("--focal-body <text>", m.committeeFields.focalBody)
+    .action((opts: { code: string; name: string; level: CommitteeLevel; parent?: string; timeZone?: string; locale?: Locale } & CommitteeFieldOptions, cmd: Command) =>
       run(
         withDatabase(io, lang(cmd), async ({ core, out, m }) => {
           const row = await core.committees.create(cliActor, {
@@ -116,12 +121,15 @@ export function buildProgram(locale: Locale, rawIo: CliIo, setExitCode: (code: n
             parentCode: opts.parent,
             timeZone: opts.timeZone,
             defaultLocale: opts.locale,
+            ...committeeFields(opts),
           });
           out(m.committeeCreate.created({ code: row.code, name: row.name, level: m.levels[row.level], timeZone: row.time_zone, locale: row.default_locale }));
           return 0;
         }),
       ),
     );
+
+  registerCommitteeEdit(program, { m, io, run, lang });
 
   program
     .command("committee:list")

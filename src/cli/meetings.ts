@@ -34,6 +34,7 @@ interface CreateOptions {
   kind: MeetingKind;
   chair?: number;
   deadline?: string;
+  secretary?: number;
 }
 
 interface RescheduleOptions {
@@ -45,7 +46,7 @@ interface RescheduleOptions {
 }
 
 /**
- * meeting:create, meeting:list, meeting:roster, meeting:reschedule and meeting:cancel. Times are typed as
+ * meeting:create, meeting:list, meeting:roster, meeting:reschedule, meeting:secretary and meeting:cancel. Times are typed as
  * "dd/MM/yyyy HH:mm": commander checks the form (a usage error, exit 2, naming the option), and the action
  * reads the value in the committee's time zone once the committee is known.
  */
@@ -71,6 +72,7 @@ export function registerMeetingCommands(program: Command, { m, io, run, lang, po
     .addOption(new Option("--kind <kind>", m.meetingCreate.kind).choices(KINDS).default("regular"))
     .option("--chair <memberNumber>", m.meetingCreate.chair, positiveNumber)
     .option("--deadline <datetime>", m.meetingCreate.deadline, dateTime)
+    .option("--secretary <memberNumber>", m.meetingSecretary.member, positiveNumber)
     .hook("preAction", (cmd) => {
       // Commander's own conflict check would count the agenda --agenda-file implies, so it is made here.
       if (cmd.getOptionValueSource("agenda") === "cli" && cmd.getOptionValue("agendaFile") !== undefined) {
@@ -101,6 +103,16 @@ export function registerMeetingCommands(program: Command, { m, io, run, lang, po
     .option("--link <url>", m.meetingReschedule.link)
     .option("--deadline <datetime>", m.meetingReschedule.deadline, dateTime)
     .action((id: number, opts: RescheduleOptions, cmd: Command) => run(withDatabase(io, lang(cmd), (ctx) => rescheduleMeeting(ctx, id, opts))));
+
+  program
+    .command("meeting:secretary")
+    .description(m.meetingSecretary.description)
+    .argument("<meetingNumber>", m.meetingNumber, positiveNumber)
+    .argument("[memberNumber]", m.meetingSecretary.member, positiveNumber)
+    .option("--clear", m.meetingSecretary.clear)
+    .action((id: number, member: number | undefined, opts: { clear?: boolean }, cmd: Command) =>
+      run(withDatabase(io, lang(cmd), (ctx) => setSecretary(ctx, id, opts.clear ? null : member))),
+    );
 
   program
     .command("meeting:cancel")
@@ -156,6 +168,7 @@ async function createMeeting(ctx: CliDbContext, committeeCode: string, opts: Cre
     agenda,
     chairPersonId,
     answerDeadline: opts.deadline === undefined ? undefined : localTime(ctx, "--deadline", opts.deadline, tz),
+    secretaryPersonId: opts.secretary === undefined ? undefined : (await personOfSeat(ctx, opts.secretary, committee.id, "meetings:errors.bad_secretary")).personId,
   });
   const { meeting: view } = await core.meetings.roster(cliActor, meeting.id);
   out(m.meetingCreate.created({ id: meeting.id, kind: m.meeting.kind[view.kind], title: view.title }));
@@ -246,5 +259,34 @@ async function cancelMeeting(ctx: CliDbContext, id: number, reason: string): Pro
   await core.meetings.cancel(cliActor, id, reason);
   out(m.meetingCancel.done({ id: meeting.id, title: meeting.title, start: formatDateTime(meeting.startsAt, meeting.timeZone) }));
   out(m.meetingCancel.notified(counts.invited));
+  return 0;
+}
+
+/** The person behind a members:list number, refused (with `wrongCommittee`) when the seat is on another committee. */
+async function personOfSeat(ctx: CliDbContext, membershipId: number, committeeId: number, wrongCommittee: string): Promise<{ personId: number; fullName: string }> {
+  const seat = await ctx.core.ctx.db
+    .selectFrom("memberships as m")
+    .innerJoin("people as p", "p.id", "m.person_id")
+    .select(["m.person_id", "m.committee_id", "p.full_name"])
+    .where("m.id", "=", membershipId)
+    .executeTakeFirst();
+  if (!seat) throw new DomainError("invites:member_not_found", { id: membershipId });
+  if (seat.committee_id !== committeeId) throw new DomainError(wrongCommittee);
+  return { personId: seat.person_id, fullName: seat.full_name };
+}
+
+/** meeting:secretary: names (or, with --clear, removes) who records the minutes. */
+async function setSecretary(ctx: CliDbContext, id: number, member: number | null | undefined): Promise<number> {
+  const { core, m, out } = ctx;
+  if (member === undefined) throw new CliFailure(m.meetingSecretary.missing);
+  const { meeting } = await core.meetings.roster(cliActor, id);
+  if (member === null) {
+    await core.meetings.setSecretary(cliActor, id, null);
+    out(m.meetingSecretary.cleared(meeting.id));
+    return 0;
+  }
+  const person = await personOfSeat(ctx, member, meeting.committeeId, "meetings:errors.bad_secretary");
+  await core.meetings.setSecretary(cliActor, id, person.personId);
+  out(m.meetingSecretary.done({ id: meeting.id, name: person.fullName }));
   return 0;
 }

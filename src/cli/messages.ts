@@ -32,6 +32,17 @@ export interface CliMessages {
     created: (c: { code: string; name: string; level: string; timeZone: string; locale: string }) => string;
   };
   levels: Record<CommitteeLevel, string>;
+  /** The options and lines of a committee's document fields, shared by committee:create and committee:edit. */
+  committeeFields: {
+    governingBody: string;
+    placeName: string;
+    codePrefix: string;
+    focalBody: string;
+    /** The committee as it now is, one field a line. */
+    lines: (c: { code: string; name: string; level: string; parent: string; governingBody: string; placeName: string; codePrefix: string; focalBody: string }) => string;
+    unset: string;
+  };
+  committeeEdit: { description: string; committee: string; name: string; level: string; parent: string; done: (code: string) => string; nothing: string };
   committeeList: { description: string; columns: string[]; empty: string };
   membersImport: {
     description: string;
@@ -131,6 +142,7 @@ export interface CliMessages {
     done: (v: { id: number; title: string; start: string }) => string;
     notified: (count: number) => string;
   };
+  meetingSecretary: { description: string; member: string; clear: string; done: (v: { id: number; name: string }) => string; cleared: (id: number) => string; missing: string };
   /** The --committee option, the same in every command that works on one committee. */
   committeeCode: string;
   tasksImport: {
@@ -231,7 +243,24 @@ export function createCliMessages(translator: Translator, locale: Locale): CliMe
       locale: t("committeeCreate.locale"),
       created: (c) => t("committeeCreate.created", c),
     },
-    levels: { province: t("levels.province"), district: t("levels.district") },
+    levels: { province: t("levels.province"), commune: t("levels.commune"), ward: t("levels.ward"), district: t("levels.district") },
+    committeeFields: {
+      governingBody: t("committeeFields.governingBody"),
+      placeName: t("committeeFields.placeName"),
+      codePrefix: t("committeeFields.codePrefix"),
+      focalBody: t("committeeFields.focalBody"),
+      lines: (c) => t("committeeFields.lines", c),
+      unset: t("committeeFields.unset"),
+    },
+    committeeEdit: {
+      description: t("committeeEdit.description"),
+      committee: t("committeeEdit.committee"),
+      name: t("committeeEdit.name"),
+      level: t("committeeEdit.level"),
+      parent: t("committeeEdit.parent"),
+      done: (code) => t("committeeEdit.done", { code }),
+      nothing: t("committeeEdit.nothing"),
+    },
     committeeList: {
       description: t("committeeList.description"),
       columns: (["code", "name", "level", "parent", "timeZone"] as const).map((column) => t(`committeeList.columns.${column}`)),
@@ -367,6 +396,14 @@ export function createCliMessages(translator: Translator, locale: Locale): CliMe
       reason: t("meetingCancel.reason"),
       done: (v) => t("meetingCancel.done", v),
       notified: (count) => t("meetingCancel.notified", { count }),
+    },
+    meetingSecretary: {
+      description: t("meetingSecretary.description"),
+      member: t("meetingSecretary.member"),
+      clear: t("meetingSecretary.clear"),
+      done: (v) => t("meetingSecretary.done", v),
+      cleared: (id) => t("meetingSecretary.cleared", { id }),
+      missing: t("meetingSecretary.missing"),
     },
     committeeCode: t("committeeCode.description"),
     tasksImport: {

@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import type { Executor } from "../db/database.js";
 import type { ChannelName, Locale, Role } from "../db/schema.js";
 
@@ -41,7 +42,8 @@ export async function loadSeats(db: Executor, personId: number): Promise<Seat[]>
       "m.organization as organization",
       "m.title as title",
     ])
-    .orderBy("c.level", "desc")
+    // Provincial seats first, then the others in the order they were made.
+    .orderBy(sql`case when c.level = 'province' then 0 else 1 end`)
     .orderBy("c.id")
     .execute();
   return rows;

@@ -1,6 +1,6 @@
 import type { ChannelName, Presence } from "../db/schema.js";
 import { loadActorByChannel, type Actor } from "./actor.js";
-import { createCommittee, findCommitteeByCode, linkGroup, listCommittees, requireCommittee, type NewCommittee } from "./committees.js";
+import { createCommittee, editCommittee, findCommitteeByCode, linkGroup, listCommittees, requireCommittee, type CommitteeChange, type NewCommittee } from "./committees.js";
 import type { CoreContext } from "./context.js";
 import { pruneSigninFailures, reissueInvite, redeemInvite, revokeInvite, type SignInRequest } from "./invites/invites.js";
 import { claimDueJobs, runDueJob } from "./jobs/run.js";
@@ -11,6 +11,7 @@ import { chairCandidates, createMeeting, upcomingMeetings, type NewMeeting } fro
 import { cancelMeeting, editMeeting, rescheduleMeeting, type MeetingChange } from "./meetings/changes.js";
 import { attendanceSheet, prefillAttendance, recordAttendance } from "./meetings/attendance.js";
 import { minutesView } from "./meetings/minutes.js";
+import { setMeetingSecretary } from "./meetings/secretary.js";
 import { addGuest, delegateInvite, outsiderInvitations, type Guest } from "./meetings/guests.js";
 import { attachmentById, checkAttachment, receiveFile, type IncomingFile } from "./attachments.js";
 import { fileContent, fileInfo, fileRef, forgetRef, pruneUnattachedFiles, rememberRef } from "../media/files.js";
@@ -44,6 +45,7 @@ export function createCore(ctx: CoreContext) {
     ctx,
     committees: {
       create: (actor: Actor, input: NewCommittee) => createCommittee(ctx, actor, input),
+      edit: (actor: Actor, code: string, change: CommitteeChange) => editCommittee(ctx, actor, code, change),
       byCode: (code: string) => findCommitteeByCode(ctx.db, code),
       require: (code: string) => requireCommittee(ctx.db, code),
       list: () => listCommittees(ctx.db),
@@ -94,6 +96,7 @@ export function createCore(ctx: CoreContext) {
       prefillAttendance: (actor: Actor, meetingId: number) => prefillAttendance(ctx, actor, meetingId),
       attendance: (actor: Actor, meetingId: number) => attendanceSheet(ctx, actor, meetingId),
       minutes: (actor: Actor, meetingId: number) => minutesView(ctx, actor, meetingId),
+      setSecretary: (actor: Actor, meetingId: number, personId: number | null) => setMeetingSecretary(ctx, actor, meetingId, personId),
       decide: (actor: Actor, kind: RequestKind, id: number, approve: boolean, comment?: string) => decideRequest(ctx, actor, kind, id, approve, comment),
     },
     notices: {

@@ -4,7 +4,11 @@ import type { Generated, Insertable, Selectable, Updateable } from "kysely";
 export type IsoTime = string;
 
 export type Role = "chair" | "standing_deputy" | "deputy" | "member" | "secretariat";
-export type CommitteeLevel = "province" | "district";
+/**
+ * A committee's level: a province's, a commune's or a ward's. Since 1 July 2025 there is no district level;
+ * "district" stays for committees recorded before.
+ */
+export type CommitteeLevel = "province" | "commune" | "ward" | "district";
 export type Locale = "vi" | "en";
 export type ChannelName = "telegram" | "zalo";
 export type OutboxStatus = "pending" | "sending" | "sent" | "failed" | "unreachable" | "cancelled";
@@ -22,6 +26,14 @@ export interface CommitteesTable {
   /** The committee's group chat, where notices may also be posted: its chat id on the app `group_channel`. */
   group_chat_id: string | null;
   group_channel: ChannelName | null;
+  /** The body over the committee, as its documents' header names it: "UBND TỈNH LẠNG SƠN". */
+  governing_body: string | null;
+  /** The place name of its documents' date line: "Lạng Sơn". */
+  place_name: string | null;
+  /** The code of its documents after the kind: "BCĐ" in "Số: …/BB-BCĐ". */
+  code_prefix: string | null;
+  /** The body that gathers obstacles and proposals (regulation Art. 7.6), e.g. "Sở Khoa học và Công nghệ". */
+  focal_body: string | null;
 }
 
 export interface PeopleTable {
@@ -183,6 +195,8 @@ export interface MeetingsTable {
   created_at: IsoTime;
   updated_at: IsoTime;
   cancelled_at: IsoTime | null;
+  /** Who records the minutes (the "Thư ký" of the biên bản), when the secretariat has said. */
+  secretary_person_id: number | null;
 }
 
 export type InvitationKind = "member" | "guest" | "delegate";

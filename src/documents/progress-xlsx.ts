@@ -1,70 +1,95 @@
 import ExcelJS from "exceljs";
 import type { PeriodStatus } from "../core/reports/status.js";
+import { formatDecimal } from "../core/reports/numbers.js";
 import { toPlainText } from "../core/markup.js";
 import { formatDateTime } from "../i18n/format.js";
 import type { TFunction } from "../i18n/index.js";
-import { periodLabel, progressFigure } from "./report-terms.js";
+import { progressFigure } from "./report-terms.js";
+import { noteRow, printableSheet, tableHeader, tableRow, titleBlock, type XlsxColumn } from "./xlsx-print.js";
+
+const ROMAN = ["", "I", "II", "III", "IV"];
+
+/** "QUÝ IV NĂM 2026" for a quarter, the period's own name in capitals otherwise. */
+function periodTitle(t: TFunction, p: PeriodStatus["period"]): string {
+  const m = p.kind === "quarter" ? p.code.match(/^(\d{4})-Q([1-4])$/) : null;
+  return m ? t("reports:xlsx.title_quarter", { q: ROMAN[Number(m[2])]!, year: m[1]! }) : p.name.toUpperCase();
+}
+
+/** "09 giờ 00 ngày 16/12/2026", as a report's figures are dated. */
+function officialTime(t: TFunction, at: Date | string, timeZone: string): string {
+  const s = formatDateTime(at, timeZone);
+  return t("reports:xlsx.time", { hour: s.slice(11, 13), minute: s.slice(14, 16), date: s.slice(0, 10) });
+}
+
+/** The task's target as people write it: "1.250 hồ sơ", "90 %", or nothing for a milestone without one. */
+function targetText(task: PeriodStatus["rows"][number]["task"]): string {
+  if (task.target_value === null) return "";
+  return task.indicator_kind === "percent" ? `${formatDecimal(task.target_value, "vi")} %` : `${formatDecimal(task.target_value, "vi")} ${task.unit ?? ""}`.trim();
+}
+
+/** yyyy-MM-dd as dd/MM/yyyy. */
+const dayText = (d: string | null) => (d ? d.split("-").reverse().join("/") : "");
 
 /**
- * A period's reports shaped like the usual reporting form: a title, then one row per task with its code,
- * responsible unit, status, progress, results, obstacles, proposals, who reported, when, and whether late.
- * Vietnamese headers, readable widths, wrapped text, the header row frozen.
+ * A period's reports shaped like the usual reporting form, ready to print: the committee, a title ("… QUÝ IV NĂM
+ * 2026") and the date of the figures and of the deadline; one row per task with its code, target, due date,
+ * responsible unit, status ("Quá hạn, chưa báo cáo" when overdue and unreported), progress, results, obstacles,
+ * proposals, who reported, when, and whether late; the body that gathers obstacles and proposals under it.
  */
 export async function progressXlsx(html: TFunction, s: PeriodStatus, exportedAt: Date): Promise<Buffer> {
   // Translations are markup; a spreadsheet wants the plain text.
   const t: TFunction = (key, params) => toPlainText(html(key, params));
+  const columns: XlsxColumn[] = [
+    { key: "no", header: t("reports:xlsx.no"), width: 6 },
+    { key: "code", header: t("reports:xlsx.code"), width: 9 },
+    { key: "task", header: t("reports:xlsx.task"), width: 32 },
+    { key: "target", header: t("reports:xlsx.target"), width: 12 },
+    { key: "due", header: t("reports:xlsx.due_date"), width: 11 },
+    { key: "unit", header: t("reports:xlsx.unit"), width: 18 },
+    { key: "status", header: t("reports:xlsx.status"), width: 14 },
+    { key: "progress", header: t("reports:xlsx.progress"), width: 14 },
+    { key: "results", header: t("reports:xlsx.results"), width: 30 },
+    { key: "obstacles", header: t("reports:xlsx.obstacles"), width: 24 },
+    { key: "proposals", header: t("reports:xlsx.proposals"), width: 24 },
+    { key: "by", header: t("reports:xlsx.submitted_by"), width: 18 },
+    { key: "at", header: t("reports:xlsx.submitted_at"), width: 16 },
+    { key: "late", header: t("reports:xlsx.late"), width: 8 },
+  ];
+  const lines = [
+    { text: s.committeeName.toUpperCase(), bold: true },
+    { text: t("reports:xlsx.title", { period: periodTitle(t, s.period) }), bold: true, size: 14 },
+    { text: t("reports:xlsx.subtitle", { at: officialTime(t, exportedAt, s.timeZone), due: officialTime(t, s.period.due_at, s.timeZone) }), italic: true },
+  ];
+  const HEADER_ROW = lines.length + 2;
   const book = new ExcelJS.Workbook();
   book.creator = "bcd-bot";
-  const HEADER_ROW = 4;
-  const sheet = book.addWorksheet(t("reports:xlsx.sheet"), { views: [{ state: "frozen", ySplit: HEADER_ROW }], pageSetup: { orientation: "landscape", fitToPage: true, fitToWidth: 1, fitToHeight: 0 } });
-  const columns = [
-    { key: "no", header: t("reports:xlsx.no"), width: 6 },
-    { key: "code", header: t("reports:xlsx.code"), width: 12 },
-    { key: "task", header: t("reports:xlsx.task"), width: 45 },
-    { key: "unit", header: t("reports:xlsx.unit"), width: 28 },
-    { key: "status", header: t("reports:xlsx.status"), width: 18 },
-    { key: "progress", header: t("reports:xlsx.progress"), width: 22 },
-    { key: "results", header: t("reports:xlsx.results"), width: 50 },
-    { key: "obstacles", header: t("reports:xlsx.obstacles"), width: 40 },
-    { key: "proposals", header: t("reports:xlsx.proposals"), width: 40 },
-    { key: "by", header: t("reports:xlsx.submitted_by"), width: 28 },
-    { key: "at", header: t("reports:xlsx.submitted_at"), width: 18 },
-    { key: "late", header: t("reports:xlsx.late"), width: 10 },
-  ];
-  sheet.columns = columns.map(({ key, width }) => ({ key, width }));
-  sheet.mergeCells(1, 1, 1, columns.length);
-  sheet.getCell(1, 1).value = t("reports:xlsx.title", { period: periodLabel(t, s.period) });
-  sheet.getCell(1, 1).font = { bold: true, size: 13 };
-  sheet.getCell(1, 1).alignment = { horizontal: "center" };
-  sheet.mergeCells(2, 1, 2, columns.length);
-  sheet.getCell(2, 1).value = t("reports:xlsx.subtitle", { committee: s.committeeName, due: formatDateTime(s.period.due_at, s.timeZone), at: formatDateTime(exportedAt, s.timeZone) });
-  sheet.getCell(2, 1).alignment = { horizontal: "center" };
-  const header = sheet.getRow(HEADER_ROW);
-  columns.forEach((c, i) => (header.getCell(i + 1).value = c.header));
-  header.font = { bold: true };
-  header.alignment = { vertical: "middle", horizontal: "center", wrapText: true };
-  header.eachCell((cell) => {
-    cell.fill = { type: "pattern", pattern: "solid", fgColor: { argb: "FFDDEBF7" } };
-    cell.border = { top: { style: "thin" }, bottom: { style: "thin" }, left: { style: "thin" }, right: { style: "thin" } };
-  });
+  const sheet = printableSheet(book, t("reports:xlsx.sheet"), HEADER_ROW);
+  tableHeader(sheet, HEADER_ROW, columns);
+  titleBlock(sheet, lines, columns.length);
   s.rows.forEach((r, i) => {
     const u = r.latest;
     const by = u ? `${u.submittedByName ?? ""}${u.onBehalfOfName ? t("reports:history.on_behalf", { for: u.onBehalfOfName }) : ""}` : "";
-    const row = sheet.addRow({
+    tableRow(sheet, columns, {
       no: i + 1,
       code: r.task.code,
       task: r.task.title,
+      target: targetText(r.task),
+      due: dayText(r.task.due_date),
       unit: r.unit,
-      status: u ? t(`reports:status.${u.status}`) : t("reports:xlsx.not_reported"),
+      status: u ? t(`reports:status.${u.status}`) : t(r.state === "missing" ? "reports:xlsx.overdue" : "reports:xlsx.not_reported"),
       progress: u ? progressFigure(r.task, u, "vi") : "",
       results: u?.results ?? "",
       obstacles: u?.obstacles ?? "",
       proposals: u?.proposals ?? "",
       by,
       at: u ? formatDateTime(u.submitted_at, s.timeZone) : "",
-      late: u ? t(u.firstLate ? "reports:xlsx.yes" : "reports:xlsx.no_") : r.state === "missing" ? t("reports:xlsx.yes") : "",
+      // Only a report can be late; an overdue task without one says so in its status.
+      late: u ? t(u.firstLate ? "reports:xlsx.yes" : "reports:xlsx.no_") : "",
     });
-    row.alignment = { vertical: "top", wrapText: true };
   });
+  if (s.focalBody) {
+    sheet.addRow([]);
+    noteRow(sheet, t("reports:xlsx.focal_body", { body: s.focalBody }), columns.length, { italic: true });
+  }
   return Buffer.from(await book.xlsx.writeBuffer());
 }

@@ -624,14 +624,17 @@ describe.each(testDialects)("progress reports on %s", (dialect) => {
       await book.xlsx.load(buffer as unknown as ArrayBuffer);
       const sheet = book.worksheets[0]!;
       expect(sheet.name).toBe("Báo cáo tiến độ");
-      expect(sheet.views[0]).toMatchObject({ state: "frozen", ySplit: 4 });
-      expect(String(sheet.getCell("A1").value)).toBe("BÁO CÁO TIẾN ĐỘ THỰC HIỆN NHIỆM VỤ, CHỈ TIÊU CHUYỂN ĐỔI SỐ — Quý IV/2026");
-      expect(String(sheet.getCell("A2").value)).toBe("Ban Chỉ đạo chuyển đổi số tỉnh Lạng Sơn · Hạn nộp 15/12/2026 17:00 · Xuất lúc 16/12/2026 09:00");
+      expect(sheet.views[0]).toMatchObject({ state: "frozen", ySplit: 5 });
+      expect(String(sheet.getCell("A1").value)).toBe("BAN CHỈ ĐẠO CHUYỂN ĐỔI SỐ TỈNH LẠNG SƠN");
+      expect(String(sheet.getCell("A2").value)).toBe("BÁO CÁO TIẾN ĐỘ THỰC HIỆN NHIỆM VỤ, CHỈ TIÊU CHUYỂN ĐỔI SỐ QUÝ IV NĂM 2026");
+      expect(String(sheet.getCell("A3").value)).toBe("(Số liệu tổng hợp đến 09 giờ 00 ngày 16/12/2026; hạn nộp báo cáo 17 giờ 00 ngày 15/12/2026)");
       const values = (n: number) => (sheet.getRow(n).values as unknown[]).slice(1).map((v) => (v === undefined || v === null ? "" : v));
-      expect(values(4)).toEqual([
+      expect(values(5)).toEqual([
         "STT",
         "Mã",
         "Nhiệm vụ, chỉ tiêu",
+        "Chỉ tiêu",
+        "Hạn hoàn thành",
         "Đơn vị chủ trì",
         "Tình trạng",
         "Tiến độ",
@@ -639,20 +642,23 @@ describe.each(testDialects)("progress reports on %s", (dialect) => {
         "Khó khăn, vướng mắc",
         "Đề xuất, kiến nghị",
         "Người báo cáo",
-        "Thời điểm báo cáo",
+        "Thời gian báo cáo",
         "Nộp muộn",
       ]);
-      expect(sheet.rowCount).toBe(8);
-      const rows = [5, 6, 7, 8].map(values);
-      expect(rows.map((r) => [r[0], r[1], r[3], r[4], r[5], r[11]])).toEqual([
-        [1, "CD-04", "Hồ Tiến Thiệu", "Chưa báo cáo", "", "Có"],
-        [2, "DVC-01", "Sở Tài chính", "Đúng tiến độ", "75 %", "Không"],
-        [3, "HT-03", "Sở Thông tin và Truyền thông", "Đã hoàn thành", "100 %", "Có"],
-        [4, "SO-02", "Sở Tài chính", "Có nguy cơ chậm", "1.200/1.500 hồ sơ (80 %)", "Không"],
+      expect(sheet.rowCount).toBe(9);
+      const rows = [6, 7, 8, 9].map(values);
+      // A task never reported after the deadline is overdue, not "submitted late".
+      expect(rows.map((r) => [r[0], r[1], r[3], r[5], r[6], r[7], r[13]])).toEqual([
+        [1, "CD-04", "", "Hồ Tiến Thiệu", "Quá hạn, chưa báo cáo", "", ""],
+        [2, "DVC-01", "80 %", "Sở Tài chính", "Đúng tiến độ", "75 %", "Không"],
+        [3, "HT-03", "", "Sở Thông tin và Truyền thông", "Đã hoàn thành", "100 %", "Có"],
+        [4, "SO-02", "1.500 hồ sơ", "Sở Tài chính", "Có nguy cơ chậm", "1.200/1.500 hồ sơ (80 %)", "Không"],
       ]);
-      expect(rows[1]!.slice(6, 10)).toEqual(["Đã cung cấp 150/200 thủ tục.", "Thiếu kinh phí.", "", "Lương Văn Đức"]);
-      expect(rows[3]![9]).toBe("Phạm Thị Ngọc Ánh (thay cho Lương Văn Đức)");
-      expect(rows[2]![10]).toBe("16/12/2026 09:00");
+      expect(rows[1]!.slice(8, 12)).toEqual(["Đã cung cấp 150/200 thủ tục.", "Thiếu kinh phí.", "", "Lương Văn Đức"]);
+      expect(rows[3]![11]).toBe("Phạm Thị Ngọc Ánh (thay cho Lương Văn Đức)");
+      expect(rows[2]![12]).toBe("16/12/2026 09:00");
+      expect(rows[1]![4]).toBe("31/12/2026");
+      expect(JSON.stringify(rows)).not.toContain("Chưa báo cáo");
     });
   });
 });

@@ -438,11 +438,13 @@ describe("attendance and minutes", () => {
       "Độc lập - Tự do - Hạnh phúc",
       "BIÊN BẢN",
       "II. THÀNH PHẦN THAM DỰ",
-      "1. Chủ trì: đồng chí Hồ Tiến Thiệu, Chủ tịch, UBND tỉnh Lạng Sơn.",
-      "2. Thành viên Ban Chỉ đạo có mặt: 2 đồng chí",
-      "Đồng chí Nông Văn Bình, Phó Giám đốc, Sở Tài chính, dự thay đồng chí Lương Văn Đức, Giám đốc, Sở Tài chính.",
-      "4. Thành viên vắng mặt: 1 đồng chí",
-      "Đồng chí Đoàn Thu Hà, Phó Chủ tịch, UBND tỉnh Lạng Sơn. Lý do: không báo cáo (không có đề nghị vắng mặt).",
+      "1. Chủ trì: đồng chí Hồ Tiến Thiệu, Chủ tịch UBND tỉnh Lạng Sơn, Trưởng Ban Chỉ đạo.",
+      // The presiding chair is the chair line, not one of the members present.
+      "3. Thành viên Ban Chỉ đạo dự họp: 1 đồng chí",
+      "- Đồng chí Nông Văn Bình, Phó Giám đốc Sở Tài chính, dự thay đồng chí Lương Văn Đức, Giám đốc Sở Tài chính.",
+      "5. Thành viên vắng mặt: 1 đồng chí",
+      // Marked absent at the meeting without having reported anything beforehand.
+      "- Đồng chí Đoàn Thu Hà, Phó Chủ tịch UBND tỉnh Lạng Sơn: vắng mặt không báo cáo.",
       OPINION,
     ]) {
       expect(words).toContain(expected);

@@ -66,10 +66,13 @@ describe("notices, through the fake Bot API", () => {
     const book = new ExcelJS.Workbook();
     await book.xlsx.load(e2e.tg.documentContent(file.document!.file_id) as never);
     const sheet = book.worksheets[0]!;
-    expect(sheet.getRow(1).values).toEqual([undefined, "STT", "Họ và tên", "Cơ quan, đơn vị", "Tình trạng gửi", "Thời điểm gửi", "Thời điểm xác nhận", "Ghi chú"]);
-    const names = [2, 3, 4].map((r) => sheet.getRow(r).getCell(2).value);
+    // A title block identifies the notice; the table starts under it.
+    expect(sheet.getRow(2).getCell(1).value).toBe(`TÌNH HÌNH GỬI, NHẬN THÔNG BÁO SỐ ${id}`);
+    expect(sheet.getRow(7).values).toEqual([undefined, "STT", "Họ và tên", "Cơ quan, đơn vị", "Tình trạng gửi", "Thời điểm gửi", "Thời điểm xác nhận đã nhận", "Ghi chú"]);
+    const names = [8, 9, 10].map((r) => sheet.getRow(r).getCell(2).value);
     expect(names).toContain("Lương Văn Đức");
-    expect(sheet.views[0]).toMatchObject({ state: "frozen", ySplit: 1 });
+    expect([8, 9, 10].map((r) => sheet.getRow(r).getCell(4).value)).toEqual(["Đã gửi", "Đã gửi", "Đã gửi"]);
+    expect(sheet.views[0]).toMatchObject({ state: "frozen", ySplit: 7 });
 
     // At the deadline, those who have not acknowledged are reminded once.
     e2e.clock.advance(3 * DAY + HOUR);

@@ -61,16 +61,20 @@ describe("written-opinion requests, through the fake Bot API", () => {
     const book = new ExcelJS.Workbook();
     await book.xlsx.load(e2e.tg.documentContent(xlsx.document!.file_id) as never);
     const sheet = book.worksheets[0]!;
-    expect(sheet.getRow(1).values).toEqual([undefined, "STT", "Thành viên", "Cơ quan, đơn vị", "Chức vụ", "Câu 1", "Câu 2", "Thời điểm nhận"]);
-    const rows = [2, 3, 4, 5, 6].map((r) => sheet.getRow(r).values as unknown[]);
+    // Committee, title, subject, deadline and the two questions above a blank row and the table.
+    expect(sheet.getRow(2).getCell(1).value).toBe("BẢNG TỔNG HỢP Ý KIẾN");
+    expect(sheet.getRow(8).values).toEqual([undefined, "STT", "Họ và tên", "Chức vụ", "Cơ quan, đơn vị", "Câu 1", "Câu 2", "Thời gian gửi ý kiến", "Ý kiến tiếp thu, giải trình của Tổ giúp việc"]);
+    const rows = [9, 10, 11, 12, 13].map((r) => sheet.getRow(r).values as unknown[]);
     const duc = rows.find((r) => r[2] === "Lương Văn Đức")!;
-    expect(duc.slice(3, 7)).toEqual(["Sở Tài chính", "Giám đốc", "Đồng ý, có ý kiến: Đề nghị bổ sung chỉ tiêu về chữ ký số", "Không đồng ý: Sở Tài chính không chủ trì nhiệm vụ số 7"]);
+    expect(duc.slice(3, 7)).toEqual(["Giám đốc", "Sở Tài chính", "Đồng ý, có ý kiến: Đề nghị bổ sung chỉ tiêu về chữ ký số", "Không đồng ý: Sở Tài chính không chủ trì nhiệm vụ số 7"]);
     expect(rows.filter((r) => r[7] === "Chưa có ý kiến")).toHaveLength(4);
+    expect(sheet.getRow(14).getCell(2).value).toBe("Tổng hợp");
+    expect(sheet.getRow(14).getCell(7).value).toBe("1/5 thành viên có ý kiến");
     e2e.tg.pressButton(users.secretary, summary, FakeTelegram.buttons(summary)[1]!.callback_data!);
     const docx = await e2e.tg.waitFor(() => e2e.tg.transcript(users.secretary.id).find((m) => m.document?.file_name === "tong-hop-y-kien-1.docx"), 8000);
     const words = strFromU8(unzipSync(new Uint8Array(e2e.tg.documentContent(docx.document!.file_id)))["word/document.xml"]!).replace(/<[^>]+>/g, "");
     expect(words).toContain("BẢNG TỔNG HỢP Ý KIẾN");
-    expect(words).toContain("Về: Dự thảo Kế hoạch chuyển đổi số năm 2027");
+    expect(words).toContain("đối với Dự thảo Kế hoạch chuyển đổi số năm 2027");
     expect(words).toContain("Không đồng ý: Sở Tài chính không chủ trì nhiệm vụ số 7");
     expect(words).toContain("Chưa có ý kiến");
 

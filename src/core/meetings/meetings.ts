@@ -8,6 +8,7 @@ import { DomainError } from "../errors.js";
 import { enqueueMessage } from "../outbox.js";
 import { assertCan, seatsWith } from "../permissions.js";
 import { scheduleQuorumCheck } from "./quorum.js";
+import { checkSecretary } from "./secretary.js";
 import { checkAttachment, MAX_ATTACHMENTS, saveAttachments, type IncomingFile } from "../attachments.js";
 
 /** What the secretariat fills in to call a meeting (all times absolute; channels parse local input). */
@@ -24,6 +25,8 @@ export interface NewMeeting {
   chairPersonId?: number;
   /** Until when members answer; by default one day before the start. */
   answerDeadline?: Date;
+  /** Who records the minutes: a person with a seat on the committee, usually of its secretariat. */
+  secretaryPersonId?: number | null;
   /** Documents of the agenda, sent to every invitee after the card. */
   documents?: IncomingFile[];
 }
@@ -87,6 +90,7 @@ export async function createMeeting(ctx: CoreContext, actor: Actor, input: NewMe
       .where("active", "=", 1)
       .executeTakeFirst();
     if (!chairSeat || (chairSeat.role !== "chair" && chairSeat.role !== "standing_deputy")) throw new DomainError("meetings:errors.bad_chair");
+    if (input.secretaryPersonId) await checkSecretary(trx, input.committeeId, input.secretaryPersonId);
 
     const meeting = await trx
       .insertInto("meetings")
@@ -100,6 +104,7 @@ export async function createMeeting(ctx: CoreContext, actor: Actor, input: NewMe
         online_link: onlineLink,
         agenda: input.agenda.trim(),
         chair_person_id: chairPersonId,
+        secretary_person_id: input.secretaryPersonId ?? null,
         answer_deadline: iso(deadline),
         status: "scheduled",
         created_by_person_id: actor.kind === "person" ? actor.personId : null,

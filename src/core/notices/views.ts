@@ -67,6 +67,8 @@ export type DeliveryState = "pending" | "sent" | "failed" | "unreachable" | "can
 
 export interface NoticeReport {
   noticeId: number;
+  /** The committee's name, for a document's heading. */
+  committeeName: string;
   createdAt: string;
   timeZone: string;
   excerpt: string;
@@ -85,7 +87,7 @@ export async function noticeReport(ctx: CoreContext, actor: Actor, noticeId: num
     .selectFrom("notices as n")
     .innerJoin("committees as c", "c.id", "n.committee_id")
     .where("n.id", "=", noticeId)
-    .select(["n.id", "n.committee_id", "n.created_at", "n.body", "n.ack_required", "n.ack_deadline", "n.status", "c.time_zone"])
+    .select(["n.id", "n.committee_id", "n.created_at", "n.body", "n.ack_required", "n.ack_deadline", "n.status", "c.time_zone", "c.name as committeeName"])
     .executeTakeFirst();
   if (!notice) throw new DomainError("notices:errors.not_found", { id: noticeId });
   assertCan(actor, "notice.send", notice.committee_id);
@@ -107,6 +109,7 @@ export async function noticeReport(ctx: CoreContext, actor: Actor, noticeId: num
   });
   return {
     noticeId: notice.id,
+    committeeName: notice.committeeName,
     createdAt: notice.created_at,
     timeZone: notice.time_zone,
     excerpt: excerpt(notice.body, 80),

@@ -194,11 +194,17 @@ export interface CompiledOpinions {
   requestId: number;
   title: string;
   committeeName: string;
+  /** The committee's governing body and place name, for the document's header ("UBND TỈNH LẠNG SƠN", "Lạng Sơn"). */
+  governingBody: string | null;
+  placeName: string | null;
   timeZone: string;
+  /** When the request was sent, and the deadline for opinions. */
+  sentAt: string;
   deadline: string;
   questions: string[];
   rows: { fullName: string; organization: string | null; title: string | null; answers: ({ position: OpinionPosition; comment: string | null; answeredAt: string } | null)[]; receivedAt: string | null }[];
-  counts: { recipients: number; answered: number; agree: number[]; agreeWithComments: number[]; disagree: number[] };
+  /** Per question (by index): how many agreed, agreed with comments, disagreed, and gave no opinion. */
+  counts: { recipients: number; answered: number; agree: number[]; agreeWithComments: number[]; disagree: number[]; noOpinion: number[] };
 }
 
 export async function compileOpinions(ctx: CoreContext, actor: Actor, requestId: number): Promise<CompiledOpinions> {
@@ -206,7 +212,7 @@ export async function compileOpinions(ctx: CoreContext, actor: Actor, requestId:
     .selectFrom("opinion_requests as q")
     .innerJoin("committees as c", "c.id", "q.committee_id")
     .where("q.id", "=", requestId)
-    .select(["q.id", "q.committee_id", "q.title", "q.questions", "q.deadline", "c.name", "c.time_zone"])
+    .select(["q.id", "q.committee_id", "q.title", "q.questions", "q.deadline", "q.created_at", "c.name", "c.time_zone", "c.governing_body", "c.place_name"])
     .executeTakeFirst();
   if (!req) throw new DomainError("opinions:errors.not_found", { id: requestId });
   assertCan(actor, "notice.send", req.committee_id);
@@ -220,19 +226,39 @@ export async function compileOpinions(ctx: CoreContext, actor: Actor, requestId:
     .orderBy("m.id")
     .execute();
   const latest = await latestAnswers(ctx, recipients.map((r) => r.id));
-  const counts = { recipients: recipients.length, answered: 0, agree: questions.map(() => 0), agreeWithComments: questions.map(() => 0), disagree: questions.map(() => 0) };
+  const counts = {
+    recipients: recipients.length,
+    answered: 0,
+    agree: questions.map(() => 0),
+    agreeWithComments: questions.map(() => 0),
+    disagree: questions.map(() => 0),
+    noOpinion: questions.map(() => 0),
+  };
   const rows = recipients.map((r) => {
     const answers = questions.map((_, i) => latest.get(`${r.id}:${i}`) ?? null);
     answers.forEach((a, i) => {
       if (a?.position === "agree") counts.agree[i]!++;
       if (a?.position === "agree_with_comments") counts.agreeWithComments[i]!++;
       if (a?.position === "disagree") counts.disagree[i]!++;
+      if (!a) counts.noOpinion[i]!++;
     });
     const times = answers.filter((a) => a !== null).map((a) => a!.answeredAt).sort();
     if (times.length) counts.answered++;
     return { fullName: r.full_name, organization: r.organization, title: r.title, answers, receivedAt: times.at(-1) ?? null };
   });
-  return { requestId: req.id, title: req.title, committeeName: req.name, timeZone: req.time_zone, deadline: req.deadline, questions, rows, counts };
+  return {
+    requestId: req.id,
+    title: req.title,
+    committeeName: req.name,
+    governingBody: req.governing_body,
+    placeName: req.place_name,
+    timeZone: req.time_zone,
+    sentAt: req.created_at,
+    deadline: req.deadline,
+    questions,
+    rows,
+    counts,
+  };
 }
 
 /** The secretariat's open and recent consultations, newest first. */

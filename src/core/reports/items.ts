@@ -33,7 +33,7 @@ function itemsQuery(ctx: CoreContext) {
     .select(["t.code as taskCode", "t.title as taskTitle", "rp.code as periodCode", "rp.kind as periodKind", "rp.name as periodName", "p.full_name as raisedByName", "m.organization", "c.time_zone as timeZone"]);
 }
 
-/** The open obstacles and proposals of the actor's committees, oldest first — the Dept. of Information and Communications' inbox (Art. 7.6). */
+/** The open obstacles and proposals of the actor's committees, oldest first — the inbox of the committee's focal body (Art. 7.6; `committees.focal_body`). */
 export async function openItems(ctx: CoreContext, actor: Actor): Promise<ReportItemView[]> {
   const committees = [...new Set([...seatsWith(actor, "report.manage"), ...seatsWith(actor, "report.view")].map((s) => s.committeeId))];
   if (actor.kind === "person" && committees.length === 0) throw new DomainError("errors:forbidden");

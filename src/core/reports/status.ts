@@ -24,6 +24,9 @@ export interface StatusRow {
 export interface PeriodStatus {
   period: ReportingPeriodRow;
   committeeName: string;
+  /** The committee's governing body ("UBND TỈNH LẠNG SƠN") and the body that gathers obstacles and proposals (Art. 7.6). */
+  governingBody: string | null;
+  focalBody: string | null;
   timeZone: string;
   rows: StatusRow[];
   counts: Record<TaskState, number> & { total: number };
@@ -34,7 +37,7 @@ export interface PeriodStatus {
 export async function periodStatus(ctx: CoreContext, actor: Actor, periodId: number): Promise<PeriodStatus> {
   const period = await requirePeriod(ctx.db, periodId);
   if (!can(actor, "report.view", period.committee_id) && !can(actor, "report.manage", period.committee_id)) throw new DomainError("errors:forbidden");
-  const committee = await ctx.db.selectFrom("committees").select(["name", "time_zone"]).where("id", "=", period.committee_id).executeTakeFirstOrThrow();
+  const committee = await ctx.db.selectFrom("committees").select(["name", "time_zone", "governing_body", "focal_body"]).where("id", "=", period.committee_id).executeTakeFirstOrThrow();
   const tasks = (await ctx.db.selectFrom("tasks").selectAll().where("committee_id", "=", period.committee_id).orderBy("code").execute()).filter((t) => taskInPeriod(t, period));
   const latest = await latestInPeriod(ctx.db, period.id, tasks.map((t) => t.id));
   const now = ctx.clock();
@@ -64,6 +67,8 @@ export async function periodStatus(ctx: CoreContext, actor: Actor, periodId: num
   return {
     period,
     committeeName: committee.name,
+    governingBody: committee.governing_body,
+    focalBody: committee.focal_body,
     timeZone: committee.time_zone,
     rows,
     counts,
