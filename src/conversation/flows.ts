@@ -1,4 +1,5 @@
 import type { Core } from "../core/index.js";
+import { createTranslator, type Translator } from "../i18n/index.js";
 import { meetingAnswerFlow, meetingAnswerRoutes } from "./meetings/answer-flow.js";
 import { dialogCancelFlow, dialogCancelRoutes } from "./cancel-flow.js";
 import type { Incoming, InputHandler } from "./incoming.js";
@@ -6,6 +7,8 @@ import { meetingDecisionFlow, meetingDecisionRoutes } from "./meetings/decision-
 import { meetingProxyFlow, meetingProxyRoutes } from "./meetings/proxy-flow.js";
 import { noticeAcknowledgeFlow, noticeAcknowledgeRoutes } from "./notices/acknowledge-flow.js";
 import { opinionAnswerFlow, opinionAnswerRoutes } from "./opinions/answer-flow.js";
+import { opinionComposeFlow, opinionComposeRoutes } from "./opinions/compose-flow.js";
+import { opinionSummaryFlow, opinionSummaryRoutes } from "./opinions/summary-flow.js";
 import { reportFlow, reportRoutes } from "./reports/report-flow.js";
 import type { Route } from "./router.js";
 import type { Turn } from "./turn.js";
@@ -19,6 +22,8 @@ export interface FlowDeps {
    * Telegram runs), or undefined when no app offers one (the person then sends "/start <code>").
    */
   inviteLink?: ((code: string) => Promise<string | undefined>) | undefined;
+  /** The translations, for records written in Vietnamese whoever asks (a compiled table); loaded here when not given. */
+  translator?: Translator | undefined;
 }
 
 /** Only a typed line (not a file) goes to a handler written for text. */
@@ -39,6 +44,8 @@ export function createFlows(deps: FlowDeps) {
   const decisions = meetingDecisionFlow(deps);
   const notices = noticeAcknowledgeFlow(deps);
   const opinions = opinionAnswerFlow(deps);
+  const opinionCompose = opinionComposeFlow(deps);
+  const opinionSummary = opinionSummaryFlow({ core: deps.core, recordsT: (deps.translator ?? createTranslator("vi")).bind("vi") });
   const reports = reportFlow(deps);
   const cancel = dialogCancelFlow(deps);
   const routes: Route[] = [
@@ -47,6 +54,8 @@ export function createFlows(deps: FlowDeps) {
     ...meetingDecisionRoutes(decisions),
     ...noticeAcknowledgeRoutes(notices),
     ...opinionAnswerRoutes(opinions),
+    ...opinionComposeRoutes(opinionCompose),
+    ...opinionSummaryRoutes(opinionSummary),
     ...reportRoutes(reports),
     ...dialogCancelRoutes(cancel),
   ];
@@ -60,12 +69,15 @@ export function createFlows(deps: FlowDeps) {
     (turn, input) => (input.file ? proxies.file(turn, input.file) : proxies.typed(turn, input.text)),
     textOnly(decisions.typed),
     opinions.input,
+    opinionCompose.input,
     (turn, input) => (input.file ? reports.file(turn, input.file) : reports.typed(turn, input.text)),
   ];
   /** Commands a person types ("/report NQ49-05"): the name without its slash, and what follows it. */
   const commands: Commands = {
     report: (turn, args) => reports.list(turn, args),
     cancel: (turn) => cancel.command(turn),
+    opinion: (turn, args) => opinionCompose.start(turn, args),
+    opinions: (turn, args) => opinionSummary.command(turn, args),
   };
   return {
     answers,
@@ -74,6 +86,8 @@ export function createFlows(deps: FlowDeps) {
     cancel,
     notices,
     opinions,
+    opinionCompose,
+    opinionSummary,
     reports,
     routes,
     commands,
