@@ -83,6 +83,36 @@ describe.each(drivers)("the secretariat's written-opinion requests on %s", (_app
     expect(await db().selectFrom("opinion_requests").selectAll().execute()).toEqual([]);
   });
 
+  it("a draft sent at another step is not taken, and a preview kept past its deadline asks for the deadline again", async () => {
+    d = await start(["secretary"]);
+    await d.say("secretary", "/opinion");
+    await d.next("secretary", "tên dự thảo");
+    await d.sendFile("secretary", { fileName: "du-thao.pdf", content: DRAFT, caption: TITLE });
+    await d.say("secretary", TITLE);
+    await d.say("secretary", "Kế hoạch gồm 30 chỉ tiêu.");
+    await d.say("secretary", "Đồng chí có đồng ý với các chỉ tiêu?");
+    await d.choose("secretary", "Xong");
+    await d.say("secretary", typed(1));
+    await d.choose("secretary", "Lãnh đạo Ban Chỉ đạo");
+    await d.next("secretary", "Xem trước");
+    d.e2e.clock.advance(2 * DAY);
+    await d.choose("secretary", "Gửi");
+    await d.next("secretary", "Hạn cho ý kiến phải sau thời điểm hiện tại.");
+    expect(await db().selectFrom("opinion_requests").selectAll().execute()).toEqual([]);
+    expect(await db().selectFrom("attachments").selectAll().execute()).toEqual([]);
+    // The rest is kept: a new deadline leads to the audience and the preview again.
+    await d.e2e.until(async () => (await db().selectFrom("dialogs").select("data").executeTakeFirst())?.data.includes('"step":"deadline"') || undefined);
+    const deadline = typed(3);
+    await d.say("secretary", deadline);
+    await d.choose("secretary", "Các thành viên");
+    await d.next("secretary", `1 câu hỏi, hạn ${deadline}`);
+    await d.choose("secretary", "Gửi");
+    await d.next("secretary", "Đã gửi đề nghị xin ý kiến số 1");
+    const request = await db().selectFrom("opinion_requests").selectAll().executeTakeFirstOrThrow();
+    expect(request).toMatchObject({ title: TITLE, body: "Kế hoạch gồm 30 chỉ tiêu.", attachment_id: null });
+    expect(JSON.parse(request.audience)).toEqual({ kind: "members" });
+  });
+
   it("lists the requests, sums one up and gives the compiled table as Excel and Word; a member may not", async () => {
     d = await start(["secretary", "member"]);
     const committee = await d.e2e.core.committees.require("LS");
