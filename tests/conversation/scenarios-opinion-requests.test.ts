@@ -92,6 +92,7 @@ describe.each(drivers)("the secretariat's written-opinion requests on %s", (_app
     await d.say("secretary", "Kế hoạch gồm 30 chỉ tiêu.");
     await d.say("secretary", "Đồng chí có đồng ý với các chỉ tiêu?");
     await d.choose("secretary", "Xong");
+    await d.next("secretary", "Hạn cho ý kiến (dd/MM/yyyy HH:mm)");
     await d.say("secretary", typed(1));
     await d.choose("secretary", "Lãnh đạo Ban Chỉ đạo");
     await d.next("secretary", "Xem trước");
@@ -111,6 +112,28 @@ describe.each(drivers)("the secretariat's written-opinion requests on %s", (_app
     const request = await db().selectFrom("opinion_requests").selectAll().executeTakeFirstOrThrow();
     expect(request).toMatchObject({ title: TITLE, body: "Kế hoạch gồm 30 chỉ tiêu.", attachment_id: null });
     expect(JSON.parse(request.audience)).toEqual({ kind: "members" });
+  });
+
+  it("a secretary of two committees names the one the request is for", async () => {
+    d = await start(["secretary", "member"]);
+    const cl = await d.e2e.core.committees.create(cliActor, { code: "CL", name: "Ban Chỉ đạo chuyển đổi số xã Chi Lăng", level: "district", parentCode: "LS" });
+    await d.e2e.core.roster.importCsv(cliActor, cl.id, "full_name,role,organization,title,phone,email\nPhạm Thị Ngọc Ánh,secretariat,UBND xã Chi Lăng,Chuyên viên,0909090909,anh@langson.gov.vn");
+    await d.say("secretary", "/opinion");
+    await d.next("secretary", "Đề nghị gõ /opinion kèm mã Ban Chỉ đạo, một trong các mã: LS, CL.");
+    expect(await db().selectFrom("dialogs").selectAll().execute()).toEqual([]);
+    await d.say("secretary", "/opinion cl");
+    await d.next("secretary", "tên dự thảo");
+    await d.say("secretary", TITLE);
+    await d.say("secretary", "Kế hoạch của xã.");
+    await d.say("secretary", "Đồng chí có đồng ý?");
+    await d.choose("secretary", "Xong");
+    await d.next("secretary", "Hạn cho ý kiến (dd/MM/yyyy HH:mm)");
+    await d.say("secretary", typed(2));
+    await d.choose("secretary", "Tất cả thành viên và Tổ giúp việc");
+    await d.next("secretary", "gửi tới 1 người");
+    await d.choose("secretary", "Gửi");
+    await d.next("secretary", "Đã gửi đề nghị xin ý kiến số 1 tới 1 người");
+    expect(await db().selectFrom("opinion_requests").select("committee_id").execute()).toEqual([{ committee_id: cl.id }]);
   });
 
   it("lists the requests, sums one up and gives the compiled table as Excel and Word; a member may not", async () => {
