@@ -10,12 +10,15 @@ import { meetingDecisionFlow, meetingDecisionRoutes } from "./meetings/decision-
 import { meetingProxyFlow, meetingProxyRoutes } from "./meetings/proxy-flow.js";
 import { noticeAcknowledgeFlow, noticeAcknowledgeRoutes } from "./notices/acknowledge-flow.js";
 import { opinionAnswerFlow, opinionAnswerRoutes } from "./opinions/answer-flow.js";
+import { opinionComposeFlow, opinionComposeRoutes } from "./opinions/compose-flow.js";
+import { opinionSummaryFlow, opinionSummaryRoutes } from "./opinions/summary-flow.js";
 import { reportFlow, reportRoutes } from "./reports/report-flow.js";
 import type { Route } from "./router.js";
 import type { Turn } from "./turn.js";
 
 export interface FlowDeps {
   core: Core;
+  /** The translations: another language than the turn's (a greeting after linking), and records written in Vietnamese whoever asks. */
   translator: Translator;
   /** Wakes the delivery worker after a step queued messages. */
   nudgeDelivery?: (() => void) | undefined;
@@ -44,6 +47,8 @@ export function createFlows(deps: FlowDeps) {
   const decisions = meetingDecisionFlow(deps);
   const notices = noticeAcknowledgeFlow(deps);
   const opinions = opinionAnswerFlow(deps);
+  const opinionCompose = opinionComposeFlow(deps);
+  const opinionSummary = opinionSummaryFlow({ core: deps.core, recordsT: deps.translator.bind("vi") });
   const reports = reportFlow(deps);
   const cancel = dialogCancelFlow(deps);
   const settings = settingsFlow(deps);
@@ -55,6 +60,8 @@ export function createFlows(deps: FlowDeps) {
     ...meetingDecisionRoutes(decisions),
     ...noticeAcknowledgeRoutes(notices),
     ...opinionAnswerRoutes(opinions),
+    ...opinionComposeRoutes(opinionCompose),
+    ...opinionSummaryRoutes(opinionSummary),
     ...reportRoutes(reports),
     ...dialogCancelRoutes(cancel),
   ];
@@ -68,6 +75,7 @@ export function createFlows(deps: FlowDeps) {
     (turn, input) => (input.file ? proxies.file(turn, input.file) : proxies.typed(turn, input.text)),
     textOnly(decisions.typed),
     opinions.input,
+    opinionCompose.input,
     (turn, input) => (input.file ? reports.file(turn, input.file) : reports.typed(turn, input.text)),
   ];
   /** Commands a person types ("/report NQ49-05"): the name without its slash, and what follows it. */
@@ -81,6 +89,8 @@ export function createFlows(deps: FlowDeps) {
     deactivate: (turn, args) => members.deactivate(turn, args),
     report: (turn, args) => reports.list(turn, args),
     cancel: (turn) => cancel.command(turn),
+    opinion: (turn, args) => opinionCompose.start(turn, args),
+    opinions: (turn, args) => opinionSummary.command(turn, args),
   };
   return {
     /** For whoever writes, linked or not: /start (with an invite code) and the gate in front of the rest. */
@@ -91,6 +101,8 @@ export function createFlows(deps: FlowDeps) {
     cancel,
     notices,
     opinions,
+    opinionCompose,
+    opinionSummary,
     reports,
     routes,
     commands,

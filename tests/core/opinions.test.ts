@@ -40,6 +40,16 @@ describe.each(testDialects)("written-opinion requests on %s", (dialect) => {
     await expect(core.opinions.create(people.secretary!, { committeeId, title: "x", body: "", questions: [" "], deadline: new Date(clock.now().getTime() + DAY), audience: { kind: "all" } })).rejects.toMatchObject({
       code: "opinions:errors.questions_required",
     });
+    const valid = { committeeId, title: "x", body: "Dự thảo", questions: ["q"], deadline: new Date(clock.now().getTime() + DAY), audience: { kind: "all" } as const };
+    await expect(core.opinions.create(people.secretary!, { ...valid, title: "D".repeat(301) })).rejects.toMatchObject({ code: "opinions:errors.title_too_long", params: { max: 300, length: 301 } });
+    await expect(core.opinions.create(people.secretary!, { ...valid, body: "  " })).rejects.toMatchObject({ code: "opinions:errors.body_required" });
+    await expect(core.opinions.create(people.secretary!, { ...valid, questions: Array.from({ length: 11 }, (_, i) => `Câu ${i + 1}?`) })).rejects.toMatchObject({
+      code: "opinions:errors.too_many_questions",
+    });
+    await expect(core.opinions.create(people.secretary!, { ...valid, deadline: clock.now() })).rejects.toMatchObject({ code: "opinions:errors.deadline_in_past" });
+    expect(await db.handle.db.selectFrom("opinion_requests").selectAll().execute()).toEqual([]);
+    // An id beyond any integer column is not found, on PostgreSQL too.
+    await expect(core.opinions.compile(people.secretary!, 99_999_999_999)).rejects.toMatchObject({ code: "opinions:errors.not_found" });
     const { recipients } = await create();
     expect(recipients).toBe(5);
     expect(await db.handle.db.selectFrom("outbox").selectAll().where("template", "=", "opinions:request").execute()).toHaveLength(5);

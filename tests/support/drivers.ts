@@ -34,7 +34,9 @@ export async function telegramDriver(who: Who[]): Promise<Driver> {
         8000,
       ),
     async choose(w, label) {
-      const m = [...e2e.tg.transcript(chat(w))].reverse().find((x) => FakeTelegram.buttons(x).some((b) => b.text.endsWith(label)));
+      // The offer may still be on its way (the press before it is answered first, then the question sent).
+      const offer = () => [...e2e.tg.transcript(chat(w))].reverse().find((x) => FakeTelegram.buttons(x).some((b) => b.text.endsWith(label)));
+      const m = await e2e.tg.waitFor(offer, 2000).catch(() => undefined);
       if (!m) throw new Error(`no message offers «${label}» to ${w}`);
       const before = e2e.tg.answeredCallbacks.length;
       e2e.tg.pressButton(users[w], m, FakeTelegram.buttons(m).find((b) => b.text.endsWith(label))!.callback_data!);

@@ -14,7 +14,10 @@ import { assertCan, seatsWith } from "../permissions.js";
 export const OPINION_REMINDER = "opinion.reminder";
 export const POSITIONS: readonly OpinionPosition[] = ["agree", "agree_with_comments", "disagree"];
 const COMMENT_MAX = 4000;
-const MAX_QUESTIONS = 10;
+/** At most this many questions in one request. */
+export const MAX_QUESTIONS = 10;
+/** A draft's title (trích yếu) is at most this long. */
+export const OPINION_TITLE_MAX = 300;
 
 export interface NewOpinionRequest {
   committeeId: number;
@@ -26,6 +29,35 @@ export interface NewOpinionRequest {
   audience: Audience;
 }
 
+/** A draft's title, trimmed: required, at most {@link OPINION_TITLE_MAX} characters. Throws a DomainError. */
+export function checkOpinionTitle(title: string): string {
+  const value = title.trim();
+  if (!value) throw new DomainError("opinions:errors.title_required");
+  if (value.length > OPINION_TITLE_MAX) throw new DomainError("opinions:errors.title_too_long", { max: OPINION_TITLE_MAX, length: value.length });
+  return value;
+}
+
+/** The draft's text: required unless the draft comes as a file. Throws a DomainError. */
+export function checkOpinionBody(body: string, hasAttachment: boolean): void {
+  if (!body.trim() && !hasAttachment) throw new DomainError("opinions:errors.body_required");
+}
+
+/**
+ * One more question, trimmed, after `before` questions already asked: not empty, and no more than
+ * {@link MAX_QUESTIONS} in all. Throws a DomainError.
+ */
+export function checkOpinionQuestion(question: string, before: number): string {
+  const value = question.trim();
+  if (!value) throw new DomainError("opinions:errors.question_required");
+  if (before >= MAX_QUESTIONS) throw new DomainError("opinions:errors.too_many_questions", { max: MAX_QUESTIONS });
+  return value;
+}
+
+/** The deadline for answers must lie after `now`. Throws a DomainError. */
+export function checkOpinionDeadline(deadline: Date, now: Date): void {
+  if (deadline <= now) throw new DomainError("opinions:errors.deadline_in_past");
+}
+
 /**
  * The secretariat consults members in writing (Art. 3, 6.1.c): a draft, one or more questions and a
  * deadline. Each recipient gets it through the outbox; those who have not answered are reminded a day
@@ -33,14 +65,14 @@ export interface NewOpinionRequest {
  */
 export async function createOpinionRequest(ctx: CoreContext, actor: Actor, input: NewOpinionRequest): Promise<{ requestId: number; recipients: number }> {
   assertCan(actor, "notice.send", input.committeeId);
-  const title = input.title.trim();
+  const title = checkOpinionTitle(input.title);
   const questions = input.questions.map((q) => q.trim()).filter(Boolean);
-  if (!title) throw new DomainError("opinions:errors.title_required");
   if (questions.length === 0) throw new DomainError("opinions:errors.questions_required");
-  if (questions.length > MAX_QUESTIONS) throw new DomainError("opinions:errors.too_many_questions", { max: MAX_QUESTIONS });
+  questions.forEach((q, i) => checkOpinionQuestion(q, i));
+  checkOpinionBody(input.body, Boolean(input.attachment));
   if (input.attachment) checkAttachment(input.attachment);
   const now = ctx.clock();
-  if (input.deadline <= now) throw new DomainError("opinions:errors.deadline_in_past");
+  checkOpinionDeadline(input.deadline, now);
   return ctx.db.transaction().execute(async (trx) => {
     const people = await resolveAudience(trx, input.committeeId, input.audience);
     const personId = actor.kind === "person" ? actor.personId : null;
@@ -208,6 +240,8 @@ export interface CompiledOpinions {
 }
 
 export async function compileOpinions(ctx: CoreContext, actor: Actor, requestId: number): Promise<CompiledOpinions> {
+  // An id beyond any row's (and beyond PostgreSQL's integer) is simply not found.
+  if (!Number.isSafeInteger(requestId) || requestId < 1 || requestId > 2_147_483_647) throw new DomainError("opinions:errors.not_found", { id: requestId });
   const req = await ctx.db
     .selectFrom("opinion_requests as q")
     .innerJoin("committees as c", "c.id", "q.committee_id")
