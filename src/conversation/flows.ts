@@ -5,6 +5,8 @@ import type { Incoming, InputHandler } from "./incoming.js";
 import { meetingDecisionFlow, meetingDecisionRoutes } from "./meetings/decision-flow.js";
 import { meetingProxyFlow, meetingProxyRoutes } from "./meetings/proxy-flow.js";
 import { noticeAcknowledgeFlow, noticeAcknowledgeRoutes } from "./notices/acknowledge-flow.js";
+import { noticeComposeFlow, noticeComposeRoutes } from "./notices/compose-flow.js";
+import { noticeReportFlow, noticeReportRoutes } from "./notices/report-flow.js";
 import { opinionAnswerFlow, opinionAnswerRoutes } from "./opinions/answer-flow.js";
 import { reportFlow, reportRoutes } from "./reports/report-flow.js";
 import type { Route } from "./router.js";
@@ -38,6 +40,8 @@ export function createFlows(deps: FlowDeps) {
   const proxies = meetingProxyFlow(deps);
   const decisions = meetingDecisionFlow(deps);
   const notices = noticeAcknowledgeFlow(deps);
+  const noticeCompose = noticeComposeFlow(deps);
+  const noticeReports = noticeReportFlow(deps);
   const opinions = opinionAnswerFlow(deps);
   const reports = reportFlow(deps);
   const cancel = dialogCancelFlow(deps);
@@ -46,6 +50,8 @@ export function createFlows(deps: FlowDeps) {
     ...meetingProxyRoutes(proxies),
     ...meetingDecisionRoutes(decisions),
     ...noticeAcknowledgeRoutes(notices),
+    ...noticeComposeRoutes(noticeCompose),
+    ...noticeReportRoutes(noticeReports),
     ...opinionAnswerRoutes(opinions),
     ...reportRoutes(reports),
     ...dialogCancelRoutes(cancel),
@@ -60,12 +66,15 @@ export function createFlows(deps: FlowDeps) {
     (turn, input) => (input.file ? proxies.file(turn, input.file) : proxies.typed(turn, input.text)),
     textOnly(decisions.typed),
     opinions.input,
+    noticeCompose.input,
     (turn, input) => (input.file ? reports.file(turn, input.file) : reports.typed(turn, input.text)),
   ];
   /** Commands a person types ("/report NQ49-05"): the name without its slash, and what follows it. */
   const commands: Commands = {
     report: (turn, args) => reports.list(turn, args),
     cancel: (turn) => cancel.command(turn),
+    notice: (turn, args) => noticeCompose.start(turn, args),
+    notices: (turn, args) => noticeReports.list(turn, args),
   };
   return {
     answers,
@@ -73,6 +82,8 @@ export function createFlows(deps: FlowDeps) {
     decisions,
     cancel,
     notices,
+    noticeCompose,
+    noticeReports,
     opinions,
     reports,
     routes,
