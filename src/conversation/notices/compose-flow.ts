@@ -194,8 +194,10 @@ export function noticeComposeFlow(deps: Pick<FlowDeps, "core" | "nudgeDelivery">
         d.attachment = input.file ? await keepReceived(core, input.file) : null;
         d.body = body;
       } catch (e) {
-        // The question stands; what was entered before stays in the dialog.
+        // The question stands; what was entered before stays in the dialog. The numbers' question is put
+        // again, so that on a text app a number typed next is still its answer, not a choice.
         await turn.refuse(e);
+        if (d.step === "people") await ask(turn, d);
         return true;
       }
       await advance(turn, d, "audience");
