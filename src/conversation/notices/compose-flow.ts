@@ -98,7 +98,16 @@ export function noticeComposeFlow(deps: Pick<FlowDeps, "core" | "nudgeDelivery">
           buttons: [[button(t("notices:compose.group_yes"), A.composeGroup.data({ post: true })), button(t("notices:compose.group_no"), A.composeGroup.data({ post: false }))], cancelRow(turn)],
         });
       case "confirm": {
-        const preview = await core.notices.preview(turn.actor, d.committeeId, d.audience!);
+        let preview: { recipients: number; unreachable: number };
+        try {
+          preview = await core.notices.preview(turn.actor, d.committeeId, d.audience!);
+        } catch (e) {
+          // The audience no longer reaches anyone (the roster changed meanwhile): it is chosen again.
+          await turn.refuse(e);
+          d.step = "audience";
+          await save(turn, d);
+          return ask(turn, d);
+        }
         const ack = d.ackRequired ? (d.ackDeadline ? t("notices:compose.ack_until", { deadline: formatDateTime(d.ackDeadline, d.timeZone) }) : t("notices:compose.ack_yes")) : t("notices:compose.ack_no");
         await turn.say({ text: d.body || "—" });
         return turn.say({
