@@ -114,4 +114,27 @@ describe.each(drivers)("notices on %s", (_app, start) => {
     await d.next("secretary", "Chưa có thông báo nào.");
     expect(failures()).toEqual([]);
   });
+
+  it("a notice made of a file with a caption reaches the member with the file, without acknowledgement", async () => {
+    d = await start(["secretary", "member"]);
+    const pdf = Buffer.from("%PDF-1.4 kế hoạch chuyển đổi số năm 2027");
+    await d.say("secretary", "/notice");
+    await d.next("secretary", "Soạn thông báo");
+    await d.sendFile("secretary", { fileName: "ke-hoach-2027.pdf", content: pdf, mimeType: "application/pdf", caption: "Kế hoạch chuyển đổi số năm 2027" });
+    await d.next("secretary", "Gửi tới:");
+    await d.choose("secretary", "Các thành viên");
+    await d.choose("secretary", "Không cần xác nhận");
+    expect(await d.next("secretary", "Xem trước")).toContain("Các thành viên — 1 người");
+    await d.choose("secretary", "Gửi");
+    await d.next("secretary", "Đã bắt đầu gửi thông báo số");
+
+    const card = await d.next("member", "Kế hoạch chuyển đổi số năm 2027");
+    expect(card).toContain("Tệp kèm theo: ke-hoach-2027.pdf");
+    expect(card).not.toContain("Đã nhận");
+    expect((await d.file("member", "ke-hoach-2027.pdf")).equals(pdf)).toBe(true);
+    const notice = await db().selectFrom("notices").selectAll().executeTakeFirstOrThrow();
+    expect(notice).toMatchObject({ body: "Kế hoạch chuyển đổi số năm 2027", ack_required: 0 });
+    expect(notice.attachment_id).not.toBeNull();
+    expect(failures()).toEqual([]);
+  });
 });
