@@ -9,6 +9,8 @@ import type { Incoming, InputHandler } from "./incoming.js";
 import { meetingDecisionFlow, meetingDecisionRoutes } from "./meetings/decision-flow.js";
 import { meetingProxyFlow, meetingProxyRoutes } from "./meetings/proxy-flow.js";
 import { noticeAcknowledgeFlow, noticeAcknowledgeRoutes } from "./notices/acknowledge-flow.js";
+import { noticeComposeFlow, noticeComposeRoutes } from "./notices/compose-flow.js";
+import { noticeReportFlow, noticeReportRoutes } from "./notices/report-flow.js";
 import { opinionAnswerFlow, opinionAnswerRoutes } from "./opinions/answer-flow.js";
 import { opinionComposeFlow, opinionComposeRoutes } from "./opinions/compose-flow.js";
 import { opinionSummaryFlow, opinionSummaryRoutes } from "./opinions/summary-flow.js";
@@ -46,6 +48,8 @@ export function createFlows(deps: FlowDeps) {
   const proxies = meetingProxyFlow(deps);
   const decisions = meetingDecisionFlow(deps);
   const notices = noticeAcknowledgeFlow(deps);
+  const noticeCompose = noticeComposeFlow(deps);
+  const noticeReports = noticeReportFlow(deps);
   const opinions = opinionAnswerFlow(deps);
   const opinionCompose = opinionComposeFlow(deps);
   const opinionSummary = opinionSummaryFlow({ core: deps.core, recordsT: deps.translator.bind("vi") });
@@ -59,6 +63,8 @@ export function createFlows(deps: FlowDeps) {
     ...meetingProxyRoutes(proxies),
     ...meetingDecisionRoutes(decisions),
     ...noticeAcknowledgeRoutes(notices),
+    ...noticeComposeRoutes(noticeCompose),
+    ...noticeReportRoutes(noticeReports),
     ...opinionAnswerRoutes(opinions),
     ...opinionComposeRoutes(opinionCompose),
     ...opinionSummaryRoutes(opinionSummary),
@@ -76,6 +82,7 @@ export function createFlows(deps: FlowDeps) {
     textOnly(decisions.typed),
     opinions.input,
     opinionCompose.input,
+    noticeCompose.input,
     (turn, input) => (input.file ? reports.file(turn, input.file) : reports.typed(turn, input.text)),
   ];
   /** Commands a person types ("/report NQ49-05"): the name without its slash, and what follows it. */
@@ -91,6 +98,8 @@ export function createFlows(deps: FlowDeps) {
     cancel: (turn) => cancel.command(turn),
     opinion: (turn, args) => opinionCompose.start(turn, args),
     opinions: (turn, args) => opinionSummary.command(turn, args),
+    notice: (turn, args) => noticeCompose.start(turn, args),
+    notices: (turn, args) => noticeReports.list(turn, args),
   };
   return {
     /** For whoever writes, linked or not: /start (with an invite code) and the gate in front of the rest. */
@@ -100,6 +109,8 @@ export function createFlows(deps: FlowDeps) {
     decisions,
     cancel,
     notices,
+    noticeCompose,
+    noticeReports,
     opinions,
     opinionCompose,
     opinionSummary,

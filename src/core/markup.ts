@@ -89,12 +89,24 @@ export function toPlainText(markup: Markup): string {
   return out;
 }
 
-/** The first `max` characters of markup's plain text, with "…" when cut (for lists and excerpts). */
-export function excerpt(markup: Markup, max: number): string {
-  const plain = toPlainText(markup).replace(/\s+/g, " ").trim();
-  if (plain.length <= max) return plain;
-  const end = /[\uD800-\uDBFF]/.test(plain[max - 1] ?? "") ? max - 1 : max;
-  return `${plain.slice(0, end)}…`;
+/**
+ * A short excerpt of markup's plain text, for lists and headers: whitespace runs made single spaces, and
+ * when longer than `max` characters, cut after the last whole word that fits (never inside a word, unless
+ * a single word is longer than half of `max`) with "…". With `firstLine`, only the first line that has text
+ * is taken (a title line), and "…" says that more follows.
+ *
+ * @example
+ * excerpt("<b>Kết luận</b>\nNội dung chi tiết", 80, { firstLine: true }); // "Kết luận …"
+ */
+export function excerpt(markup: Markup, max: number, opts: { firstLine?: boolean } = {}): string {
+  const text = toPlainText(markup);
+  const lines = opts.firstLine ? text.split("\n").filter((l) => l.trim() !== "") : [text];
+  const plain = (lines[0] ?? "").replace(/\s+/g, " ").trim();
+  const more = lines.length > 1;
+  if (plain.length <= max) return more ? `${plain} …` : plain;
+  let end = plain.lastIndexOf(" ", max);
+  if (end < max / 2) end = /[\uD800-\uDBFF]/.test(plain[max - 1] ?? "") ? max - 1 : max;
+  return `${plain.slice(0, end).replace(/[\s,;:.–—-]+$/, "")}…`;
 }
 
 /** Markup normalised to the subset: foreign tags dropped, tags balanced, text escaped. */

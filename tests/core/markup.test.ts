@@ -28,6 +28,14 @@ describe("the neutral markup", () => {
     expect(excerpt("<b>Thông báo</b>\nKết luận   của Trưởng ban", 100)).toBe("Thông báo Kết luận của Trưởng ban");
     expect(excerpt("<b>" + "á".repeat(90) + "</b>", 80)).toBe("á".repeat(80) + "…");
   });
+
+  it("cuts an excerpt after a whole word, and takes the first line when asked", () => {
+    const body = "<b>Kính gửi các đồng chí thành viên Ban Chỉ đạo:</b> đề nghị gửi báo cáo quý IV trước ngày 05/12.\nNội dung chi tiết.";
+    expect(excerpt(body, 60)).toBe("Kính gửi các đồng chí thành viên Ban Chỉ đạo: đề nghị gửi…");
+    expect(excerpt(body, 200, { firstLine: true })).toBe("Kính gửi các đồng chí thành viên Ban Chỉ đạo: đề nghị gửi báo cáo quý IV trước ngày 05/12. …");
+    expect(excerpt(body, 47, { firstLine: true })).toBe("Kính gửi các đồng chí thành viên Ban Chỉ đạo…");
+    expect(excerpt("\n\n  Lịch trực Tết  ", 80, { firstLine: true })).toBe("Lịch trực Tết");
+  });
 });
 
 describe.each(testDialects)("stored Telegram HTML converted to the markup on %s", (dialect) => {

@@ -2,6 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { cliActor, type Actor } from "../../src/core/actor.js";
 import { DAY, HOUR } from "../../src/core/clock.js";
 import type { Core } from "../../src/core/index.js";
+import { readMembershipNumbers } from "../../src/core/notices/audience.js";
+import { checkNoticeBody, NOTICE_MAX_LENGTH, readAckDeadline } from "../../src/core/notices/notices.js";
 import type { FakeClock } from "../support/clock.js";
 import { coreFor, createProvince, linkRoster } from "../support/core.js";
 import { createTestDatabase, testDialects, type TestDatabase } from "../support/databases.js";
@@ -63,13 +65,46 @@ describe.each(testDialects)("notices on %s", (dialect) => {
     // Mark everything delivered, as the worker would.
     await db.handle.db.updateTable("outbox").set({ status: "sent", sent_at: clock.now().toISOString() }).where("template", "=", "notices:notice").execute();
     const report = await core.notices.report(people.secretary!, noticeId);
-    expect(report.counts).toMatchObject({ total: 5, sent: 5, acknowledged: 1 });
+    // The member, and the author (the secretary), whose copy counts as acknowledged when sent.
+    expect(report.counts).toMatchObject({ total: 5, sent: 5, acknowledged: 2 });
     expect(report.lines.find((l) => l.fullName === "Lương Văn Đức")!.acknowledgedAt).not.toBeNull();
 
     clock.advance(2 * DAY + HOUR);
     for (const job of await core.jobs.claimDue("t")) if (job.kind === "notice.ack_reminder") await core.jobs.run(job);
     const reminders = await db.handle.db.selectFrom("outbox").select("person_id").where("template", "=", "notices:reminder").execute();
-    expect(reminders.map((r) => r.person_id).sort()).toEqual(rows.filter((r) => r.person_id !== people.member!.personId).map((r) => r.person_id).sort());
+    const acknowledged = [people.member!.personId, people.secretary!.personId];
+    expect(reminders.map((r) => r.person_id).sort()).toEqual(rows.filter((r) => !acknowledged.includes(r.person_id)).map((r) => r.person_id).sort());
+  });
+
+  it("keeps the author's copy, acknowledged when sent: never among those to chase, never reminded", async () => {
+    const sentAt = clock.now().toISOString();
+    const { noticeId } = await send({ kind: "secretariat" }, { ackRequired: true, ackDeadline: new Date(clock.now().getTime() + DAY) });
+    const own = await db.handle.db.selectFrom("notice_recipients").selectAll().where("notice_id", "=", noticeId).executeTakeFirstOrThrow();
+    expect(own).toMatchObject({ person_id: people.secretary!.personId, acknowledged_at: sentAt });
+    expect(await core.notices.card(own.id)).toMatchObject({ authored: true, acknowledgedAt: sentAt });
+    expect((await core.notices.acknowledge(people.secretary!, own.id)).changed).toBe(false);
+    const report = await core.notices.report(people.secretary!, noticeId);
+    expect(report.lines).toEqual([expect.objectContaining({ fullName: "Phạm Thị Ngọc Ánh", acknowledgedAt: sentAt })]);
+    await db.handle.db.updateTable("outbox").set({ status: "sent", sent_at: sentAt }).where("template", "=", "notices:notice").execute();
+    clock.advance(DAY + HOUR);
+    for (const job of await core.jobs.claimDue("t")) if (job.kind === "notice.ack_reminder") await core.jobs.run(job);
+    expect(await db.handle.db.selectFrom("outbox").select("person_id").where("template", "=", "notices:reminder").execute()).toEqual([]);
+    // Without an acknowledgement asked, nothing is marked, the author's copy included.
+    const plain = await send({ kind: "all" });
+    const marked = await db.handle.db.selectFrom("notice_recipients").select("id").where("notice_id", "=", plain.noticeId).where("acknowledged_at", "is not", null).execute();
+    expect(marked).toEqual([]);
+  });
+
+  it("reads the member numbers typed to choose recipients, and the acknowledgement deadline, or says what is wrong", () => {
+    expect(readMembershipNumbers("3, 5 12;5")).toEqual([3, 5, 12]);
+    expect(() => readMembershipNumbers("3, năm")).toThrow(expect.objectContaining({ code: "notices:errors.bad_number", params: { value: "năm" } }));
+    expect(() => readMembershipNumbers("0")).toThrow(expect.objectContaining({ code: "notices:errors.bad_number" }));
+    const now = new Date("2026-11-20T03:00:00Z");
+    expect(readAckDeadline("25/11/2026 17:00", "Asia/Ho_Chi_Minh", now).toISOString()).toBe("2026-11-25T10:00:00.000Z");
+    expect(() => readAckDeadline("25/11 17h", "Asia/Ho_Chi_Minh", now)).toThrow(expect.objectContaining({ code: "meetings:create.bad_datetime" }));
+    expect(() => readAckDeadline("19/11/2026 17:00", "Asia/Ho_Chi_Minh", now)).toThrow(expect.objectContaining({ code: "notices:errors.deadline_in_past" }));
+    expect(() => checkNoticeBody("   ")).toThrow(expect.objectContaining({ code: "notices:errors.empty" }));
+    expect(() => checkNoticeBody("x".repeat(NOTICE_MAX_LENGTH + 1))).toThrow(expect.objectContaining({ code: "notices:errors.too_long" }));
   });
 
   it("stops a broadcast: what is not sent stays unsent, and the buttons of the withdrawn notice change nothing", async () => {

@@ -74,12 +74,19 @@ describe("notices, through the fake Bot API", () => {
     expect([8, 9, 10].map((r) => sheet.getRow(r).getCell(4).value)).toEqual(["Đã gửi", "Đã gửi", "Đã gửi"]);
     expect(sheet.views[0]).toMatchObject({ state: "frozen", ySplit: 7 });
 
-    // At the deadline, those who have not acknowledged are reminded once.
+    // The author (the secretary, of the Department of Information) keeps a copy, acknowledged when sent.
+    const own = await noticeOf(users.secretary.id);
+    expect(own.text).toContain("Đồng chí là người gửi thông báo này");
+    expect(FakeTelegram.buttons(own)).toEqual([]);
+    expect(report.text).toMatch(/• Phạm Thị Ngọc Ánh \(.*\) — đã gửi · ✅/);
+
+    // At the deadline, those who have not acknowledged are reminded once: not the member, nor the author.
     e2e.clock.advance(3 * DAY + HOUR);
     await e2e.app.scheduler.tick();
-    await e2e.tg.waitFor(() => e2e.tg.transcript(users.secretary.id).find((m) => m.text?.includes("NHẮC XÁC NHẬN")), 8000);
+    await e2e.tg.waitFor(() => e2e.tg.transcript(users.deputy.id).find((m) => m.text?.includes("NHẮC XÁC NHẬN")), 8000);
     await new Promise((r) => setTimeout(r, 300));
     expect(e2e.tg.transcript(users.member.id).some((m) => m.text?.includes("NHẮC XÁC NHẬN"))).toBe(false);
+    expect(e2e.tg.transcript(users.secretary.id).some((m) => m.text?.includes("NHẮC XÁC NHẬN"))).toBe(false);
   });
 
   it("stops a broadcast mid-send: what is not yet sent stays unsent", async () => {

@@ -9,7 +9,7 @@ import { meetingAdminFeature } from "./features/meeting-admin.js";
 import { meetingCreateFeature } from "./features/meeting-create.js";
 import { meetingLeadersFeature } from "./features/meeting-leaders.js";
 import { meetingRecordsFeature } from "./features/meeting-records.js";
-import { groupLinkFeature, noticesFeature } from "./features/notices.js";
+import { groupLinkFeature } from "./features/group-link.js";
 import { conversationFeature } from "./features/conversation.js";
 import { telegramEntryTurn } from "./turn.js";
 import { reportsAdminFeature } from "./features/reports-admin.js";
@@ -94,7 +94,6 @@ export function createBot(base: Omit<TelegramDeps, "send">, opts: { botInfo?: Us
   privateChats.use(meetingCreateFeature(deps));
   privateChats.use(meetingRecordsFeature(deps));
   privateChats.use(meetingAdminFeature(deps));
-  privateChats.use(noticesFeature(deps));
   privateChats.use(reportsAdminFeature(deps));
   // Last of the features: a CSV sent outside any dialog is a roster or task registry import.
   privateChats.use(rosterImportFeature(deps));

@@ -62,3 +62,15 @@ export async function organizationsOf(db: Executor, committeeId: number): Promis
     .execute();
   return rows.map((r) => r.organization!).filter(Boolean);
 }
+
+/**
+ * The membership numbers the secretariat types to choose recipients (as /members lists them): whole
+ * positive numbers separated by commas, semicolons or spaces ("3, 5 12"), each once. Throws a DomainError
+ * naming the first piece that is not such a number.
+ */
+export function readMembershipNumbers(text: string): number[] {
+  const pieces = text.split(/[\s,;]+/).filter(Boolean);
+  const bad = pieces.length ? pieces.find((p) => !/^\d{1,9}$/.test(p) || Number(p) === 0) : text.trim();
+  if (bad !== undefined) throw new DomainError("notices:errors.bad_number", { value: bad.slice(0, 40) });
+  return [...new Set(pieces.map(Number))];
+}

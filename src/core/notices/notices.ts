@@ -6,11 +6,39 @@ import type { CoreContext } from "../context.js";
 import { DomainError } from "../errors.js";
 import { scheduleJob } from "../jobs/schedule.js";
 import { enqueueMessage } from "../outbox.js";
+import { parseLocalDateTime } from "../../i18n/format.js";
 import { assertCan } from "../permissions.js";
 import { resolveAudience, type Audience } from "./audience.js";
 
 export const NOTICE_ACK_REMINDER = "notice.ack_reminder";
 export const NOTICE_MAX_LENGTH = 20_000;
+/** The acknowledgement deadline offered by default: this many days after sending. */
+export const DEFAULT_ACK_DAYS = 3;
+
+/**
+ * A notice's body (markup) and file as the secretariat gives them: something to say (a text or a file),
+ * within {@link NOTICE_MAX_LENGTH}. Returns the body trimmed; throws a DomainError to answer with.
+ */
+export function checkNoticeBody(body: string, attachment?: IncomingFile | null): string {
+  const trimmed = body.trim();
+  if (!trimmed && !attachment) throw new DomainError("notices:errors.empty");
+  if (trimmed.length > NOTICE_MAX_LENGTH) throw new DomainError("notices:errors.too_long", { max: NOTICE_MAX_LENGTH, length: trimmed.length });
+  return trimmed;
+}
+
+/** The acknowledgement deadline by default, {@link DEFAULT_ACK_DAYS} days from `now`. */
+export const defaultAckDeadline = (now: Date): Date => new Date(now.getTime() + DEFAULT_ACK_DAYS * 24 * 3600_000);
+
+/**
+ * An acknowledgement deadline typed as dd/MM/yyyy HH:mm in the committee's time zone: a date after `now`.
+ * Throws a DomainError (the format, or a deadline already past) to ask again with.
+ */
+export function readAckDeadline(text: string, timeZone: string, now: Date): Date {
+  const at = parseLocalDateTime(text, timeZone);
+  if (!at) throw new DomainError("meetings:create.bad_datetime");
+  if (at <= now) throw new DomainError("notices:errors.deadline_in_past");
+  return at;
+}
 
 export interface NewNotice {
   committeeId: number;
@@ -41,12 +69,15 @@ export async function previewNotice(ctx: CoreContext, actor: Actor, committeeId:
  * Sends a notice: one outbox row per recipient, written in the same transaction as the notice, so a
  * restart in the middle of a broadcast sends each the notice once. With an acknowledgement deadline, a
  * due job reminds those who have not acknowledged by then.
+ *
+ * The author, when the audience includes them, keeps their copy (as an official letter keeps one "for the
+ * record", and so that a notice to oneself alone works as a test), but they are not asked to acknowledge
+ * what they wrote: their copy counts as acknowledged when sent, is never reminded, and does not show among
+ * those the secretariat must chase.
  */
 export async function sendNotice(ctx: CoreContext, actor: Actor, input: NewNotice): Promise<{ noticeId: number; recipients: number }> {
   assertCan(actor, "notice.send", input.committeeId);
-  const body = input.body.trim();
-  if (!body && !input.attachment) throw new DomainError("notices:errors.empty");
-  if (body.length > NOTICE_MAX_LENGTH) throw new DomainError("notices:errors.too_long", { max: NOTICE_MAX_LENGTH, length: body.length });
+  const body = checkNoticeBody(input.body, input.attachment);
   if (input.attachment) checkAttachment(input.attachment);
   const now = ctx.clock();
   if (input.ackRequired && input.ackDeadline && input.ackDeadline <= now) throw new DomainError("notices:errors.deadline_in_past");
@@ -82,7 +113,8 @@ export async function sendNotice(ctx: CoreContext, actor: Actor, input: NewNotic
       await trx.updateTable("notices").set({ attachment_id: attachmentId! }).where("id", "=", notice.id).execute();
     }
     for (const pid of people) {
-      const recipient = await trx.insertInto("notice_recipients").values({ notice_id: notice.id, person_id: pid }).returning("id").executeTakeFirstOrThrow();
+      const acknowledgedAt = input.ackRequired && pid === personId ? iso(now) : null;
+      const recipient = await trx.insertInto("notice_recipients").values({ notice_id: notice.id, person_id: pid, acknowledged_at: acknowledgedAt }).returning("id").executeTakeFirstOrThrow();
       const outboxId = await enqueueMessage(trx, now, {
         template: "notices:notice",
         params: { recipientId: recipient.id },

@@ -21,8 +21,11 @@ export interface NoticeCard {
   ackDeadline: string | null;
   acknowledgedAt: string | null;
   withdrawn: boolean;
+  /** The recipient wrote it: their copy, not a request to acknowledge. */
+  authored: boolean;
 }
 
+/** A notice as one recipient sees it, or undefined when there is no such recipient. */
 export async function noticeCard(ctx: CoreContext, recipientId: number): Promise<NoticeCard | undefined> {
   const r = await ctx.db
     .selectFrom("notice_recipients as r")
@@ -41,6 +44,7 @@ export async function noticeCard(ctx: CoreContext, recipientId: number): Promise
       "n.ack_required",
       "n.ack_deadline",
       "n.status",
+      "n.created_by_person_id",
       "a.id as attachmentId",
       "a.file_id",
       "a.file_name",
@@ -59,6 +63,7 @@ export async function noticeCard(ctx: CoreContext, recipientId: number): Promise
     ackDeadline: r.ack_deadline,
     acknowledgedAt: r.acknowledged_at,
     withdrawn: r.status === "cancelled",
+    authored: r.created_by_person_id === r.person_id,
   };
 }
 
@@ -112,7 +117,8 @@ export async function noticeReport(ctx: CoreContext, actor: Actor, noticeId: num
     committeeName: notice.committeeName,
     createdAt: notice.created_at,
     timeZone: notice.time_zone,
-    excerpt: excerpt(notice.body, 80),
+    // A header line: the notice's first line, cut after a whole word.
+    excerpt: excerpt(notice.body, 80, { firstLine: true }),
     ackRequired: notice.ack_required === 1,
     ackDeadline: notice.ack_deadline,
     withdrawn: notice.status === "cancelled",
