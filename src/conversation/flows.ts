@@ -1,4 +1,5 @@
 import type { Core } from "../core/index.js";
+import type { Translator } from "../i18n/index.js";
 import { meetingAnswerFlow, meetingAnswerRoutes } from "./meetings/answer-flow.js";
 import { dialogCancelFlow, dialogCancelRoutes } from "./cancel-flow.js";
 import type { Incoming, InputHandler } from "./incoming.js";
@@ -7,11 +8,15 @@ import { meetingProxyFlow, meetingProxyRoutes } from "./meetings/proxy-flow.js";
 import { noticeAcknowledgeFlow, noticeAcknowledgeRoutes } from "./notices/acknowledge-flow.js";
 import { opinionAnswerFlow, opinionAnswerRoutes } from "./opinions/answer-flow.js";
 import { reportFlow, reportRoutes } from "./reports/report-flow.js";
+import { reportsAdminCommands, reportsAdminFlow, reportsAdminRoutes } from "./reports/admin-flow.js";
+import { rosterImportFlow } from "./roster/import-flow.js";
 import type { Route } from "./router.js";
 import type { Turn } from "./turn.js";
 
 export interface FlowDeps {
   core: Core;
+  /** Texts in a language other than the reader's (documents shaped like official forms are in Vietnamese). */
+  translator: Translator;
   /** Wakes the delivery worker after a step queued messages. */
   nudgeDelivery?: (() => void) | undefined;
   /**
@@ -40,6 +45,8 @@ export function createFlows(deps: FlowDeps) {
   const notices = noticeAcknowledgeFlow(deps);
   const opinions = opinionAnswerFlow(deps);
   const reports = reportFlow(deps);
+  const reportsAdmin = reportsAdminFlow(deps);
+  const rosterImport = rosterImportFlow(deps);
   const cancel = dialogCancelFlow(deps);
   const routes: Route[] = [
     ...meetingAnswerRoutes(answers),
@@ -48,6 +55,7 @@ export function createFlows(deps: FlowDeps) {
     ...noticeAcknowledgeRoutes(notices),
     ...opinionAnswerRoutes(opinions),
     ...reportRoutes(reports),
+    ...reportsAdminRoutes(reportsAdmin),
     ...dialogCancelRoutes(cancel),
   ];
   /**
@@ -61,10 +69,14 @@ export function createFlows(deps: FlowDeps) {
     textOnly(decisions.typed),
     opinions.input,
     (turn, input) => (input.file ? reports.file(turn, input.file) : reports.typed(turn, input.text)),
+    reportsAdmin.input,
+    // Last: a CSV sent outside any dialog is a roster or task registry import.
+    rosterImport.input,
   ];
   /** Commands a person types ("/report NQ49-05"): the name without its slash, and what follows it. */
   const commands: Commands = {
     report: (turn, args) => reports.list(turn, args),
+    ...reportsAdminCommands(reportsAdmin),
     cancel: (turn) => cancel.command(turn),
   };
   return {
@@ -75,6 +87,8 @@ export function createFlows(deps: FlowDeps) {
     notices,
     opinions,
     reports,
+    reportsAdmin,
+    rosterImport,
     routes,
     commands,
     /** Gives what a person sent to the dialog waiting for it; false when none took it. */

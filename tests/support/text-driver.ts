@@ -38,7 +38,7 @@ export class TextDriver {
     const e2e = await E2E.start({}, "sqlite", { deliveryApps: { zalo: { sender, gate: new RateGate({ ratePerSecond: 100, perChatIntervalMs: 0, groupIntervalMs: 0 }) } } });
     const driver = (ref.driver = new TextDriver(e2e));
     driver.views = createOutboxViews(e2e.core, createTranslator("vi"), e2e.clock.now);
-    driver.flows = createFlows({ core: e2e.core, nudgeDelivery: () => e2e.app.worker.nudge() });
+    driver.flows = createFlows({ core: e2e.core, translator: createTranslator("vi"), nudgeDelivery: () => e2e.app.worker.nudge() });
     driver.app = createTextApp({ channel: "zalo", limit: LIMIT, core: e2e.core, translator: createTranslator("vi"), routes: driver.flows.routes, commands: driver.flows.commands });
     await e2e.seedRoster();
     for (const key of who) {

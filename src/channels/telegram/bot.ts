@@ -15,9 +15,7 @@ import { meetingRecordsFeature } from "./features/meeting-records.js";
 import { groupLinkFeature, noticesFeature } from "./features/notices.js";
 import { opinionsFeature } from "./features/opinions.js";
 import { conversationFeature } from "./features/conversation.js";
-import { reportsAdminFeature } from "./features/reports-admin.js";
 import { membersFeature } from "./features/members.js";
-import { rosterImportFeature } from "./features/roster-import.js";
 import { startFeature } from "./features/start.js";
 import { malformedField } from "./update-shape.js";
 import { telegramMessageSender } from "./send-message.js";
@@ -110,9 +108,6 @@ export function createBot(base: Omit<TelegramDeps, "send">, opts: { botInfo?: Us
   privateChats.use(meetingAdminFeature(deps));
   privateChats.use(noticesFeature(deps));
   privateChats.use(opinionsFeature(deps));
-  privateChats.use(reportsAdminFeature(deps));
-  // Last of the features: a CSV sent outside any dialog is a roster or task registry import.
-  privateChats.use(rosterImportFeature(deps));
   privateChats.on("callback_query:data", (ctx) => answerCallback(ctx, ctx.t("common:stale_button")));
   privateChats.on("message", (ctx) => ctx.reply(ctx.t("common:unknown_command"), { parse_mode: "HTML" }));
 
