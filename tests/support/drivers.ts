@@ -1,3 +1,4 @@
+import type { Actor } from "../../src/core/actor.js";
 import { E2E, users, type names } from "./e2e.js";
 import { FakeTelegram } from "./fake-telegram.js";
 import { TextDriver } from "./text-driver.js";
@@ -16,6 +17,10 @@ export interface Driver {
   sendFile(who: Who, doc: { fileName: string; content: Buffer | string; mimeType?: string; caption?: string }): Promise<void>;
   /** Waits for a file the bot sent the person, by name; returns its bytes. */
   file(who: Who, name: string | RegExp): Promise<Buffer>;
+  /** Everything the bot has said to the person so far, as they read it (messages, captions, answers to presses). */
+  said(who: Who): string[];
+  /** The person as core knows them on this app (for a scenario's setup through core). */
+  actorOf(who: Who): Promise<Actor & { kind: "person" }>;
   stop(): Promise<void>;
 }
 
@@ -59,6 +64,12 @@ export async function telegramDriver(who: Who[]): Promise<Driver> {
       );
       return e2e.tg.documentContent(m.document!.file_id);
     },
+    said: (w) => [
+      ...e2e.tg.transcript(chat(w)).map((m) => m.text ?? m.caption ?? ""),
+      // Answers to presses are not addressed to a chat: every one is counted for everyone.
+      ...(e2e.tg.answeredCallbacks as { text?: string }[]).map((c) => c.text ?? ""),
+    ],
+    actorOf: (w) => e2e.actorOf(users[w]),
     stop: () => e2e.stop(),
   };
 }
