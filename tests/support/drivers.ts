@@ -8,7 +8,7 @@ export type Who = keyof typeof names;
 /** One scenario, several apps: what a person sees and does, in each app's own way. */
 export interface Driver {
   readonly e2e: E2E;
-  /** Waits for a message to the person containing `text`; returns it as the person reads it. */
+  /** Waits for a message (or a file's caption) to the person containing `text`; returns it as the person reads it. */
   next(who: Who, text: string): Promise<string>;
   /** Chooses the choice whose label ends with `label` (after any mark such as ✅) on the latest message offering it. */
   choose(who: Who, label: string): Promise<void>;
@@ -34,7 +34,7 @@ export async function telegramDriver(who: Who[]): Promise<Driver> {
     next: async (w, text) =>
       e2e.tg.waitFor(
         () =>
-          e2e.tg.transcript(chat(w)).find((m) => m.text?.includes(text))?.text ??
+          e2e.tg.transcript(chat(w)).map((m) => m.text ?? m.caption).find((m) => m?.includes(text)) ??
           (e2e.tg.answeredCallbacks as { text?: string }[]).find((c) => c.text?.includes(text))?.text,
         8000,
       ),
