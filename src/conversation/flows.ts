@@ -15,6 +15,8 @@ import { opinionAnswerFlow, opinionAnswerRoutes } from "./opinions/answer-flow.j
 import { opinionComposeFlow, opinionComposeRoutes } from "./opinions/compose-flow.js";
 import { opinionSummaryFlow, opinionSummaryRoutes } from "./opinions/summary-flow.js";
 import { reportFlow, reportRoutes } from "./reports/report-flow.js";
+import { reportsAdminCommands, reportsAdminFlow, reportsAdminRoutes } from "./reports/admin-flow.js";
+import { rosterImportFlow } from "./roster/import-flow.js";
 import type { Route } from "./router.js";
 import type { Turn } from "./turn.js";
 
@@ -54,6 +56,8 @@ export function createFlows(deps: FlowDeps) {
   const opinionCompose = opinionComposeFlow(deps);
   const opinionSummary = opinionSummaryFlow({ core: deps.core, recordsT: deps.translator.bind("vi") });
   const reports = reportFlow(deps);
+  const reportsAdmin = reportsAdminFlow(deps);
+  const rosterImport = rosterImportFlow(deps);
   const cancel = dialogCancelFlow(deps);
   const settings = settingsFlow(deps);
   const members = membersFlow(deps);
@@ -69,6 +73,7 @@ export function createFlows(deps: FlowDeps) {
     ...opinionComposeRoutes(opinionCompose),
     ...opinionSummaryRoutes(opinionSummary),
     ...reportRoutes(reports),
+    ...reportsAdminRoutes(reportsAdmin),
     ...dialogCancelRoutes(cancel),
   ];
   /**
@@ -84,6 +89,9 @@ export function createFlows(deps: FlowDeps) {
     opinionCompose.input,
     noticeCompose.input,
     (turn, input) => (input.file ? reports.file(turn, input.file) : reports.typed(turn, input.text)),
+    reportsAdmin.input,
+    // Last: a CSV sent outside any dialog is a roster or task registry import.
+    rosterImport.input,
   ];
   /** Commands a person types ("/report NQ49-05"): the name without its slash, and what follows it. */
   const commands: Commands = {
@@ -95,6 +103,7 @@ export function createFlows(deps: FlowDeps) {
     revoke: (turn, args) => members.revoke(turn, args),
     deactivate: (turn, args) => members.deactivate(turn, args),
     report: (turn, args) => reports.list(turn, args),
+    ...reportsAdminCommands(reportsAdmin),
     cancel: (turn) => cancel.command(turn),
     opinion: (turn, args) => opinionCompose.start(turn, args),
     opinions: (turn, args) => opinionSummary.command(turn, args),
@@ -115,6 +124,8 @@ export function createFlows(deps: FlowDeps) {
     opinionCompose,
     opinionSummary,
     reports,
+    reportsAdmin,
+    rosterImport,
     routes,
     commands,
     /** Gives what a person sent to the dialog waiting for it; false when none took it. */

@@ -28,7 +28,7 @@ import { editTask, findTaskByCode, importTasks, listTasks } from "./reports/task
 import { extendDeadline, findPeriod, listPeriods, openExtraPeriod, reopenFor, type NewPeriod } from "./reports/periods.js";
 import { myReports, reportContext, submitProgress, taskHistory, updateById, type ProgressInput } from "./reports/updates.js";
 import { owedBy, periodStatus, reminderDue } from "./reports/status.js";
-import { answerItem, itemById, openItems } from "./reports/items.js";
+import { answerableItem, answerItem, itemById, openItems } from "./reports/items.js";
 import { outboxMessageState } from "./outbox.js";
 import { claimUpdate, pruneProcessedUpdates } from "./updates.js";
 import { awaitsNumber, choiceFor, numberChoices } from "./choices.js";
@@ -135,6 +135,8 @@ export function createCore(ctx: CoreContext) {
       status: (actor: Actor, periodId: number) => periodStatus(ctx, actor, periodId),
       items: (actor: Actor) => openItems(ctx, actor),
       item: (itemId: number) => itemById(ctx, itemId),
+      /** An obstacle or proposal the actor may answer now; refused otherwise (another committee's, no right, already answered). */
+      answerable: (actor: Actor, itemId: number) => answerableItem(ctx, actor, itemId),
       answerItem: (actor: Actor, itemId: number, answer: string) => answerItem(ctx, actor, itemId, answer),
     },
     periods: {

@@ -3,8 +3,10 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { cliActor, type Actor } from "../../src/core/actor.js";
 import type { Core } from "../../src/core/index.js";
 import { parseDecimal } from "../../src/core/reports/numbers.js";
+import { momentIn, readerSeat, readMemberNumber, readMoment } from "../../src/core/reports/periods.js";
+import { readFieldEdit } from "../../src/core/reports/tasks.js";
 import { readProgress } from "../../src/core/reports/updates.js";
-import type { ProgressStatus } from "../../src/db/schema.js";
+import type { ProgressStatus, Role } from "../../src/db/schema.js";
 import { progressXlsx } from "../../src/documents/progress-xlsx.js";
 import { formatDateTime, parseLocalDateTime } from "../../src/i18n/format.js";
 import { createTranslator } from "../../src/i18n/index.js";
@@ -31,6 +33,36 @@ const TASKS_CSV = [
 
 /** Codes and reasons, as a person reading the import report would see them. */
 const errorsOf = (report: { errors: { line: number; code: string }[] }) => report.errors.map((e) => [e.line, e.code]);
+
+describe("reading the secretariat's commands", () => {
+  const seat = (committeeCode: string, role: Role) => ({ membershipId: committeeCode.length, committeeId: committeeCode.length, committeeCode, committeeName: committeeCode, timeZone: TZ, committeeLocale: "vi" as const, role, organization: null, title: null });
+  const person = (...seats: ReturnType<typeof seat>[]): Actor => ({ kind: "person", personId: 1, fullName: "A", locale: "vi", seats });
+
+  it("a field name of several Vietnamese words is read whole, the rest is the value", () => {
+    expect(readFieldEdit(["đơn", "vị", "tính", "hồ", "sơ"])).toEqual({ field: "đơn vị tính", value: "hồ sơ" });
+    expect(readFieldEdit(["Người", "phụ", "trách", "Lương", "Văn", "Đức"])).toEqual({ field: "Người phụ trách", value: "Lương Văn Đức" });
+    expect(readFieldEdit(["title", "Số", "hóa"])).toEqual({ field: "title", value: "Số hóa" });
+    expect(readFieldEdit(["màu", "đỏ"])).toEqual({ field: "màu", value: "đỏ" });
+  });
+
+  it("member numbers and moments are read as /members and the committee's clock show them", () => {
+    expect(readMemberNumber("#12")).toBe(12);
+    expect(readMemberNumber("7")).toBe(7);
+    for (const bad of ["Đức", "1.5", "#", ""]) expect(() => readMemberNumber(bad), bad).toThrow(expect.objectContaining({ code: "reports:errors.member_not_found" }));
+    expect(momentIn("20/12/2026 17:00 #12")).toBe("20/12/2026 17:00");
+    expect(momentIn("hôm nay")).toBeUndefined();
+    expect(readMoment("20/12/2026 17:00", TZ).toISOString()).toBe("2026-12-20T10:00:00.000Z");
+    expect(() => readMoment("32/12/2026 17:00", TZ)).toThrow(expect.objectContaining({ code: "reports:periods.bad_datetime" }));
+  });
+
+  it("a reports command is about the committee named, else the first the person reads; members read none", () => {
+    const both = person(seat("LS", "secretariat"), seat("CBX", "deputy"));
+    expect(readerSeat(both).committeeCode).toBe("LS");
+    expect(readerSeat(both, "cbx").committeeCode).toBe("CBX");
+    expect(() => readerSeat(both, "HN")).toThrow(expect.objectContaining({ code: "meetings:create.choose_committee", params: { codes: "LS, CBX" } }));
+    expect(() => readerSeat(person(seat("LS", "member")))).toThrow(expect.objectContaining({ code: "errors:forbidden" }));
+  });
+});
 
 describe("reading numbers as people type them", () => {
   it("parseDecimal takes the Vietnamese decimal comma, dots grouping thousands and English grouping", () => {
@@ -491,6 +523,9 @@ describe.each(testDialects)("progress reports on %s", (dialect) => {
       await expect(core.reports.items(people.member!)).rejects.toMatchObject({ code: "errors:forbidden" });
 
       const obstacle = items[0]!.id;
+      // Whether an answer may be asked for at all: the same rules as the answer itself.
+      expect((await core.reports.answerable(people.secretary!, obstacle)).text).toBe("Thiếu kinh phí nâng cấp phần mềm một cửa.");
+      await expect(core.reports.answerable(people.chair!, obstacle)).rejects.toMatchObject({ code: "errors:forbidden" });
       await expect(core.reports.answerItem(people.member!, obstacle, "Tự trả lời")).rejects.toMatchObject({ code: "errors:forbidden" });
       await expect(core.reports.answerItem(people.chair!, obstacle, "Đồng ý")).rejects.toMatchObject({ code: "errors:forbidden" });
       await expect(core.reports.answerItem(people.secretary!, obstacle, "  ")).rejects.toMatchObject({ code: "reports:errors.answer_required" });
@@ -505,6 +540,8 @@ describe.each(testDialects)("progress reports on %s", (dialect) => {
       const told = await outbox("reports:item_answer");
       expect(told.map((o) => [o.person_id, JSON.parse(o.params)])).toEqual([[people.member!.personId, { itemId: obstacle }]]);
       await expect(core.reports.answerItem(people.secretary!, obstacle, "Lần nữa")).rejects.toMatchObject({ code: "reports:errors.item_answered" });
+      await expect(core.reports.answerable(people.secretary!, obstacle)).rejects.toMatchObject({ code: "reports:errors.item_answered" });
+      await expect(core.reports.answerable(people.secretary!, 9999)).rejects.toMatchObject({ code: "reports:errors.item_not_found" });
       await expect(core.reports.answerItem(people.secretary!, 9999, "Không có")).rejects.toMatchObject({ code: "reports:errors.item_not_found" });
       expect((await core.reports.items(people.secretary!)).map((i) => i.kind)).toEqual(["proposal"]);
 

@@ -1,3 +1,4 @@
+import type { Actor } from "../../src/core/actor.js";
 import { E2E, users, type names } from "./e2e.js";
 import { FakeTelegram } from "./fake-telegram.js";
 import { TextDriver } from "./text-driver.js";
@@ -7,7 +8,7 @@ export type Who = keyof typeof names;
 /** One scenario, several apps: what a person sees and does, in each app's own way. */
 export interface Driver {
   readonly e2e: E2E;
-  /** Waits for a message to the person containing `text`; returns it as the person reads it. */
+  /** Waits for a message (or a file's caption) to the person containing `text`; returns it as the person reads it. */
   next(who: Who, text: string): Promise<string>;
   /** Chooses the choice whose label ends with `label` (after any mark such as ✅) on the latest message offering it. */
   choose(who: Who, label: string): Promise<void>;
@@ -16,6 +17,10 @@ export interface Driver {
   sendFile(who: Who, doc: { fileName: string; content: Buffer | string; mimeType?: string; caption?: string }): Promise<void>;
   /** Waits for a file the bot sent the person, by name; returns its bytes. */
   file(who: Who, name: string | RegExp): Promise<Buffer>;
+  /** Everything the bot has said to the person so far, as they read it (messages, captions, answers to presses). */
+  said(who: Who): string[];
+  /** The person as core knows them on this app (for a scenario's setup through core). */
+  actorOf(who: Who): Promise<Actor & { kind: "person" }>;
   stop(): Promise<void>;
 }
 
@@ -29,7 +34,7 @@ export async function telegramDriver(who: Who[]): Promise<Driver> {
     next: async (w, text) =>
       e2e.tg.waitFor(
         () =>
-          e2e.tg.transcript(chat(w)).find((m) => m.text?.includes(text))?.text ??
+          e2e.tg.transcript(chat(w)).map((m) => m.text ?? m.caption).find((m) => m?.includes(text)) ??
           (e2e.tg.answeredCallbacks as { text?: string }[]).find((c) => c.text?.includes(text))?.text,
         8000,
       ),
@@ -61,6 +66,12 @@ export async function telegramDriver(who: Who[]): Promise<Driver> {
       );
       return e2e.tg.documentContent(m.document!.file_id);
     },
+    said: (w) => [
+      ...e2e.tg.transcript(chat(w)).map((m) => m.text ?? m.caption ?? ""),
+      // Answers to presses are not addressed to a chat: every one is counted for everyone.
+      ...(e2e.tg.answeredCallbacks as { text?: string }[]).map((c) => c.text ?? ""),
+    ],
+    actorOf: (w) => e2e.actorOf(users[w]),
     stop: () => e2e.stop(),
   };
 }

@@ -3,6 +3,7 @@ import { createFlows, type Flows } from "../../src/conversation/flows.js";
 import { createTextApp, type TextApp } from "../../src/conversation/text-app.js";
 import { plainIncoming, type Incoming, type ReceivedFile } from "../../src/conversation/incoming.js";
 import type { OutgoingFile } from "../../src/conversation/message.js";
+import { loadActorByChannel, type Actor } from "../../src/core/actor.js";
 import type { Delivery } from "../../src/delivery/outbox-store.js";
 import { RateGate } from "../../src/delivery/rate-gate.js";
 import { createTranslator } from "../../src/i18n/index.js";
@@ -102,6 +103,18 @@ export class TextDriver {
 
   transcript(key: keyof typeof names): string[] {
     return this.transcripts.get(`z-${key}`) ?? [];
+  }
+
+  /** What the bot said to the person: their transcript without the lines they typed. */
+  said(key: keyof typeof names): string[] {
+    return this.transcript(key).filter((m) => !m.startsWith("> "));
+  }
+
+  /** The person as core knows them on the text app. */
+  async actorOf(key: keyof typeof names): Promise<Actor & { kind: "person" }> {
+    const actor = await loadActorByChannel(this.e2e.app.database.db, "zalo", `z-${key}`);
+    if (actor?.kind !== "person") throw new Error(`${key} is not linked on the text app`);
+    return actor;
   }
 
   /** The person types a line, as on Zalo: a number chooses, anything else is text. */

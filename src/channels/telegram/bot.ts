@@ -12,8 +12,6 @@ import { meetingRecordsFeature } from "./features/meeting-records.js";
 import { groupLinkFeature } from "./features/group-link.js";
 import { conversationFeature } from "./features/conversation.js";
 import { telegramEntryTurn } from "./turn.js";
-import { reportsAdminFeature } from "./features/reports-admin.js";
-import { rosterImportFeature } from "./features/roster-import.js";
 import { malformedField } from "./update-shape.js";
 import { telegramMessageSender } from "./send-message.js";
 
@@ -94,9 +92,6 @@ export function createBot(base: Omit<TelegramDeps, "send">, opts: { botInfo?: Us
   privateChats.use(meetingCreateFeature(deps));
   privateChats.use(meetingRecordsFeature(deps));
   privateChats.use(meetingAdminFeature(deps));
-  privateChats.use(reportsAdminFeature(deps));
-  // Last of the features: a CSV sent outside any dialog is a roster or task registry import.
-  privateChats.use(rosterImportFeature(deps));
   privateChats.on("callback_query:data", (ctx) => answerCallback(ctx, ctx.t("common:stale_button")));
   privateChats.on("message", (ctx) => ctx.reply(ctx.t("common:unknown_command"), { parse_mode: "HTML" }));
 

@@ -1,6 +1,8 @@
 import type { ReportContext, TaskState, UpdateView } from "../../core/reports/updates.js";
 import type { PeriodStatus } from "../../core/reports/status.js";
-import type { TaskRow } from "../../db/schema.js";
+import { periodPhase } from "../../core/reports/periods.js";
+import type { ReportItemView } from "../../core/reports/items.js";
+import type { ReportingPeriodRow, TaskRow } from "../../db/schema.js";
 import { formatDecimal } from "../../core/reports/numbers.js";
 import { periodLabel, progressSummary } from "../../documents/report-terms.js";
 import { formatDateTime } from "../../i18n/format.js";
@@ -92,7 +94,7 @@ export function periodStatusView(t: TFunction, s: PeriodStatus, locale: Locale):
   lines.push(t("reports:status_view.counts", { total: s.counts.total, on_time: s.counts.on_time, late: s.counts.late, missing: s.counts.missing, pending: s.counts.pending }), "");
   for (const g of s.byOrganization) {
     const reported = g.counts.on_time + g.counts.late;
-    lines.push(t("reports:status_view.org", { unit: g.unit, reported, total: g.total }) + (g.counts.late ? t("reports:status_view.org_late", { late: g.counts.late }) : ""));
+    lines.push(t("reports:status_view.org", { unit: g.unit, reported, total: g.total, lateNote: g.counts.late ? t("reports:status_view.org_late", { late: g.counts.late }) : "" }));
     if (g.missingPeople.length) lines.push(t("reports:status_view.org_missing", { people: g.missingPeople.join(", ") }));
   }
   lines.push("", t("reports:status_view.items", { count: s.openItems }), t("reports:status_view.hint"));
@@ -115,4 +117,69 @@ export function periodDetailsView(t: TFunction, s: PeriodStatus, locale: Locale)
       }),
     ),
   ].join("\n");
+}
+
+/** Under the period's picture, when it has tasks: the Excel export and the task-by-task view. */
+export function periodStatusButtons(t: TFunction, s: PeriodStatus): Button[][] {
+  if (!s.rows.length) return [];
+  return buttonRows([
+    [label(t("reports:buttons.xlsx")), A.xlsx.data({ periodId: s.period.id })],
+    [label(t("reports:buttons.details")), A.details.data({ periodId: s.period.id })],
+  ]);
+}
+
+/** The task registry of a committee; the secretariat is also told how to import and edit it. */
+export function taskListView(t: TFunction, committee: string, tasks: (TaskRow & { personName: string | null })[], manager: boolean): string {
+  const lines = [t("reports:tasks.header", { committee, count: tasks.length })];
+  if (!tasks.length) lines.push(t("reports:tasks.none"));
+  for (const x of tasks) lines.push(t("reports:tasks.line", { code: x.code, title: x.title, unit: x.responsible_organization ?? x.personName ?? "—" }));
+  if (manager) lines.push("", t("reports:tasks.hint"));
+  return lines.join("\n");
+}
+
+/** A committee's periods, newest first, each with its dates and where it stands; the secretariat is also told how to change them. */
+export function periodListView(t: TFunction, periods: ReportingPeriodRow[], locale: Locale, timeZone: string, now: Date, manager: boolean): string {
+  const lines = [
+    t("reports:periods.header"),
+    ...periods.map((p) =>
+      t("reports:periods.line", {
+        code: p.code,
+        name: periodLabel(t, p, locale),
+        opens: formatDateTime(p.opens_at, timeZone),
+        due: formatDateTime(p.due_at, timeZone),
+        closes: formatDateTime(p.closes_at, timeZone),
+        status: t(`reports:periods.status_${periodPhase(p, now)}`),
+      }),
+    ),
+  ];
+  if (manager) lines.push("", t("reports:periods.usage"));
+  return lines.join("\n");
+}
+
+/** How many of the open items get an answer button under the list (the rest are answered from a later list). */
+const ANSWER_BUTTONS = 30;
+
+/** The open obstacles and proposals, with an answer button (two a row) for those the reader may answer. */
+export function itemsView(t: TFunction, items: ReportItemView[], locale: Locale, mayAnswer: (committeeId: number) => boolean): Message {
+  if (!items.length) return { text: t("reports:items.none") };
+  const lines = [t("reports:items.header", { count: items.length })];
+  const buttons: Button[] = [];
+  items.forEach((i, n) => {
+    lines.push(
+      "",
+      t("reports:items.line", {
+        id: i.id,
+        kind: t(`reports:items.${i.kind}`),
+        code: i.taskCode,
+        period: periodLabel(t, { code: i.periodCode, kind: i.periodKind, name: i.periodName }, locale),
+        who: i.raisedByName ?? "—",
+        org: i.organization ? `, ${i.organization}` : "",
+        text: i.text,
+      }),
+    );
+    if (mayAnswer(i.committee_id) && n < ANSWER_BUTTONS) buttons.push({ label: label(t("reports:buttons.answer", { id: i.id })), action: A.answer.data({ itemId: i.id }) });
+  });
+  const rows: Button[][] = [];
+  for (let i = 0; i < buttons.length; i += 2) rows.push(buttons.slice(i, i + 2));
+  return { text: lines.join("\n"), buttons: rows };
 }

@@ -46,16 +46,25 @@ export async function itemById(ctx: CoreContext, itemId: number): Promise<Report
   return itemsQuery(ctx).where("i.id", "=", itemId).executeTakeFirst();
 }
 
-/** The secretariat answers an obstacle or a proposal; the member who raised it is told the answer. */
-export async function answerItem(ctx: CoreContext, actor: Actor, itemId: number, answer: string): Promise<ReportItemView> {
+/**
+ * An obstacle or proposal the actor may answer now (before the answer is asked for, and again with it):
+ * hidden from other committees; a member of this one (who may have raised it) is told they may not
+ * answer; one already answered is refused.
+ */
+export async function answerableItem(ctx: CoreContext, actor: Actor, itemId: number): Promise<ReportItemView> {
   const item = await itemById(ctx, itemId);
-  // Hidden from other committees; a member of this one (who may have raised it) is told they may not answer.
   if (!item || (actor.kind === "person" && !actor.seats.some((s) => s.committeeId === item.committee_id))) throw new DomainError("reports:errors.item_not_found", { id: itemId });
   assertCan(actor, "report.manage", item.committee_id);
+  if (item.status === "answered") throw new DomainError("reports:errors.item_answered", { id: itemId });
+  return item;
+}
+
+/** The secretariat answers an obstacle or a proposal; the member who raised it is told the answer. */
+export async function answerItem(ctx: CoreContext, actor: Actor, itemId: number, answer: string): Promise<ReportItemView> {
+  const item = await answerableItem(ctx, actor, itemId);
   const text = answer.normalize("NFC").trim();
   if (!text) throw new DomainError("reports:errors.answer_required");
   if (text.length > ANSWER_MAX) throw new DomainError("reports:errors.text_too_long", { max: ANSWER_MAX, length: text.length });
-  if (item.status === "answered") throw new DomainError("reports:errors.item_answered", { id: itemId });
   const now = ctx.clock();
   await ctx.db.transaction().execute(async (trx) => {
     const done = await trx

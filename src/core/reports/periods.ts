@@ -1,13 +1,13 @@
 import type { Executor } from "../../db/database.js";
 import type { ReportingPeriodRow, TaskRow } from "../../db/schema.js";
 import { parseLocalDateTime } from "../../i18n/format.js";
-import type { Actor } from "../actor.js";
+import type { Actor, Seat } from "../actor.js";
 import { recordAudit } from "../audit.js";
 import { DAY, iso } from "../clock.js";
 import type { CoreContext } from "../context.js";
 import { DomainError } from "../errors.js";
 import { scheduleJob } from "../jobs/schedule.js";
-import { assertCan, can } from "../permissions.js";
+import { assertCan, can, seatsWith } from "../permissions.js";
 
 export const REPORT_REMINDER = "report.reminder";
 
@@ -250,4 +250,32 @@ export async function listPeriods(ctx: CoreContext, actor: Actor, committeeId: n
   if (!can(actor, "report.view", committeeId) && !can(actor, "report.manage", committeeId)) throw new DomainError("errors:forbidden");
   await ensureCurrentQuarter(ctx, committeeId);
   return ctx.db.selectFrom("reporting_periods").selectAll().where("committee_id", "=", committeeId).orderBy("opens_at", "desc").orderBy("id", "desc").limit(12).execute();
+}
+
+/**
+ * The committee a leader's or the secretariat's reports command is about: the one named by its code, or
+ * without a code the first they read. Refused for anyone who reads no committee's reports.
+ */
+export function readerSeat(actor: Actor, code?: string): Seat {
+  const seats = [...seatsWith(actor, "report.manage"), ...seatsWith(actor, "report.view")];
+  if (!seats.length) throw new DomainError("errors:forbidden");
+  const seat = code ? seats.find((s) => s.committeeCode.toLowerCase() === code.toLowerCase()) : seats[0];
+  if (!seat) throw new DomainError("meetings:create.choose_committee", { codes: [...new Set(seats.map((s) => s.committeeCode))].join(", ") });
+  return seat;
+}
+
+/** A deadline or closing as the secretariat types it (dd/MM/yyyy HH:mm, in the committee's zone); refused when it is not one. */
+export function readMoment(text: string | undefined, timeZone: string): Date {
+  const at = text ? parseLocalDateTime(text, timeZone) : undefined;
+  if (!at) throw new DomainError("reports:periods.bad_datetime", { value: text ?? "" });
+  return at;
+}
+
+/** The date and time written somewhere in a line ("20/12/2026 17:00 12" → "20/12/2026 17:00"), if any. */
+export const momentIn = (text: string): string | undefined => text.match(/(\d{1,2}[/.-]\d{1,2}[/.-]\d{4} \d{1,2}[:hg]\d{2})/i)?.[1];
+
+/** A member number as /members shows it ("12" or "#12"); refused when it is not one. */
+export function readMemberNumber(text: string): number {
+  if (!/^#?\d{1,15}$/.test(text)) throw new DomainError("reports:errors.member_not_found", { id: text });
+  return Number(text.replace("#", ""));
 }

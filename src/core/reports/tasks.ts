@@ -148,6 +148,15 @@ export const EDITABLE: Record<string, TaskField | "active"> = {
 };
 
 /**
+ * Reads "<field> <value>" as the secretariat types it after a task's code: a field name may be several
+ * words in Vietnamese ("văn bản", "đơn vị tính", "người phụ trách"), so the longest known name wins.
+ */
+export function readFieldEdit(words: string[]): { field: string; value: string } {
+  const n = [3, 2, 1].find((k) => EDITABLE[norm(words.slice(0, k).join(" "))] !== undefined) ?? 1;
+  return { field: words.slice(0, n).join(" "), value: words.slice(n).join(" ") };
+}
+
+/**
  * Changes one field of a task, checked by the same rules as the CSV import. `value` empty clears an
  * optional field; "active" takes on/off (có/không).
  */
