@@ -2,6 +2,8 @@ import type { Core } from "../core/index.js";
 import { meetingAnswerFlow, meetingAnswerRoutes } from "./meetings/answer-flow.js";
 import { dialogCancelFlow, dialogCancelRoutes } from "./cancel-flow.js";
 import type { Incoming, InputHandler } from "./incoming.js";
+import { meetingAdminFlow } from "./meetings/admin-flow.js";
+import { meetingCreateFlow, meetingCreateRoutes } from "./meetings/create-flow.js";
 import { meetingDecisionFlow, meetingDecisionRoutes } from "./meetings/decision-flow.js";
 import { meetingProxyFlow, meetingProxyRoutes } from "./meetings/proxy-flow.js";
 import { noticeAcknowledgeFlow, noticeAcknowledgeRoutes } from "./notices/acknowledge-flow.js";
@@ -41,6 +43,8 @@ export function createFlows(deps: FlowDeps) {
   const opinions = opinionAnswerFlow(deps);
   const reports = reportFlow(deps);
   const cancel = dialogCancelFlow(deps);
+  const meetingCreate = meetingCreateFlow(deps);
+  const meetingAdmin = meetingAdminFlow(deps);
   const routes: Route[] = [
     ...meetingAnswerRoutes(answers),
     ...meetingProxyRoutes(proxies),
@@ -48,6 +52,7 @@ export function createFlows(deps: FlowDeps) {
     ...noticeAcknowledgeRoutes(notices),
     ...opinionAnswerRoutes(opinions),
     ...reportRoutes(reports),
+    ...meetingCreateRoutes(meetingCreate),
     ...dialogCancelRoutes(cancel),
   ];
   /**
@@ -61,11 +66,18 @@ export function createFlows(deps: FlowDeps) {
     textOnly(decisions.typed),
     opinions.input,
     (turn, input) => (input.file ? reports.file(turn, input.file) : reports.typed(turn, input.text)),
+    (turn, input) => (input.file ? meetingCreate.file(turn, input.file) : meetingCreate.typed(turn, input.text)),
   ];
   /** Commands a person types ("/report NQ49-05"): the name without its slash, and what follows it. */
   const commands: Commands = {
     report: (turn, args) => reports.list(turn, args),
     cancel: (turn) => cancel.command(turn),
+    newmeeting: (turn, args) => meetingCreate.command(turn, args),
+    editmeeting: meetingAdmin.edit,
+    reschedule: meetingAdmin.reschedule,
+    cancelmeeting: meetingAdmin.cancel,
+    setanswer: meetingAdmin.setAnswer,
+    addguest: meetingAdmin.addGuest,
   };
   return {
     answers,
@@ -75,6 +87,8 @@ export function createFlows(deps: FlowDeps) {
     notices,
     opinions,
     reports,
+    meetingCreate,
+    meetingAdmin,
     routes,
     commands,
     /** Gives what a person sent to the dialog waiting for it; false when none took it. */
