@@ -174,6 +174,13 @@ describe.each(drivers)("calling a meeting on %s", (_app, start) => {
     await d.next("secretary", "Đã dời cuộc họp số 1 sang 02/12/2026 08:00");
     await d.next("member", "Thay đổi lịch họp");
     expect(await answer()).toBe("none");
+    // Less than a day ahead, the default deadline would already have passed: one must be given.
+    await d.say("secretary", "/reschedule 1 23/11/2026 15:00 16:00");
+    await d.next("secretary", "hạn xác nhận mặc định (trước giờ họp 1 ngày) đã qua");
+    await d.say("secretary", "/reschedule 1 23/11/2026 15:00 16:00 23/11/2026 12:00");
+    await d.next("secretary", "Đã dời cuộc họp số 1 sang 23/11/2026 15:00");
+    const moved = await db().selectFrom("meetings").selectAll().executeTakeFirstOrThrow();
+    expect(formatDateTime(moved.answer_deadline, committee.time_zone)).toBe("23/11/2026 12:00");
 
     // Only the secretariat cancels, and only with a reason.
     await d.say("member", "/cancelmeeting 1 Không họp");

@@ -28,13 +28,13 @@ const FIELDS: Record<string, keyof MeetingEdit> = {
 };
 
 const DATE_TIME = String.raw`\d{1,2}[/.-]\d{1,2}[/.-]\d{4}\s+\d{1,2}[:h]\d{2}`;
-const RESCHEDULE = new RegExp(String.raw`^#?(\d+)\s+(${DATE_TIME})\s+(\d{1,2}[:h]\d{2}|${DATE_TIME})$`, "i");
+const RESCHEDULE = new RegExp(String.raw`^#?(\d+)\s+(${DATE_TIME})\s+(\d{1,2}[:h]\d{2}|${DATE_TIME})(?:\s+(${DATE_TIME}))?$`, "i");
 const EDIT = new RegExp(String.raw`^#?(\d+)\s+(${Object.keys(FIELDS).join("|")})\s+([\s\S]+)$`, "i");
 
 /**
  * The secretariat changes a meeting with one command each, on any app: /editmeeting N title|agenda|place|link
- * <text> (answers stand, cards are updated in place), /reschedule N <start> <end> (answers are reset and
- * new cards sent; the same time again changes nothing, core says so), /cancelmeeting N <reason>, and, after
+ * <text> (answers stand, cards are updated in place), /reschedule N <start> <end> [<deadline>] (answers are
+ * reset and new cards sent; the deadline is required less than a day ahead; the same time again changes nothing, core says so), /cancelmeeting N <reason>, and, after
  * the deadline, /setanswer N <member no.> <attend|absent|none> <reason>; /addguest N name; title;
  * organization[; contact] gives a guest a one-time invite link. Core checks every permission and value.
  */
@@ -58,8 +58,9 @@ export function meetingAdminFlow(deps: Pick<FlowDeps, "core" | "nudgeDelivery" |
       const tz = await timeZoneOf(turn, meetingId);
       const startsAt = parseLocalDateTime(m[2]!, tz);
       const endsAt = startsAt && readEnd(m[3]!, startsAt, tz);
-      if (!startsAt || !endsAt) return turn.say({ text: turn.t("meetings:admin.reschedule_usage") });
-      const meeting = await core.meetings.reschedule(turn.actor, meetingId, { startsAt, endsAt });
+      const answerDeadline = m[4] === undefined ? undefined : parseLocalDateTime(m[4], tz);
+      if (!startsAt || !endsAt || (m[4] !== undefined && !answerDeadline)) return turn.say({ text: turn.t("meetings:admin.reschedule_usage") });
+      const meeting = await core.meetings.reschedule(turn.actor, meetingId, { startsAt, endsAt, ...(answerDeadline ? { answerDeadline } : {}) });
       await turn.say({ text: turn.t("meetings:admin.rescheduled", { id: meetingId, start: formatDateTime(meeting.starts_at, tz) }) });
       deps.nudgeDelivery?.();
     }),
