@@ -239,7 +239,7 @@ async function rescheduleMeeting(ctx: CliDbContext, id: number, opts: Reschedule
   const { core, m, out } = ctx;
   const { meeting: before } = await core.meetings.roster(cliActor, id);
   const tz = before.timeZone;
-  await core.meetings.reschedule(cliActor, id, {
+  const moved = await core.meetings.reschedule(cliActor, id, {
     startsAt: localTime(ctx, "--start", opts.start, tz),
     endsAt: localTime(ctx, "--end", opts.end, tz),
     place: opts.place,
@@ -249,7 +249,8 @@ async function rescheduleMeeting(ctx: CliDbContext, id: number, opts: Reschedule
   const { meeting, counts } = await core.meetings.roster(cliActor, id);
   out(m.meetingReschedule.done(meeting.id, meeting.title));
   for (const line of describeMeeting(m, meeting)) out(line);
-  out(m.meetingReschedule.reset(counts.invited));
+  // The same time with a new place or link is a correction: the answers stand.
+  if (moved.answersReset) out(m.meetingReschedule.reset(counts.invited));
   return 0;
 }
 

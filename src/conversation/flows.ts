@@ -6,6 +6,8 @@ import { startFlow } from "./account/start-flow.js";
 import { meetingAnswerFlow, meetingAnswerRoutes } from "./meetings/answer-flow.js";
 import { dialogCancelFlow, dialogCancelRoutes } from "./cancel-flow.js";
 import type { Incoming, InputHandler } from "./incoming.js";
+import { meetingAdminFlow } from "./meetings/admin-flow.js";
+import { meetingCreateFlow, meetingCreateRoutes } from "./meetings/create-flow.js";
 import { meetingDecisionFlow, meetingDecisionRoutes } from "./meetings/decision-flow.js";
 import { meetingProxyFlow, meetingProxyRoutes } from "./meetings/proxy-flow.js";
 import { noticeAcknowledgeFlow, noticeAcknowledgeRoutes } from "./notices/acknowledge-flow.js";
@@ -61,6 +63,8 @@ export function createFlows(deps: FlowDeps) {
   const cancel = dialogCancelFlow(deps);
   const settings = settingsFlow(deps);
   const members = membersFlow(deps);
+  const meetingCreate = meetingCreateFlow(deps);
+  const meetingAdmin = meetingAdminFlow(deps);
   const routes: Route[] = [
     ...settingsRoutes(settings),
     ...meetingAnswerRoutes(answers),
@@ -74,6 +78,7 @@ export function createFlows(deps: FlowDeps) {
     ...opinionSummaryRoutes(opinionSummary),
     ...reportRoutes(reports),
     ...reportsAdminRoutes(reportsAdmin),
+    ...meetingCreateRoutes(meetingCreate),
     ...dialogCancelRoutes(cancel),
   ];
   /**
@@ -89,6 +94,7 @@ export function createFlows(deps: FlowDeps) {
     opinionCompose.input,
     noticeCompose.input,
     (turn, input) => (input.file ? reports.file(turn, input.file) : reports.typed(turn, input.text)),
+    (turn, input) => (input.file ? meetingCreate.file(turn, input.file) : meetingCreate.typed(turn, input.text)),
     reportsAdmin.input,
     // Last: a CSV sent outside any dialog is a roster or task registry import.
     rosterImport.input,
@@ -109,6 +115,12 @@ export function createFlows(deps: FlowDeps) {
     opinions: (turn, args) => opinionSummary.command(turn, args),
     notice: (turn, args) => noticeCompose.start(turn, args),
     notices: (turn, args) => noticeReports.list(turn, args),
+    newmeeting: (turn, args) => meetingCreate.command(turn, args),
+    editmeeting: meetingAdmin.edit,
+    reschedule: meetingAdmin.reschedule,
+    cancelmeeting: meetingAdmin.cancel,
+    setanswer: meetingAdmin.setAnswer,
+    addguest: meetingAdmin.addGuest,
   };
   return {
     /** For whoever writes, linked or not: /start (with an invite code) and the gate in front of the rest. */
@@ -126,6 +138,8 @@ export function createFlows(deps: FlowDeps) {
     reports,
     reportsAdmin,
     rosterImport,
+    meetingCreate,
+    meetingAdmin,
     routes,
     commands,
     /** Gives what a person sent to the dialog waiting for it; false when none took it. */

@@ -8,7 +8,7 @@ import { localeOf, markSeen, markUnreachable, setLanguage } from "./people.js";
 import { deactivateMember, importRoster, listMembers } from "./roster/roster.js";
 import { answerAttend, appointProxy, decideRequest, overrideAnswer, requestAbsence, type AnswerTarget, type Delegate, type RequestKind } from "./meetings/answers.js";
 import { chairCandidates, createMeeting, upcomingMeetings, type NewMeeting } from "./meetings/meetings.js";
-import { cancelMeeting, editMeeting, rescheduleMeeting, type MeetingChange } from "./meetings/changes.js";
+import { cancelMeeting, editMeeting, rescheduleMeeting, type MeetingChange, type MeetingEdit } from "./meetings/changes.js";
 import { attendanceSheet, prefillAttendance, recordAttendance } from "./meetings/attendance.js";
 import { minutesView } from "./meetings/minutes.js";
 import { setMeetingSecretary } from "./meetings/secretary.js";
@@ -74,7 +74,7 @@ export function createCore(ctx: CoreContext) {
       chairCandidates: (actor: Actor, committeeId: number) => chairCandidates(ctx, actor, committeeId),
       reschedule: (actor: Actor, meetingId: number, change: MeetingChange) => rescheduleMeeting(ctx, actor, meetingId, change),
       cancel: (actor: Actor, meetingId: number, reason: string) => cancelMeeting(ctx, actor, meetingId, reason),
-      edit: (actor: Actor, meetingId: number, change: { title?: string; agenda?: string }) => editMeeting(ctx, actor, meetingId, change),
+      edit: (actor: Actor, meetingId: number, change: MeetingEdit) => editMeeting(ctx, actor, meetingId, change),
       roster: (actor: Actor, meetingId: number) => meetingRoster(ctx, actor, meetingId),
       card: (invitationId: number) => invitationCard(ctx, invitationId),
       invitationOf: (meetingId: number, personId: number) => invitationOf(ctx, meetingId, personId),

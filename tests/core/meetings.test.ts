@@ -170,4 +170,52 @@ describe.each(testDialects)("meetings on %s", (dialect) => {
     for (const j of await core.jobs.claimDue("test")) await core.jobs.run(j);
     expect(await db.handle.db.selectFrom("outbox").selectAll().where("template", "=", "meetings:quorum_warning").execute()).toEqual([]);
   });
+  it("asks for a deadline for a meeting less than a day ahead, instead of one already past", async () => {
+    const soon = { ...meetingInput(), startsAt: new Date(clock.now().getTime() + 5 * HOUR), endsAt: new Date(clock.now().getTime() + 7 * HOUR) };
+    await expect(core.meetings.create(people.secretary!, soon)).rejects.toMatchObject({ code: "meetings:errors.deadline_needed" });
+    expect(await db.handle.db.selectFrom("meetings").selectAll().execute()).toHaveLength(0);
+    const deadline = new Date(clock.now().getTime() + 3 * HOUR);
+    const { meeting } = await core.meetings.create(people.secretary!, { ...soon, answerDeadline: deadline });
+    expect(new Date(meeting.answer_deadline).getTime()).toBe(deadline.getTime());
+    // A member can still answer: the deadline lies ahead.
+    await core.meetings.attend(people.member!, { invitationId: (await invitationOf(meeting.id, people.member!.personId)).id, version: meeting.version });
+    expect((await invitationOf(meeting.id, people.member!.personId)).answer).toBe("attend");
+  });
+
+  it("refuses a link longer than core's limit, in a new meeting and in a reschedule", async () => {
+    const long = `https://meet.langson.gov.vn/${"a".repeat(500)}`;
+    await expect(core.meetings.create(people.secretary!, { ...meetingInput(), onlineLink: long })).rejects.toMatchObject({ code: "meetings:errors.too_long", params: { max: 500 } });
+    const { meeting } = await core.meetings.create(people.secretary!, meetingInput());
+    const later = new Date(clock.now().getTime() + 8 * DAY);
+    await expect(core.meetings.reschedule(people.secretary!, meeting.id, { startsAt: later, endsAt: new Date(later.getTime() + HOUR), onlineLink: long })).rejects.toMatchObject({
+      code: "meetings:errors.too_long",
+    });
+    await expect(core.meetings.edit(people.secretary!, meeting.id, { onlineLink: "meet.langson" })).rejects.toMatchObject({ code: "meetings:errors.bad_link" });
+  });
+
+  it("a reschedule to the same time changes nothing and says so; a new place at the same time keeps every answer", async () => {
+    const input = meetingInput();
+    const { meeting } = await core.meetings.create(people.secretary!, input);
+    await core.meetings.attend(people.member!, { invitationId: (await invitationOf(meeting.id, people.member!.personId)).id, version: meeting.version });
+    const outbox = async () => (await db.handle.db.selectFrom("outbox").select("template").execute()).map((r) => r.template);
+    const before = await outbox();
+    await expect(core.meetings.reschedule(people.secretary!, meeting.id, { startsAt: input.startsAt, endsAt: input.endsAt })).rejects.toMatchObject({
+      code: "meetings:errors.same_schedule",
+      params: { id: meeting.id },
+    });
+    await expect(core.meetings.reschedule(people.secretary!, meeting.id, { startsAt: input.startsAt, endsAt: input.endsAt, place: ` ${input.place} ` })).rejects.toMatchObject({
+      code: "meetings:errors.same_schedule",
+    });
+    expect(await outbox()).toEqual(before);
+    expect((await invitationOf(meeting.id, people.member!.personId)).answer).toBe("attend");
+
+    const moved = await core.meetings.reschedule(people.secretary!, meeting.id, { startsAt: input.startsAt, endsAt: input.endsAt, place: "Phòng họp số 2, Sở Thông tin và Truyền thông" });
+    expect(moved).toMatchObject({ answersReset: false, version: meeting.version, place: "Phòng họp số 2, Sở Thông tin và Truyền thông" });
+    expect((await invitationOf(meeting.id, people.member!.personId)).answer).toBe("attend");
+    expect(await outbox()).not.toContain("meetings:rescheduled");
+    const row = await db.handle.db.selectFrom("meetings").selectAll().where("id", "=", meeting.id).executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ place: "Phòng họp số 2, Sở Thông tin và Truyền thông", version: meeting.version });
+    const audit = await db.handle.db.selectFrom("audit_log").selectAll().where("action", "=", "meeting.edit").executeTakeFirstOrThrow();
+    expect(JSON.parse(audit.before_json!)).toEqual({ place: input.place });
+  });
 });

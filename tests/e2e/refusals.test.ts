@@ -39,6 +39,8 @@ describe("refusals are seen, not swallowed", () => {
       endsAt: new Date(start.getTime() + 2 * HOUR),
       place: "Phòng họp số 1, UBND tỉnh",
       agenda: "1. Kết quả chuyển đổi số quý IV",
+      // A meeting less than a day ahead has no default deadline (it would already have passed).
+      ...(startsIn < DAY ? { answerDeadline: new Date(start.getTime() - startsIn / 2) } : {}),
     });
     e2e.app.worker.nudge();
     return meeting;

@@ -5,8 +5,6 @@ import { answerCallback, tell, trackCallbackAnswer } from "./answer.js";
 import type { BotContext } from "./context.js";
 import { apiRootOf, type TelegramDeps } from "./deps.js";
 import { agentFor } from "../../net/proxy.js";
-import { meetingAdminFeature } from "./features/meeting-admin.js";
-import { meetingCreateFeature } from "./features/meeting-create.js";
 import { meetingLeadersFeature } from "./features/meeting-leaders.js";
 import { meetingRecordsFeature } from "./features/meeting-records.js";
 import { groupLinkFeature } from "./features/group-link.js";
@@ -89,9 +87,7 @@ export function createBot(base: Omit<TelegramDeps, "send">, opts: { botInfo?: Us
   });
   privateChats.use(conversationFeature(deps));
   privateChats.use(meetingLeadersFeature(deps));
-  privateChats.use(meetingCreateFeature(deps));
   privateChats.use(meetingRecordsFeature(deps));
-  privateChats.use(meetingAdminFeature(deps));
   privateChats.on("callback_query:data", (ctx) => answerCallback(ctx, ctx.t("common:stale_button")));
   privateChats.on("message", (ctx) => ctx.reply(ctx.t("common:unknown_command"), { parse_mode: "HTML" }));
 

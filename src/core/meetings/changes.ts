@@ -7,6 +7,7 @@ import type { CoreContext } from "../context.js";
 import { DomainError } from "../errors.js";
 import { dateParam, enqueueMessage } from "../outbox.js";
 import { assertCan } from "../permissions.js";
+import { answerDeadlineOf, checkAgenda, checkEnd, checkOnlineLink, checkPlace, checkStart, checkTitle, checkVenue } from "./meetings.js";
 import { scheduleQuorumCheck } from "./quorum.js";
 
 export interface MeetingChange {
@@ -60,22 +61,46 @@ async function closeOldCards(trx: Trx, now: Date, meeting: MeetingRow): Promise<
   }
 }
 
+/** What a correction of a meeting may change without touching anyone's answer. */
+export interface MeetingEdit {
+  title?: string;
+  agenda?: string;
+  place?: string | null;
+  onlineLink?: string | null;
+}
+
+/** What a reschedule did: moved the meeting (answers reset), or only corrected its place or link (answers kept). */
+export type Rescheduled = MeetingRow & { answersReset: boolean };
+
 /**
  * The secretariat moves a meeting: everyone is told what changed, their answers go back to "no answer"
  * (the old ones stay in the audit history), pending and approved requests lapse, and a new card is sent.
+ * Moving it to the time it already has is no move: with a new place or link it is a correction (answers
+ * stand, cards are updated in place, see editMeeting); with nothing new it is refused as such, and
+ * nothing is sent.
  */
-export async function rescheduleMeeting(ctx: CoreContext, actor: Actor, meetingId: number, change: MeetingChange): Promise<MeetingRow> {
+export async function rescheduleMeeting(ctx: CoreContext, actor: Actor, meetingId: number, change: MeetingChange): Promise<Rescheduled> {
+  const same = await ctx.db.transaction().execute(async (trx) => {
+    const meeting = await requireOpenMeeting(trx, ctx, actor, meetingId);
+    const sameTime = change.startsAt.getTime() === Date.parse(meeting.starts_at) && change.endsAt.getTime() === Date.parse(meeting.ends_at);
+    const sameDeadline = change.answerDeadline === undefined || change.answerDeadline.getTime() === Date.parse(meeting.answer_deadline);
+    return sameTime && sameDeadline ? meeting : undefined;
+  });
+  if (same) {
+    const place = change.place === undefined ? same.place : checkPlace(change.place);
+    const onlineLink = change.onlineLink === undefined ? same.online_link : checkOnlineLink(change.onlineLink);
+    if (place === same.place && onlineLink === same.online_link) throw new DomainError("meetings:errors.same_schedule", { id: same.id });
+    return { ...(await editMeeting(ctx, actor, meetingId, { place, onlineLink })), answersReset: false };
+  }
   return ctx.db.transaction().execute(async (trx) => {
     const meeting = await requireOpenMeeting(trx, ctx, actor, meetingId);
     const now = ctx.clock();
-    if (Number.isNaN(change.startsAt.getTime()) || change.startsAt <= now) throw new DomainError("meetings:errors.start_in_past");
-    if (Number.isNaN(change.endsAt.getTime()) || change.endsAt <= change.startsAt) throw new DomainError("meetings:errors.end_before_start");
-    const place = change.place === undefined ? meeting.place : change.place?.trim() || null;
-    const onlineLink = change.onlineLink === undefined ? meeting.online_link : change.onlineLink?.trim() || null;
-    if (!place && !onlineLink) throw new DomainError("meetings:errors.place_required");
-    if (onlineLink && !/^https?:\/\/\S+$/i.test(onlineLink)) throw new DomainError("meetings:errors.bad_link");
-    const deadline = change.answerDeadline ?? new Date(Math.max(now.getTime(), change.startsAt.getTime() - 24 * 3600_000));
-    if (deadline > change.startsAt) throw new DomainError("meetings:errors.deadline_after_start");
+    checkStart(now, change.startsAt);
+    checkEnd(change.startsAt, change.endsAt);
+    const place = change.place === undefined ? meeting.place : checkPlace(change.place);
+    const onlineLink = change.onlineLink === undefined ? meeting.online_link : checkOnlineLink(change.onlineLink);
+    checkVenue(place, onlineLink);
+    const deadline = answerDeadlineOf(now, change.startsAt, change.answerDeadline);
 
     await closeOldCards(trx, now, meeting);
     const version = meeting.version + 1;
@@ -128,7 +153,7 @@ export async function rescheduleMeeting(ctx: CoreContext, actor: Actor, meetingI
         dedupeKey: `meeting:${meeting.id}:v${version}:calendar:${inv.person_id}`,
       });
     }
-    return { ...meeting, ...after, updated_at: iso(now) };
+    return { ...meeting, ...after, updated_at: iso(now), answersReset: true };
   });
 }
 
@@ -175,28 +200,33 @@ export async function cancelMeeting(ctx: CoreContext, actor: Actor, meetingId: n
 }
 
 /**
- * The secretariat corrects a meeting's title or agenda. Answers stand; every invitee's card is updated in
- * place and they are told what changed.
+ * The secretariat corrects a meeting's title, agenda, place or online link. Answers stand; every invitee's
+ * card is updated in place and they are told what changed. A field not given stays as it is.
  */
-export async function editMeeting(ctx: CoreContext, actor: Actor, meetingId: number, change: { title?: string; agenda?: string }): Promise<MeetingRow> {
-  const title = change.title?.trim();
-  const agenda = change.agenda?.trim();
-  if (change.title !== undefined && !title) throw new DomainError("meetings:errors.title_required");
-  if (change.agenda !== undefined && !agenda) throw new DomainError("meetings:errors.agenda_required");
-  if ((title?.length ?? 0) > 200) throw new DomainError("meetings:errors.too_long", { max: 200 });
-  if ((agenda?.length ?? 0) > 4000) throw new DomainError("meetings:errors.too_long", { max: 4000 });
+export async function editMeeting(ctx: CoreContext, actor: Actor, meetingId: number, change: MeetingEdit): Promise<MeetingRow> {
+  const title = change.title === undefined ? undefined : checkTitle(change.title);
+  const agenda = change.agenda === undefined ? undefined : checkAgenda(change.agenda);
+  const place = change.place === undefined ? undefined : checkPlace(change.place);
+  const onlineLink = change.onlineLink === undefined ? undefined : checkOnlineLink(change.onlineLink);
   return ctx.db.transaction().execute(async (trx) => {
     const meeting = await requireOpenMeeting(trx, ctx, actor, meetingId);
     const now = ctx.clock();
-    const after = { ...(title ? { title } : {}), ...(agenda ? { agenda } : {}) };
-    if (Object.keys(after).length === 0) return meeting;
-    await trx.updateTable("meetings").set({ ...after, updated_at: iso(now) }).where("id", "=", meeting.id).execute();
+    checkVenue(place === undefined ? meeting.place : place, onlineLink === undefined ? meeting.online_link : onlineLink);
+    const changed = {
+      ...(title !== undefined && title !== meeting.title ? { title } : {}),
+      ...(agenda !== undefined && agenda !== meeting.agenda ? { agenda } : {}),
+      ...(place !== undefined && place !== meeting.place ? { place } : {}),
+      ...(onlineLink !== undefined && onlineLink !== meeting.online_link ? { online_link: onlineLink } : {}),
+    };
+    if (Object.keys(changed).length === 0) return meeting;
+    const after: Partial<MeetingRow> = changed;
+    await trx.updateTable("meetings").set({ ...changed, updated_at: iso(now) }).where("id", "=", meeting.id).execute();
     await recordAudit(trx, actor, now, {
       action: "meeting.edit",
       objectType: "meeting",
       objectId: meeting.id,
       committeeId: meeting.committee_id,
-      before: { ...(title ? { title: meeting.title } : {}), ...(agenda ? { agenda: meeting.agenda } : {}) },
+      before: Object.fromEntries(Object.keys(changed).map((k) => [k, meeting[k as keyof typeof changed]])),
       after,
     });
     const cards = await trx

@@ -23,7 +23,7 @@ export interface NewMeeting {
   agenda: string;
   /** The meeting's chair: the committee chair by default, the standing deputy when the chair delegates. */
   chairPersonId?: number;
-  /** Until when members answer; by default one day before the start. */
+  /** Until when members answer; by default one day before the start (required when that has passed). */
   answerDeadline?: Date;
   /** Who records the minutes: a person with a seat on the committee, usually of its secretariat. */
   secretaryPersonId?: number | null;
@@ -34,25 +34,97 @@ export interface NewMeeting {
 /** Roles invited by default: the committee's members and leaders (the secretariat organizes, it is not counted). */
 export const INVITED_ROLES = ["chair", "standing_deputy", "deputy", "member"] as const;
 
-const LIMITS = { title: 200, agenda: 4000, place: 300, link: 500 };
+/** The longest title, agenda, place and online link a meeting takes, in characters; longer is refused, never cut. */
+export const MEETING_LIMITS = { title: 200, agenda: 4000, place: 300, link: 500 } as const;
+/** An online meeting link: an http(s) address without spaces. */
+const LINK = /^https?:\/\/\S+$/i;
 
-function validate(ctx: CoreContext, m: NewMeeting): { place: string | null; onlineLink: string | null; deadline: Date } {
-  const now = ctx.clock();
-  if (!m.title.trim()) throw new DomainError("meetings:errors.title_required");
-  if (m.title.trim().length > LIMITS.title) throw new DomainError("meetings:errors.too_long", { field: "title", max: LIMITS.title });
-  if (!m.agenda.trim()) throw new DomainError("meetings:errors.agenda_required");
-  if (m.agenda.length > LIMITS.agenda) throw new DomainError("meetings:errors.too_long", { field: "agenda", max: LIMITS.agenda });
-  if (Number.isNaN(m.startsAt.getTime()) || m.startsAt <= now) throw new DomainError("meetings:errors.start_in_past");
-  if (Number.isNaN(m.endsAt.getTime()) || m.endsAt <= m.startsAt) throw new DomainError("meetings:errors.end_before_start");
-  const place = m.place?.trim() || null;
-  const onlineLink = m.onlineLink?.trim() || null;
+/** A meeting's title, trimmed; refused when empty or too long. */
+export function checkTitle(text: string): string {
+  const title = text.trim();
+  if (!title) throw new DomainError("meetings:errors.title_required");
+  if (title.length > MEETING_LIMITS.title) throw new DomainError("meetings:errors.too_long", { field: "title", max: MEETING_LIMITS.title });
+  return title;
+}
+
+/** A meeting's agenda, trimmed; refused when empty or too long. */
+export function checkAgenda(text: string): string {
+  const agenda = text.trim();
+  if (!agenda) throw new DomainError("meetings:errors.agenda_required");
+  if (agenda.length > MEETING_LIMITS.agenda) throw new DomainError("meetings:errors.too_long", { field: "agenda", max: MEETING_LIMITS.agenda });
+  return agenda;
+}
+
+/** A place, trimmed; empty is none (null); too long is refused. */
+export function checkPlace(text: string | null | undefined): string | null {
+  const place = text?.trim() || null;
+  if (place && place.length > MEETING_LIMITS.place) throw new DomainError("meetings:errors.too_long", { field: "place", max: MEETING_LIMITS.place });
+  return place;
+}
+
+/** An online meeting link, trimmed; empty is none (null); not an http(s) address, or too long, is refused. */
+export function checkOnlineLink(text: string | null | undefined): string | null {
+  const link = text?.trim() || null;
+  if (!link) return null;
+  if (!LINK.test(link)) throw new DomainError("meetings:errors.bad_link");
+  if (link.length > MEETING_LIMITS.link) throw new DomainError("meetings:errors.too_long", { field: "link", max: MEETING_LIMITS.link });
+  return link;
+}
+
+/** A meeting takes place somewhere: a place, an online link, or both. */
+export function checkVenue(place: string | null, onlineLink: string | null): void {
   if (!place && !onlineLink) throw new DomainError("meetings:errors.place_required");
-  if (place && place.length > LIMITS.place) throw new DomainError("meetings:errors.too_long", { field: "place", max: LIMITS.place });
-  if (onlineLink && (!/^https?:\/\/\S+$/i.test(onlineLink) || onlineLink.length > LIMITS.link)) throw new DomainError("meetings:errors.bad_link");
-  const deadline = m.answerDeadline ?? new Date(Math.max(now.getTime(), m.startsAt.getTime() - DAY));
-  if (deadline > m.startsAt) throw new DomainError("meetings:errors.deadline_after_start");
-  if (m.answerDeadline && m.answerDeadline <= now) throw new DomainError("meetings:errors.deadline_in_past");
-  return { place, onlineLink, deadline };
+}
+
+/** A start in the future. */
+export function checkStart(now: Date, startsAt: Date): Date {
+  if (Number.isNaN(startsAt.getTime()) || startsAt <= now) throw new DomainError("meetings:errors.start_in_past");
+  return startsAt;
+}
+
+/** An end after the start. */
+export function checkEnd(startsAt: Date, endsAt: Date): Date {
+  if (Number.isNaN(endsAt.getTime()) || endsAt <= startsAt) throw new DomainError("meetings:errors.end_before_start");
+  return endsAt;
+}
+
+/**
+ * The answer deadline used when none is given: one day before the start, or undefined when that moment has
+ * already passed (a meeting called less than a day ahead): then a deadline must be given.
+ */
+export function defaultAnswerDeadline(now: Date, startsAt: Date): Date | undefined {
+  const deadline = new Date(startsAt.getTime() - DAY);
+  return deadline > now ? deadline : undefined;
+}
+
+/** A given answer deadline lies between now and the start. */
+export function checkAnswerDeadline(now: Date, startsAt: Date, deadline: Date): Date {
+  if (Number.isNaN(deadline.getTime()) || deadline <= now) throw new DomainError("meetings:errors.deadline_in_past");
+  if (deadline > startsAt) throw new DomainError("meetings:errors.deadline_after_start");
+  return deadline;
+}
+
+/**
+ * The answer deadline of a meeting: the one given (checked), else the default; a meeting less than a day
+ * ahead has no default (it would already have passed, and nobody could answer), so one must be given.
+ */
+export function answerDeadlineOf(now: Date, startsAt: Date, given: Date | undefined): Date {
+  if (given) return checkAnswerDeadline(now, startsAt, given);
+  const deadline = defaultAnswerDeadline(now, startsAt);
+  if (!deadline) throw new DomainError("meetings:errors.deadline_needed");
+  return deadline;
+}
+
+function validate(ctx: CoreContext, m: NewMeeting): { title: string; agenda: string; place: string | null; onlineLink: string | null; deadline: Date } {
+  const now = ctx.clock();
+  const title = checkTitle(m.title);
+  const agenda = checkAgenda(m.agenda);
+  checkStart(now, m.startsAt);
+  checkEnd(m.startsAt, m.endsAt);
+  const place = checkPlace(m.place);
+  const onlineLink = checkOnlineLink(m.onlineLink);
+  checkVenue(place, onlineLink);
+  return { title, agenda, place, onlineLink, deadline: answerDeadlineOf(now, m.startsAt, m.answerDeadline) };
 }
 
 /** The person who chairs a committee's meetings by default: its active chair. */
@@ -74,7 +146,7 @@ async function committeeChair(db: Executor, committeeId: number): Promise<number
  */
 export async function createMeeting(ctx: CoreContext, actor: Actor, input: NewMeeting): Promise<{ meeting: MeetingRow; invited: number }> {
   assertCan(actor, "meeting.manage", input.committeeId);
-  const { place, onlineLink, deadline } = validate(ctx, input);
+  const { title, agenda, place, onlineLink, deadline } = validate(ctx, input);
   const documents = input.documents ?? [];
   if (documents.length > MAX_ATTACHMENTS) throw new DomainError("meetings:errors.too_many_files", { max: MAX_ATTACHMENTS });
   documents.forEach(checkAttachment);
@@ -97,12 +169,12 @@ export async function createMeeting(ctx: CoreContext, actor: Actor, input: NewMe
       .values({
         committee_id: input.committeeId,
         kind: input.kind,
-        title: input.title.trim(),
+        title,
         starts_at: iso(input.startsAt),
         ends_at: iso(input.endsAt),
         place,
         online_link: onlineLink,
-        agenda: input.agenda.trim(),
+        agenda,
         chair_person_id: chairPersonId,
         secretary_person_id: input.secretaryPersonId ?? null,
         answer_deadline: iso(deadline),
