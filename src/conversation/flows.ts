@@ -3,15 +3,20 @@ import { meetingAnswerFlow, meetingAnswerRoutes } from "./meetings/answer-flow.j
 import { dialogCancelFlow, dialogCancelRoutes } from "./cancel-flow.js";
 import type { Incoming, InputHandler } from "./incoming.js";
 import { meetingDecisionFlow, meetingDecisionRoutes } from "./meetings/decision-flow.js";
+import { meetingLeadersFlow } from "./meetings/leaders-flow.js";
 import { meetingProxyFlow, meetingProxyRoutes } from "./meetings/proxy-flow.js";
+import { meetingRecordsFlow, meetingRecordsRoutes } from "./meetings/records-flow.js";
 import { noticeAcknowledgeFlow, noticeAcknowledgeRoutes } from "./notices/acknowledge-flow.js";
 import { opinionAnswerFlow, opinionAnswerRoutes } from "./opinions/answer-flow.js";
 import { reportFlow, reportRoutes } from "./reports/report-flow.js";
+import type { Translator } from "../i18n/index.js";
 import type { Route } from "./router.js";
 import type { Turn } from "./turn.js";
 
 export interface FlowDeps {
   core: Core;
+  /** The translations, for what is written in a set language whoever asks (the minutes, in Vietnamese). */
+  translator: Translator;
   /** Wakes the delivery worker after a step queued messages. */
   nudgeDelivery?: (() => void) | undefined;
   /**
@@ -37,6 +42,8 @@ export function createFlows(deps: FlowDeps) {
   const answers = meetingAnswerFlow(deps);
   const proxies = meetingProxyFlow(deps);
   const decisions = meetingDecisionFlow(deps);
+  const leaders = meetingLeadersFlow(deps);
+  const records = meetingRecordsFlow(deps);
   const notices = noticeAcknowledgeFlow(deps);
   const opinions = opinionAnswerFlow(deps);
   const reports = reportFlow(deps);
@@ -45,6 +52,7 @@ export function createFlows(deps: FlowDeps) {
     ...meetingAnswerRoutes(answers),
     ...meetingProxyRoutes(proxies),
     ...meetingDecisionRoutes(decisions),
+    ...meetingRecordsRoutes(records),
     ...noticeAcknowledgeRoutes(notices),
     ...opinionAnswerRoutes(opinions),
     ...reportRoutes(reports),
@@ -65,12 +73,19 @@ export function createFlows(deps: FlowDeps) {
   /** Commands a person types ("/report NQ49-05"): the name without its slash, and what follows it. */
   const commands: Commands = {
     report: (turn, args) => reports.list(turn, args),
+    approvals: (turn) => leaders.approvals(turn),
+    meetings: (turn) => leaders.meetings(turn),
+    roster: (turn, args) => leaders.roster(turn, args),
+    attendance: (turn, args) => records.attendance(turn, args),
+    minutes: (turn, args) => records.minutes(turn, args),
     cancel: (turn) => cancel.command(turn),
   };
   return {
     answers,
     proxies,
     decisions,
+    leaders,
+    records,
     cancel,
     notices,
     opinions,

@@ -1,3 +1,4 @@
+import type { Actor } from "../../src/core/actor.js";
 import { E2E, users, type names } from "./e2e.js";
 import { FakeTelegram } from "./fake-telegram.js";
 import { TextDriver } from "./text-driver.js";
@@ -16,6 +17,8 @@ export interface Driver {
   sendFile(who: Who, doc: { fileName: string; content: Buffer | string; mimeType?: string; caption?: string }): Promise<void>;
   /** Waits for a file the bot sent the person, by name; returns its bytes. */
   file(who: Who, name: string | RegExp): Promise<Buffer>;
+  /** The person as core knows them, for what a scenario sets up through core rather than in chat. */
+  actor(who: Who): Promise<Actor & { kind: "person" }>;
   stop(): Promise<void>;
 }
 
@@ -25,11 +28,14 @@ export async function telegramDriver(who: Who[]): Promise<Driver> {
   const chat = (w: Who) => users[w].id;
   return {
     e2e,
-    // What the person reads: a message, or the notification that answered their press.
+    // What the person reads: a message (or a file's caption), or the notification that answered their press.
     next: async (w, text) =>
       e2e.tg.waitFor(
         () =>
-          e2e.tg.transcript(chat(w)).find((m) => m.text?.includes(text))?.text ??
+          e2e.tg
+            .transcript(chat(w))
+            .map((m) => m.text ?? m.caption)
+            .find((m) => m?.includes(text)) ??
           (e2e.tg.answeredCallbacks as { text?: string }[]).find((c) => c.text?.includes(text))?.text,
         8000,
       ),
@@ -59,6 +65,7 @@ export async function telegramDriver(who: Who[]): Promise<Driver> {
       );
       return e2e.tg.documentContent(m.document!.file_id);
     },
+    actor: (w) => e2e.actorOf(users[w]),
     stop: () => e2e.stop(),
   };
 }

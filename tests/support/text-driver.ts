@@ -3,7 +3,7 @@ import { createFlows, type Flows } from "../../src/conversation/flows.js";
 import { createTextApp, type TextApp } from "../../src/conversation/text-app.js";
 import { plainIncoming, type Incoming, type ReceivedFile } from "../../src/conversation/incoming.js";
 import type { OutgoingFile } from "../../src/conversation/message.js";
-import { loadActorByChannel } from "../../src/core/actor.js";
+import { loadActorByChannel, type Actor } from "../../src/core/actor.js";
 import type { Delivery } from "../../src/delivery/outbox-store.js";
 import { RateGate } from "../../src/delivery/rate-gate.js";
 import { createTranslator } from "../../src/i18n/index.js";
@@ -38,8 +38,9 @@ export class TextDriver {
     const e2e = await E2E.start({}, "sqlite", { deliveryApps: { zalo: { sender, gate: new RateGate({ ratePerSecond: 100, perChatIntervalMs: 0, groupIntervalMs: 0 }) } } });
     const driver = (ref.driver = new TextDriver(e2e));
     driver.views = createOutboxViews(e2e.core, createTranslator("vi"), e2e.clock.now);
-    driver.flows = createFlows({ core: e2e.core, nudgeDelivery: () => e2e.app.worker.nudge() });
-    driver.app = createTextApp({ channel: "zalo", limit: LIMIT, core: e2e.core, translator: createTranslator("vi"), routes: driver.flows.routes, commands: driver.flows.commands });
+    const translator = createTranslator("vi");
+    driver.flows = createFlows({ core: e2e.core, translator, nudgeDelivery: () => e2e.app.worker.nudge() });
+    driver.app = createTextApp({ channel: "zalo", limit: LIMIT, core: e2e.core, translator, routes: driver.flows.routes, commands: driver.flows.commands });
     await e2e.seedRoster();
     for (const key of who) {
       const code = e2e.inviteOf(names[key]);
@@ -110,10 +111,16 @@ export class TextDriver {
     await this.input(key, line, plainIncoming(line));
   }
 
+  /** The person as core knows them (linked on this app). */
+  async actor(key: keyof typeof names): Promise<Actor & { kind: "person" }> {
+    const actor = await loadActorByChannel(this.e2e.app.database.db, "zalo", `z-${key}`);
+    if (!actor) throw new Error(`${key} is not linked on the text app`);
+    return actor;
+  }
+
   private async input(key: keyof typeof names, shown: string, incoming: Incoming): Promise<void> {
     const chatId = `z-${key}`;
-    const actor = await loadActorByChannel(this.e2e.app.database.db, "zalo", chatId);
-    if (!actor) throw new Error(`${key} is not linked on the text app`);
+    const actor = await this.actor(key);
     this.record(chatId, [`> ${shown}`]);
     const turn = this.app.turn(actor, chatId, async (parts, file) => this.record(chatId, parts, file));
     await this.app.handle(turn, chatId, incoming, (t, input) => this.flows.input(t, input));

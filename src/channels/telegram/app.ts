@@ -79,7 +79,7 @@ export function createTelegramApp(deps: TelegramAppDeps): TelegramApp {
           defaultLocale: deps.defaultLocale,
           timeZone: deps.timeZone,
           nudgeDelivery: deps.nudgeDelivery,
-          flows: createFlows({ core, nudgeDelivery: deps.nudgeDelivery, inviteLink: async (code) => inviteLink(bot.botInfo.username, code) }),
+          flows: createFlows({ core, translator, nudgeDelivery: deps.nudgeDelivery, inviteLink: async (code) => inviteLink(bot.botInfo.username, code) }),
         },
         { botInfo },
       );

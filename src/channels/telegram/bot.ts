@@ -10,8 +10,6 @@ import { helpFeature } from "./features/help.js";
 import { languageFeature } from "./features/language.js";
 import { meetingAdminFeature } from "./features/meeting-admin.js";
 import { meetingCreateFeature } from "./features/meeting-create.js";
-import { meetingLeadersFeature } from "./features/meeting-leaders.js";
-import { meetingRecordsFeature } from "./features/meeting-records.js";
 import { groupLinkFeature, noticesFeature } from "./features/notices.js";
 import { opinionsFeature } from "./features/opinions.js";
 import { conversationFeature } from "./features/conversation.js";
@@ -104,9 +102,7 @@ export function createBot(base: Omit<TelegramDeps, "send">, opts: { botInfo?: Us
   privateChats.use(helpFeature(deps));
   privateChats.use(languageFeature(deps));
   privateChats.use(membersFeature(deps));
-  privateChats.use(meetingLeadersFeature(deps));
   privateChats.use(meetingCreateFeature(deps));
-  privateChats.use(meetingRecordsFeature(deps));
   privateChats.use(meetingAdminFeature(deps));
   privateChats.use(noticesFeature(deps));
   privateChats.use(opinionsFeature(deps));
