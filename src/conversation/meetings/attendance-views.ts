@@ -6,7 +6,7 @@ import { buttonLabel as label } from "../message.js";
 import { meetingActions as A } from "./actions.js";
 
 /** Names per page of the attendance sheet: a page stays one screen of buttons (and within two-digit choices). */
-export const ATTENDANCE_PAGE = 30;
+const ATTENDANCE_PAGE = 30;
 
 const ICON: Record<Presence | "none", string> = { none: "◻️", present: "✅", absent: "❌", represented: "🔁" };
 
@@ -14,7 +14,7 @@ const ICON: Record<Presence | "none", string> = { none: "◻️", present: "✅"
 const clip = (text: string, max = 60) => Array.from(text).slice(0, max).join("");
 
 /** The page the sheet shows for a requested page: within the pages there are. */
-export const attendancePage = (lines: readonly AttendanceLine[], page: number): { page: number; pages: number } => {
+const attendancePage = (lines: readonly AttendanceLine[], page: number): { page: number; pages: number } => {
   const pages = Math.max(1, Math.ceil(lines.length / ATTENDANCE_PAGE));
   return { page: Math.min(Math.max(0, page), pages - 1), pages };
 };
