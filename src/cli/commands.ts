@@ -1,5 +1,5 @@
 import { accessSync, chmodSync, constants, existsSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { cliActor } from "../core/actor.js";
 import type { IssuedInvite } from "../core/invites/invites.js";
@@ -12,6 +12,7 @@ import { formatDateTime } from "../i18n/format.js";
 import { COMMITTEE_LEVELS, committeeFields, registerCommitteeEdit, type CommitteeFieldOptions } from "./committees.js";
 import { fileReason, readUtf8, writePrivateFile } from "./files.js";
 import { linkOrCode, resolveBotUsername } from "./invite-links.js";
+import { PROJECT_ROOT } from "../paths.js";
 import { registerDoctorCommand } from "./doctor.js";
 import { registerMeetingCommands } from "./meetings.js";
 import { cliMessages, localizeCommanderError } from "./messages.js";
@@ -22,7 +23,7 @@ import { renderTable, terminalIo } from "./text.js";
 const LOCALES: readonly Locale[] = ["vi", "en"];
 
 /** The version in package.json, for --version. */
-const CLI_VERSION = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
+const CLI_VERSION = (JSON.parse(readFileSync(join(PROJECT_ROOT, "package.json"), "utf8")) as { version: string }).version;
 
 /** The language of help and usage errors, known before commander parses: --lang, else DEFAULT_LOCALE, else vi. */
 export function initialLocale(argv: readonly string[], env: Record<string, string | undefined>): Locale {

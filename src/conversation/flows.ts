@@ -9,7 +9,9 @@ import type { Incoming, InputHandler } from "./incoming.js";
 import { meetingAdminFlow } from "./meetings/admin-flow.js";
 import { meetingCreateFlow, meetingCreateRoutes } from "./meetings/create-flow.js";
 import { meetingDecisionFlow, meetingDecisionRoutes } from "./meetings/decision-flow.js";
+import { meetingLeadersFlow } from "./meetings/leaders-flow.js";
 import { meetingProxyFlow, meetingProxyRoutes } from "./meetings/proxy-flow.js";
+import { meetingRecordsFlow, meetingRecordsRoutes } from "./meetings/records-flow.js";
 import { noticeAcknowledgeFlow, noticeAcknowledgeRoutes } from "./notices/acknowledge-flow.js";
 import { noticeComposeFlow, noticeComposeRoutes } from "./notices/compose-flow.js";
 import { noticeReportFlow, noticeReportRoutes } from "./notices/report-flow.js";
@@ -51,6 +53,8 @@ export function createFlows(deps: FlowDeps) {
   const answers = meetingAnswerFlow(deps);
   const proxies = meetingProxyFlow(deps);
   const decisions = meetingDecisionFlow(deps);
+  const leaders = meetingLeadersFlow(deps);
+  const records = meetingRecordsFlow(deps);
   const notices = noticeAcknowledgeFlow(deps);
   const noticeCompose = noticeComposeFlow(deps);
   const noticeReports = noticeReportFlow(deps);
@@ -70,6 +74,7 @@ export function createFlows(deps: FlowDeps) {
     ...meetingAnswerRoutes(answers),
     ...meetingProxyRoutes(proxies),
     ...meetingDecisionRoutes(decisions),
+    ...meetingRecordsRoutes(records),
     ...noticeAcknowledgeRoutes(notices),
     ...noticeComposeRoutes(noticeCompose),
     ...noticeReportRoutes(noticeReports),
@@ -110,6 +115,11 @@ export function createFlows(deps: FlowDeps) {
     deactivate: (turn, args) => members.deactivate(turn, args),
     report: (turn, args) => reports.list(turn, args),
     ...reportsAdminCommands(reportsAdmin),
+    approvals: (turn) => leaders.approvals(turn),
+    meetings: (turn) => leaders.meetings(turn),
+    roster: (turn, args) => leaders.roster(turn, args),
+    attendance: (turn, args) => records.attendance(turn, args),
+    minutes: (turn, args) => records.minutes(turn, args),
     cancel: (turn) => cancel.command(turn),
     opinion: (turn, args) => opinionCompose.start(turn, args),
     opinions: (turn, args) => opinionSummary.command(turn, args),
@@ -128,6 +138,8 @@ export function createFlows(deps: FlowDeps) {
     answers,
     proxies,
     decisions,
+    leaders,
+    records,
     cancel,
     notices,
     noticeCompose,

@@ -3,6 +3,7 @@ import type { Core } from "../core/index.js";
 import { DomainError } from "../core/errors.js";
 import type { ChannelName, Locale } from "../db/schema.js";
 import type { Translator } from "../i18n/index.js";
+import { clipParams } from "./echo.js";
 import type { Flows } from "./flows.js";
 import type { Incoming, InputHandler } from "./incoming.js";
 import type { Message, OutgoingFile } from "./message.js";
@@ -72,7 +73,7 @@ export function createTextApp(opts: TextAppOptions): TextApp {
       tell: (text) => say({ text }),
       async refuse(error) {
         if (!(error instanceof DomainError)) throw error;
-        await say({ text: t(error.code, error.params) });
+        await say({ text: t(error.code, clipParams(error.params)) });
       },
       warn() {},
       refreshMenu() {},

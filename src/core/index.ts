@@ -9,7 +9,7 @@ import { deactivateMember, importRoster, listMembers } from "./roster/roster.js"
 import { answerAttend, appointProxy, decideRequest, overrideAnswer, requestAbsence, type AnswerTarget, type Delegate, type RequestKind } from "./meetings/answers.js";
 import { chairCandidates, createMeeting, upcomingMeetings, type NewMeeting } from "./meetings/meetings.js";
 import { cancelMeeting, editMeeting, rescheduleMeeting, type MeetingChange, type MeetingEdit } from "./meetings/changes.js";
-import { attendanceSheet, prefillAttendance, recordAttendance } from "./meetings/attendance.js";
+import { attendanceSheet, cycleAttendance, prefillAttendance, recordAttendance } from "./meetings/attendance.js";
 import { minutesView } from "./meetings/minutes.js";
 import { setMeetingSecretary } from "./meetings/secretary.js";
 import { addGuest, delegateInvite, outsiderInvitations, type Guest } from "./meetings/guests.js";
@@ -93,6 +93,7 @@ export function createCore(ctx: CoreContext) {
         overrideAnswer(ctx, actor, meetingId, personId, answer, reason),
       recordAttendance: (actor: Actor, meetingId: number, personId: number, presence: Presence, delegateName?: string | null) =>
         recordAttendance(ctx, actor, meetingId, personId, presence, delegateName),
+      cycleAttendance: (actor: Actor, meetingId: number, personId: number) => cycleAttendance(ctx, actor, meetingId, personId),
       prefillAttendance: (actor: Actor, meetingId: number) => prefillAttendance(ctx, actor, meetingId),
       attendance: (actor: Actor, meetingId: number) => attendanceSheet(ctx, actor, meetingId),
       minutes: (actor: Actor, meetingId: number) => minutesView(ctx, actor, meetingId),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { clipEcho, clipParams } from "../../src/channels/telegram/answer.js";
+import { clipEcho, clipParams } from "../../src/conversation/echo.js";
 import { toPlainText as plainText } from "../../src/core/markup.js";
 import { malformedField } from "../../src/channels/telegram/update-shape.js";
 

@@ -244,6 +244,8 @@ describe("hostile text in every typed field, through the fake Bot API", () => {
     const request = await incoming(users.chair, "Đề nghị vắng mặt");
     shows(request, `Lý do: ${BOTH}`);
     await bystander();
+    // The roster shows the reason as typed too (it used to come out escaped twice: &amp;quot;).
+    shows(await answersWithin(users.chair, "/roster 1", 2000, (m) => m.text?.includes("Danh sách dự họp") === true), `vắng, chờ duyệt (${BOTH})`);
 
     // The chair comments, then declines; the comment goes back to the member.
     await incoming(users.chair, "GIẤY MỜI HỌP");

@@ -59,6 +59,12 @@ export async function createTestDatabase(dialect: "sqlite" | "postgres", opts: {
       await handle.close().catch(() => undefined);
       const c = new pg.Client({ connectionString: adminUrl });
       await c.connect();
+      // Let closing pools finish their goodbyes first: a connection killed while it ends errors in the test.
+      for (let i = 0; i < 40; i++) {
+        const { rows } = await c.query<{ n: string }>("select count(*) as n from pg_stat_activity where datname = $1", [dbName]);
+        if (Number(rows[0]?.n ?? 0) === 0) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
       await c.query(`drop database if exists ${dbName} with (force)`);
       await c.end();
     },

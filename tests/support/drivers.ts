@@ -30,7 +30,7 @@ export async function telegramDriver(who: Who[]): Promise<Driver> {
   const chat = (w: Who) => users[w].id;
   return {
     e2e,
-    // What the person reads: a message, or the notification that answered their press.
+    // What the person reads: a message (or a file's caption), or the notification that answered their press.
     next: async (w, text) =>
       e2e.tg.waitFor(
         () =>

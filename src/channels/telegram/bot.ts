@@ -5,8 +5,6 @@ import { answerCallback, tell, trackCallbackAnswer } from "./answer.js";
 import type { BotContext } from "./context.js";
 import { apiRootOf, type TelegramDeps } from "./deps.js";
 import { agentFor } from "../../net/proxy.js";
-import { meetingLeadersFeature } from "./features/meeting-leaders.js";
-import { meetingRecordsFeature } from "./features/meeting-records.js";
 import { groupLinkFeature } from "./features/group-link.js";
 import { conversationFeature } from "./features/conversation.js";
 import { telegramEntryTurn } from "./turn.js";
@@ -86,8 +84,6 @@ export function createBot(base: Omit<TelegramDeps, "send">, opts: { botInfo?: Us
     if (await deps.flows.entry.gate(telegramEntryTurn(ctx, deps))) await next();
   });
   privateChats.use(conversationFeature(deps));
-  privateChats.use(meetingLeadersFeature(deps));
-  privateChats.use(meetingRecordsFeature(deps));
   privateChats.on("callback_query:data", (ctx) => answerCallback(ctx, ctx.t("common:stale_button")));
   privateChats.on("message", (ctx) => ctx.reply(ctx.t("common:unknown_command"), { parse_mode: "HTML" }));
 

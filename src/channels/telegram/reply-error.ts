@@ -1,5 +1,6 @@
 import { DomainError } from "../../core/errors.js";
-import { clipParams, tell } from "./answer.js";
+import { clipParams } from "../../conversation/echo.js";
+import { tell } from "./answer.js";
 import type { BotContext } from "./context.js";
 
 /** A core refusal in the person's language; what it repeats of their input (a code, a value) is clipped. */
@@ -12,13 +13,4 @@ export const refusalText = (ctx: BotContext, e: DomainError): string => ctx.t(e.
 export async function replyDomainError(ctx: BotContext, e: unknown): Promise<void> {
   if (!(e instanceof DomainError)) throw e;
   await tell(ctx, refusalText(ctx, e), { alert: true });
-}
-
-/** Runs a handler body, turning a DomainError into a polite answer. */
-export async function withDomainErrors(ctx: BotContext, body: () => Promise<unknown>): Promise<void> {
-  try {
-    await body();
-  } catch (e) {
-    await replyDomainError(ctx, e);
-  }
 }

@@ -1,6 +1,4 @@
 import { toPlainText } from "../../core/markup.js";
-import type { InlineKeyboard } from "grammy";
-import type { BotContext } from "./context.js";
 
 /** Telegram's limit on one message's text. */
 export const TELEGRAM_TEXT_LIMIT = 4096;
@@ -73,9 +71,3 @@ const closing = (open: OpenTag[]) =>
     .reverse()
     .map((t) => `</${t.name}>`)
     .join("");
-
-/** Replies with HTML that may exceed one message, in as many as it takes; the buttons go under the last one. */
-export async function replyInParts(ctx: BotContext, html: string, keyboard?: InlineKeyboard): Promise<void> {
-  const chunks = splitMessage(html);
-  for (const [i, chunk] of chunks.entries()) await ctx.reply(chunk, { parse_mode: "HTML", ...(keyboard && i === chunks.length - 1 ? { reply_markup: keyboard } : {}) });
-}

@@ -1,5 +1,6 @@
 import type { Core } from "../../core/index.js";
 import { DomainError } from "../../core/errors.js";
+import { toPlainText } from "../../core/markup.js";
 import { buttonLabel, buttonRows, type Message } from "../message.js";
 import { route, type Route } from "../router.js";
 import type { Turn } from "../turn.js";
@@ -98,7 +99,8 @@ export function meetingAnswerFlow(deps: AnswerFlowDeps) {
         version: chosen.version,
         cardMessageId: stored?.kind === ABSENCE && stored.data.invitationId === chosen.invitationId ? stored.data.cardMessageId : null,
       };
-      const reason = turn.t(`meetings:absence.quick.${chosen.reason}`);
+      // Kept and shown as a typed reason is: plain text, escaped once wherever it is put into a message.
+      const reason = toPlainText(turn.t(`meetings:absence.quick.${chosen.reason}`));
       try {
         if (await submitAbsence(turn, dialog, reason)) {
           await turn.acknowledge();

@@ -1,7 +1,7 @@
 import { MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, type IncomingFile } from "../../core/attachments.js";
 import type { Core } from "../../core/index.js";
 import { DomainError } from "../../core/errors.js";
-import { escapeText } from "../../core/markup.js";
+import { escapeText, toPlainText } from "../../core/markup.js";
 import { formatDecimal } from "../../core/reports/numbers.js";
 import { checkText, readProgress, STATUSES, TEXT_LIMITS, type ReportText } from "../../core/reports/updates.js";
 import type { IndicatorKind, ProgressStatus } from "../../db/schema.js";
@@ -84,12 +84,13 @@ export function reportFlow(deps: ReportFlowDeps) {
   const ask = async (turn: Turn, d: ReportDialog): Promise<void> => {
     const rows: Button[][] = [];
     const keep = (value: string | null | undefined) => {
-      if (d.keep && !d.back) rows.push([{ label: label(turn.t("reports:buttons.keep", { value: clip(value || turn.t("reports:preview.empty")) })), action: reportActions.keep.data() }]);
+      // The value is plain text (a typed answer, or a term's plain text): the label's template escapes it once.
+      if (d.keep && !d.back) rows.push([{ label: label(turn.t("reports:buttons.keep", { value: clip(value || toPlainText(turn.t("reports:preview.empty"))) })), action: reportActions.keep.data() }]);
     };
     switch (d.step) {
       case "status":
         for (const s of STATUSES) rows.push([{ label: label(turn.t(`reports:status.${s}`)), action: reportActions.status.data({ status: s }) }]);
-        keep(d.keep ? turn.t(`reports:status.${d.keep.status}`) : null);
+        keep(d.keep ? toPlainText(turn.t(`reports:status.${d.keep.status}`)) : null);
         rows.push([cancelButton(turn)]);
         return turn.say({ text: turn.t("reports:ask.status", { code: d.code }), buttons: rows });
       case "progress":
@@ -118,7 +119,8 @@ export function reportFlow(deps: ReportFlowDeps) {
 
   const preview = async (turn: Turn, d: ReportDialog) => {
     const t = turn.t;
-    const empty = t("reports:preview.empty");
+    // Put into templates that escape their values, among texts typed as they are: its plain text, not markup.
+    const empty = toPlainText(t("reports:preview.empty"));
     const lines = [t("reports:preview.header", { code: d.code, period: d.periodLabel })];
     if (d.unchanged) lines.push(t("reports:preview.unchanged"));
     lines.push("", t("reports:preview.status", { value: t(`reports:status.${d.status}`) }));

@@ -82,6 +82,29 @@ export async function prefillAttendance(ctx: CoreContext, actor: Actor, meetingI
   return n;
 }
 
+/** Where one tap on a person's name moves their recorded presence (from nothing recorded: present). */
+const NEXT_PRESENCE: Record<Presence | "none", Presence> = { none: "present", present: "absent", absent: "represented", represented: "present" };
+
+/**
+ * Moves one invitee's recorded presence one step round present → absent → represented → present, as the
+ * secretariat taps through the attendance sheet. "Represented" needs a delegate, so without an approved
+ * proxy it is passed over. Returns what was recorded.
+ */
+export async function cycleAttendance(ctx: CoreContext, actor: Actor, meetingId: number, personId: number): Promise<Presence> {
+  await openForRecording(ctx, actor, meetingId);
+  // The sheet lists the members invited; a guest or a delegate is not on it.
+  const inv = await ctx.db.selectFrom("invitations").select("id").where("meeting_id", "=", meetingId).where("person_id", "=", personId).where("kind", "=", "member").executeTakeFirst();
+  if (!inv) throw new DomainError("meetings:errors.not_invitee");
+  const row = await ctx.db.selectFrom("attendance").select("presence").where("meeting_id", "=", meetingId).where("person_id", "=", personId).executeTakeFirst();
+  let next = NEXT_PRESENCE[row?.presence ?? "none"];
+  if (next === "represented") {
+    const proxy = await ctx.db.selectFrom("proxies").select("id").where("invitation_id", "=", inv.id).where("status", "=", "approved").executeTakeFirst();
+    if (!proxy) next = NEXT_PRESENCE[next];
+  }
+  await recordAttendance(ctx, actor, meetingId, personId, next);
+  return next;
+}
+
 export interface AttendanceLine {
   personId: number;
   fullName: string;
