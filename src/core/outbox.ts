@@ -23,11 +23,17 @@ export interface OutgoingMessage {
    */
   to: { personId: number } | { chatId: string };
   committeeId?: number | null;
-  /** The app a group post's chat is on (Telegram by default). Ignored for a person. */
+  /** The app a group post's chat is on; required for a group post, ignored for a person. */
   channel?: ChannelName;
   /** Writing the same key twice keeps the first row: the same reminder is never queued twice. */
   dedupeKey?: string;
   notBefore?: Date;
+}
+
+/** The app of a group post: a chat id alone names no app. */
+function groupChannel(msg: OutgoingMessage): ChannelName {
+  if (!msg.channel) throw new Error(`a group post (${msg.template}) names no app`);
+  return msg.channel;
 }
 
 /**
@@ -42,8 +48,8 @@ export async function enqueueMessage(db: Executor, now: Date, msg: OutgoingMessa
       committee_id: msg.committeeId ?? null,
       person_id: "personId" in msg.to ? msg.to.personId : null,
       chat_id: "chatId" in msg.to ? msg.to.chatId : null,
-      // For a person this is only a placeholder: the worker records the app it used when it sends.
-      channel: ("chatId" in msg.to && msg.channel) || "telegram",
+      // For a person this is only a placeholder (the column is required): the worker records the app it used when it sends.
+      channel: "chatId" in msg.to ? groupChannel(msg) : "telegram",
       template: msg.template,
       params: JSON.stringify(msg.params ?? {}),
       dedupe_key: msg.dedupeKey ?? null,

@@ -238,7 +238,7 @@ describe("delivery follows the person across apps", () => {
     e2e = await E2E.start({}, dialect, { deliveryApps: { zalo: zalo.app } });
     await e2e.seedRoster();
     const group = -1001234567;
-    const [telegramPost, zaloPost] = await queue(e2e, [{ chatId: String(group) }, { chatId: "zg-1", channel: "zalo" }], "Lịch trực Tết");
+    const [telegramPost, zaloPost] = await queue(e2e, [{ chatId: String(group), channel: "telegram" }, { chatId: "zg-1", channel: "zalo" }], "Lịch trực Tết");
     expect(await settled(e2e, telegramPost!)).toMatchObject({ status: "sent", channel: "telegram", chat_id: String(group) });
     expect(e2e.tg.transcript(group).map((m) => m.text)).toEqual([expect.stringContaining("Lịch trực Tết")]);
     expect(await settled(e2e, zaloPost!)).toMatchObject({ status: "sent", channel: "zalo", chat_id: "zg-1" });

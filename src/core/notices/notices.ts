@@ -100,13 +100,13 @@ export async function sendNotice(ctx: CoreContext, actor: Actor, input: NewNotic
         ack_deadline: input.ackRequired && input.ackDeadline ? iso(input.ackDeadline) : null,
         status: "sending",
         created_at: iso(now),
-        posted_to_group: group?.chatId ? 1 : 0,
+        posted_to_group: group?.chatId && group.channel ? 1 : 0,
       })
       .returning("id")
       .executeTakeFirstOrThrow();
-    if (group?.chatId) {
+    if (group?.chatId && group.channel) {
       // The group post goes on the group's own app.
-      await enqueueMessage(trx, now, { template: "notices:group", params: { noticeId: notice.id }, to: { chatId: group.chatId }, channel: group.channel ?? "telegram", committeeId: input.committeeId, dedupeKey: `notice:${notice.id}:group` });
+      await enqueueMessage(trx, now, { template: "notices:group", params: { noticeId: notice.id }, to: { chatId: group.chatId }, channel: group.channel, committeeId: input.committeeId, dedupeKey: `notice:${notice.id}:group` });
     }
     if (input.attachment) {
       const [attachmentId] = await saveAttachments(trx, now, { type: "notice", id: notice.id }, [input.attachment], personId);
