@@ -100,21 +100,21 @@ export function createTextApp(opts: TextAppOptions): TextApp {
     },
     async handle(turn, chatId, input, onInput) {
       const line = input.text;
-      // A bare number is a choice, unless the latest question asks for a number: then it is the answer, and
-      // the question's own choices are letters. A file with a caption is never a choice.
-      const chosenLabel = input.file ? undefined : /^\s*(\d{1,2}|[a-z])\s*$/i.exec(line)?.[1];
-      const isChoice = chosenLabel !== undefined && (/^[a-z]$/i.test(chosenLabel) || !(await core.choices.awaitsNumber(channel, chatId)));
-      if (chosenLabel !== undefined && isChoice) {
-        const chosen = await core.choices.resolve(channel, chatId, chosenLabel);
-        if (chosen === undefined && /^[a-z]$/i.test(chosenLabel)) {
-          // A lone letter that stands for nothing is text (an answer "x"), not a choice.
-        } else {
+      // A bare number is a choice, unless the chat's latest question asks for a number: then the open dialog
+      // takes it as its answer first (and the question's own choices are letters). A file is never a choice.
+      const label = input.file ? undefined : /^\s*(\d{1,2}|[a-z])\s*$/i.exec(line)?.[1];
+      const letter = label !== undefined && /^[a-z]$/i.test(label);
+      if (label !== undefined && !letter && (await core.choices.awaitsNumber(channel, chatId)) && (await onInput(turn, input))) return;
+      if (label !== undefined) {
+        const chosen = await core.choices.resolve(channel, chatId, label);
+        // A lone letter that stands for nothing is text (an answer "x"), not a choice.
+        if (!(chosen === undefined && letter)) {
           if (chosen === undefined || chosen === "stale") {
-            return turn.say({ text: turn.t(chosen === "stale" ? "common:choice_stale" : "common:choice_unknown", { n: chosenLabel }) });
+            return turn.say({ text: turn.t(chosen === "stale" ? "common:choice_stale" : "common:choice_unknown", { n: label }) });
           }
           // A chosen number is a press: the message it came from cannot be edited here, so a flow that shows a
           // card anew (turn.replace) says it again; the number stands for that message.
-          const press: Turn = { ...turn, originId: turn.originId ?? `choice:${chosenLabel}` };
+          const press: Turn = { ...turn, originId: turn.originId ?? `choice:${label}` };
           if (!(await dispatch(opts.flows.routes, press, chosen.action))) await turn.say({ text: turn.t("common:stale_button") });
           return;
         }

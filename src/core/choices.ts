@@ -11,8 +11,8 @@ export const CHOICE_LIFETIME_MS = 30 * DAY;
  * Besides numbers 1…99, a chat's rows keep two other things (in the same table, apart from the numbers):
  * - letters a…z, stored as 101…126, for the choices of a question whose answer is itself a number typed
  *   (a percentage): there "65" is the answer, and "a" chooses "keep the previous value";
- * - row 0, present while the latest question in the chat asks for a number: a bare number typed then is
- *   the answer, not a choice.
+ * - row 0, present while the latest question in the chat asks for a number: a bare number typed then goes
+ *   to the open dialog first, as its answer.
  */
 const LETTER_BASE = 100;
 const LETTERS = "abcdefghijklmnopqrstuvwxyz";
@@ -32,7 +32,8 @@ const keep = (db: Executor, now: Date, channel: ChannelName, chatId: string, num
  * Labels the actions of a message for a chat on an app without buttons, and remembers what each stands for.
  * Normally they are numbered, continuing after the chat's last number (earlier numbers stay valid until they
  * come round again). For a question answered by typing a number (`awaitsNumber`), they are lettered a, b, c…
- * instead, and the chat remembers that a number typed next is the answer; any other message ends that.
+ * instead, and the chat remembers that a number typed next is the answer, until a later message offers
+ * numbered choices (a refusal or a confirmation without choices leaves the question waiting).
  */
 export async function numberChoices(
   db: Executor,
@@ -51,8 +52,9 @@ export async function numberChoices(
     }
     return labels;
   }
-  await db.deleteFrom("choice_numbers").where("channel", "=", channel).where("chat_id", "=", chatId).where("number", "=", AWAITS_NUMBER).execute();
+  // A message without choices (a refusal, "recorded") leaves the question waiting; new choices end it.
   if (actions.length === 0) return [];
+  await db.deleteFrom("choice_numbers").where("channel", "=", channel).where("chat_id", "=", chatId).where("number", "=", AWAITS_NUMBER).execute();
   const last = await rows(db, channel, chatId)
     .select("number")
     .where("number", ">=", 1)
