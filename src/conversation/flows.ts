@@ -3,6 +3,7 @@ import type { Translator } from "../i18n/index.js";
 import { membersFlow } from "./account/members-flow.js";
 import { settingsFlow, settingsRoutes } from "./account/settings-flow.js";
 import { startFlow } from "./account/start-flow.js";
+import { groupLinkFlow } from "./notices/group-link-flow.js";
 import { meetingAnswerFlow, meetingAnswerRoutes } from "./meetings/answer-flow.js";
 import { dialogCancelFlow, dialogCancelRoutes } from "./cancel-flow.js";
 import type { Incoming, InputHandler } from "./incoming.js";
@@ -135,6 +136,8 @@ export function createFlows(deps: FlowDeps) {
   return {
     /** For whoever writes, linked or not: /start (with an invite code) and the gate in front of the rest. */
     entry: startFlow(deps),
+    /** /linkgroup, typed inside a committee's group chat. */
+    groupLink: groupLinkFlow(deps),
     answers,
     proxies,
     decisions,
