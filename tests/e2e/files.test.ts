@@ -154,7 +154,7 @@ describe.each(testDialects)("files stored once, on %s", (dialect) => {
     e2e.tg.failNext("getFile", 1, { error_code: 400, description: "Bad Request: file is too big" });
     let before = e2e.tg.transcript(users.secretary.id).length;
     e2e.tg.sendDocument(users.secretary, { fileName: "bao-cao.pdf", content: BINARY });
-    expect((await e2e.tg.nextReply(users.secretary.id, before)).text).toBe("Không tải được tệp từ Telegram. Đề nghị đồng chí gửi lại.");
+    expect((await e2e.tg.nextReply(users.secretary.id, before)).text).toBe("Không tải được tệp đồng chí gửi. Đề nghị đồng chí gửi lại.");
     expect(await storedFiles()).toHaveLength(0);
     expect(e2e.logs.join("")).toContain("file download from Telegram failed");
     expect(e2e.logs.join("")).not.toContain(e2e.tg.token);

@@ -277,7 +277,7 @@ describe("hostile text in every typed field, through the fake Bot API", () => {
     await bystander();
     expect((await e2e.say(users.member, STALL)).text).toContain("cơ quan, đơn vị");
     await bystander();
-    expect((await e2e.say(users.member, BOTH)).text).toContain("Số điện thoại hoặc tài khoản Telegram");
+    expect((await e2e.say(users.member, BOTH)).text).toContain("Số điện thoại hoặc tài khoản Zalo, Telegram");
     await bystander();
     expect((await e2e.say(users.member, NEST)).text).toContain("ý kiến bằng văn bản");
     await bystander();
