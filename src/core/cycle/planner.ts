@@ -137,7 +137,7 @@ export interface DraftConfirmation {
  * The secretariat confirms a draft: the regular meeting is created (with the meeting rules of core/meetings) and
  * the invitations go out. A draft is confirmed once; a second confirmation is refused and changes nothing.
  */
-export async function confirmDraft(ctx: CoreContext, actor: Actor, draftId: number, input: DraftConfirmation): Promise<{ meetingId: number; invited: number }> {
+export async function confirmDraft(ctx: CoreContext, actor: Actor, draftId: number, input: DraftConfirmation): Promise<{ meetingId: number; invited: number; startsAt: string }> {
   const draft = await ctx.db.selectFrom("meeting_drafts").selectAll().where("id", "=", draftId).executeTakeFirst();
   if (!draft) throw new DomainError("cycle:drafts.not_found", { id: draftId });
   assertCan(actor, "cycle.manage", draft.committee_id);
@@ -164,7 +164,7 @@ export async function confirmDraft(ctx: CoreContext, actor: Actor, draftId: numb
       await trx.updateTable("meeting_drafts").set({ meeting_id: meeting.id, starts_at: iso(startsAt), ends_at: meeting.ends_at, place: meeting.place, updated_at: iso(ctx.clock()) }).where("id", "=", draftId).execute();
       await recordAudit(trx, actor, ctx.clock(), { action: "cycle.confirm_draft", objectType: "meeting_draft", objectId: draftId, committeeId: draft.committee_id, before: draft, after: { meetingId: meeting.id } });
     });
-    return { meetingId: meeting.id, invited };
+    return { meetingId: meeting.id, invited, startsAt: meeting.starts_at };
   } catch (e) {
     await ctx.db.updateTable("meeting_drafts").set({ status: "proposed", updated_at: iso(ctx.clock()) }).where("id", "=", draftId).execute();
     throw e;
