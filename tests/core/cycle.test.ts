@@ -172,6 +172,23 @@ describe.each(testDialects)("the quarterly cycle on %s", (dialect) => {
     expect(quarterOf(local("15/05/2027 10:00"), TZ).code).toBe("2027-Q2");
   });
 
+  it("report reminders avoid the committee's days off and follow its nudge time; a paused cycle sends none", async () => {
+    clock.set(local("05/01/2027 10:00"));
+    // 15/03/2027 is a Monday: three days before is Friday 12/03, which the committee takes off.
+    await core.cycle.dayOff(people.secretary!, committeeId, "12/03/2027", "Nghỉ theo kế hoạch của tỉnh");
+    await core.cycle.set(people.secretary!, committeeId, "nudge.time", "07:45");
+    await core.tasks.importCsv(people.secretary!, committeeId, "code,title,organization,period\nDVC-01,Dịch vụ công trực tuyến,Sở Tài chính,hằng quý");
+    const period = await core.periods.find(people.secretary!, committeeId);
+    const reminders = await db.handle.db.selectFrom("due_jobs").select("run_at").where("kind", "=", "report.reminder").orderBy("run_at").execute();
+    expect(reminders.map((r) => shown(r.run_at))).toEqual(["11/03/2027 07:45", "15/03/2027 07:45"]);
+
+    await core.cycle.set(people.secretary!, committeeId, "paused", "on");
+    clock.set(local("11/03/2027 07:46"));
+    for (const job of await core.jobs.claimDue("test")) expect(await core.jobs.run(job)).toBe("done");
+    expect(await db.handle.db.selectFrom("outbox").select("id").where("template", "=", "reports:reminder").execute()).toEqual([]);
+    expect(period.code).toBe("2027-Q1");
+  });
+
   it("the committee's days off and working days, listed with the computed ones", async () => {
     await core.cycle.dayOff(people.secretary!, committeeId, "09/02/2027", "Nghỉ Tết theo Thông báo của Bộ Nội vụ");
     await core.cycle.dayOff(people.secretary!, committeeId, "12/02/2027", "Nghỉ Tết (hoán đổi)");

@@ -7,7 +7,8 @@ import { DAY, iso } from "../clock.js";
 import type { CoreContext } from "../context.js";
 import { DomainError } from "../errors.js";
 import { scheduleJob } from "../jobs/schedule.js";
-import { atLocal, dateOf } from "../cycle/local-time.js";
+import { loadCalendar } from "../cycle/calendar.js";
+import { addDays, atLocal, dateOf, localDateOf } from "../cycle/local-time.js";
 import { cycleSettings, DEFAULT_CYCLE, type CycleSettings } from "../cycle/settings.js";
 import { assertCan, can, seatsWith } from "../permissions.js";
 
@@ -17,8 +18,6 @@ const localParts = (d: Date, timeZone: string) => {
   const p = Object.fromEntries(new Intl.DateTimeFormat("en-GB", { timeZone, year: "numeric", month: "numeric", day: "numeric" }).formatToParts(d).map((x) => [x.type, x.value]));
   return { year: Number(p.year), month: Number(p.month), day: Number(p.day) };
 };
-const at = (day: number, month: number, year: number, time: string, timeZone: string) =>
-  parseLocalDateTime(`${String(day).padStart(2, "0")}/${String(month).padStart(2, "0")}/${year} ${time}`, timeZone)!;
 
 /** A quarter's period as the committee's cycle settings place it: its code ("2027-Q1") and its three moments. */
 export interface QuarterDates {
@@ -60,19 +59,19 @@ export function quarterOf(now: Date, timeZone: string, settings: CycleSettings =
 export const nextQuarter = (q: Pick<QuarterDates, "year" | "quarter">): { year: number; quarter: number } => (q.quarter === 4 ? { year: q.year + 1, quarter: 1 } : { year: q.year, quarter: q.quarter + 1 });
 
 /**
- * Reminders before a deadline: three days before and on the day, at 08:00 committee time. One that would
- * fall on a Saturday or Sunday comes on the Friday before instead, so it still precedes the deadline.
- * (Public holidays are left to the quarterly cycle's calendar.)
+ * Reminders before a deadline: three days before and on the day, at the committee's nudge time (08:00 by default).
+ * One that would fall on a day off of the committee's calendar (a weekend, a public holiday, a day it added) comes
+ * on the working day before instead, so it still precedes the deadline.
  */
 export async function scheduleReminders(db: Executor, now: Date, period: ReportingPeriodRow, timeZone: string, personId?: number): Promise<void> {
   // A personal extension has reminders of its own, before the person's own deadline.
   const dueAt = personId === undefined ? period.due_at : ((await db.selectFrom("period_exceptions").select("due_at").where("period_id", "=", period.id).where("person_id", "=", personId).executeTakeFirst())?.due_at ?? period.due_at);
   const due = new Date(dueAt);
+  const calendar = await loadCalendar(db, period.committee_id);
   for (const daysBefore of [3, 0]) {
-    let { year, month, day } = localParts(new Date(due.getTime() - daysBefore * DAY), timeZone);
-    const weekday = new Date(Date.UTC(year, month - 1, day)).getUTCDay();
-    if (weekday === 0 || weekday === 6) ({ year, month, day } = localParts(new Date(Date.UTC(year, month - 1, day - (weekday === 6 ? 1 : 2), 12)), "UTC"));
-    const runAt = at(day, month, year, "08:00", timeZone);
+    let date = localDateOf(new Date(due.getTime() - daysBefore * DAY), timeZone);
+    for (let i = 0; i < 30 && calendar.isDayOff(date); i++) date = addDays(date, -1);
+    const runAt = atLocal(date, calendar.settings.nudgeTime, timeZone);
     if (runAt <= now || runAt >= due) continue;
     const who = personId === undefined ? "" : `:person:${personId}`;
     await scheduleJob(db, now, { kind: REPORT_REMINDER, key: `${REPORT_REMINDER}:${period.id}${who}:${dueAt}:${daysBefore}`, runAt, payload: { periodId: period.id, dueAt, ...(personId === undefined ? {} : { personId }) } });
