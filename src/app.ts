@@ -200,7 +200,11 @@ export async function startApp(config: Config, opts: AppOptions): Promise<App> {
     throw e;
   }
   await worker.start();
-  if (opts.cron !== false) scheduler.start();
+  if (opts.cron !== false) {
+    // Each committee's quarterly planner is a due job; one created while the bot ran is scheduled by the CLI.
+    await core.cycle.ensurePlanners();
+    scheduler.start();
+  }
 
   let stopping: Promise<void> | undefined;
   return {

@@ -17,6 +17,7 @@ import { registerDoctorCommand } from "./doctor.js";
 import { registerMeetingCommands } from "./meetings.js";
 import { cliMessages, localizeCommanderError } from "./messages.js";
 import { registerReportCommands } from "./reports.js";
+import { registerCycleCommands } from "./cycle.js";
 import { CliFailure, withConfig, withDatabase, type CliContext, type CliDbContext, type CliIo } from "./session.js";
 import { renderTable, terminalIo } from "./text.js";
 
@@ -124,6 +125,8 @@ export function buildProgram(locale: Locale, rawIo: CliIo, setExitCode: (code: n
             defaultLocale: opts.locale,
             ...committeeFields(opts),
           });
+          // The quarterly planner starts with the committee (a running bot also schedules it at its next start).
+          await core.cycle.ensurePlanner(row.id);
           out(m.committeeCreate.created({ code: row.code, name: row.name, level: m.levels[row.level], timeZone: row.time_zone, locale: row.default_locale }));
           return 0;
         }),
@@ -229,6 +232,7 @@ export function buildProgram(locale: Locale, rawIo: CliIo, setExitCode: (code: n
 
   registerMeetingCommands(program, { m, io, run, lang, positiveNumber: memberNumber });
   registerReportCommands(program, { m, io, run, lang });
+  registerCycleCommands(program, { m, io, run, lang });
 
   program
     .command("backup")

@@ -191,6 +191,8 @@ export interface CliMessages {
     queueStuck: (v: { queued: number; failed: number; unreachable: number; age: string }) => string;
   };
   unexpected: (message: string) => string;
+  /** The quarterly cycle's commands (cycle:*, holidays:*): a text of the `cycle` section by its key below it. */
+  cycle: (key: string, params?: TParams) => string;
 }
 
 const NAMESPACE = "cli";
@@ -468,6 +470,7 @@ export function createCliMessages(translator: Translator, locale: Locale): CliMe
       queueStuck: (v) => t("doctor.queueStuck", v),
     },
     unexpected: (message) => t("unexpected", { message }),
+    cycle: (key, params) => t(`cycle.${key}`, params),
   };
 }
 

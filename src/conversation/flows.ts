@@ -22,6 +22,7 @@ import { opinionSummaryFlow, opinionSummaryRoutes } from "./opinions/summary-flo
 import { reportFlow, reportRoutes } from "./reports/report-flow.js";
 import { reportsAdminCommands, reportsAdminFlow, reportsAdminRoutes } from "./reports/admin-flow.js";
 import { rosterImportFlow } from "./roster/import-flow.js";
+import { cycleFlow } from "./cycle/cycle-flow.js";
 import type { Route } from "./router.js";
 import type { Turn } from "./turn.js";
 
@@ -70,6 +71,7 @@ export function createFlows(deps: FlowDeps) {
   const members = membersFlow(deps);
   const meetingCreate = meetingCreateFlow(deps);
   const meetingAdmin = meetingAdminFlow(deps);
+  const cycle = cycleFlow(deps);
   const routes: Route[] = [
     ...settingsRoutes(settings),
     ...meetingAnswerRoutes(answers),
@@ -132,6 +134,9 @@ export function createFlows(deps: FlowDeps) {
     cancelmeeting: meetingAdmin.cancel,
     setanswer: meetingAdmin.setAnswer,
     addguest: meetingAdmin.addGuest,
+    cycle: cycle.cycle,
+    holidays: cycle.holidays,
+    confirmmeeting: cycle.confirmMeeting,
   };
   return {
     /** For whoever writes, linked or not: /start (with an invite code) and the gate in front of the rest. */
@@ -155,6 +160,7 @@ export function createFlows(deps: FlowDeps) {
     rosterImport,
     meetingCreate,
     meetingAdmin,
+    cycle,
     routes,
     commands,
     /** Gives what a person sent to the dialog waiting for it; false when none took it. */

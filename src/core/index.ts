@@ -32,6 +32,9 @@ import { answerableItem, answerItem, itemById, openItems } from "./reports/items
 import { outboxMessageState } from "./outbox.js";
 import { claimUpdate, pruneProcessedUpdates } from "./updates.js";
 import { awaitsNumber, choiceFor, numberChoices } from "./choices.js";
+import { showCycle, setCycleSetting } from "./cycle/settings.js";
+import { listCalendarDays, loadCalendar, removeCalendarDay, setCalendarDay } from "./cycle/calendar.js";
+import { confirmDraft, ensurePlanner, ensurePlanners, listDrafts, replanNow, type DraftConfirmation } from "./cycle/planner.js";
 
 /** Days a stored file no attachment refers to is kept after it was last received (a conversation left open meanwhile keeps the app's reference). */
 export const UNATTACHED_FILE_DAYS = 7;
@@ -147,6 +150,26 @@ export function createCore(ctx: CoreContext) {
       /** For everyone, or for one member (by member number) when `membershipId` is given. */
       extend: (actor: Actor, periodId: number, dueAt: Date, membershipId?: number) => extendDeadline(ctx, actor, periodId, dueAt, membershipId),
       reopen: (actor: Actor, periodId: number, membershipId: number, until: Date) => reopenFor(ctx, actor, periodId, membershipId, until),
+    },
+    /** The quarterly cycle: settings, working calendar, the planner and its meeting drafts (core/cycle). */
+    cycle: {
+      show: (actor: Actor, committeeId: number) => showCycle(ctx, actor, committeeId),
+      /** Sets one setting; resuming a paused cycle plans what the pause skipped. */
+      set: async (actor: Actor, committeeId: number, key: string, value: string) => {
+        const line = await setCycleSetting(ctx, actor, committeeId, key, value);
+        if (line.key === "paused" && line.value === "off") await replanNow(ctx.db, ctx.clock(), committeeId);
+        return line;
+      },
+      calendar: (committeeId: number) => loadCalendar(ctx.db, committeeId),
+      days: (actor: Actor, committeeId: number, year: number) => listCalendarDays(ctx, actor, committeeId, year),
+      dayOff: (actor: Actor, committeeId: number, date: string, reason: string) => setCalendarDay(ctx, actor, committeeId, date, "off", reason),
+      workingDay: (actor: Actor, committeeId: number, date: string, reason: string) => setCalendarDay(ctx, actor, committeeId, date, "work", reason),
+      removeDay: (actor: Actor, committeeId: number, date: string) => removeCalendarDay(ctx, actor, committeeId, date),
+      /** Schedules the committee's quarterly planner (now for the current quarter, then each quarter's start). */
+      ensurePlanner: (committeeId: number) => ensurePlanner(ctx.db, ctx.clock(), committeeId),
+      ensurePlanners: () => ensurePlanners(ctx),
+      drafts: (actor: Actor, committeeId: number) => listDrafts(ctx, actor, committeeId),
+      confirmDraft: (actor: Actor, draftId: number, input: DraftConfirmation) => confirmDraft(ctx, actor, draftId, input),
     },
     dialogs: {
       get: <T = Record<string, unknown>>(personId: number, channel: ChannelName) => getDialog<T>(ctx, personId, channel),

@@ -14,6 +14,7 @@ export type Action =
   | "notice.send" // compose, send, withdraw notices and read their delivery reports
   | "report.submit" // report progress on the tasks assigned to oneself or one's organization
   | "report.view" // read every task's progress, the period's status and its export
+  | "cycle.manage" // the quarterly cycle: its settings, the committee's days off and working days, the planned regular meeting
   | "report.manage"; // keep the task registry and the periods, report in a member's place, answer obstacles and proposals
 
 export const LEADER_ROLES: readonly Role[] = ["chair", "standing_deputy", "deputy"];
@@ -23,7 +24,7 @@ const GRANTS: Record<Role, readonly Action[]> = {
   standing_deputy: ["profile.language", "roster.view", "meeting.roster", "meeting.decide", "report.submit", "report.view"],
   deputy: ["profile.language", "roster.view", "meeting.roster", "report.submit", "report.view"],
   member: ["profile.language", "report.submit"],
-  secretariat: ["profile.language", "roster.view", "roster.manage", "invite.manage", "meeting.manage", "meeting.roster", "notice.send", "report.view", "report.manage"],
+  secretariat: ["profile.language", "roster.view", "roster.manage", "invite.manage", "meeting.manage", "meeting.roster", "notice.send", "report.view", "report.manage", "cycle.manage"],
 };
 
 /** The seats on which the actor holds a right; the CLI and the system hold every right, seatless. */

@@ -445,6 +445,38 @@ export interface ReportItemsTable {
   created_at: IsoTime;
 }
 
+/** A cycle setting the committee changed from its default (core/cycle/settings.ts names the keys). */
+export interface CycleSettingsTable {
+  committee_id: number;
+  key: string;
+  value: string;
+  updated_at: IsoTime;
+}
+
+/** A committee's own day off ("off") or working day ("work"), a local date "yyyy-MM-dd", with its reason. */
+export interface CalendarDaysTable {
+  id: Generated<number>;
+  committee_id: number;
+  day: string;
+  kind: "off" | "work";
+  reason: string;
+  created_at: IsoTime;
+}
+
+/** The regular meeting the quarterly planner proposes for a quarter ("2027-Q1"), until the secretariat confirms it. */
+export interface MeetingDraftsTable {
+  id: Generated<number>;
+  committee_id: number;
+  quarter: string;
+  starts_at: IsoTime;
+  ends_at: IsoTime;
+  place: string | null;
+  status: "proposed" | "confirmed" | "dismissed";
+  meeting_id: number | null;
+  created_at: IsoTime;
+  updated_at: IsoTime;
+}
+
 export interface Database {
   committees: CommitteesTable;
   people: PeopleTable;
@@ -477,6 +509,9 @@ export interface Database {
   progress_updates: ProgressUpdatesTable;
   report_items: ReportItemsTable;
   choice_numbers: ChoiceNumbersTable;
+  cycle_settings: CycleSettingsTable;
+  calendar_days: CalendarDaysTable;
+  meeting_drafts: MeetingDraftsTable;
 }
 
 export type CommitteeRow = Selectable<CommitteesTable>;
@@ -498,3 +533,5 @@ export type TaskRow = Selectable<TasksTable>;
 export type ReportingPeriodRow = Selectable<ReportingPeriodsTable>;
 export type ProgressUpdateRow = Selectable<ProgressUpdatesTable>;
 export type ReportItemRow = Selectable<ReportItemsTable>;
+export type CalendarDayRow = Selectable<CalendarDaysTable>;
+export type MeetingDraftRow = Selectable<MeetingDraftsTable>;

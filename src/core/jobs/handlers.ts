@@ -1,6 +1,7 @@
 import type { Transaction } from "kysely";
 import type { Database } from "../../db/schema.js";
 import type { CoreContext } from "../context.js";
+import { QUARTER_PLANNER, runQuarterPlanner } from "../cycle/planner.js";
 import { INVITE_EXPIRY_REMINDER } from "../invites/invites.js";
 import { quorumCheck, QUORUM_CHECK } from "../meetings/quorum.js";
 import { NOTICE_ACK_REMINDER } from "../notices/notices.js";
@@ -60,4 +61,5 @@ export const jobHandlers: Record<string, JobHandler> = {
   [NOTICE_ACK_REMINDER]: noticeAckReminder,
   [OPINION_REMINDER]: opinionReminder,
   [REPORT_REMINDER]: reportReminder,
+  [QUARTER_PLANNER]: runQuarterPlanner,
 };

@@ -7,52 +7,71 @@ import { DAY, iso } from "../clock.js";
 import type { CoreContext } from "../context.js";
 import { DomainError } from "../errors.js";
 import { scheduleJob } from "../jobs/schedule.js";
+import { loadCalendar } from "../cycle/calendar.js";
+import { addDays, atLocal, dateOf, localDateOf } from "../cycle/local-time.js";
+import { cycleSettings, DEFAULT_CYCLE, type CycleSettings } from "../cycle/settings.js";
 import { assertCan, can, seatsWith } from "../permissions.js";
 
 export const REPORT_REMINDER = "report.reminder";
-
-/**
- * Quarterly defaults: a quarter's period opens on its first day, reports are due on the 15th of its last
- * month at 17:00, and late reports are accepted until its last day at 23:59 (committee time).
- */
-export const QUARTER_DUE_DAY = 15;
-export const QUARTER_DUE_TIME = "17:00";
 
 const localParts = (d: Date, timeZone: string) => {
   const p = Object.fromEntries(new Intl.DateTimeFormat("en-GB", { timeZone, year: "numeric", month: "numeric", day: "numeric" }).formatToParts(d).map((x) => [x.type, x.value]));
   return { year: Number(p.year), month: Number(p.month), day: Number(p.day) };
 };
-const at = (day: number, month: number, year: number, time: string, timeZone: string) =>
-  parseLocalDateTime(`${String(day).padStart(2, "0")}/${String(month).padStart(2, "0")}/${year} ${time}`, timeZone)!;
 
-/** The quarter a moment falls in, in the committee's zone, with its default dates. */
-export function quarterOf(now: Date, timeZone: string) {
-  const { year, month } = localParts(now, timeZone);
-  const q = Math.floor((month - 1) / 3) + 1;
-  const lastMonth = q * 3;
-  const lastDay = new Date(Date.UTC(year, lastMonth, 0)).getUTCDate();
-  return {
-    code: `${year}-Q${q}`,
-    opensAt: at(1, lastMonth - 2, year, "00:00", timeZone),
-    dueAt: at(QUARTER_DUE_DAY, lastMonth, year, QUARTER_DUE_TIME, timeZone),
-    closesAt: at(lastDay, lastMonth, year, "23:59", timeZone),
-  };
+/** A quarter's period as the committee's cycle settings place it: its code ("2027-Q1") and its three moments. */
+export interface QuarterDates {
+  code: string;
+  year: number;
+  quarter: number;
+  opensAt: Date;
+  dueAt: Date;
+  closesAt: Date;
 }
 
 /**
- * Reminders before a deadline: three days before and on the day, at 08:00 committee time. One that would
- * fall on a Saturday or Sunday comes on the Friday before instead, so it still precedes the deadline.
- * (Public holidays are left to the quarterly cycle's calendar.)
+ * The dates of a quarter's period in the committee's zone, from its cycle settings (by default: opens on the
+ * quarter's first day, due on the 15th of its last month at 17:00, closes on its last day at 23:59).
+ */
+export function quarterDates(year: number, quarter: number, timeZone: string, settings: CycleSettings = DEFAULT_CYCLE): QuarterDates {
+  const firstMonth = quarter * 3 - 2;
+  const lastMonth = quarter * 3;
+  const dueAt = atLocal(dateOf(year, firstMonth + settings.periodDueMonth - 1, settings.periodDueDay), settings.periodDueTime, timeZone);
+  const closeDay = settings.periodCloseDay === 0 ? 31 : settings.periodCloseDay;
+  const closesAt = atLocal(dateOf(year, lastMonth, closeDay), settings.periodCloseTime, timeZone);
+  return {
+    code: `${year}-Q${quarter}`,
+    year,
+    quarter,
+    opensAt: atLocal(dateOf(year, firstMonth, settings.periodOpenDay), 0, timeZone),
+    dueAt,
+    closesAt: closesAt < dueAt ? dueAt : closesAt,
+  };
+}
+
+/** The quarter a moment falls in, in the committee's zone, with its period's dates. */
+export function quarterOf(now: Date, timeZone: string, settings: CycleSettings = DEFAULT_CYCLE): QuarterDates {
+  const { year, month } = localParts(now, timeZone);
+  return quarterDates(year, Math.floor((month - 1) / 3) + 1, timeZone, settings);
+}
+
+/** The quarter after the one given. */
+export const nextQuarter = (q: Pick<QuarterDates, "year" | "quarter">): { year: number; quarter: number } => (q.quarter === 4 ? { year: q.year + 1, quarter: 1 } : { year: q.year, quarter: q.quarter + 1 });
+
+/**
+ * Reminders before a deadline: three days before and on the day, at the committee's nudge time (08:00 by default).
+ * One that would fall on a day off of the committee's calendar (a weekend, a public holiday, a day it added) comes
+ * on the working day before instead, so it still precedes the deadline.
  */
 export async function scheduleReminders(db: Executor, now: Date, period: ReportingPeriodRow, timeZone: string, personId?: number): Promise<void> {
   // A personal extension has reminders of its own, before the person's own deadline.
   const dueAt = personId === undefined ? period.due_at : ((await db.selectFrom("period_exceptions").select("due_at").where("period_id", "=", period.id).where("person_id", "=", personId).executeTakeFirst())?.due_at ?? period.due_at);
   const due = new Date(dueAt);
+  const calendar = await loadCalendar(db, period.committee_id);
   for (const daysBefore of [3, 0]) {
-    let { year, month, day } = localParts(new Date(due.getTime() - daysBefore * DAY), timeZone);
-    const weekday = new Date(Date.UTC(year, month - 1, day)).getUTCDay();
-    if (weekday === 0 || weekday === 6) ({ year, month, day } = localParts(new Date(Date.UTC(year, month - 1, day - (weekday === 6 ? 1 : 2), 12)), "UTC"));
-    const runAt = at(day, month, year, "08:00", timeZone);
+    let date = localDateOf(new Date(due.getTime() - daysBefore * DAY), timeZone);
+    for (let i = 0; i < 30 && calendar.isDayOff(date); i++) date = addDays(date, -1);
+    const runAt = atLocal(date, calendar.settings.nudgeTime, timeZone);
     if (runAt <= now || runAt >= due) continue;
     const who = personId === undefined ? "" : `:person:${personId}`;
     await scheduleJob(db, now, { kind: REPORT_REMINDER, key: `${REPORT_REMINDER}:${period.id}${who}:${dueAt}:${daysBefore}`, runAt, payload: { periodId: period.id, dueAt, ...(personId === undefined ? {} : { personId }) } });
@@ -64,9 +83,16 @@ export async function scheduleReminders(db: Executor, now: Date, period: Reporti
  * with its reminders. Safe to call from several places at once: the code is unique per committee.
  */
 export async function ensureQuarter(db: Executor, now: Date, committeeId: number, timeZone: string): Promise<void> {
-  const q = quarterOf(now, timeZone);
+  await openQuarterPeriod(db, now, committeeId, timeZone, quarterOf(now, timeZone, await cycleSettings(db, committeeId)));
+}
+
+/**
+ * Opens a quarter's period (dates from the committee's cycle settings) with its reminders, unless it exists.
+ * Returns whether it was created now.
+ */
+export async function openQuarterPeriod(db: Executor, now: Date, committeeId: number, timeZone: string, q: QuarterDates): Promise<boolean> {
   const exists = await db.selectFrom("reporting_periods").select("id").where("committee_id", "=", committeeId).where("code", "=", q.code).executeTakeFirst();
-  if (exists) return;
+  if (exists) return false;
   const row = await db
     .insertInto("reporting_periods")
     .values({ committee_id: committeeId, code: q.code, name: q.code, kind: "quarter", scope: "assigned", opens_at: iso(q.opensAt), due_at: iso(q.dueAt), closes_at: iso(q.closesAt), created_at: iso(now) })
@@ -74,6 +100,7 @@ export async function ensureQuarter(db: Executor, now: Date, committeeId: number
     .returningAll()
     .executeTakeFirst();
   if (row) await scheduleReminders(db, now, row, timeZone);
+  return Boolean(row);
 }
 
 /** Where a period stands: not yet open, open, past its deadline but still taking late reports, or closed. */

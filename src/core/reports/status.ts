@@ -1,4 +1,5 @@
 import type { ReportingPeriodRow, TaskRow } from "../../db/schema.js";
+import { cycleSettings } from "../cycle/settings.js";
 import type { Actor } from "../actor.js";
 import { iso } from "../clock.js";
 import type { CoreContext } from "../context.js";
@@ -99,11 +100,12 @@ export async function reminderDue(ctx: Pick<CoreContext, "db">, periodId: number
 /**
  * Before the deadline, each person who still owes a report gets one reminder listing those tasks, with a
  * button per task. A job made for an earlier deadline (since extended) does nothing; a person with their
- * own later deadline is not reminded of the common one.
+ * own later deadline is not reminded of the common one. Nothing while the committee's cycle is paused.
  */
 export const reportReminder: JobHandler = async (trx, ctx, payload, jobId) => {
   const period = await trx.selectFrom("reporting_periods").selectAll().where("id", "=", Number(payload.periodId)).executeTakeFirst();
-  if (!period) return;
+  // A paused cycle nudges nobody.
+  if (!period || (await cycleSettings(trx, period.committee_id)).paused) return;
   const now = ctx.clock();
   if (payload.personId !== undefined) {
     // The reminder of one person's own deadline, while it is still theirs and they still owe something.
