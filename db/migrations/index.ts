@@ -14,6 +14,7 @@ import * as neutralMarkup from "./20261128T0900-neutral-markup.js";
 import * as choiceNumbers from "./20261128T1200-choice-numbers.js";
 import * as committeeGroupChat from "./20261128T1300-committee-group-chat.js";
 import * as committeeDocuments from "./20261128T1430-committee-documents.js";
+import * as heldMessages from "./20261128T1500-held-messages.js";
 
 /**
  * Every migration, by its sortable name. A static list rather than a folder scan, so the same
@@ -35,4 +36,5 @@ export const migrations: Record<string, Migration> = {
   "20261128T1200-choice-numbers": choiceNumbers,
   "20261128T1300-committee-group-chat": committeeGroupChat,
   "20261128T1430-committee-documents": committeeDocuments,
+  "20261128T1500-held-messages": heldMessages,
 };

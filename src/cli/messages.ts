@@ -186,9 +186,9 @@ export interface CliMessages {
     direct: string;
     minutes: (count: number) => string;
     hours: (count: number) => string;
-    queueIdle: (v: { queued: number; failed: number; unreachable: number }) => string;
-    queueOk: (v: { queued: number; failed: number; unreachable: number; age: string }) => string;
-    queueStuck: (v: { queued: number; failed: number; unreachable: number; age: string }) => string;
+    queueIdle: (v: { queued: number; failed: number; unreachable: number; held: number }) => string;
+    queueOk: (v: { queued: number; failed: number; unreachable: number; held: number; age: string }) => string;
+    queueStuck: (v: { queued: number; failed: number; unreachable: number; held: number; age: string }) => string;
   };
   unexpected: (message: string) => string;
 }

@@ -36,12 +36,20 @@ function groupChannel(msg: OutgoingMessage): ChannelName {
   return msg.channel;
 }
 
+/** Whether a person has linked any app (reachable or not). */
+export async function hasLinkedAccount(db: Executor, personId: number): Promise<boolean> {
+  const row = await db.selectFrom("channel_identities").select("id").where("person_id", "=", personId).limit(1).executeTakeFirst();
+  return row !== undefined;
+}
+
 /**
  * Queues a message for the delivery worker. Call it inside the transaction of the change that causes the
- * message, so the change and its notification commit or vanish together. Returns the outbox row's id,
- * or undefined when the dedupe key was already queued.
+ * message, so the change and its notification commit or vanish together. A message to a person who has
+ * linked no app yet is held until they link (see core/held.ts). Returns the outbox row's id, or undefined
+ * when the dedupe key was already queued.
  */
 export async function enqueueMessage(db: Executor, now: Date, msg: OutgoingMessage): Promise<number | undefined> {
+  const held = "personId" in msg.to && !(await hasLinkedAccount(db, msg.to.personId));
   const row = await db
     .insertInto("outbox")
     .values({
@@ -56,6 +64,7 @@ export async function enqueueMessage(db: Executor, now: Date, msg: OutgoingMessa
       status: "pending",
       not_before: iso(msg.notBefore ?? now),
       created_at: iso(now),
+      held_since: held ? iso(now) : null,
     })
     .onConflict((oc) => oc.column("dedupe_key").doNothing())
     .returning("id")
