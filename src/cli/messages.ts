@@ -65,7 +65,7 @@ export interface CliMessages {
     description: string;
     unlinked: string;
     all: string;
-    columns: { number: string; name: string; role: string; organization: string; title: string; telegram: string; invite: string; active: string };
+    columns: { number: string; name: string; role: string; organization: string; title: string; telegram: string; invite: string; active: string; waiting: string };
     telegram: { linked: string; unreachable: string; not_linked: string };
     invite: { open: (expiresAt: string) => string; expired: string; none: string };
     active: { yes: string; no: string };
@@ -297,6 +297,7 @@ export function createCliMessages(translator: Translator, locale: Locale): CliMe
         telegram: t("membersList.columns.telegram"),
         invite: t("membersList.columns.invite"),
         active: t("membersList.columns.active"),
+        waiting: t("membersList.columns.waiting"),
       },
       telegram: {
         linked: t("membersList.telegram.linked"),
