@@ -39,7 +39,7 @@ describe("messages for people who have not linked an app yet", () => {
       place: "Phòng họp số 1, UBND tỉnh",
       agenda: "1. Kết quả chuyển đổi số quý IV",
     });
-    await e2e.core.notices.send(secretary, { committeeId: 1, body: "Đề nghị rà soát danh mục dịch vụ công", audience: { kind: "everyone" }, ackRequired: true, ackDeadline: new Date(e2e.clock.now().getTime() + HOUR) });
+    await e2e.core.notices.send(secretary, { committeeId: 1, body: "Đề nghị rà soát danh mục dịch vụ công", audience: { kind: "all" }, ackRequired: true, ackDeadline: new Date(e2e.clock.now().getTime() + HOUR) });
     e2e.app.worker.nudge();
     await e2e.tg.waitFor(() => cards(users.chair)[0], 8000);
     await new Promise((r) => setTimeout(r, 300));
