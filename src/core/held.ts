@@ -35,7 +35,7 @@ type Verdict = { keep: true; item?: HeldItem } | { keep: false; reason: string }
 const FOLLOWERS = new Set(["notices:reminder", "notices:attachment", "opinions:reminder", "opinions:attachment"]);
 
 /** Word of a change to a meeting whose card the person never received: the current card says it all. */
-const MEETING_CHANGES = new Set(["meetings:card_closed", "meetings:card_refresh", "meetings:rescheduled", "meetings:edited_notice", "meetings:cancelled_notice"]);
+const MEETING_CHANGES = new Set(["meetings:card_closed", "meetings:card_refresh", "meetings:rescheduled", "meetings:edited_notice"]);
 
 type Params = Record<string, unknown>;
 const num = (v: unknown) => Number(v);
@@ -129,6 +129,7 @@ async function judge(db: Executor, now: Date, rows: OutboxRow[]): Promise<Map<nu
       }
       default: {
         if (MEETING_CHANGES.has(row.template)) return { keep: false, reason: "the meeting's current card is sent instead" };
+        if (row.template === "meetings:cancelled_notice") return { keep: false, reason: "the invitation never reached them" };
         // Other word about a meeting (a quorum warning) no longer matters once the meeting has begun.
         const start = p.start as { $datetime?: string } | undefined;
         if (row.template.startsWith("meetings:") && start?.$datetime && start.$datetime <= at) return { keep: false, reason: "the meeting has begun" };
