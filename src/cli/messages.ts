@@ -211,6 +211,8 @@ function terminalText(translator: Translator, locale: Locale): (key: string, par
 /** Builds the CLI's words in one language from a translator. */
 export function createCliMessages(translator: Translator, locale: Locale): CliMessages {
   const t = terminalText(translator, locale);
+  /** Messages held for people who have not linked an app: named only when there are some. */
+  const heldNote = (held: number) => (held > 0 ? t("doctor.queueHeld", { held }) : "");
   return {
     program: t("program.description"),
     langOption: t("program.langOption"),
@@ -464,9 +466,9 @@ export function createCliMessages(translator: Translator, locale: Locale): CliMe
       direct: t("doctor.direct"),
       minutes: (count) => t("doctor.minutes", { count }),
       hours: (count) => t("doctor.hours", { count }),
-      queueIdle: (v) => t("doctor.queueIdle", v),
-      queueOk: (v) => t("doctor.queueOk", v),
-      queueStuck: (v) => t("doctor.queueStuck", v),
+      queueIdle: (v) => t("doctor.queueIdle", { ...v, heldNote: heldNote(v.held) }),
+      queueOk: (v) => t("doctor.queueOk", { ...v, heldNote: heldNote(v.held) }),
+      queueStuck: (v) => t("doctor.queueStuck", { ...v, heldNote: heldNote(v.held) }),
     },
     unexpected: (message) => t("unexpected", { message }),
   };
