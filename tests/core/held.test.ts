@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Actor } from "../../src/core/actor.js";
 import { DAY, HOUR } from "../../src/core/clock.js";
 import type { Core } from "../../src/core/index.js";
+import { parseLocalDateTime } from "../../src/i18n/format.js";
 import type { FakeClock } from "../support/clock.js";
 import { coreFor, createProvince, linkRoster, ROSTER_PEOPLE } from "../support/core.js";
 import { createTestDatabase, testDialects, type TestDatabase } from "../support/databases.js";
@@ -100,6 +101,31 @@ describe.each(testDialects)("messages held for people who have not linked (%s)",
     ]);
     // A second account linked later finds nothing left to release.
     expect((await core.invites.redeem({ channel: "zalo", externalId: "z1", chatId: "z1", username: null, code: (await core.invites.reissue(people.secretary!, (await personOf("member")).membershipId)).code })).held).toEqual([]);
+  });
+
+  it("sends the latest reminder of reports due, listing how many tasks are owed", async () => {
+    const member = await personOf("member");
+    const csv = [
+      "code,title,source_document,organization,person,kind,target,unit,due_date,period",
+      "DVC-01,Tỷ lệ thủ tục hành chính cung cấp dịch vụ công trực tuyến toàn trình,,Sở Tài chính,,percent,80,,31/12/2026,",
+      "SO-02,Số hóa hồ sơ đất đai,,Sở Tài chính,,numeric,1.500,hồ sơ,31/12/2026,hằng quý",
+    ].join("\r\n");
+    expect((await core.tasks.importCsv(people.secretary!, committeeId, csv)).errors).toEqual([]);
+    const period = await core.periods.find(people.secretary!, committeeId, "2026-Q4");
+    const remind = async (at: string) => {
+      clock.set(parseLocalDateTime(at, "Asia/Ho_Chi_Minh")!);
+      for (const j of await core.jobs.claimDue("t")) if (j.kind === "report.reminder") await core.jobs.run(j);
+    };
+    await remind("12/12/2026 08:00");
+    await remind("15/12/2026 08:00");
+    expect((await rowsOf(member.id)).map((r) => r.template)).toEqual(["reports:reminder", "reports:reminder"]);
+
+    const result = await link("member");
+    expect(result.held).toEqual([{ kind: "report", period: { code: "2026-Q4", kind: "quarter", name: period.name }, dueAt: period.due_at, tasks: 2 }]);
+    expect((await rowsOf(member.id)).map((r) => [r.status, r.last_error])).toEqual([
+      ["cancelled", "skipped: a newer copy is sent"],
+      ["pending", null],
+    ]);
   });
 
   it("finishes held messages that stopped mattering in the hourly housekeeping, and counts what waits", async () => {
