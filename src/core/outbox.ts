@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import type { Executor } from "../db/database.js";
 import type { ChannelName } from "../db/schema.js";
 import { iso } from "./clock.js";
@@ -49,7 +50,9 @@ export async function hasLinkedAccount(db: Executor, personId: number): Promise<
  * when the dedupe key was already queued.
  */
 export async function enqueueMessage(db: Executor, now: Date, msg: OutgoingMessage): Promise<number | undefined> {
-  const held = "personId" in msg.to && !(await hasLinkedAccount(db, msg.to.personId));
+  // Held when the person has linked no app: decided in the insert itself, so a broadcast costs no extra round trip.
+  const held =
+    "personId" in msg.to ? sql<string | null>`case when exists (select 1 from channel_identities where person_id = ${msg.to.personId}) then null else ${iso(now)} end` : null;
   const row = await db
     .insertInto("outbox")
     .values({
@@ -64,7 +67,7 @@ export async function enqueueMessage(db: Executor, now: Date, msg: OutgoingMessa
       status: "pending",
       not_before: iso(msg.notBefore ?? now),
       created_at: iso(now),
-      held_since: held ? iso(now) : null,
+      held_since: held,
     })
     .onConflict((oc) => oc.column("dedupe_key").doNothing())
     .returning("id")
