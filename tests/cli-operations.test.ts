@@ -219,10 +219,12 @@ describe("cli: doctor", () => {
       insert.run("failed", ago(90), ago(90));
       insert.run("unreachable", ago(90), ago(90));
       insert.run("sent", ago(90), ago(90));
+      // Held for someone who has not linked an app: counted apart, never "stuck".
+      db.prepare("insert into outbox (channel, template, params, status, attempts, not_before, created_at, held_since) values ('telegram', 't', '{}', 'pending', 0, ?, ?, ?)").run(ago(300), ago(300), ago(300));
     });
     const stuck = await cli("doctor");
     expect(stuck.code).toBe(1);
-    expect(stuck.stdout).toMatch(/\n✗ Hàng đợi gửi tin: 2 tin chờ gửi, tin chờ lâu nhất đã quá hạn gửi 4\d phút; 1 tin lỗi, 1 tin không gửi được tới người nhận\. Đề nghị kiểm tra bot có đang chạy không/);
+    expect(stuck.stdout).toMatch(/\n✗ Hàng đợi gửi tin: 2 tin chờ gửi, tin chờ lâu nhất đã quá hạn gửi 4\d phút; 1 tin lỗi, 1 tin không gửi được tới người nhận, 1 tin giữ lại chờ người nhận liên kết tài khoản\. Đề nghị kiểm tra bot có đang chạy không/);
   });
 
   it.runIf(process.env.TEST_DATABASE_URL)("checks a PostgreSQL database without showing its password", async () => {

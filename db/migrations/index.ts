@@ -15,6 +15,7 @@ import * as choiceNumbers from "./20261128T1200-choice-numbers.js";
 import * as committeeGroupChat from "./20261128T1300-committee-group-chat.js";
 import * as committeeDocuments from "./20261128T1430-committee-documents.js";
 import * as quarterlyCycle from "./20261128T1500-quarterly-cycle.js";
+import * as heldMessages from "./20261128T1510-held-messages.js";
 
 /**
  * Every migration, by its sortable name. A static list rather than a folder scan, so the same
@@ -37,4 +38,5 @@ export const migrations: Record<string, Migration> = {
   "20261128T1300-committee-group-chat": committeeGroupChat,
   "20261128T1430-committee-documents": committeeDocuments,
   "20261128T1500-quarterly-cycle": quarterlyCycle,
+  "20261128T1510-held-messages": heldMessages,
 };

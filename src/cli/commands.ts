@@ -376,7 +376,9 @@ async function listMembers(ctx: CliDbContext, committeeCode: string, opts: { unl
       : x.invite === "expired"
         ? m.membersList.invite.expired
         : m.membersList.invite.none;
-  const headings = [c.number, c.name, c.role, c.organization, c.title, c.telegram, c.invite, ...(opts.all ? [c.active] : [])];
+  // Messages held until a member links: a column (and a total) only when something waits.
+  const waiting = members.reduce((sum, x) => sum + x.waiting, 0);
+  const headings = [c.number, c.name, c.role, c.organization, c.title, c.telegram, c.invite, ...(opts.all ? [c.active] : []), ...(waiting ? [c.waiting] : [])];
   const rows = members.map((x) => [
     String(x.membershipId),
     x.fullName,
@@ -386,9 +388,14 @@ async function listMembers(ctx: CliDbContext, committeeCode: string, opts: { unl
     m.membersList.telegram[x.link],
     inviteStatus(x),
     ...(opts.all ? [x.active ? m.membersList.active.yes : m.membersList.active.no] : []),
+    ...(waiting ? [String(x.waiting)] : []),
   ]);
   out();
   out(renderTable(headings, rows));
+  if (waiting) {
+    out();
+    out(t("roster:waiting_total", { count: waiting }));
+  }
   return 0;
 }
 

@@ -167,16 +167,29 @@ function age(m: CliMessages, ms: number): string {
 async function checkQueue(database: DatabaseHandle, m: CliMessages): Promise<Check> {
   const label = m.doctor.labels.queue;
   try {
-    const rows = await database.db.selectFrom("outbox").select(["status", (eb) => eb.fn.countAll<number | string>().as("n")]).groupBy("status").execute();
+    const rows = await database.db
+      .selectFrom("outbox")
+      .select(["status", (eb) => eb.fn.countAll<number | string>().as("n")])
+      .where("held_since", "is", null)
+      .groupBy("status")
+      .execute();
     const count = (...statuses: string[]) => rows.filter((r) => statuses.includes(r.status)).reduce((sum, r) => sum + Number(r.n), 0);
+    // Held rows wait for their person to link an app: not stuck, counted apart.
+    const held = await database.db
+      .selectFrom("outbox")
+      .select((eb) => eb.fn.countAll<number | string>().as("n"))
+      .where("status", "=", "pending")
+      .where("held_since", "is not", null)
+      .executeTakeFirst();
     const now = new Date();
     const oldest = await database.db
       .selectFrom("outbox")
       .select((eb) => eb.fn.min<string | null>("not_before").as("at"))
       .where("status", "in", ["pending", "sending"])
       .where("not_before", "<=", now.toISOString())
+      .where("held_since", "is", null)
       .executeTakeFirst();
-    const counts = { queued: count("pending", "sending"), failed: count("failed"), unreachable: count("unreachable") };
+    const counts = { queued: count("pending", "sending"), failed: count("failed"), unreachable: count("unreachable"), held: Number(held?.n ?? 0) };
     const waited = oldest?.at ? now.getTime() - new Date(oldest.at).getTime() : 0;
     if (waited > STUCK_AFTER_MS) return { ok: false, label, text: m.doctor.queueStuck({ ...counts, age: age(m, waited) }) };
     return { ok: true, label, text: oldest?.at ? m.doctor.queueOk({ ...counts, age: age(m, waited) }) : m.doctor.queueIdle(counts) };

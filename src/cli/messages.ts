@@ -65,7 +65,7 @@ export interface CliMessages {
     description: string;
     unlinked: string;
     all: string;
-    columns: { number: string; name: string; role: string; organization: string; title: string; telegram: string; invite: string; active: string };
+    columns: { number: string; name: string; role: string; organization: string; title: string; telegram: string; invite: string; active: string; waiting: string };
     telegram: { linked: string; unreachable: string; not_linked: string };
     invite: { open: (expiresAt: string) => string; expired: string; none: string };
     active: { yes: string; no: string };
@@ -186,9 +186,9 @@ export interface CliMessages {
     direct: string;
     minutes: (count: number) => string;
     hours: (count: number) => string;
-    queueIdle: (v: { queued: number; failed: number; unreachable: number }) => string;
-    queueOk: (v: { queued: number; failed: number; unreachable: number; age: string }) => string;
-    queueStuck: (v: { queued: number; failed: number; unreachable: number; age: string }) => string;
+    queueIdle: (v: { queued: number; failed: number; unreachable: number; held: number }) => string;
+    queueOk: (v: { queued: number; failed: number; unreachable: number; held: number; age: string }) => string;
+    queueStuck: (v: { queued: number; failed: number; unreachable: number; held: number; age: string }) => string;
   };
   unexpected: (message: string) => string;
   /** The quarterly cycle's commands (cycle:*, holidays:*): a text of the `cycle` section by its key below it. */
@@ -213,6 +213,8 @@ function terminalText(translator: Translator, locale: Locale): (key: string, par
 /** Builds the CLI's words in one language from a translator. */
 export function createCliMessages(translator: Translator, locale: Locale): CliMessages {
   const t = terminalText(translator, locale);
+  /** Messages held for people who have not linked an app: named only when there are some. */
+  const heldNote = (held: number) => (held > 0 ? t("doctor.queueHeld", { held }) : "");
   return {
     program: t("program.description"),
     langOption: t("program.langOption"),
@@ -299,6 +301,7 @@ export function createCliMessages(translator: Translator, locale: Locale): CliMe
         telegram: t("membersList.columns.telegram"),
         invite: t("membersList.columns.invite"),
         active: t("membersList.columns.active"),
+        waiting: t("membersList.columns.waiting"),
       },
       telegram: {
         linked: t("membersList.telegram.linked"),
@@ -465,9 +468,9 @@ export function createCliMessages(translator: Translator, locale: Locale): CliMe
       direct: t("doctor.direct"),
       minutes: (count) => t("doctor.minutes", { count }),
       hours: (count) => t("doctor.hours", { count }),
-      queueIdle: (v) => t("doctor.queueIdle", v),
-      queueOk: (v) => t("doctor.queueOk", v),
-      queueStuck: (v) => t("doctor.queueStuck", v),
+      queueIdle: (v) => t("doctor.queueIdle", { ...v, heldNote: heldNote(v.held) }),
+      queueOk: (v) => t("doctor.queueOk", { ...v, heldNote: heldNote(v.held) }),
+      queueStuck: (v) => t("doctor.queueStuck", { ...v, heldNote: heldNote(v.held) }),
     },
     unexpected: (message) => t("unexpected", { message }),
     cycle: (key, params) => t(`cycle.${key}`, params),

@@ -29,6 +29,7 @@ import { extendDeadline, findPeriod, listPeriods, openExtraPeriod, reopenFor, ty
 import { myReports, reportContext, submitProgress, taskHistory, updateById, type ProgressInput } from "./reports/updates.js";
 import { owedBy, periodStatus, reminderDue } from "./reports/status.js";
 import { answerableItem, answerItem, itemById, openItems } from "./reports/items.js";
+import { heldCounts, sweepHeld } from "./held.js";
 import { outboxMessageState } from "./outbox.js";
 import { claimUpdate, pruneProcessedUpdates } from "./updates.js";
 import { awaitsNumber, choiceFor, numberChoices } from "./choices.js";
@@ -187,12 +188,14 @@ export function createCore(ctx: CoreContext) {
       claim: (channel: ChannelName, updateId: string) => claimUpdate(ctx, channel, updateId),
       /**
        * The hourly housekeeping: updates older than a week, sign-in failures throttling no longer needs, and
-       * stored files no attachment refers to, last received more than UNATTACHED_FILE_DAYS ago.
+       * stored files no attachment refers to, last received more than UNATTACHED_FILE_DAYS ago; and messages
+       * held for people who have not linked an app, once they no longer matter (see held.ts).
        */
       prune: async () =>
         (await pruneProcessedUpdates(ctx)) +
         (await pruneSigninFailures(ctx)) +
-        (await pruneUnattachedFiles(ctx.db, new Date(ctx.clock().getTime() - UNATTACHED_FILE_DAYS * DAY))),
+        (await pruneUnattachedFiles(ctx.db, new Date(ctx.clock().getTime() - UNATTACHED_FILE_DAYS * DAY))) +
+        (await sweepHeld(ctx)),
     },
     /** Files stored once as bytes, and each app's cached reference to them (src/media/files.ts). */
     files: {
@@ -211,6 +214,8 @@ export function createCore(ctx: CoreContext) {
     },
     outbox: {
       state: (id: number) => outboxMessageState(ctx.db, id),
+      /** How many messages are held for each of these people, who have not linked an app yet. */
+      held: (personIds: number[]) => heldCounts(ctx.db, personIds),
     },
     settings: {
       get: (key: string) => getSetting(ctx.db, key),

@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import type { Executor } from "../db/database.js";
 import type { ChannelName } from "../db/schema.js";
 import { iso } from "./clock.js";
@@ -36,12 +37,22 @@ function groupChannel(msg: OutgoingMessage): ChannelName {
   return msg.channel;
 }
 
+/** Whether a person has linked any app (reachable or not). */
+export async function hasLinkedAccount(db: Executor, personId: number): Promise<boolean> {
+  const row = await db.selectFrom("channel_identities").select("id").where("person_id", "=", personId).limit(1).executeTakeFirst();
+  return row !== undefined;
+}
+
 /**
  * Queues a message for the delivery worker. Call it inside the transaction of the change that causes the
- * message, so the change and its notification commit or vanish together. Returns the outbox row's id,
- * or undefined when the dedupe key was already queued.
+ * message, so the change and its notification commit or vanish together. A message to a person who has
+ * linked no app yet is held until they link (see core/held.ts). Returns the outbox row's id, or undefined
+ * when the dedupe key was already queued.
  */
 export async function enqueueMessage(db: Executor, now: Date, msg: OutgoingMessage): Promise<number | undefined> {
+  // Held when the person has linked no app: decided in the insert itself, so a broadcast costs no extra round trip.
+  const held =
+    "personId" in msg.to ? sql<string | null>`case when exists (select 1 from channel_identities where person_id = ${msg.to.personId}) then null else ${iso(now)} end` : null;
   const row = await db
     .insertInto("outbox")
     .values({
@@ -56,6 +67,7 @@ export async function enqueueMessage(db: Executor, now: Date, msg: OutgoingMessa
       status: "pending",
       not_before: iso(msg.notBefore ?? now),
       created_at: iso(now),
+      held_since: held,
     })
     .onConflict((oc) => oc.column("dedupe_key").doNothing())
     .returning("id")

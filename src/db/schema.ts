@@ -126,6 +126,11 @@ export interface OutboxTable {
   external_message_id: string | null;
   /** Times a process stopped while this row was being sent; at two it is set aside as failed. */
   interruptions: Generated<number>;
+  /**
+   * Set while the row waits for a person who has no linked app yet (when it was held): never due. Linking
+   * releases it (back to null) or finishes it as cancelled with a "skipped: …" reason.
+   */
+  held_since: IsoTime | null;
 }
 
 /** On an app without buttons: what number `number` stands for in a chat (see core/choices.ts). */

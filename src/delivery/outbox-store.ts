@@ -39,8 +39,9 @@ export function createOutboxStore(db: DB, dialect: Dialect, defaults: { locale: 
      * Due pending rows that this process can settle, in queue order, with the app and chat each goes to
      * and the recipient's language and committee time zone. `apps` are the apps running here. A row is
      * due here when it is a group post on a running app, a message to a person with a linked, reachable
-     * account on a running app (their preferred one is chosen), or a message to a person whom no app
-     * reaches at all (to be finished as unreachable). Rows that only an app not running here can send stay
+     * account on a running app (their preferred one is chosen), or a message to a person whose every
+     * linked app refuses (to be finished as unreachable). Held rows (a person with no linked app, see
+     * core/held.ts) are never due. Rows that only an app not running here can send stay
      * pending and are passed over, so they never hold up the rows behind them.
      *
      * The ids are picked first, from the outbox_queue index alone: pending rows are walked in id order,
@@ -63,6 +64,7 @@ export function createOutboxStore(db: DB, dialect: Dialect, defaults: { locale: 
             .select("q.id")
             .where("q.status", "=", "pending")
             .where("q.not_before", "<=", iso(nowMs))
+            .where("q.held_since", "is", null)
             .where((w) => {
               const reachable = w
                 .selectFrom("channel_identities as r")
@@ -70,13 +72,15 @@ export function createOutboxStore(db: DB, dialect: Dialect, defaults: { locale: 
                 .whereRef("r.person_id", "=", "q.person_id")
                 .where("r.unreachable_at", "is", null)
                 .limit(1);
+              const linked = w.selectFrom("channel_identities as a").select("a.id").whereRef("a.person_id", "=", "q.person_id").limit(1);
               return w.or([
                 // A group post whose app runs here.
                 w.and([w("q.chat_id", "is not", null), running ? w("q.channel", "in", apps) : NONE]),
-                // A person whom an app running here reaches, or whom no app reaches at all.
+                // A person whom an app running here reaches, or who linked apps that all refuse (blocked). A
+                // person who linked none is not due: such rows are held until they link (core/held.ts).
                 w.and([
                   w("q.chat_id", "is", null),
-                  w.or([running ? w(reachable.where("r.channel", "in", apps), "is not", null) : NONE, w(reachable, "is", null)]),
+                  w.or([running ? w(reachable.where("r.channel", "in", apps), "is not", null) : NONE, w.and([w(reachable, "is", null), w(linked, "is not", null)])]),
                 ]),
               ]);
             })
@@ -177,6 +181,11 @@ export function createOutboxStore(db: DB, dialect: Dialect, defaults: { locale: 
         }))
         .where("id", "=", id)
         .execute();
+    },
+
+    /** Holds a row for a person who has linked no app yet, until they link (core/held.ts releases it). */
+    async hold(id: number, nowMs: number): Promise<void> {
+      await db.updateTable("outbox").set({ held_since: iso(nowMs) }).where("id", "=", id).where("status", "=", "pending").execute();
     },
 
     async finish(id: number, status: "failed" | "unreachable", error: string): Promise<void> {

@@ -196,6 +196,12 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps, opts: DeliveryWor
     for (const d of due) {
       if (!running) break;
       const { row } = d;
+      if (d.unreachable === "not_linked") {
+        // Due() passes these over; one that slips through (queued as the person's only account went) waits.
+        await deps.store.hold(row.id, now());
+        progressed = true;
+        continue;
+      }
       if (d.unreachable || d.chatId === null) {
         await deps.store.finish(row.id, "unreachable", d.unreachable === "blocked" ? "blocked by the user" : "no linked account");
         progressed = true;

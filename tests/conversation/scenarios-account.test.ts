@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { DAY, HOUR } from "../../src/core/clock.js";
 import { drivers, type Driver } from "../support/drivers.js";
 
 describe.each(drivers)("linking, language, help and the roster on %s", (app, start) => {
@@ -50,5 +51,40 @@ describe.each(drivers)("linking, language, help and the roster on %s", (app, sta
     // A member may not manage invites: refused by core, not only hidden from the menu.
     await d.say("member", "/invite 1");
     await d.next("member", "not allowed");
+  });
+
+  it("an invitation created before a member links reaches them after they link, once, after the list of what is open", async () => {
+    d = await start(["secretary"]);
+    const start_ = new Date(d.e2e.clock.now().getTime() + 7 * DAY);
+    await d.e2e.core.meetings.create(await d.actorOf("secretary"), {
+      committeeId: 1,
+      kind: "regular",
+      title: "Phiên họp Ban Chỉ đạo quý IV/2026",
+      startsAt: start_,
+      endsAt: new Date(start_.getTime() + 2 * HOUR),
+      place: "Phòng họp số 1, UBND tỉnh",
+      agenda: "1. Kết quả chuyển đổi số quý IV",
+    });
+    d.e2e.app.worker.nudge();
+
+    // The secretariat sees what waits for him.
+    await d.say("secretary", "/unlinked");
+    const unlinked = await d.next("secretary", "chưa liên kết tài khoản");
+    expect(unlinked).toMatch(/Lương Văn Đức — .*; 2 tin đang chờ/);
+    const id = /#(\d+) Lương Văn Đức/.exec(unlinked)![1];
+    await d.say("secretary", `/invite ${id}`);
+    const code = /start[=\s]([A-Za-z0-9_-]+)/.exec(await d.next("secretary", "Đã cấp đường liên kết mời cho đồng chí Lương Văn Đức"))![1];
+
+    await d.say("member", `/start ${code}`);
+    await d.next("member", "đã được liên kết thành công");
+    expect(await d.next("member", "Trong thời gian chưa liên kết, đồng chí có các việc sau:")).toContain("Giấy mời họp «Phiên họp Ban Chỉ đạo quý IV/2026»");
+    await d.next("member", "GIẤY MỜI HỌP");
+    // Once: nothing more comes of what was held.
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(d.said("member").filter((m) => m.includes("GIẤY MỜI HỌP"))).toHaveLength(1);
+    // The card is answerable.
+    await d.choose("member", "Tham dự");
+    const member = (await d.actorOf("member")).personId;
+    await d.e2e.until(async () => (await d.e2e.app.database.db.selectFrom("invitations").select("answer").where("person_id", "=", member).executeTakeFirst())?.answer === "attend");
   });
 });

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { MINUTE } from "../../src/core/clock.js";
 import { enqueueMessage } from "../../src/core/outbox.js";
 import type { ChannelName } from "../../src/db/schema.js";
-import type { Delivery } from "../../src/delivery/outbox-store.js";
+import { createOutboxStore, type Delivery } from "../../src/delivery/outbox-store.js";
 import { RateGate } from "../../src/delivery/rate-gate.js";
 import { SendError } from "../../src/delivery/send-error.js";
 import type { DeliveryApp } from "../../src/delivery/worker.js";
@@ -231,6 +231,25 @@ describe("delivery follows the person across apps", () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(await outboxRow(e2e, id!)).toMatchObject({ status: "pending" });
     expect(await reports(e2e)).toHaveLength(0);
+  });
+
+  it.each(testDialects)("holds a message to a person with no linked app: never due, never unreachable, and the rest goes (%s)", async (dialect) => {
+    const s = await start(dialect);
+    e2e = s.e2e;
+    const deputy = await personId(e2e, names.deputy);
+    const [held, sent] = await queue(e2e, [{ personId: deputy }, { personId: s.member }], "Giữ lại");
+    expect(await settled(e2e, sent!)).toMatchObject({ status: "sent" });
+    expect(await outboxRow(e2e, held!)).toMatchObject({ status: "pending", attempts: 0 });
+    expect((await outboxRow(e2e, held!)).held_since).not.toBeNull();
+
+    // A row that missed its flag (queued as the person linked, on another instance) is not due either; the
+    // hourly housekeeping holds it.
+    await e2e.app.database.db.updateTable("outbox").set({ held_since: null }).where("id", "=", held!).execute();
+    const store = createOutboxStore(e2e.app.database.db, e2e.app.database.dialect, { locale: "vi", timeZone: "Asia/Ho_Chi_Minh" });
+    expect((await store.due(e2e.clock.now().getTime(), 50, ["telegram", "zalo"])).map((d) => d.row.id)).not.toContain(held);
+    await e2e.core.updates.prune();
+    expect((await outboxRow(e2e, held!)).held_since).not.toBeNull();
+    expect(await outboxRow(e2e, held!)).toMatchObject({ status: "pending" });
   });
 
   it.each(testDialects)("posts to a group on the group's own app (%s)", async (dialect) => {

@@ -26,7 +26,8 @@ export function membersFlow(deps: Pick<FlowDeps, "core" | "inviteLink">) {
               ? t("roster:status.invite_expired")
               : t("roster:status.no_invite");
     const org = [m.title, m.organization].filter(Boolean).join(", ");
-    return t("roster:line", { id: m.membershipId, name: m.fullName, role: t(`roles:${m.role}`), organization: org || "—", status });
+    const waiting = m.waiting > 0 ? t("roster:waiting", { count: m.waiting }) : "";
+    return t("roster:line", { id: m.membershipId, name: m.fullName, role: t(`roles:${m.role}`), organization: org || "—", status: status + waiting });
   };
 
   const list = (unlinkedOnly: boolean) => async (turn: Turn) => {
@@ -40,6 +41,9 @@ export function membersFlow(deps: Pick<FlowDeps, "core" | "inviteLink">) {
           ? turn.t("roster:unlinked_header", { committee: seat.committeeName, count: members.length })
           : turn.t("roster:header", { committee: seat.committeeName, count: members.length, linked });
         const body = members.length ? members.map((m) => line(turn, m)) : [turn.t(unlinkedOnly ? "roster:all_linked" : "roster:empty")];
+        // What waits for them: held messages go out once each links an app.
+        const waiting = members.reduce((sum, m) => sum + m.waiting, 0);
+        if (waiting > 0) body.push("", turn.t("roster:waiting_total", { count: waiting }));
         // The hint's example is a number from this very list.
         const footer = unlinkedOnly && members.length && seat.role === "secretariat" ? ["", turn.t("roster:unlinked_hint", { id: members[0]!.membershipId })] : [];
         await turn.say({ text: [header, "", ...body, ...footer].join("\n") });

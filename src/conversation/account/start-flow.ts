@@ -1,6 +1,34 @@
+import type { HeldItem } from "../../core/held.js";
+import type { Locale } from "../../db/schema.js";
+import { periodLabel } from "../../documents/report-terms.js";
 import { formatDateTime } from "../../i18n/format.js";
+import type { TFunction } from "../../i18n/index.js";
 import type { FlowDeps } from "../flows.js";
 import type { EntryTurn } from "../turn.js";
+
+/**
+ * The list a person gets right after the greeting when messages were held for them while they had no
+ * linked app: one line per open item. The cards themselves (with their buttons) follow from the outbox.
+ */
+export function heldListText(t: TFunction, items: HeldItem[], locale: Locale, timeZone: string): string {
+  const at = (iso: string) => formatDateTime(iso, timeZone);
+  const lines = items.map((item) => {
+    switch (item.kind) {
+      case "meeting":
+        return item.answerBy
+          ? t("start:held.meeting", { title: item.title, start: at(item.startsAt), deadline: at(item.answerBy) })
+          : t("start:held.meeting_late", { title: item.title, start: at(item.startsAt) });
+      case "notice":
+        if (!item.ackBy) return t("start:held.notice", { committee: item.committee, excerpt: item.excerpt });
+        return t("start:held.notice_ack", { committee: item.committee, excerpt: item.excerpt, deadline: at(item.ackBy) });
+      case "opinion":
+        return t("start:held.opinion", { title: item.title, deadline: at(item.deadline) });
+      case "report":
+        return t("start:held.report", { period: periodLabel(t, item.period, locale), count: item.tasks, due: at(item.dueAt) });
+    }
+  });
+  return [t("start:held.header"), ...lines, "", t("start:held.footer")].join("\n");
+}
 
 /**
  * Whoever writes to the bot, on any app, linked or not: /start with an invite code links the account to the
@@ -42,6 +70,7 @@ export function startFlow(deps: Pick<FlowDeps, "core" | "nudgeDelivery" | "trans
             app: t(`common:apps.${turn.channel}`),
           }),
         });
+        if (result.held.length > 0) await turn.say({ text: heldListText(t, result.held, locale, result.committee.time_zone) });
         turn.refreshMenu(actor, locale);
         deps.nudgeDelivery?.();
       } catch (e) {

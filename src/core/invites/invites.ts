@@ -6,6 +6,7 @@ import { addMs, DAY, HOUR, iso, MINUTE } from "../clock.js";
 import type { CoreContext } from "../context.js";
 import { DomainError } from "../errors.js";
 import { cancelJob, scheduleJob } from "../jobs/schedule.js";
+import { settleHeld, type HeldItem } from "../held.js";
 import { enqueueMessage } from "../outbox.js";
 import { attachmentsOf } from "../attachments.js";
 import { assertCan } from "../permissions.js";
@@ -177,6 +178,11 @@ export interface SignInResult {
   committee: CommitteeRow;
   /** True when this very account had already redeemed this invite: a welcome back, not an error. */
   alreadyLinked: boolean;
+  /**
+   * What is still open for them among the messages held while they had no linked app, in queue order:
+   * those messages are released with this link (the cards follow), the others are skipped.
+   */
+  held: HeldItem[];
 }
 
 type Outcome = { ok: SignInResult } | { error: DomainError; countsAsFailure: boolean };
@@ -231,7 +237,7 @@ export async function redeemInvite(ctx: CoreContext, req: SignInRequest): Promis
     const seat = invite.meeting_id === null ? (membership ?? null) : null;
     if (invite.used_at) {
       if (invite.used_by_external_id === req.externalId && admits) {
-        return { ok: { person, membership: seat, admission, committee, alreadyLinked: true } };
+        return { ok: { person, membership: seat, admission, committee, alreadyLinked: true, held: [] } };
       }
       return fail("invites:used");
     }
@@ -271,6 +277,8 @@ export async function redeemInvite(ctx: CoreContext, req: SignInRequest): Promis
       before: existing ? { channel: req.channel, externalId: existing.external_id } : null,
       after: { channel: req.channel, externalId: req.externalId, inviteId: invite.id },
     });
+    // What was held for them while they had no linked app goes out now, once: what still matters.
+    const held = await settleHeld(trx, now, person.id, true);
     if (admission) {
       // The guest or delegate now gets the meeting card and calendar file like everyone invited.
       const meeting = await trx.selectFrom("meetings").select(["id", "version", "committee_id"]).where("id", "=", admission.meetingId).executeTakeFirstOrThrow();
@@ -294,7 +302,7 @@ export async function redeemInvite(ctx: CoreContext, req: SignInRequest): Promis
         });
       }
     }
-    return { ok: { person, membership: seat, admission, committee, alreadyLinked: false } };
+    return { ok: { person, membership: seat, admission, committee, alreadyLinked: false, held } };
   });
 
   if ("ok" in outcome) {

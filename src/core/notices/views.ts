@@ -67,8 +67,11 @@ export async function noticeCard(ctx: CoreContext, recipientId: number): Promise
   };
 }
 
-/** Where each recipient stands: delivery (from the outbox row) and acknowledgement. */
-export type DeliveryState = "pending" | "sent" | "failed" | "unreachable" | "cancelled";
+/**
+ * Where each recipient stands: delivery (from the outbox row) and acknowledgement. "held": waiting for a
+ * person who has not linked an app yet (see core/held.ts).
+ */
+export type DeliveryState = "pending" | "held" | "sent" | "failed" | "unreachable" | "cancelled";
 
 export interface NoticeReport {
   noticeId: number;
@@ -84,7 +87,8 @@ export interface NoticeReport {
   lines: { fullName: string; organization: string | null; delivery: DeliveryState; sentAt: string | null; acknowledgedAt: string | null; error: string | null }[];
 }
 
-const stateOf = (s: OutboxStatus | null): DeliveryState => (s === "sending" || s === null ? "pending" : s);
+const stateOf = (s: OutboxStatus | null, heldSince: string | null): DeliveryState =>
+  s === "pending" && heldSince !== null ? "held" : s === "sending" || s === null ? "pending" : s;
 
 /** The secretariat's live delivery report of a notice, with names. */
 export async function noticeReport(ctx: CoreContext, actor: Actor, noticeId: number): Promise<NoticeReport> {
@@ -102,12 +106,12 @@ export async function noticeReport(ctx: CoreContext, actor: Actor, noticeId: num
     .leftJoin("outbox as o", "o.id", "r.outbox_id")
     .leftJoin("memberships as m", (j) => j.onRef("m.person_id", "=", "r.person_id").on("m.committee_id", "=", notice.committee_id))
     .where("r.notice_id", "=", noticeId)
-    .select(["p.full_name", "m.organization", "o.status", "o.sent_at", "o.last_error", "r.acknowledged_at"])
+    .select(["p.full_name", "m.organization", "o.status", "o.held_since", "o.sent_at", "o.last_error", "r.acknowledged_at"])
     .orderBy("r.id")
     .execute();
-  const counts = { total: rows.length, pending: 0, sent: 0, failed: 0, unreachable: 0, cancelled: 0, acknowledged: 0 };
+  const counts = { total: rows.length, pending: 0, held: 0, sent: 0, failed: 0, unreachable: 0, cancelled: 0, acknowledged: 0 };
   const lines = rows.map((r) => {
-    const delivery = stateOf(r.status);
+    const delivery = stateOf(r.status, r.held_since);
     counts[delivery]++;
     if (r.acknowledged_at) counts.acknowledged++;
     return { fullName: r.full_name, organization: r.organization, delivery, sentAt: r.sent_at, acknowledgedAt: r.acknowledged_at, error: r.last_error };

@@ -1,3 +1,4 @@
+import { heldCounts } from "../held.js";
 import type { Executor } from "../../db/database.js";
 import type { ChannelName, MembershipRow, PersonRow, Role } from "../../db/schema.js";
 import type { Actor } from "../actor.js";
@@ -279,6 +280,8 @@ export interface MemberListing {
   apps: ChannelName[];
   invite: "none" | "open" | "expired";
   inviteExpiresAt: string | null;
+  /** Messages held for them until they link an app (see core/held.ts). */
+  waiting: number;
 }
 
 /** The committee's members with their link status; `unlinkedOnly` gives the list of whom to chase. */
@@ -324,6 +327,7 @@ export async function listMembers(
     .execute();
   const latestInvite = new Map<number, string>();
   for (const i of invites) if ((latestInvite.get(i.person_id) ?? "") < i.expires_at) latestInvite.set(i.person_id, i.expires_at);
+  const waiting = await heldCounts(ctx.db, rows.filter((r) => !linksOf.has(r.personId)).map((r) => r.personId));
 
   return rows
     .filter((r) => opts.includeInactive || r.active === 1)
@@ -342,6 +346,7 @@ export async function listMembers(
         apps: links.map((l) => l.channel),
         invite: expires === null ? "none" : expires > now ? "open" : "expired",
         inviteExpiresAt: expires,
+        waiting: waiting.get(r.personId) ?? 0,
       };
     })
     .filter((r) => !opts.unlinkedOnly || r.link === "not_linked");
