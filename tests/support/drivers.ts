@@ -2,6 +2,7 @@ import type { Actor } from "../../src/core/actor.js";
 import { E2E, users, type names } from "./e2e.js";
 import { FakeTelegram } from "./fake-telegram.js";
 import { TextDriver } from "./text-driver.js";
+import { ZaloDriver } from "./zalo-driver.js";
 
 export type Who = keyof typeof names;
 
@@ -80,5 +81,6 @@ export async function telegramDriver(who: Who[]): Promise<Driver> {
 export const drivers: [string, (who: Who[]) => Promise<Driver>][] = [
   ["Telegram", telegramDriver],
   ["a plain-text app", (who) => TextDriver.start(who)],
+  ["Zalo through the fake Zalo API", (who) => ZaloDriver.start(who)],
 ];
 
