@@ -38,7 +38,7 @@ export interface FakeZaloSent {
   caption?: string;
 }
 
-interface Update {
+export interface Update {
   event_name: string;
   message: Record<string, unknown>;
 }
@@ -69,6 +69,11 @@ export class FakeZalo {
   wrapped = false;
   /** Webhook mode: deliver each update twice. */
   duplicates = false;
+  /**
+   * Where the webhook's https address is really served (what a reverse proxy does): the test's
+   * 127.0.0.1 server. Unset, updates go to the registered URL itself.
+   */
+  proxyTo: string | undefined;
   /** The answers the webhook gave, in order (status codes). */
   readonly webhookAnswers: number[] = [];
   private readonly queue: Update[] = [];
@@ -149,19 +154,27 @@ export class FakeZalo {
 
   private async push(user: FakeZaloUser, event_name: string, fields: Record<string, unknown>): Promise<string> {
     this.knownChats.add(user.id);
-    const message_id = hex20();
-    await this.deliver({
-      event_name,
-      message: { message_id, date: Date.now(), from: { id: user.id, display_name: user.display_name, is_bot: false }, chat: { id: user.id, chat_type: "PRIVATE" }, ...fields },
-    });
-    return message_id;
+    const update = FakeZalo.update(user, event_name, fields);
+    await this.deliver(update);
+    return update.message.message_id as string;
   }
 
-  /** POSTs an update to the webhook as Zalo would; records the status it got. */
-  async post(update: unknown, secret = this.webhook?.secret): Promise<number> {
+  /** An update as Zalo shapes it: a new 20-hex message_id, the date in epoch ms, a PRIVATE chat with the person. */
+  static update(user: FakeZaloUser, event_name: string, fields: Record<string, unknown> = {}): Update {
+    return {
+      event_name,
+      message: { message_id: hex20(), date: Date.now(), from: { id: user.id, display_name: user.display_name, is_bot: false }, chat: { id: user.id, chat_type: "PRIVATE" }, ...fields },
+    };
+  }
+
+  /**
+   * POSTs an update to the webhook as Zalo would (`secret` null: without the header; `raw`: this body
+   * as is); records the status it got.
+   */
+  async post(update: unknown, secret: string | null | undefined = this.webhook?.secret, raw?: string): Promise<number> {
     if (!this.webhook) throw new Error("no webhook is set");
-    const body = JSON.stringify(this.wrapped ? { ok: true, result: update } : update);
-    const res = await fetch(this.webhook.url, { method: "POST", headers: { "Content-Type": "application/json", ...(secret !== undefined ? { "X-Bot-Api-Secret-Token": secret } : {}) }, body });
+    const body = raw ?? JSON.stringify(this.wrapped ? { ok: true, result: update } : update);
+    const res = await fetch(this.proxyTo ?? this.webhook.url, { method: "POST", headers: { "Content-Type": "application/json", ...(typeof secret === "string" ? { "X-Bot-Api-Secret-Token": secret } : {}) }, body });
     await res.arrayBuffer();
     this.webhookAnswers.push(res.status);
     return res.status;
@@ -211,10 +224,14 @@ export class FakeZalo {
         const queued = this.queue.shift();
         if (queued) return result(queued);
         const seconds = Math.min(Number(body.timeout ?? 30) || 30, 30);
+        let gaveUp = () => {};
         const update = await new Promise<Update | undefined>((resolve) => {
-          const timer = setTimeout(() => {
+          const forget = () => {
             const i = this.waiters.indexOf(waiter);
             if (i >= 0) this.waiters.splice(i, 1);
+          };
+          const timer = setTimeout(() => {
+            forget();
             resolve(undefined);
           }, seconds * 1000);
           const waiter = (u: Update | undefined) => {
@@ -222,12 +239,15 @@ export class FakeZalo {
             resolve(u);
           };
           this.waiters.push(waiter);
-          req.socket.once("close", () => {
-            // The client gave up (a stop): an update taken meanwhile is not lost, it goes back to the queue.
-            const i = this.waiters.indexOf(waiter);
-            if (i >= 0) this.waiters.splice(i, 1);
-          });
+          // The client gave up (a stop): it waits no more; an update taken meanwhile goes back to the queue.
+          gaveUp = () => {
+            clearTimeout(timer);
+            forget();
+            resolve(undefined);
+          };
+          req.socket.once("close", gaveUp);
         });
+        req.socket.off("close", gaveUp);
         if (res.destroyed) {
           if (update) this.queue.unshift(update);
           return;

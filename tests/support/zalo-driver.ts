@@ -15,7 +15,7 @@ export const zaloUsers = {
 } satisfies Record<string, FakeZaloUser>;
 
 /** A free TCP port on 127.0.0.1 (for the file-link server the bot runs). */
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const s = createServer();
   await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
   const { port } = s.address() as AddressInfo;
@@ -28,6 +28,8 @@ export interface ZaloDriverOptions {
   telegram?: boolean;
   /** More environment (ZALO_MODE=webhook…). */
   env?: Record<string, string>;
+  /** Receive through the webhook (served on a free port, reached by the fake as through a reverse proxy). */
+  webhook?: boolean;
   /** The fake's quota and refusals. */
   fake?: FakeZaloOptions;
 }
@@ -48,6 +50,8 @@ export class ZaloDriver implements Driver {
   static async start(who: Who[], opts: ZaloDriverOptions = {}): Promise<ZaloDriver> {
     const zalo = await FakeZalo.start(opts.fake);
     const port = await freePort();
+    const hook = opts.webhook ? { port: await freePort(), path: "/zalo", secret: "zalo-webhook-secret-for-tests" } : undefined;
+    if (hook) zalo.proxyTo = `http://127.0.0.1:${hook.port}${hook.path}`;
     const e2e = await E2E.start(
       {
         ZALO_BOT_TOKEN: zalo.token,
@@ -56,6 +60,9 @@ export class ZaloDriver implements Driver {
         PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
         WEBHOOK_PORT: String(port),
         ...(opts.telegram === false ? { TELEGRAM_BOT_TOKEN: "" } : {}),
+        ...(hook
+          ? { ZALO_MODE: "webhook", ZALO_WEBHOOK_URL: "https://bot.example.gov.vn/zalo", ZALO_WEBHOOK_PORT: String(hook.port), ZALO_WEBHOOK_PATH: hook.path, ZALO_WEBHOOK_SECRET: hook.secret }
+          : {}),
         ...opts.env,
       },
       "sqlite",

@@ -1,0 +1,55 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { FakeZalo } from "../support/fake-zalo.js";
+import { ZaloDriver, zaloUsers } from "../support/zalo-driver.js";
+
+/** Zalo's webhook end to end: the fake calls the bot's own server as Zalo would (through a reverse proxy). */
+describe("Zalo webhook", () => {
+  let d: ZaloDriver | undefined;
+  afterEach(async () => {
+    await d?.stop();
+    d = undefined;
+  });
+
+  const handled = (d: ZaloDriver) => d.e2e.app.database.db.selectFrom("processed_updates").select("update_id").where("channel", "=", "zalo").execute();
+
+  it("registers its https address and secret, and answers a linked person's messages, flat or wrapped", async () => {
+    d = await ZaloDriver.start(["member"], { webhook: true });
+    expect(d.zalo.webhookUrl).toBe("https://bot.example.gov.vn/zalo");
+    await d.say("member", "/help");
+    expect(d.said("member").at(-1)).toContain("Lương Văn Đức");
+    d.zalo.wrapped = true;
+    await d.say("member", "/lang");
+    expect(d.said("member").at(-1)).toMatch(/1\. .*\n?.*2\. /s);
+    expect(d.zalo.webhookAnswers.every((s) => s === 200)).toBe(true);
+  });
+
+  it("refuses a wrong or missing secret, and handles nothing from it", async () => {
+    d = await ZaloDriver.start(["member"], { webhook: true });
+    const update = FakeZalo.update(zaloUsers.member, "message.text.received", { text: "/help" });
+    expect(await d.zalo.post(update, "not-the-secret-at-all")).toBe(403);
+    expect(await d.zalo.post(update, null)).toBe(403);
+    expect(await d.zalo.post(update, null, "{}")).toBe(403);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(d.said("member")).toEqual([]);
+    expect(await handled(d)).toEqual([]);
+    expect(d.e2e.logs.some((l) => l.includes("Zalo webhook request refused"))).toBe(true);
+    expect(d.e2e.logs.join("\n")).not.toContain("zalo-webhook-secret-for-tests");
+  });
+
+  it("handles a duplicate delivery once, refuses a body that is not an update, and survives an unknown event", async () => {
+    d = await ZaloDriver.start(["member"], { webhook: true });
+    d.zalo.duplicates = true;
+    await d.say("member", "/help");
+    await new Promise((r) => setTimeout(r, 300));
+    expect(d.zalo.webhookAnswers).toEqual([200, 200]);
+    expect(d.said("member").filter((m) => m.includes("Lương Văn Đức"))).toHaveLength(1);
+    d.zalo.duplicates = false;
+    const secret = "zalo-webhook-secret-for-tests";
+    expect(await d.zalo.post(undefined, secret, "not json")).toBe(400);
+    expect(await d.zalo.post(undefined, secret, JSON.stringify({ ok: true, result: { message: {} } }))).toBe(400);
+    expect(await d.zalo.post(FakeZalo.update(zaloUsers.member, "message.reaction.received"), secret)).toBe(200);
+    // Still answering.
+    await d.say("member", "/help");
+    expect(d.said("member").filter((m) => m.includes("Lương Văn Đức"))).toHaveLength(2);
+  });
+});
