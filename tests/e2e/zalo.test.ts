@@ -45,4 +45,39 @@ describe("Zalo: linking and the program's apps", () => {
     await d.next("chair", "đã được liên kết thành công");
     expect((await d.actorOf("chair")).personId).toBe(chair.personId);
   });
+
+  it("keeps polling after getUpdates fails (network, a 500 page, Zalo's 403), and stops at once while a poll is held", async () => {
+    d = await ZaloDriver.start(["member"]);
+    d.zalo.fail("getUpdates", "network");
+    d.zalo.fail("getUpdates", "http500");
+    d.zalo.fail("getUpdates", { error_code: 403, description: "Internal server error" });
+    await d.say("member", "/help");
+    expect(d.said("member").at(-1)).toContain("Lương Văn Đức");
+    expect(d.e2e.logs.filter((l) => l.includes("Zalo getUpdates failed")).length).toBeGreaterThanOrEqual(3);
+    expect(d.e2e.logs.join("\n")).not.toContain("TEST-ZALO-not-a-real-one");
+    // A poll is being held by the fake now; stopping does not wait for it to end.
+    const started = Date.now();
+    await d.e2e.app.stop();
+    expect(Date.now() - started).toBeLessThan(1500);
+    await d.e2e.restart();
+    await d.say("member", "/help");
+  });
+
+  it("takes a photo sent on Zalo into a notice, and the member gets it as a signed link", async () => {
+    d = await ZaloDriver.start(["secretary", "member"]);
+    const photo = Buffer.from([0xff, 0xd8, 0xff, 0xe0, ...Buffer.from("ảnh hiện trường")]);
+    await d.say("secretary", "/notice");
+    await d.next("secretary", "Soạn thông báo");
+    await d.sendFile("secretary", { fileName: "hien-truong.jpg", content: photo, mimeType: "image/jpeg", caption: "Hiện trường sự cố mạng" });
+    await d.next("secretary", "Gửi tới:");
+    await d.choose("secretary", "Các thành viên");
+    await d.choose("secretary", "Không cần xác nhận");
+    await d.next("secretary", "Xem trước");
+    await d.choose("secretary", "Gửi");
+    await d.next("secretary", "Đã bắt đầu gửi thông báo số");
+    await d.next("member", "Hiện trường sự cố mạng");
+    expect((await d.file("member", /zalo-[0-9a-f]{20}\.jpg/)).equals(photo)).toBe(true);
+    const notice = await d.e2e.app.database.db.selectFrom("notices").selectAll().executeTakeFirstOrThrow();
+    expect(notice.attachment_id).not.toBeNull();
+  });
 });

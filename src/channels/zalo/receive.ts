@@ -26,14 +26,14 @@ export interface ZaloReceiverDeps {
 
 /**
  * What an unlinked person's text means when it holds an invite code: the code from a pasted invite link
- * (`…?start=CODE`), else the first code-shaped word (16–64 of [A-Za-z0-9_-], not one long lowercase word), as
+ * (`…?start=CODE`), else the first code-shaped word (16–64 of [A-Za-z0-9_-]; not a long lowercase word, nor a number such as a Zalo id), as
  * "/start CODE". Anything else is left as typed.
  */
 export function asStartCommand(text: string): string | undefined {
   if (/^\s*\/start\b/i.test(text)) return undefined;
   const fromLink = /[?&]start=([A-Za-z0-9_-]+)/.exec(text)?.[1];
   if (fromLink && INVITE_CODE_SHAPE.test(fromLink)) return `/start ${fromLink}`;
-  const word = text.split(/[^A-Za-z0-9_-]+/).find((w) => INVITE_CODE_SHAPE.test(w) && !/^[a-z]+$/.test(w));
+  const word = text.split(/[^A-Za-z0-9_-]+/).find((w) => INVITE_CODE_SHAPE.test(w) && !/^[a-z]+$/.test(w) && /[A-Za-z]/.test(w));
   return word ? `/start ${word}` : undefined;
 }
 
