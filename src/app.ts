@@ -142,6 +142,7 @@ export async function startApp(config: Config, opts: AppOptions): Promise<App> {
       health,
       healthz,
       webhookProbeMs: opts.healthLimits?.webhookProbeMs,
+      zaloBotLink: appsConfig.zalo?.botLink,
     }));
   }
   if (appsConfig.zalo) {

@@ -80,4 +80,22 @@ describe("Zalo: linking and the program's apps", () => {
     const notice = await d.e2e.app.database.db.selectFrom("notices").selectAll().executeTakeFirstOrThrow();
     expect(notice.attachment_id).not.toBeNull();
   });
+
+  it("gives the secretariat an invite that says how to link on Zalo, and the whole message pasted on Zalo links the person", async () => {
+    d = await ZaloDriver.start(["secretary"]);
+    const membership = await d.e2e.app.database.db
+      .selectFrom("memberships as m")
+      .innerJoin("people as p", "p.id", "m.person_id")
+      .where("p.full_name", "=", names.member)
+      .select("m.id")
+      .executeTakeFirstOrThrow();
+    await d.say("secretary", `/invite ${membership.id}`);
+    const issued = await d.next("secretary", "Đã cấp đường liên kết mời cho đồng chí Lương Văn Đức");
+    expect(issued).toMatch(/https:\/\/t\.me\/\w+\?start=[\w-]{16,}/);
+    expect(issued).toMatch(/Trên Zalo: mở https:\/\/zalo\.me\/1459232241454765289 và gửi cho trợ lý mã [\w-]{16,}\./);
+    // The secretariat forwards the message as it is; the member pastes it to the Zalo bot.
+    await d.say("member", issued);
+    await d.next("member", "đã được liên kết thành công");
+    expect((await d.actorOf("member")).fullName).toBe(names.member);
+  });
 });

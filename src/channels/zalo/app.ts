@@ -14,7 +14,9 @@ import type { Translator } from "../../i18n/index.js";
 import type { Logger } from "../../logger.js";
 import type { FileLinks } from "../../media/links.js";
 import { inviteLink as telegramInviteLink, TELEGRAM_USERNAME_SETTING } from "../telegram/settings.js";
-import { createZaloClient, ZaloApiError, type ZaloBotInfo, type ZaloClient } from "./client.js";
+import { StartupError } from "../../startup-error.js";
+import { realSleep } from "../../delivery/time.js";
+import { createZaloClient, ZALO_API_ROOT, ZaloApiError, type ZaloBotInfo, type ZaloClient } from "./client.js";
 import { startZaloPolling, type ZaloPolling } from "./polling.js";
 import { createZaloReceiver } from "./receive.js";
 import { toZaloSendError } from "./send-error.js";
@@ -65,7 +67,7 @@ export function createZaloApp(deps: ZaloAppDeps): ZaloApp {
     const username = await core.settings.get(TELEGRAM_USERNAME_SETTING);
     return username ? telegramInviteLink(username, code) : undefined;
   };
-  const flows = createFlows({ core, translator, nudgeDelivery: deps.nudgeDelivery, inviteLink });
+  const flows = createFlows({ core, translator, nudgeDelivery: deps.nudgeDelivery, inviteLink, zaloBotLink: config.botLink });
   const app = createTextApp({ channel: "zalo", limit: ZALO_TEXT_LIMIT, core, translator, flows: withZaloHelp(flows, translator) });
   const send = zaloMessageSender({ client, core, translator, fileLinks: deps.fileLinks, now: deps.clock });
   const views = createOutboxViews(core, translator, deps.clock);
@@ -97,7 +99,7 @@ export function createZaloApp(deps: ZaloAppDeps): ZaloApp {
       return webhook;
     },
     async start() {
-      me ??= await client.getMe();
+      me ??= await identify(client, config.apiRoot ?? ZALO_API_ROOT);
       logger.info({ account: me.account_name, mode: config.mode.kind }, "Zalo bot identified");
       if (config.mode.kind === "polling") {
         // A webhook left set would keep getUpdates from working.
@@ -131,4 +133,20 @@ function withZaloHelp(flows: Flows, translator: Translator): Flows {
       },
     },
   };
+}
+
+/**
+ * The start-up check: getMe, tried three times over the network. A refused token, or no answer at all, stops
+ * the start with one line saying what to check.
+ */
+async function identify(client: ZaloClient, root: string, tries = 3): Promise<ZaloBotInfo> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await client.getMe();
+    } catch (e) {
+      if (e instanceof ZaloApiError && (e.errorCode === 401 || e.errorCode === 400 || e.errorCode === 404)) throw new StartupError("zalo_token", { code: e.errorCode });
+      if (attempt >= tries) throw new StartupError("zalo_unreachable", { root, tries, reason: (e as Error).message });
+      await realSleep(1000 * attempt);
+    }
+  }
 }
