@@ -36,7 +36,7 @@ describe("Zalo webhook", () => {
     expect(d.e2e.logs.join("\n")).not.toContain("zalo-webhook-secret-for-tests");
   });
 
-  it("handles a duplicate delivery once, refuses a body that is not an update, and survives an unknown event", async () => {
+  it("handles a duplicate delivery once, refuses a body that is not an update or too large, and survives an unknown event", async () => {
     d = await ZaloDriver.start(["member"], { webhook: true });
     d.zalo.duplicates = true;
     await d.say("member", "/help");
@@ -48,6 +48,9 @@ describe("Zalo webhook", () => {
     expect(await d.zalo.post(undefined, secret, "not json")).toBe(400);
     expect(await d.zalo.post(undefined, secret, JSON.stringify({ ok: true, result: { message: {} } }))).toBe(400);
     expect(await d.zalo.post(FakeZalo.update(zaloUsers.member, "message.reaction.received"), secret)).toBe(200);
+    // An update is a few hundred bytes: a body past 256 KB is refused unread.
+    const huge = JSON.stringify(FakeZalo.update(zaloUsers.member, "message.text.received", { text: "x".repeat(300_000) }));
+    expect(await d.zalo.post(undefined, secret, huge)).toBe(413);
     // Still answering.
     await d.say("member", "/help");
     expect(d.said("member").filter((m) => m.includes("Lương Văn Đức"))).toHaveLength(2);
