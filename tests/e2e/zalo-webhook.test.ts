@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { testDialects } from "../support/databases.js";
 import { FakeZalo } from "../support/fake-zalo.js";
 import { ZaloDriver, zaloUsers } from "../support/zalo-driver.js";
 
@@ -36,8 +37,8 @@ describe("Zalo webhook", () => {
     expect(d.e2e.logs.join("\n")).not.toContain("zalo-webhook-secret-for-tests");
   });
 
-  it("handles a duplicate delivery once, refuses a body that is not an update or too large, and survives an unknown event", async () => {
-    d = await ZaloDriver.start(["member"], { webhook: true });
+  it.each(testDialects)("handles a duplicate delivery once, refuses a body that is not an update or too large, and survives an unknown event (%s)", async (dialect) => {
+    d = await ZaloDriver.start(["member"], { webhook: true, dialect });
     d.zalo.duplicates = true;
     await d.say("member", "/help");
     await new Promise((r) => setTimeout(r, 300));

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { cliActor, loadActorByChannel } from "../../src/core/actor.js";
+import { testDialects } from "../support/databases.js";
 import { names, users } from "../support/e2e.js";
 import { ZaloDriver, zaloUsers } from "../support/zalo-driver.js";
 
@@ -35,8 +36,8 @@ describe("Zalo: linking and the program's apps", () => {
     expect((await d.actorOf("deputy")).fullName).toBe(names.deputy);
   });
 
-  it("lets one person link Telegram and Zalo, in either order", async () => {
-    d = await ZaloDriver.start([]);
+  it.each(testDialects)("lets one person link Telegram and Zalo, in either order (%s)", async (dialect) => {
+    d = await ZaloDriver.start([], { dialect });
     await d.e2e.core.invites.redeem({ channel: "telegram", externalId: String(users.chair.id), chatId: String(users.chair.id), username: null, code: d.e2e.inviteOf(names.chair) });
     // The invite is used; the secretariat issues a new one for the second app.
     const chair = await d.e2e.actorOf(users.chair);
@@ -44,6 +45,16 @@ describe("Zalo: linking and the program's apps", () => {
     await d.say("chair", second.code);
     await d.next("chair", "đã được liên kết thành công");
     expect((await d.actorOf("chair")).personId).toBe(chair.personId);
+
+    // The other order: Zalo first, then Telegram.
+    await d.say("member", d.e2e.inviteOf(names.member));
+    await d.next("member", "đã được liên kết thành công");
+    const member = await d.actorOf("member");
+    const again = await d.e2e.core.invites.reissue(cliActor, member.seats[0]!.membershipId);
+    expect((await d.e2e.say(users.member, `/start ${again.code}`)).text).toContain("đã được liên kết thành công");
+    expect((await d.e2e.actorOf(users.member)).personId).toBe(member.personId);
+    const identities = await d.e2e.app.database.db.selectFrom("channel_identities").select(["channel"]).where("person_id", "=", member.personId).orderBy("channel").execute();
+    expect(identities.map((i) => i.channel)).toEqual(["telegram", "zalo"]);
   });
 
   it("keeps polling after getUpdates fails (network, a 500 page, Zalo's 403), and stops at once while a poll is held", async () => {

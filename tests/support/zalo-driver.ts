@@ -30,6 +30,8 @@ export interface ZaloDriverOptions {
   env?: Record<string, string>;
   /** Receive through the webhook (served on a free port, reached by the fake as through a reverse proxy). */
   webhook?: boolean;
+  /** The database (SQLite by default). */
+  dialect?: "sqlite" | "postgres";
   /** The fake's quota and refusals. */
   fake?: FakeZaloOptions;
 }
@@ -65,7 +67,7 @@ export class ZaloDriver implements Driver {
           : {}),
         ...opts.env,
       },
-      "sqlite",
+      opts.dialect ?? "sqlite",
       { zalo: { botInfo: { id: FAKE_ZALO_BOT_ID, account_name: "bot.FakeBcd" }, polling: { pollSeconds: 2, maxBackoffMs: 200 } } },
     );
     const driver = new ZaloDriver(e2e, zalo);
