@@ -158,6 +158,7 @@ export async function startApp(config: Config, opts: AppOptions): Promise<App> {
         fileLinks,
         health,
         healthz,
+        webhookProbeMs: opts.healthLimits?.webhookProbeMs,
         ...opts.zalo,
       }),
     );

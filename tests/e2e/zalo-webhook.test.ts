@@ -56,4 +56,11 @@ describe("Zalo webhook", () => {
     await d.say("member", "/help");
     expect(d.said("member").filter((m) => m.includes("Lương Văn Đức"))).toHaveLength(2);
   });
+
+  it("asks Zalo for its webhook when quiet, so /healthz tells a quiet bot from a cut-off one", async () => {
+    d = await ZaloDriver.start([], { webhook: true, telegram: false, app: { healthLimits: { webhookProbeMs: 100 } } });
+    const before = d.zalo.calls.filter((c) => c.method === "getWebhookInfo").length;
+    await d.zalo.waitFor(() => d!.zalo.calls.filter((c) => c.method === "getWebhookInfo").length > before, 3000, "a webhook check");
+    expect(d.e2e.app.health.platformSilenceMs()).toBeLessThan(1000);
+  });
 });

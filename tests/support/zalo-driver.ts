@@ -1,5 +1,6 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { AppOptions } from "../../src/app.js";
 import { loadActorByChannel, type Actor } from "../../src/core/actor.js";
 import type { Driver, Who } from "./drivers.js";
 import { E2E, names } from "./e2e.js";
@@ -30,6 +31,8 @@ export interface ZaloDriverOptions {
   env?: Record<string, string>;
   /** Receive through the webhook (served on a free port, reached by the fake as through a reverse proxy). */
   webhook?: boolean;
+  /** More options for the program (shorter health limits…). */
+  app?: Partial<AppOptions>;
   /** The database (SQLite by default). */
   dialect?: "sqlite" | "postgres";
   /** The fake's quota and refusals. */
@@ -68,7 +71,7 @@ export class ZaloDriver implements Driver {
         ...opts.env,
       },
       opts.dialect ?? "sqlite",
-      { zalo: { botInfo: { id: FAKE_ZALO_BOT_ID, account_name: "bot.FakeBcd" }, polling: { pollSeconds: 2, maxBackoffMs: 200 } } },
+      { ...opts.app, zalo: { botInfo: { id: FAKE_ZALO_BOT_ID, account_name: "bot.FakeBcd" }, polling: { pollSeconds: 2, maxBackoffMs: 200 } } },
     );
     const driver = new ZaloDriver(e2e, zalo);
     await e2e.seedRoster();

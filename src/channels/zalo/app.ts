@@ -48,6 +48,8 @@ export interface ZaloAppDeps {
   polling?: { pollSeconds?: number; maxBackoffMs?: number } | undefined;
   /** Skip getMe when the bot's identity is already known. */
   botInfo?: ZaloBotInfo | undefined;
+  /** In webhook mode, how long without a successful call before a quiet bot asks Zalo for its webhook (default 60 s). */
+  webhookProbeMs?: number | undefined;
 }
 
 /** The Zalo module: the Bot API client, receiving (long polling or its webhook), the text app, and the sender with its gate. */
@@ -90,6 +92,7 @@ export function createZaloApp(deps: ZaloAppDeps): ZaloApp {
   let me: ZaloBotInfo | undefined = deps.botInfo;
   const handle = createZaloReceiver({ core, app, send, translator, defaultLocale: deps.defaultLocale as Locale, logger, botId: () => me?.id });
   let polling: ZaloPolling | undefined;
+  let probe: NodeJS.Timeout | undefined;
   let webhook: ZaloWebhookServer | undefined;
   return {
     name: "zalo",
@@ -111,8 +114,21 @@ export function createZaloApp(deps: ZaloAppDeps): ZaloApp {
       const mode = config.mode;
       webhook = await startZaloWebhook({ ...mode, handle, logger, healthz: deps.healthz, onUpdate: () => deps.health.platformCallSucceeded() });
       await client.setWebhook(mode.url, mode.secret);
+      // A webhook hears from Zalo only when someone writes: a quiet bot asks Zalo, so /healthz tells quiet from cut off.
+      const every = deps.webhookProbeMs ?? 60_000;
+      probe = setInterval(() => {
+        if (deps.health.platformSilenceMs() < every) return;
+        client.getWebhookInfo().then(
+          (info) => {
+            if (info.url !== mode.url) logger.warn({ registered: info.url }, "Zalo no longer has this bot's webhook address");
+          },
+          (e: unknown) => logger.warn({ err: e }, "Zalo did not answer the webhook check"),
+        );
+      }, every);
+      probe.unref();
     },
     async stop() {
+      clearInterval(probe);
       await polling?.stop();
       await webhook?.stop();
     },
