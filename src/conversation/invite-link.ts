@@ -16,3 +16,9 @@ export async function inviteLinkOf(deps: Pick<FlowDeps, "inviteLink">, code: str
 export function zaloInviteOf(deps: Pick<FlowDeps, "zaloBotLink">, t: TFunction, code: string): string | undefined {
   return deps.zaloBotLink ? t("zalo:invite", { link: deps.zaloBotLink, code }) : undefined;
 }
+
+/** An invite's text (the link's message), followed by how to link on Zalo when the Zalo bot's link is configured. */
+export function withZaloInvite(deps: Pick<FlowDeps, "zaloBotLink">, t: TFunction, code: string, text: string): string {
+  const zalo = zaloInviteOf(deps, t, code);
+  return zalo ? `${text}\n${zalo}` : text;
+}

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { cliActor, loadActorByChannel } from "../../src/core/actor.js";
+import { DAY, HOUR } from "../../src/core/clock.js";
 import { testDialects } from "../support/databases.js";
 import { names, users } from "../support/e2e.js";
 import { ZaloDriver, zaloUsers } from "../support/zalo-driver.js";
@@ -108,5 +109,24 @@ describe("Zalo: linking and the program's apps", () => {
     await d.say("member", issued);
     await d.next("member", "đã được liên kết thành công");
     expect((await d.actorOf("member")).fullName).toBe(names.member);
+  });
+
+  it("gives a guest's link with how to join on Zalo; the guest pastes it there and is welcomed", async () => {
+    d = await ZaloDriver.start(["secretary"]);
+    const committee = await d.e2e.core.committees.require("LS");
+    const starts = new Date(d.e2e.clock.now().getTime() + 7 * DAY);
+    const meeting = await d.e2e.core.meetings.create(cliActor, {
+      committeeId: committee.id,
+      kind: "regular",
+      title: "Phiên họp chuyên đề dữ liệu số",
+      startsAt: starts,
+      endsAt: new Date(starts.getTime() + 2 * HOUR),
+      place: "Phòng họp số 2",
+      agenda: "1. Dữ liệu số",
+    });
+    await d.say("secretary", `/addguest ${meeting.meeting.id} Nguyễn Văn Khách; Chuyên gia; Viện Công nghệ`);
+    const link = await d.next("secretary", "Trên Zalo: mở https://zalo.me/1459232241454765289");
+    await d.say("stranger", link);
+    expect(await d.next("stranger", "Phiên họp chuyên đề dữ liệu số")).toContain("Nguyễn Văn Khách");
   });
 });

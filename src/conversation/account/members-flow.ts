@@ -3,7 +3,7 @@ import { seatsWith } from "../../core/permissions.js";
 import type { MemberListing } from "../../core/roster/roster.js";
 import { formatDateTime } from "../../i18n/format.js";
 import type { FlowDeps } from "../flows.js";
-import { inviteLinkOf, zaloInviteOf } from "../invite-link.js";
+import { inviteLinkOf, withZaloInvite } from "../invite-link.js";
 import type { Turn } from "../turn.js";
 
 /**
@@ -70,9 +70,8 @@ export function membersFlow(deps: Pick<FlowDeps, "core" | "inviteLink" | "zaloBo
       try {
         const invite = await core.invites.reissue(turn.actor, id);
         const link = await inviteLinkOf(deps, invite.code);
-        const zalo = zaloInviteOf(deps, turn.t, invite.code);
         const issued = turn.t("roster:invite_issued", { name: invite.fullName, link, expiresAt: formatDateTime(invite.expiresAt, turn.timeZone) });
-        await turn.say({ text: zalo ? `${issued}\n${zalo}` : issued });
+        await turn.say({ text: withZaloInvite(deps, turn.t, invite.code, issued) });
       } catch (e) {
         await turn.refuse(e);
       }
