@@ -63,4 +63,17 @@ describe("Zalo webhook", () => {
     await d.zalo.waitFor(() => d!.zalo.calls.filter((c) => c.method === "getWebhookInfo").length > before, 3000, "a webhook check");
     expect(d.e2e.app.health.platformSilenceMs()).toBeLessThan(1000);
   });
+
+  it("takes one person's messages in the order they came, though each is answered before it is handled", async () => {
+    d = await ZaloDriver.start(["member"], { webhook: true });
+    // The webhook answers 200 at once: these three are being handled at the same time, the first answer slowly.
+    d.zalo.slow("sendMessage", 400);
+    for (const text of ["/help", "/lang", "/help"]) expect(await d.zalo.post(FakeZalo.update(zaloUsers.member, "message.text.received", { text }))).toBe(200);
+    const helps = (said: string[]) => said.filter((m) => m.includes("Lương Văn Đức")).length;
+    const said = await d.zalo.waitFor(() => (helps(d!.said("member")) >= 2 ? d!.said("member") : undefined), 8000, "both answers to /help");
+    const lang = said.findIndex((m) => m.includes("chọn ngôn ngữ"));
+    expect(lang).toBeGreaterThan(0);
+    expect(said.findIndex((m) => m.includes("Lương Văn Đức"))).toBeLessThan(lang);
+    expect(said.findLastIndex((m) => m.includes("Lương Văn Đức"))).toBeGreaterThan(lang);
+  });
 });

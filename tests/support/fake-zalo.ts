@@ -115,6 +115,15 @@ export class FakeZalo {
     this.faults.set(method, list);
   }
 
+  private readonly delays = new Map<string, number[]>();
+
+  /** The next call to `method` is answered only after `ms` (a slow platform). */
+  slow(method: string, ms: number): void {
+    const list = this.delays.get(method) ?? [];
+    list.push(ms);
+    this.delays.set(method, list);
+  }
+
   /** What the bot sent to a chat, in order. */
   transcript(chatId: string): FakeZaloSent[] {
     return this.sent.filter((s) => s.chatId === chatId);
@@ -196,6 +205,8 @@ export class FakeZalo {
       return refuse(400, "Bad request");
     }
     this.calls.push({ method, body });
+    const delay = this.delays.get(method)?.shift();
+    if (delay) await new Promise((r) => setTimeout(r, delay));
     const fault = this.faults.get(method)?.shift();
     if (fault === "network") return void req.socket.destroy();
     if (fault === "http500") return void res.writeHead(500, { "Content-Type": "text/html" }).end("<html>Internal error</html>");

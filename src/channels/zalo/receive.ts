@@ -48,7 +48,17 @@ const photoUrlOf = (m: ZaloMessage): string | undefined => [m.photo, m.photo_url
  */
 export function createZaloReceiver(deps: ZaloReceiverDeps): (update: ZaloUpdate) => Promise<void> {
   const { core, logger, translator } = deps;
-  return async (update) => {
+  // The webhook hands updates over as they come: one person's are taken one after another, in order, so a
+  // quick second message never races the first through a dialog.
+  const chains = new Map<string, Promise<void>>();
+  const inTurn = (key: string, work: () => Promise<void>): Promise<void> => {
+    const run = (chains.get(key) ?? Promise.resolve()).then(work, work);
+    chains.set(key, run);
+    return run.finally(() => {
+      if (chains.get(key) === run) chains.delete(key);
+    });
+  };
+  const receive = async (update: ZaloUpdate): Promise<void> => {
     const m = update.message;
     const from = m?.from?.id;
     if (!m || typeof m.message_id !== "string" || typeof from !== "string" || from === "") {
@@ -101,6 +111,10 @@ export function createZaloReceiver(deps: ZaloReceiverDeps): (update: ZaloUpdate)
       logger.error({ err: e, event: update.event_name }, "a Zalo message could not be handled");
       await hint("common:apology").catch(() => undefined);
     }
+  };
+  return (update) => {
+    const from = update.message?.from?.id;
+    return typeof from === "string" ? inTurn(from, () => receive(update)) : receive(update);
   };
 }
 
