@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { sql } from "kysely";
 import type { ChatApp } from "./channels/app.js";
 import { createTelegramApp, type TelegramBotInfo } from "./channels/telegram/app.js";
+import { createZaloApp, type ZaloAppDeps } from "./channels/zalo/app.js";
 import type { PreflightOptions } from "./channels/telegram/preflight.js";
 import type { WebhookLimits } from "./channels/telegram/runtime.js";
 import { coreSettings, requireBotToken, type Config } from "./config.js";
@@ -17,6 +18,7 @@ import { createOutboxStore } from "./delivery/outbox-store.js";
 import { createDeliveryWorker, type DeliveryApp, type DeliveryWorker } from "./delivery/worker.js";
 import { createTranslator } from "./i18n/index.js";
 import { redact, type Logger } from "./logger.js";
+import { ZALO_API_ROOT } from "./channels/zalo/client.js";
 import { createHealth, createHealthRequestHandler, startHealthServer, type Health } from "./health.js";
 import { createFileRequestHandler, startFileServer, type FileRequestHandler } from "./media/http.js";
 import { createFileLinks, fileLinkSecret, type FileLinks } from "./media/links.js";
@@ -67,6 +69,8 @@ export interface AppOptions {
    * of their linked apps runs here. Until the Zalo module exists, tests stand one in.
    */
   deliveryApps?: Partial<Record<ChannelName, DeliveryApp>>;
+  /** Zalo: skip getMe with a known identity; shorter polls and pauses (tests). */
+  zalo?: Pick<ZaloAppDeps, "botInfo" | "polling">;
   /** `/healthz`: how long without a successful platform call is still healthy, and how often a quiet webhook bot checks (tests shorten them). */
   healthLimits?: { maxPlatformSilenceMs?: number; webhookProbeMs?: number };
 }
@@ -115,11 +119,12 @@ export async function startApp(config: Config, opts: AppOptions): Promise<App> {
   }
 
   const store = createOutboxStore(database.db, database.dialect, { locale: config.defaultLocale, timeZone: config.timeZone });
-  // The apps configuration enables, one module each (Telegram today; Zalo is a second section later).
+  // The apps configuration enables, one module each: Telegram, Zalo, or both.
   // Turns wake the worker; it is built just below, before any app starts receiving.
   const nudgeDelivery = () => worker.nudge();
-  const apps: ChatApp[] = [
-    createTelegramApp({
+  const apps: ChatApp[] = [];
+  if (appsConfig.telegram) {
+    apps.push(createTelegramApp({
       config: appsConfig.telegram,
       mode: config.mode,
       outbox: config.outbox,
@@ -137,8 +142,27 @@ export async function startApp(config: Config, opts: AppOptions): Promise<App> {
       health,
       healthz,
       webhookProbeMs: opts.healthLimits?.webhookProbeMs,
-    }),
-  ];
+      zaloBotLink: appsConfig.zalo?.botLink,
+    }));
+  }
+  if (appsConfig.zalo) {
+    apps.push(
+      createZaloApp({
+        config: appsConfig.zalo,
+        defaultLocale: config.defaultLocale,
+        core,
+        translator,
+        clock,
+        logger,
+        nudgeDelivery,
+        fileLinks,
+        health,
+        healthz,
+        webhookProbeMs: opts.healthLimits?.webhookProbeMs,
+        ...opts.zalo,
+      }),
+    );
+  }
   const deliveryApps: Partial<Record<ChannelName, DeliveryApp>> = Object.fromEntries(apps.map((app) => [app.name, app.delivery]));
   const worker = createDeliveryWorker(
     {
@@ -154,12 +178,14 @@ export async function startApp(config: Config, opts: AppOptions): Promise<App> {
     ...(opts.jobBudgetMs ? { jobBudgetMs: opts.jobBudgetMs } : {}),
   });
 
-  const telegramRoot = appsConfig.telegram.apiRoot ?? "https://api.telegram.org";
+  const telegramRoot = appsConfig.telegram ? (appsConfig.telegram.apiRoot ?? "https://api.telegram.org") : undefined;
+  const zaloRoot = appsConfig.zalo ? (appsConfig.zalo.apiRoot ?? ZALO_API_ROOT) : undefined;
   logger.info(
     {
       apps: apps.map((app) => app.name),
-      apiRoot: telegramRoot,
-      proxy: proxyLabel(proxyFor(telegramRoot)) ?? "none",
+      ...(telegramRoot ? { apiRoot: telegramRoot } : {}),
+      ...(zaloRoot ? { zaloApiRoot: zaloRoot, zaloMode: appsConfig.zalo!.mode.kind } : {}),
+      proxy: proxyLabel(proxyFor(telegramRoot ?? zaloRoot!)) ?? "none",
       database: databaseLabel(config.databaseUrl),
       mode: config.mode.kind,
       version: APP_VERSION,
@@ -181,16 +207,18 @@ export async function startApp(config: Config, opts: AppOptions): Promise<App> {
     await database.close();
     throw e;
   }
-  // Polling mode has no webhook server to serve file links: they get one of their own. HEALTH_PORT puts
-  // /healthz on a server of its own, unless a server the bot runs already listens there (and answers it).
-  const listening = config.mode.kind === "webhook" ? config.mode.port : fileRequests ? config.files.port : undefined;
+  // Polling mode (or Zalo alone) has no Telegram webhook server to serve file links: they get one of their
+  // own. HEALTH_PORT puts /healthz on a server of its own, unless a server the bot runs already listens there.
+  const telegramWebhook = config.mode.kind === "webhook" && appsConfig.telegram !== undefined;
+  const zaloPort = appsConfig.zalo?.mode.kind === "webhook" ? appsConfig.zalo.mode.port : undefined;
+  const listening = [telegramWebhook ? config.files.port : undefined, !telegramWebhook && fileRequests ? config.files.port : undefined, zaloPort];
   let fileServer: { stop(): Promise<void> } | undefined;
   let healthServer: { stop(): Promise<void> } | undefined;
   try {
-    if (fileRequests && config.mode.kind === "polling") {
+    if (fileRequests && !telegramWebhook) {
       fileServer = await startFileServer({ host: config.files.host, port: config.files.port, handler: fileRequests, healthz, logger });
     }
-    if (config.health.port !== undefined && config.health.port !== listening) {
+    if (config.health.port !== undefined && !listening.includes(config.health.port)) {
       healthServer = await startHealthServer({ host: config.health.host, port: config.health.port, handler: healthz, logger });
     }
   } catch (e) {

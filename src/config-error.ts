@@ -27,6 +27,10 @@ export const EXPECTED = [
   "webhook_url",
   "webhook_path",
   "webhook_secret",
+  "zalo_token",
+  "zalo_mode",
+  "zalo_webhook_url",
+  "zalo_bot_link",
   "see_example",
 ] as const;
 

@@ -86,6 +86,15 @@ const baseSchema = z.object({
     z.url({ protocol: /^https?$/, ...expected("public_base_url") }).optional(),
   ),
   FILES_LINK_SECRET: optionalText.pipe(z.string().min(32, expected("link_secret")).optional()),
+  // Zalo's Bot API: runs when ZALO_BOT_TOKEN is set. Its mode is its own (ZALO_MODE), apart from Telegram's BOT_MODE.
+  ZALO_BOT_TOKEN: optionalText.pipe(z.string().regex(/^\d+:[A-Za-z0-9_-]+$/, expected("zalo_token")).optional()),
+  ZALO_API_ROOT: optionalText.pipe(z.url(expected("api_root")).optional()),
+  ZALO_BOT_LINK: optionalText.pipe(z.url({ protocol: /^https?$/, ...expected("zalo_bot_link") }).optional()),
+  ZALO_MODE: z.enum(["polling", "webhook"], expected("zalo_mode")).default("polling"),
+  ZALO_WEBHOOK_URL: optionalText.pipe(z.url({ protocol: /^https$/, ...expected("zalo_webhook_url") }).optional()),
+  ZALO_WEBHOOK_PATH: z.string().trim().startsWith("/", expected("webhook_path")).default("/zalo"),
+  ZALO_WEBHOOK_PORT: port.default(8081),
+  ZALO_WEBHOOK_SECRET: optionalText.pipe(z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, expected("webhook_secret")).optional()),
 });
 
 const pollingSchema = baseSchema.extend({ BOT_MODE: z.literal("polling").default("polling") });
@@ -105,9 +114,23 @@ export interface TelegramAppConfig {
   apiRoot: string | undefined;
 }
 
+/** The Zalo module's section: present when ZALO_BOT_TOKEN is set. */
+export interface ZaloAppConfig {
+  token: string;
+  apiRoot: string | undefined;
+  /** The bot's share link (ZALO_BOT_LINK), for invite messages: "open <link> and send the code". */
+  botLink: string | undefined;
+  /**
+   * Long polling (the default), or a webhook served on a port of its own (ZALO_WEBHOOK_PORT on
+   * WEBHOOK_HOST, path ZALO_WEBHOOK_PATH) behind the HTTPS address ZALO_WEBHOOK_URL.
+   */
+  mode: { kind: "polling" } | { kind: "webhook"; url: string; host: string; port: number; path: string; secret: string };
+}
+
 /** One section per app; an app runs when its section is present. */
 export interface AppsConfig {
   telegram?: TelegramAppConfig;
+  zalo?: ZaloAppConfig;
 }
 
 /** The validated configuration. One object, built once at start and passed to every factory. */
@@ -161,7 +184,10 @@ export function createConfig(env: Record<string, string | undefined>): Config {
   }
   const raw = result.data;
   return {
-    apps: raw.TELEGRAM_BOT_TOKEN ? { telegram: { token: raw.TELEGRAM_BOT_TOKEN, apiRoot: raw.TELEGRAM_API_ROOT } } : {},
+    apps: {
+      ...(raw.TELEGRAM_BOT_TOKEN ? { telegram: { token: raw.TELEGRAM_BOT_TOKEN, apiRoot: raw.TELEGRAM_API_ROOT } } : {}),
+      ...(raw.ZALO_BOT_TOKEN ? { zalo: zaloSection(raw, cleaned) } : {}),
+    },
     mode:
       raw.BOT_MODE === "webhook"
         ? { kind: "webhook", url: raw.WEBHOOK_URL, host: raw.WEBHOOK_HOST, port: raw.WEBHOOK_PORT, path: raw.WEBHOOK_PATH, secret: raw.WEBHOOK_SECRET }
@@ -187,22 +213,35 @@ export function createConfig(env: Record<string, string | undefined>): Config {
   };
 }
 
+/** The Zalo section; in webhook mode its address and secret are required. */
+function zaloSection(raw: Raw, cleaned: Record<string, string | undefined>): ZaloAppConfig {
+  const base = { token: raw.ZALO_BOT_TOKEN!, apiRoot: raw.ZALO_API_ROOT, botLink: raw.ZALO_BOT_LINK };
+  if (raw.ZALO_MODE === "polling") return { ...base, mode: { kind: "polling" } };
+  if (!raw.ZALO_WEBHOOK_URL) throw ConfigError.of("missing", "ZALO_WEBHOOK_URL", "zalo_webhook_url");
+  if (!raw.ZALO_WEBHOOK_SECRET) throw ConfigError.of(cleaned.ZALO_WEBHOOK_SECRET === undefined ? "missing" : "invalid", "ZALO_WEBHOOK_SECRET", "webhook_secret");
+  return {
+    ...base,
+    mode: { kind: "webhook", url: raw.ZALO_WEBHOOK_URL, host: raw.WEBHOOK_HOST, port: raw.ZALO_WEBHOOK_PORT, path: raw.ZALO_WEBHOOK_PATH, secret: raw.ZALO_WEBHOOK_SECRET },
+  };
+}
+
 /** Reads process.env over an optional .env file (the environment wins), as `npm start` and the CLI do. */
 export function readEnvironment(envFile = ".env"): Record<string, string | undefined> {
   const fromFile = existsSync(envFile) ? parseDotenv(readFileSync(envFile)) : {};
   return { ...fromFile, ...process.env };
 }
 
-/** The bot cannot start without an app: say so, and say how to get a Telegram bot's token. */
-export function requireBotToken(config: Config): AppsConfig & { telegram: TelegramAppConfig } {
-  if (!config.apps.telegram) {
+/** The bot cannot start without an app (Telegram, Zalo or both): say so, and say how to get a token. */
+export function requireBotToken(config: Config): AppsConfig {
+  if (!config.apps.telegram && !config.apps.zalo) {
     throw new ConfigError({ kind: "no_token" });
   }
-  return config.apps as AppsConfig & { telegram: TelegramAppConfig };
+  return config.apps;
 }
 
 /** Every app's secret, to keep out of the logs. */
-export const appSecrets = (config: Config): string[] => [config.apps.telegram?.token].filter((s): s is string => Boolean(s));
+export const appSecrets = (config: Config): string[] =>
+  [config.apps.telegram?.token, config.apps.zalo?.token, config.apps.zalo?.mode.kind === "webhook" ? config.apps.zalo.mode.secret : undefined].filter((s): s is string => Boolean(s));
 
 /** The part of the configuration core works with. */
 export function coreSettings(config: Config): CoreSettings {

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { cliSandbox } from "./support/cli.js";
 import { createTestDatabase, type TestDatabase } from "./support/databases.js";
+import { FakeZalo } from "./support/fake-zalo.js";
 import { FakeTelegram } from "./support/fake-telegram.js";
 
 const COMMITTEE_NAME = "Ban Chỉ đạo chuyển đổi số tỉnh Lạng Sơn";
@@ -166,6 +167,25 @@ describe("cli: doctor", () => {
     ]);
     expect(r.code).toBe(0);
     expect(r.stdout).not.toContain(tg.token);
+  });
+
+  it("checks Zalo when its token is set, and needs no Telegram token for a Zalo-only bot", async () => {
+    const zalo = await FakeZalo.start();
+    try {
+      Object.assign(box.env, { ZALO_BOT_TOKEN: zalo.token, ZALO_API_ROOT: zalo.apiRoot });
+      expect((await cli("migrate")).code).toBe(0);
+      const r = await cli("doctor");
+      expect(r.stdout).toContain(`✓ Zalo: bot bot.FakeBcd trả lời từ ${zalo.apiRoot} (kết nối trực tiếp, không qua proxy)`);
+      expect(r.stdout).not.toContain("Telegram");
+      expect(r.code).toBe(0);
+      box.env.ZALO_BOT_TOKEN = "12345689:WRONG-zalo-token-for-tests";
+      const refused = await cli("--lang", "en", "doctor");
+      expect(refused.code).toBe(1);
+      expect(refused.stdout).toContain("✗ Zalo: Zalo refused the bot token (error 401). Check ZALO_BOT_TOKEN");
+      expect(refused.stdout).not.toContain("WRONG-zalo-token");
+    } finally {
+      await zalo.stop();
+    }
   });
 
   it("fails, with the localized line, when Telegram cannot be reached, and says what else to fix", async () => {

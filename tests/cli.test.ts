@@ -236,6 +236,23 @@ describe("cli: members:import", () => {
     expect(statSync(out).mode & 0o077).toBe(0);
   });
 
+  it("adds how to link on Zalo to the invites file and to a new invite when ZALO_BOT_LINK is set", async () => {
+    await createProvince();
+    storeBotUsername();
+    box.env = { ...box.env, ZALO_BOT_TOKEN: "12345689:TEST-ZALO-not-a-real-one", ZALO_BOT_LINK: "https://zalo.me/1459232241454765289" };
+    writeFileSync(join(box.dir, "roster.csv"), ROSTER);
+    const out = join(box.dir, "invites.csv");
+    await cli("members:import", "--committee", "LS", join(box.dir, "roster.csv"), "--invites-out", out);
+    const lines = readFileSync(out, "utf8").slice(1).trimEnd().split(/\r?\n/);
+    expect(lines[0]).toBe("Họ và tên;Cơ quan, đơn vị;Điện thoại;Email;Đường liên kết mời;Trên Zalo;Hết hạn");
+    const an = lines.find((l) => l.startsWith("Nguyễn Văn Ân;"))!.split(";");
+    const code = linksIn(an[4]!)[0]!.code;
+    expect(an[5]).toBe(`Trên Zalo: mở https://zalo.me/1459232241454765289 và gửi cho trợ lý mã ${code}.`);
+    const r = await cli("invite:issue", String(memberNumber("Nguyễn Văn Ân")));
+    const fresh = linksIn(r.stdout)[0]!.code;
+    expect(r.stdout).toContain(`Trên Zalo: mở https://zalo.me/1459232241454765289 và gửi cho trợ lý mã ${fresh}.`);
+  });
+
   it("prints the raw codes and how to build the link when the bot's username is unknown", async () => {
     await createProvince();
     writeFileSync(join(box.dir, "ok.csv"), "full_name,role\nĐỗ Minh Tâm,member\n");

@@ -20,14 +20,33 @@ describe("configuration", () => {
 
   it("says how to get a token when there is none", () => {
     const c = createConfig({});
-    expect(() => requireBotToken(c)).toThrow(/TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather/);
+    expect(() => requireBotToken(c)).toThrow(/No bot token is set: set TELEGRAM_BOT_TOKEN \(create a bot with @BotFather.*or ZALO_BOT_TOKEN/);
   });
 
   it("has a section per app, present when the app is configured", () => {
     expect(createConfig({ TELEGRAM_API_ROOT: "http://127.0.0.1:8081" }).apps).toEqual({});
     const c = createConfig({ TELEGRAM_BOT_TOKEN: "123456:ABC-DEF_ghi", TELEGRAM_API_ROOT: "http://127.0.0.1:8081" });
     expect(c.apps).toEqual({ telegram: { token: "123456:ABC-DEF_ghi", apiRoot: "http://127.0.0.1:8081" } });
-    expect(requireBotToken(c).telegram.token).toBe("123456:ABC-DEF_ghi");
+    expect(requireBotToken(c).telegram?.token).toBe("123456:ABC-DEF_ghi");
+  });
+
+  it("runs Zalo alone, Telegram alone or both; Zalo's webhook has its own address, port and secret", () => {
+    const zalo = createConfig({ ZALO_BOT_TOKEN: "12345689:abc-xyz", ZALO_BOT_LINK: "https://zalo.me/123" });
+    expect(zalo.apps).toEqual({ zalo: { token: "12345689:abc-xyz", apiRoot: undefined, botLink: "https://zalo.me/123", mode: { kind: "polling" } } });
+    expect(requireBotToken(zalo).zalo?.token).toBe("12345689:abc-xyz");
+    const both = createConfig({ TELEGRAM_BOT_TOKEN: "123456:ABC-DEF_ghi", ZALO_BOT_TOKEN: "12345689:abc-xyz" });
+    expect(Object.keys(both.apps)).toEqual(["telegram", "zalo"]);
+    const hook = createConfig({
+      ZALO_BOT_TOKEN: "12345689:abc-xyz",
+      ZALO_MODE: "webhook",
+      ZALO_WEBHOOK_URL: "https://bot.example.gov.vn/zalo",
+      ZALO_WEBHOOK_SECRET: "a-zalo-secret-of-24-chars",
+    });
+    expect(hook.apps.zalo?.mode).toEqual({ kind: "webhook", url: "https://bot.example.gov.vn/zalo", host: "127.0.0.1", port: 8081, path: "/zalo", secret: "a-zalo-secret-of-24-chars" });
+    expect(hook.mode).toEqual({ kind: "polling" });
+    expect(() => createConfig({ ZALO_BOT_TOKEN: "12345689:abc-xyz", ZALO_MODE: "webhook" })).toThrow(/ZALO_WEBHOOK_URL/);
+    expect(() => createConfig({ ZALO_BOT_TOKEN: "12345689:abc-xyz", ZALO_MODE: "webhook", ZALO_WEBHOOK_URL: "https://x.example/zalo" })).toThrow(/ZALO_WEBHOOK_SECRET/);
+    expect(() => createConfig({ ZALO_BOT_TOKEN: "not a token" })).toThrow(/ZALO_BOT_TOKEN/);
   });
 
   it.each([

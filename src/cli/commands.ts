@@ -210,7 +210,9 @@ export function buildProgram(locale: Locale, rawIo: CliIo, setExitCode: (code: n
               expiresAt: formatDateTime(invite.expiresAt, committee?.time_zone ?? config.timeZone),
             }),
           );
-          if (!username) out(m.links.noUsername);
+          const zaloLink = config.apps.zalo?.botLink;
+          if (zaloLink) out(t("zalo:invite", { link: zaloLink, code: invite.code }));
+          if (!username && !zaloLink) out(m.links.noUsername);
           return 0;
         }),
       ),
@@ -300,13 +302,22 @@ async function importMembers(ctx: CliDbContext, committeeCode: string, file: str
   let failed = report.errors.length > 0;
   if (report.invites.length) {
     const username = await resolveBotUsername(core, config, (reason) => err(m.links.getMeFailed(reason)));
+    // With Zalo's share link configured, a column says how to link on Zalo.
+    const zaloLink = config.apps.zalo?.botLink;
     const headings = [
       t("roster:invites_file.name"),
       t("roster:invites_file.organization"),
       username ? t("roster:invites_file.link") : m.membersImport.codeColumn,
+      ...(zaloLink ? [t("roster:invites_file.zalo")] : []),
       t("roster:invites_file.expires"),
     ];
-    const rows = report.invites.map((i) => [i.fullName, i.organization ?? "", linkOrCode(username, i.code), formatDateTime(i.expiresAt, committee.time_zone)]);
+    const rows = report.invites.map((i) => [
+      i.fullName,
+      i.organization ?? "",
+      linkOrCode(username, i.code),
+      ...(zaloLink ? [t("zalo:invite", { link: zaloLink, code: i.code })] : []),
+      formatDateTime(i.expiresAt, committee.time_zone),
+    ]);
     let printed = false;
     out();
     if (invitesOut) {
@@ -325,7 +336,7 @@ async function importMembers(ctx: CliDbContext, committeeCode: string, file: str
       printed = true;
     }
     if (printed) out(renderTable(headings, rows));
-    if (!username) out(m.links.noUsername);
+    if (!username && !zaloLink) out(m.links.noUsername);
   } else if (invitesOut) {
     out();
     out(m.membersImport.noInvitesToWrite(invitesOut));

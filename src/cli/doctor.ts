@@ -3,7 +3,8 @@ import { resolve } from "node:path";
 import { sql } from "kysely";
 import type { Command } from "commander";
 import { checkTelegram } from "../channels/telegram/preflight.js";
-import { appSecrets, ConfigError, createConfig, type Config } from "../config.js";
+import { createZaloClient, ZALO_API_ROOT, ZaloApiError } from "../channels/zalo/client.js";
+import { appSecrets, ConfigError, createConfig, type Config, type ZaloAppConfig } from "../config.js";
 import { openDatabase, sqlitePath, type DatabaseHandle } from "../db/database.js";
 import { pendingMigrations } from "../db/migrate.js";
 import type { Locale } from "../db/schema.js";
@@ -76,7 +77,9 @@ async function doctor(io: CliIo, locale: Locale): Promise<number> {
 
   const database = await checkDatabase(config, m, startupText, print);
   try {
-    await checkTelegramApp(config, m, startupText, print);
+    // Zalo alone needs no Telegram token: Telegram is checked when it is set, or when no app is.
+    if (config.apps.telegram || !config.apps.zalo) await checkTelegramApp(config, m, startupText, print);
+    if (config.apps.zalo) await checkZaloApp(config.apps.zalo, m, startupText, print);
     if (database) print(await checkQueue(database, m));
   } finally {
     await database?.close();
@@ -154,6 +157,23 @@ async function checkTelegramApp(config: Config, m: CliMessages, startupText: (e:
   } catch (e) {
     const text = e instanceof StartupError ? startupText(e) : m.unexpected(e instanceof Error ? e.message : String(e));
     print({ ok: false, label, text: proxy ? `${text} (${m.doctor.viaProxy(proxy)})` : text });
+  }
+}
+
+/** Zalo, when its token is set: getMe once, through the proxy the bot would use. */
+async function checkZaloApp(zalo: ZaloAppConfig, m: CliMessages, startupText: (e: StartupError) => string, print: (check: Check) => void): Promise<void> {
+  const label = m.doctor.labels.zalo;
+  const root = zalo.apiRoot ?? ZALO_API_ROOT;
+  const proxy = proxyLabel(proxyFor(root));
+  const route = proxy ? m.doctor.viaProxy(proxy) : m.doctor.direct;
+  try {
+    const me = await createZaloClient({ token: zalo.token, apiRoot: zalo.apiRoot, timeoutMs: TELEGRAM_TIMEOUT_SECONDS * 1000 }).getMe();
+    print({ ok: true, label, text: m.doctor.zaloOk({ account: me.account_name ?? me.id, root, route }) });
+  } catch (e) {
+    const text = startupText(
+      e instanceof ZaloApiError ? new StartupError("zalo_token", { code: e.errorCode }) : new StartupError("zalo_unreachable", { root, tries: 1, reason: (e as Error).message }),
+    );
+    print({ ok: false, label, text: proxy ? `${text} (${route})` : text });
   }
 }
 

@@ -173,7 +173,7 @@ export interface CliMessages {
   };
   doctor: {
     description: string;
-    labels: { config: string; database: string; telegram: string; queue: string };
+    labels: { config: string; database: string; telegram: string; zalo: string; queue: string };
     configOk: (v: { mode: string; database: string; apps: string }) => string;
     noApps: string;
     databaseMissing: (path: string) => string;
@@ -182,6 +182,7 @@ export interface CliMessages {
     unreadable: (reason: string) => string;
     noToken: string;
     telegramOk: (v: { username: string; root: string; route: string }) => string;
+    zaloOk: (v: { account: string; root: string; route: string }) => string;
     viaProxy: (proxy: string) => string;
     direct: string;
     minutes: (count: number) => string;
@@ -454,6 +455,7 @@ export function createCliMessages(translator: Translator, locale: Locale): CliMe
         config: t("doctor.labels.config"),
         database: t("doctor.labels.database"),
         telegram: t("doctor.labels.telegram"),
+        zalo: t("doctor.labels.zalo"),
         queue: t("doctor.labels.queue"),
       },
       configOk: (v) => t("doctor.configOk", v),
@@ -464,6 +466,7 @@ export function createCliMessages(translator: Translator, locale: Locale): CliMe
       unreadable: (reason) => t("doctor.unreadable", { reason }),
       noToken: t("doctor.noToken"),
       telegramOk: (v) => t("doctor.telegramOk", v),
+      zaloOk: (v) => t("doctor.zaloOk", v),
       viaProxy: (proxy) => t("doctor.viaProxy", { proxy }),
       direct: t("doctor.direct"),
       minutes: (count) => t("doctor.minutes", { count }),

@@ -37,6 +37,8 @@ export interface FlowDeps {
    * Telegram runs), or undefined when no app offers one (the person then sends "/start <code>").
    */
   inviteLink?: ((code: string) => Promise<string | undefined>) | undefined;
+  /** The Zalo bot's share link (ZALO_BOT_LINK) when Zalo runs: invites then also say how to link on Zalo. */
+  zaloBotLink?: string | undefined;
 }
 
 /** Only a typed line (not a file) goes to a handler written for text. */

@@ -1,7 +1,7 @@
 import ExcelJS from "exceljs";
 import { afterEach, describe, expect, it } from "vitest";
 import { cliActor } from "../../src/core/actor.js";
-import { drivers, type Driver, type Who } from "../support/drivers.js";
+import { drivers, takesDocuments, type Driver, type Who } from "../support/drivers.js";
 import { names } from "../support/e2e.js";
 
 /** Two tasks of the Finance department (the member's), one of the Information department (the deputy's), and a bad row. */
@@ -35,7 +35,8 @@ describe.each(drivers)("the secretariat's and leaders' side of reporting on %s",
   const memberNumber = async (fullName: string) =>
     (await db().selectFrom("memberships as m").innerJoin("people as p", "p.id", "m.person_id").select("m.id").where("p.full_name", "=", fullName).executeTakeFirstOrThrow()).id;
 
-  it("the task registry sent as a file; the quarter by organization, task by task and in Excel", async () => {
+  it("the task registry sent as a file; the quarter by organization, task by task and in Excel", async ({ skip }) => {
+    skip(!takesDocuments(_app), "Zalo passes no documents on to bots");
     await begin(["secretary", "chair", "member"]);
     await d.sendFile("secretary", { fileName: "nhiem-vu.csv", content: TASKS_CSV });
     const imported = await d.next("secretary", "Đã nhập danh mục nhiệm vụ");
@@ -146,7 +147,8 @@ describe.each(drivers)("the secretariat's and leaders' side of reporting on %s",
     expect(await db().selectFrom("reporting_periods").select("code").where("kind", "=", "extra").execute()).toHaveLength(1);
   });
 
-  it("an obstacle and a proposal answered in chat: a file or a too long answer asked again, the member told", async () => {
+  it("an obstacle and a proposal answered in chat: a file or a too long answer asked again, the member told", async ({ skip }) => {
+    skip(!takesDocuments(_app), "Zalo passes no documents on to bots");
     await begin(["secretary", "member"]);
     await d.e2e.core.tasks.importCsv(cliActor, await committeeId(), TASKS_CSV);
     await d.e2e.core.reports.submit(await d.actorOf("member"), {

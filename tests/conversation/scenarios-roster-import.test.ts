@@ -1,7 +1,7 @@
 import { parse } from "csv-parse/sync";
 import { afterEach, describe, expect, it } from "vitest";
 import { cliActor } from "../../src/core/actor.js";
-import { drivers, type Driver, type Who } from "../support/drivers.js";
+import { drivers, takesDocuments, type Driver, type Who } from "../support/drivers.js";
 
 const ROSTER = [
   "Họ và tên,Vai trò,Cơ quan,Chức vụ,Điện thoại,Email",
@@ -26,7 +26,8 @@ describe.each(drivers)("a roster sent to the bot as a file on %s", (_app, start)
   const db = () => d.e2e.app.database.db;
   const memberships = async () => (await db().selectFrom("memberships").select("id").execute()).length;
 
-  it("imports it, reports a bad row by its line, and sends back the new members' invites, which sign them in", async () => {
+  it("imports it, reports a bad row by its line, and sends back the new members' invites, which sign them in", async ({ skip }) => {
+    skip(!takesDocuments(_app), "Zalo passes no documents on to bots");
     await begin(["secretary"]);
     await d.sendFile("secretary", { fileName: "thanh-vien.csv", content: "\uFEFF" + ROSTER });
     const summary = await d.next("secretary", "Kết quả nhập danh sách Ban Chỉ đạo chuyển đổi số tỉnh Lạng Sơn");
@@ -54,7 +55,8 @@ describe.each(drivers)("a roster sent to the bot as a file on %s", (_app, start)
     expect(await memberships()).toBe(before);
   });
 
-  it("refuses what is not a UTF-8 CSV, and anyone who keeps no roster, changing nothing", async () => {
+  it("refuses what is not a UTF-8 CSV, and anyone who keeps no roster, changing nothing", async ({ skip }) => {
+    skip(!takesDocuments(_app), "Zalo passes no documents on to bots");
     await begin(["secretary", "member"]);
     const before = await memberships();
     await d.sendFile("secretary", { fileName: "thanh-vien.csv", content: Buffer.from("full_name,role\nNguy\xea\xf1,member\n", "latin1") });
@@ -68,7 +70,8 @@ describe.each(drivers)("a roster sent to the bot as a file on %s", (_app, start)
     expect(await memberships()).toBe(before);
   });
 
-  it("asks which committee when the secretariat keeps several, and imports into the one the caption names", async () => {
+  it("asks which committee when the secretariat keeps several, and imports into the one the caption names", async ({ skip }) => {
+    skip(!takesDocuments(_app), "Zalo passes no documents on to bots");
     await begin(["secretary"]);
     // The secretary also keeps the roster of a commune's committee.
     const commune = await d.e2e.core.committees.create(cliActor, { code: "CB", name: "Ban Chỉ đạo chuyển đổi số xã Cao Lộc", level: "district", parentCode: "LS" });

@@ -32,10 +32,10 @@ describe("the program", () => {
     const { url } = tempSqliteUrl();
     const english = startMain({ DATABASE_URL: url, DEFAULT_LOCALE: "en" });
     expect(await english.exited).toBe(2);
-    expect(english.output().stderr.trim()).toMatch(/^bcd-bot: TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather/);
+    expect(english.output().stderr.trim()).toMatch(/^bcd-bot: No bot token is set: set TELEGRAM_BOT_TOKEN \(create a bot with @BotFather.*ZALO_BOT_TOKEN/);
     const vietnamese = startMain({ DATABASE_URL: url });
     expect(await vietnamese.exited).toBe(2);
-    expect(vietnamese.output().stderr.trim()).toMatch(/^bcd-bot: Chưa đặt biến TELEGRAM_BOT_TOKEN\. Đề nghị tạo bot với @BotFather/);
+    expect(vietnamese.output().stderr.trim()).toMatch(/^bcd-bot: Chưa đặt mã bot nào: đặt TELEGRAM_BOT_TOKEN \(tạo bot với @BotFather.*ZALO_BOT_TOKEN/);
   });
 
   describe("stops on a configuration error with one line naming the variable, no stack trace", () => {

@@ -2,6 +2,7 @@ import type { Actor } from "../../src/core/actor.js";
 import { E2E, users, type names } from "./e2e.js";
 import { FakeTelegram } from "./fake-telegram.js";
 import { TextDriver } from "./text-driver.js";
+import { ZaloDriver } from "./zalo-driver.js";
 
 export type Who = keyof typeof names;
 
@@ -76,9 +77,20 @@ export async function telegramDriver(who: Who[]): Promise<Driver> {
   };
 }
 
+/** The Zalo driver's name in {@link drivers}. */
+export const ZALO_DRIVER = "Zalo through the fake Zalo API";
+
 /** Every app a scenario runs on, as `describe.each` takes them. */
 export const drivers: [string, (who: Who[]) => Promise<Driver>][] = [
   ["Telegram", telegramDriver],
   ["a plain-text app", (who) => TextDriver.start(who)],
+  [ZALO_DRIVER, (who) => ZaloDriver.start(who)],
 ];
+
+/**
+ * Whether a person can send the bot a document on this app. Zalo passes pictures on to bots, never
+ * documents (they arrive as "unsupported"): a scenario built on sending one is skipped there, and Zalo's
+ * own answer to it is tested in tests/e2e/zalo-delivery.test.ts.
+ */
+export const takesDocuments = (app: string): boolean => app !== ZALO_DRIVER;
 

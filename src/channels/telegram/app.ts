@@ -46,6 +46,8 @@ export interface TelegramAppDeps {
   health: Health;
   /** Answers `/healthz` on the webhook server. */
   healthz: HealthRequestHandler;
+  /** The Zalo bot's share link when Zalo runs too: invites issued here also say how to link on Zalo. */
+  zaloBotLink?: string | undefined;
   /** In webhook mode, how long without a successful call before a quiet bot asks Telegram for its webhook's state (default 60 s). */
   webhookProbeMs?: number | undefined;
 }
@@ -95,7 +97,13 @@ export function createTelegramApp(deps: TelegramAppDeps): TelegramApp {
           defaultLocale: deps.defaultLocale,
           timeZone: deps.timeZone,
           nudgeDelivery: deps.nudgeDelivery,
-          flows: createFlows({ core, translator, nudgeDelivery: deps.nudgeDelivery, inviteLink: async (code) => inviteLink(bot.botInfo.username, code) }),
+          flows: createFlows({
+            core,
+            translator,
+            nudgeDelivery: deps.nudgeDelivery,
+            inviteLink: async (code) => inviteLink(bot.botInfo.username, code),
+            zaloBotLink: deps.zaloBotLink,
+          }),
         },
         { botInfo },
       );

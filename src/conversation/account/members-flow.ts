@@ -3,14 +3,14 @@ import { seatsWith } from "../../core/permissions.js";
 import type { MemberListing } from "../../core/roster/roster.js";
 import { formatDateTime } from "../../i18n/format.js";
 import type { FlowDeps } from "../flows.js";
-import { inviteLinkOf } from "../invite-link.js";
+import { inviteLinkOf, withZaloInvite } from "../invite-link.js";
 import type { Turn } from "../turn.js";
 
 /**
  * The roster in chat, on any app: /members (everyone, with link status), /unlinked (whom to chase), and for
  * the secretariat /invite N (issue or re-issue), /revoke N and /deactivate N, N being the member number.
  */
-export function membersFlow(deps: Pick<FlowDeps, "core" | "inviteLink">) {
+export function membersFlow(deps: Pick<FlowDeps, "core" | "inviteLink" | "zaloBotLink">) {
   const { core } = deps;
 
   const line = (turn: Turn, m: MemberListing) => {
@@ -74,7 +74,8 @@ export function membersFlow(deps: Pick<FlowDeps, "core" | "inviteLink">) {
       try {
         const invite = await core.invites.reissue(turn.actor, id);
         const link = await inviteLinkOf(deps, invite.code);
-        await turn.say({ text: turn.t("roster:invite_issued", { name: invite.fullName, link, expiresAt: formatDateTime(invite.expiresAt, turn.timeZone) }) });
+        const issued = turn.t("roster:invite_issued", { name: invite.fullName, link, expiresAt: formatDateTime(invite.expiresAt, turn.timeZone) });
+        await turn.say({ text: withZaloInvite(deps, turn.t, invite.code, issued) });
       } catch (e) {
         await turn.refuse(e);
       }

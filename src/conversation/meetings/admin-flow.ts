@@ -1,7 +1,7 @@
 import type { MeetingEdit } from "../../core/meetings/changes.js";
 import { formatDateTime, parseLocalDateTime } from "../../i18n/format.js";
 import type { FlowDeps } from "../flows.js";
-import { inviteLinkOf } from "../invite-link.js";
+import { inviteLinkOf, withZaloInvite } from "../invite-link.js";
 import type { Turn } from "../turn.js";
 import { readEnd } from "./times.js";
 
@@ -38,7 +38,7 @@ const EDIT = new RegExp(String.raw`^#?(\d+)\s+(${Object.keys(FIELDS).join("|")})
  * the deadline, /setanswer N <member no.> <attend|absent|none> <reason>; /addguest N name; title;
  * organization[; contact] gives a guest a one-time invite link. Core checks every permission and value.
  */
-export function meetingAdminFlow(deps: Pick<FlowDeps, "core" | "nudgeDelivery" | "inviteLink">) {
+export function meetingAdminFlow(deps: Pick<FlowDeps, "core" | "nudgeDelivery" | "inviteLink" | "zaloBotLink">) {
   const { core } = deps;
   const timeZoneOf = async (turn: Turn, meetingId: number) => (await core.meetings.roster(turn.actor, meetingId)).meeting.timeZone;
   /** Runs a command's step, telling the person why core refused. */
@@ -102,7 +102,7 @@ export function meetingAdminFlow(deps: Pick<FlowDeps, "core" | "nudgeDelivery" |
       const invite = await core.meetings.addGuest(turn.actor, meetingId, { name: parts[0]!, title: parts[1]!, organization: parts[2]!, contact: parts[3] ?? null });
       const tz = await timeZoneOf(turn, meetingId);
       const link = await inviteLinkOf(deps, invite.code);
-      await turn.say({ text: turn.t("meetings:guest.link", { name: invite.fullName, link, expiresAt: formatDateTime(invite.expiresAt, tz) }) });
+      await turn.say({ text: withZaloInvite(deps, turn.t, invite.code, turn.t("meetings:guest.link", { name: invite.fullName, link, expiresAt: formatDateTime(invite.expiresAt, tz) })) });
     }),
   };
 }

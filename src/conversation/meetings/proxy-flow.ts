@@ -8,7 +8,7 @@ import { keepReceived, type ReceivedFile } from "../incoming.js";
 import { meetingActions } from "./actions.js";
 import { invitationCardView } from "./views.js";
 import type { FlowDeps } from "../flows.js";
-import { inviteLinkOf } from "../invite-link.js";
+import { inviteLinkOf, withZaloInvite } from "../invite-link.js";
 import { formatDateTime } from "../../i18n/format.js";
 
 type Step = "name" | "title" | "organization" | "contact" | "opinion" | "attachment" | "confirm";
@@ -46,7 +46,7 @@ type Target = { invitationId: number; version: number };
  * is kept in the database, so a restart in the middle loses nothing. Core re-checks everything on
  * confirmation and sends the request to the chair.
  */
-export function meetingProxyFlow(deps: Pick<FlowDeps, "core" | "nudgeDelivery" | "inviteLink">) {
+export function meetingProxyFlow(deps: Pick<FlowDeps, "core" | "nudgeDelivery" | "inviteLink" | "zaloBotLink">) {
   const { core } = deps;
   const minOpinion = () => core.ctx.settings.proxyOpinionMinLength;
 
@@ -98,7 +98,7 @@ export function meetingProxyFlow(deps: Pick<FlowDeps, "core" | "nudgeDelivery" |
         const invite = await core.meetings.delegateInvite(turn.actor, proxyId);
         await turn.acknowledge();
         const link = await inviteLinkOf(deps, invite.code);
-        await turn.say({ text: turn.t("meetings:guest.link", { name: invite.fullName, link, expiresAt: formatDateTime(invite.expiresAt, turn.timeZone) }) });
+        await turn.say({ text: withZaloInvite(deps, turn.t, invite.code, turn.t("meetings:guest.link", { name: invite.fullName, link, expiresAt: formatDateTime(invite.expiresAt, turn.timeZone) })) });
       } catch (e) {
         if (e instanceof DomainError && e.code === "meetings:errors.not_invited") turn.warn({}, "a delegate-link button of someone else was pressed");
         await turn.refuse(e);

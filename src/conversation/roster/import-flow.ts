@@ -4,7 +4,7 @@ import { spreadsheetCsv } from "../../documents/spreadsheet-csv.js";
 import { formatDateTime } from "../../i18n/format.js";
 import type { FlowDeps } from "../flows.js";
 import type { Incoming } from "../incoming.js";
-import { inviteLinkOf } from "../invite-link.js";
+import { inviteLinkOf, zaloInviteOf } from "../invite-link.js";
 import type { Turn } from "../turn.js";
 import { importResultView, invitesHeader } from "./views.js";
 
@@ -15,7 +15,7 @@ import { importResultView, invitesHeader } from "./views.js";
  * line; the invite links of the people just added come back as a CSV file. Which files are taken and
  * where they go are core's rules (core/csv-import.ts); nothing is downloaded for a refused file.
  */
-export function rosterImportFlow(deps: Pick<FlowDeps, "core" | "nudgeDelivery" | "inviteLink">) {
+export function rosterImportFlow(deps: Pick<FlowDeps, "core" | "nudgeDelivery" | "inviteLink" | "zaloBotLink">) {
   const { core } = deps;
 
   const importTasks = async (turn: Turn, committeeId: number, committeeName: string, text: string) => {
@@ -50,10 +50,13 @@ export function rosterImportFlow(deps: Pick<FlowDeps, "core" | "nudgeDelivery" |
         });
         await turn.say({ text: importResultView(turn.t, summary, report.errors) });
         if (report.invites.length) {
-          const rows = await Promise.all(report.invites.map(async (i) => [i.fullName, i.organization ?? "", await inviteLinkOf(deps, i.code), formatDateTime(i.expiresAt, seat.timeZone)]));
+          const zalo = deps.zaloBotLink !== undefined;
+          const rows = await Promise.all(
+            report.invites.map(async (i) => [i.fullName, i.organization ?? "", await inviteLinkOf(deps, i.code), ...(zalo ? [zaloInviteOf(deps, turn.t, i.code)!] : []), formatDateTime(i.expiresAt, seat.timeZone)]),
+          );
           await turn.say({
             text: turn.t("roster:invites_file.caption", { count: report.invites.length }),
-            file: { kind: "bytes", name: `invites-${seat.committeeCode}.csv`, content: Buffer.from(spreadsheetCsv([invitesHeader(turn.t), ...rows]), "utf8"), mimeType: "text/csv" },
+            file: { kind: "bytes", name: `invites-${seat.committeeCode}.csv`, content: Buffer.from(spreadsheetCsv([invitesHeader(turn.t, zalo), ...rows]), "utf8"), mimeType: "text/csv" },
           });
         }
         deps.nudgeDelivery?.();

@@ -16,7 +16,7 @@ export function importResultView(t: TFunction, summary: string, errors: RowError
   return lines.join("\n");
 }
 
-/** The invites file's header row, in the reader's language. */
-export function invitesHeader(t: TFunction): string[] {
-  return ["roster:invites_file.name", "roster:invites_file.organization", "roster:invites_file.link", "roster:invites_file.expires"].map((k) => t(k));
+/** The invites file's header row, in the reader's language; with a Zalo column when the Zalo bot's link is configured. */
+export function invitesHeader(t: TFunction, zalo = false): string[] {
+  return ["roster:invites_file.name", "roster:invites_file.organization", "roster:invites_file.link", ...(zalo ? ["roster:invites_file.zalo"] : []), "roster:invites_file.expires"].map((k) => t(k));
 }

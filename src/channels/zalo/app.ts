@@ -1,0 +1,168 @@
+import type { ChatApp } from "../app.js";
+import type { Config, ZaloAppConfig } from "../../config.js";
+import type { Clock } from "../../core/clock.js";
+import type { Core } from "../../core/index.js";
+import { can } from "../../core/permissions.js";
+import { createFlows, type Flows } from "../../conversation/flows.js";
+import { createOutboxViews } from "../../conversation/outbox-views.js";
+import { createTextApp } from "../../conversation/text-app.js";
+import type { Locale } from "../../db/schema.js";
+import { RateGate } from "../../delivery/rate-gate.js";
+import type { ChannelSender } from "../../delivery/worker.js";
+import type { Health, HealthRequestHandler } from "../../health.js";
+import type { Translator } from "../../i18n/index.js";
+import type { Logger } from "../../logger.js";
+import type { FileLinks } from "../../media/links.js";
+import { inviteLink as telegramInviteLink, TELEGRAM_USERNAME_SETTING } from "../telegram/settings.js";
+import { StartupError } from "../../startup-error.js";
+import { realSleep } from "../../delivery/time.js";
+import { createZaloClient, ZALO_API_ROOT, ZaloApiError, type ZaloBotInfo, type ZaloClient } from "./client.js";
+import { startZaloPolling, type ZaloPolling } from "./polling.js";
+import { createZaloReceiver } from "./receive.js";
+import { toZaloSendError } from "./send-error.js";
+import { zaloMessageSender, ZALO_TEXT_LIMIT } from "./send-message.js";
+import { startZaloWebhook, type ZaloWebhookServer } from "./webhook.js";
+
+/**
+ * Zalo's pace: no per-second limit is published; its Basic plan counts 3,000 messages a month. A few
+ * messages a second for the token and one a second per chat stay clear of any burst limit.
+ */
+export const ZALO_RATE = { ratePerSecond: 5, perChatIntervalMs: 1000 } as const;
+
+export interface ZaloAppDeps {
+  config: ZaloAppConfig;
+  defaultLocale: Config["defaultLocale"];
+  core: Core;
+  translator: Translator;
+  clock: Clock;
+  logger: Logger;
+  /** Wakes the delivery worker when a turn has queued messages. */
+  nudgeDelivery(): void;
+  /** Signed links to stored files (PUBLIC_BASE_URL): how files reach Zalo, which takes no documents. */
+  fileLinks: FileLinks | undefined;
+  /** Told of every successful Bot API call. */
+  health: Health;
+  /** Answers `/healthz` on the Zalo webhook server. */
+  healthz?: HealthRequestHandler | undefined;
+  /** Polling: one call's wait in seconds and the longest pause after failures (tests shorten them). */
+  polling?: { pollSeconds?: number; maxBackoffMs?: number } | undefined;
+  /** Skip getMe when the bot's identity is already known. */
+  botInfo?: ZaloBotInfo | undefined;
+  /** In webhook mode, how long without a successful call before a quiet bot asks Zalo for its webhook (default 60 s). */
+  webhookProbeMs?: number | undefined;
+}
+
+/** The Zalo module: the Bot API client, receiving (long polling or its webhook), the text app, and the sender with its gate. */
+export interface ZaloApp extends ChatApp {
+  readonly name: "zalo";
+  readonly client: ZaloClient;
+  /** The webhook server, once started in webhook mode. */
+  readonly webhook: ZaloWebhookServer | undefined;
+}
+
+export function createZaloApp(deps: ZaloAppDeps): ZaloApp {
+  const { config, core, translator } = deps;
+  const logger = deps.logger.child({ component: "zalo" });
+  const client = createZaloClient({ token: config.token, apiRoot: config.apiRoot, onSuccess: () => deps.health.platformCallSucceeded() });
+  // A person pastes a Telegram invite link as readily as they type its code: both link them here too.
+  const inviteLink = async (code: string) => {
+    const username = await core.settings.get(TELEGRAM_USERNAME_SETTING);
+    return username ? telegramInviteLink(username, code) : undefined;
+  };
+  const flows = createFlows({ core, translator, nudgeDelivery: deps.nudgeDelivery, inviteLink, zaloBotLink: config.botLink });
+  const app = createTextApp({ channel: "zalo", limit: ZALO_TEXT_LIMIT, core, translator, flows: withZaloHelp(flows, translator) });
+  const send = zaloMessageSender({ client, core, translator, fileLinks: deps.fileLinks, now: deps.clock });
+  const views = createOutboxViews(core, translator, deps.clock);
+
+  const sender: ChannelSender = {
+    async send(d) {
+      const view = await views(d);
+      if (view.kind === "skip") return { messageId: "" };
+      try {
+        const parts = await app.print(d.chatId!, d.locale, view.message);
+        return { messageId: await send(d.chatId!, d.locale, d.timeZone, parts, view.message.file) };
+      } catch (e) {
+        if (e instanceof ZaloApiError && e.errorCode === 401) logger.error({ method: e.method }, "Zalo refused the bot token (401): check ZALO_BOT_TOKEN; it changes when the owner resets it in Zalo Bot Creator");
+        throw toZaloSendError(e);
+      }
+    },
+  };
+  const delivery = { sender, gate: new RateGate({ ...ZALO_RATE, groupIntervalMs: 3000 }) };
+
+  let me: ZaloBotInfo | undefined = deps.botInfo;
+  const handle = createZaloReceiver({ core, app, send, translator, defaultLocale: deps.defaultLocale as Locale, logger, botId: () => me?.id });
+  let polling: ZaloPolling | undefined;
+  let probe: NodeJS.Timeout | undefined;
+  let webhook: ZaloWebhookServer | undefined;
+  return {
+    name: "zalo",
+    delivery,
+    client,
+    get webhook() {
+      return webhook;
+    },
+    async start() {
+      me ??= await identify(client, config.apiRoot ?? ZALO_API_ROOT);
+      logger.info({ account: me.account_name, mode: config.mode.kind }, "Zalo bot identified");
+      if (config.mode.kind === "polling") {
+        // A webhook left set would keep getUpdates from working.
+        const info = await client.getWebhookInfo().catch(() => undefined);
+        if (info?.url) await client.deleteWebhook();
+        polling = startZaloPolling({ client, handle, logger, ...deps.polling });
+        return;
+      }
+      const mode = config.mode;
+      webhook = await startZaloWebhook({ ...mode, handle, logger, healthz: deps.healthz, onUpdate: () => deps.health.platformCallSucceeded() });
+      await client.setWebhook(mode.url, mode.secret);
+      // A webhook hears from Zalo only when someone writes: a quiet bot asks Zalo, so /healthz tells quiet from cut off.
+      const every = deps.webhookProbeMs ?? 60_000;
+      probe = setInterval(() => {
+        if (deps.health.platformSilenceMs() < every) return;
+        client.getWebhookInfo().then(
+          (info) => {
+            if (info.url !== mode.url) logger.warn({ registered: info.url }, "Zalo no longer has this bot's webhook address");
+          },
+          (e: unknown) => logger.warn({ err: e }, "Zalo did not answer the webhook check"),
+        );
+      }, every);
+      probe.unref();
+    },
+    async stop() {
+      clearInterval(probe);
+      await polling?.stop();
+      await webhook?.stop();
+    },
+  };
+}
+
+/** /help on Zalo adds, for the secretariat, which tasks need a file and so stay on Telegram or the CLI. */
+function withZaloHelp(flows: Flows, translator: Translator): Flows {
+  const help = flows.commands.help;
+  if (!help) return flows;
+  return {
+    ...flows,
+    commands: {
+      ...flows.commands,
+      help: async (turn, args) => {
+        await help(turn, args);
+        if (can(turn.actor, "roster.manage") || can(turn.actor, "meeting.manage") || can(turn.actor, "notice.send")) await turn.say({ text: translator.bind(turn.locale)("zalo:help_secretariat") });
+      },
+    },
+  };
+}
+
+/**
+ * The start-up check: getMe, tried three times over the network. A refused token, or no answer at all, stops
+ * the start with one line saying what to check.
+ */
+async function identify(client: ZaloClient, root: string, tries = 3): Promise<ZaloBotInfo> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await client.getMe();
+    } catch (e) {
+      if (e instanceof ZaloApiError && (e.errorCode === 401 || e.errorCode === 400 || e.errorCode === 404)) throw new StartupError("zalo_token", { code: e.errorCode });
+      if (attempt >= tries) throw new StartupError("zalo_unreachable", { root, tries, reason: (e as Error).message });
+      await realSleep(1000 * attempt);
+    }
+  }
+}
