@@ -17,11 +17,14 @@ export interface RateAdaptation {
   /**
    * Above the caution line it grows by this much per second of sending (default: ceiling ÷ 3000 per second,
    * 0.01 msg/s at 30, so a whole message per second takes 100 s): the next 429, if any, comes rarely. Each
-   * 429 that comes again at about the same rate as the one before (within `caution`) halves this speed
-   * (down to a sixteenth): that limit is real, and probing it often only costs pauses.
+   * 429 that comes again at about the same rate as the one before (within 3 %) halves this speed (down to
+   * a sixteenth): that limit is real, and probing it often only costs pauses.
    */
   probePerSecond: number;
-  /** The caution line: this share of the rate that got the last 429 (default 0.97). */
+  /**
+   * The caution line: this share of the rate that got the last 429 (default 0.99). Close to 1, so that a
+   * 429 that jitter alone caused at the ceiling costs a few seconds' dip and half a minute of creeping.
+   */
   caution: number;
 }
 
@@ -72,9 +75,17 @@ export interface GatePass {
  * - it grows back only while sends are flowing near the rate (an idle gate learns nothing): quickly up
  *   to the caution line, `caution` × the rate that got the 429, then slowly towards the ceiling.
  *
- * A platform whose limit is below the ceiling (Zalo publishes none) is found in a few 429s, and then
- * probed about once a minute and a half; a 429 that only a burst of jitter caused at the ceiling costs
- * a second's pause and a dip of a few seconds, and the next one waits for the slow climb.
+ * A platform whose limit is below the ceiling (Zalo publishes none) is found in a few 429s (30 → 20 msg/s:
+ * about six in the first 20 s), then probed ever more rarely (after about 80 s, then 160 s…); a 429 that only
+ * a burst of jitter caused at the ceiling costs a second's pause and a dip of a few seconds.
+ *
+ * Jitter is also kept from causing 429s in the first place. The platform counts arrivals, and a send may
+ * arrive later than it left the gate (the event loop stalled, the network resent a packet) while the one
+ * 30 sends behind it arrives on time: both land in one platform second. The worker therefore hands each
+ * pass back once the platform answered ({@link RateGate.sent}); a send answered later than the path's
+ * usual latency counts as arriving that much later, and no send goes within a second of the ceil(rate)-th
+ * latest arrival. An answer comes back long before the send a second behind is due, so this costs only
+ * the time of actual stalls.
  *
  * When a timer fires late, the next send may go sooner to keep the average rate, but never so soon that
  * more than ceil(rate) sends fall within ceil(rate)/rate seconds (one second at a whole rate): the platform
