@@ -4,16 +4,18 @@
  *
  *   node --import tsx bench/broadcast-child.ts <dbfile> <apiRoot> <scale> [origin epoch ms] [rate/s]
  *
+ * Without a rate the gate has the configuration's default ceiling.
+ *
  * `origin` must be the one the outbox was stamped with and the previous worker ran on, so that both
  * processes read the same scaled time (see scaledTime).
  */
-import { openBroadcastWorker, PLATFORM_LIMIT, scaledTime } from "./broadcast.js";
+import { openBroadcastWorker, scaledTime } from "./broadcast.js";
 
 async function main(): Promise<void> {
   const [dbFile, apiRoot, scale, origin, rate] = process.argv.slice(2);
   if (!dbFile || !apiRoot || !scale) throw new Error("usage: broadcast-child.ts <dbfile> <apiRoot> <scale> [origin] [rate]");
   const time = scaledTime(Number(scale), origin ? Number(origin) : Date.now());
-  const run = openBroadcastWorker({ dbUrl: `file:${dbFile}`, apiRoot, ratePerSecond: rate ? Number(rate) : PLATFORM_LIMIT, time });
+  const run = openBroadcastWorker({ dbUrl: `file:${dbFile}`, apiRoot, ...(rate ? { ratePerSecond: Number(rate) } : {}), time });
   const stop = () =>
     void run.stop().then(
       () => process.exit(0),

@@ -1,7 +1,9 @@
 /**
  * Part 3 — a broadcast: one notice to every member of a large committee, sent by the real delivery worker
  * (rate gate, Telegram sender, outbox renderer) to a fake Bot API server that enforces Telegram's flood
- * limits — 30 messages per second per bot, one per second per chat — answering 429 with retry_after.
+ * limits — 30 messages per second per bot, one per second per chat — answering 429 with retry_after. The
+ * same fake with a lower limit (20/s) stands for a platform that publishes none, as Zalo: the gate starts
+ * at its ceiling and must find the limit by itself.
  *
  * Time runs `timeScale` times faster for both sides: the fake measures its windows and retry_after on its
  * own scaled clock, and the worker gets a scaled {@link TimeSource} for its gate spacing, 429 pauses,
@@ -35,9 +37,9 @@ import { createLogger } from "../src/logger.js";
 import { FAKE_TELEGRAM_TOKEN, FakeTelegram, type DeliveryRecord } from "../tests/support/fake-telegram.js";
 import { tempDatabase, timed } from "./support.js";
 
-/** Telegram's broadcast limit, which the fake enforces. */
+/** Telegram's broadcast limit, which the fake enforces unless told another. */
 export const PLATFORM_LIMIT = 30;
-const RATE_LIMIT = { globalPerSecond: PLATFORM_LIMIT, perChatPerSecond: 1, retryAfterSeconds: 1 };
+const rateLimit = (perSecond: number) => ({ globalPerSecond: perSecond, perChatPerSecond: 1, retryAfterSeconds: 1 });
 /** A template without params: rendering cost stays out of the way of the send rate. */
 const TEMPLATE = "common:unknown_command";
 const FIRST_CHAT_ID = 900_000_000;
@@ -53,17 +55,19 @@ export function scaledTime(scale: number, origin: number): TimeSource {
 }
 
 /**
- * A rate gate that also measures what 429s cost: pause episodes (a 429 while sends were flowing) and
- * the scaled milliseconds during which every send was held.
+ * A rate gate that also measures what 429s cost: pause episodes (a 429 while sends were flowing), the
+ * scaled milliseconds during which every send was held, and the lowest rate the gate fell to.
  */
 export class MeteredGate extends RateGate {
   pauseEpisodes = 0;
   pausedMs = 0;
+  lowestRate = this.ratePerSecond;
   override pause(ms: number): void {
     const before = this.pausedForMs;
     super.pause(ms);
     if (before === 0) this.pauseEpisodes++;
     this.pausedMs += this.pausedForMs - before;
+    this.lowestRate = Math.min(this.lowestRate, this.ratePerSecond);
   }
 }
 
@@ -142,14 +146,24 @@ async function seedMembers(db: DB, count: number, at: string): Promise<{ committ
   });
 }
 
-/** What production wires in startApp, minus the bot: the store, one gate, the Telegram sender, the worker. */
-export function openBroadcastWorker(opts: { dbUrl: string; apiRoot: string; ratePerSecond: number; time: TimeSource }) {
-  const config = createConfig({ TELEGRAM_BOT_TOKEN: FAKE_TELEGRAM_TOKEN, TELEGRAM_API_ROOT: opts.apiRoot, DATABASE_URL: opts.dbUrl, LOG_LEVEL: "silent" });
+/**
+ * What production wires in startApp, minus the bot: the store, one gate, the Telegram sender, the worker.
+ * The gate is configured as production configures it; `ratePerSecond` sets OUTBOX_RATE_PER_SECOND.
+ */
+export function openBroadcastWorker(opts: { dbUrl: string; apiRoot: string; ratePerSecond?: number; time: TimeSource }) {
+  const config = createConfig({
+    TELEGRAM_BOT_TOKEN: FAKE_TELEGRAM_TOKEN,
+    TELEGRAM_API_ROOT: opts.apiRoot,
+    DATABASE_URL: opts.dbUrl,
+    LOG_LEVEL: "silent",
+    ...(opts.ratePerSecond === undefined ? {} : { OUTBOX_RATE_PER_SECOND: String(opts.ratePerSecond) }),
+  });
   const database = openDatabase(config.databaseUrl);
   const clock = () => new Date(opts.time.now());
   const core = createCore({ db: database.db, dialect: database.dialect, clock, settings: coreSettings(config) });
   const translator = createTranslator(config.defaultLocale);
-  const gate = new MeteredGate({ ratePerSecond: opts.ratePerSecond, perChatIntervalMs: config.outbox.perChatIntervalMs }, opts.time);
+  const { ratePerSecond, perChatIntervalMs, groupIntervalMs } = config.outbox;
+  const gate = new MeteredGate({ ratePerSecond, perChatIntervalMs, groupIntervalMs }, opts.time);
   const worker = createDeliveryWorker(
     {
       store: createOutboxStore(database.db, database.dialect, { locale: config.defaultLocale, timeZone: config.timeZone }),
@@ -216,16 +230,24 @@ function scaledRate(deliveries: readonly DeliveryRecord[]): { rate: number; span
 
 export interface BroadcastOptions {
   recipients: number;
-  /** The worker's OUTBOX_RATE_PER_SECOND. */
-  ratePerSecond: number;
+  /** The worker's OUTBOX_RATE_PER_SECOND (the gate's ceiling); the configuration's default when not given. */
+  ratePerSecond?: number;
   timeScale: number;
+  /** Messages per second the fake accepts (default Telegram's 30); the gate is not told. */
+  platformLimit?: number;
 }
 
 export interface BroadcastResult extends BroadcastOptions {
   concurrency: number;
+  platformLimit: number;
+  /** The gate's ceiling: OUTBOX_RATE_PER_SECOND as configured. */
+  ceiling: number;
+  /** The gate's rate when the last message had gone, and the lowest a 429 cut it to. */
+  finalGateRate: number;
+  lowestGateRate: number;
   /** Scaled messages per second, first to last delivery. */
   achievedRate: number;
-  /** achievedRate ÷ the platform's 30/s. */
+  /** achievedRate ÷ the platform's limit. */
   shareOfLimit: number;
   /** Scaled seconds from the first to the last delivery. */
   spanSeconds: number;
@@ -246,7 +268,8 @@ export interface BroadcastResult extends BroadcastOptions {
 }
 
 export async function benchBroadcast(opts: BroadcastOptions): Promise<BroadcastResult> {
-  const fake = await FakeTelegram.start({ rateLimit: RATE_LIMIT, timeScale: opts.timeScale });
+  const platformLimit = opts.platformLimit ?? PLATFORM_LIMIT;
+  const fake = await FakeTelegram.start({ rateLimit: rateLimit(platformLimit), timeScale: opts.timeScale });
   const db = tempDatabase("broadcast");
   let running: ReturnType<typeof openBroadcastWorker> | undefined;
   try {
@@ -256,7 +279,7 @@ export async function benchBroadcast(opts: BroadcastOptions): Promise<BroadcastR
     const run = (running = openBroadcastWorker({ dbUrl: db.url, apiRoot: fake.apiRoot, ratePerSecond: opts.ratePerSecond, time }));
     const started = performance.now();
     await run.worker.start();
-    const budgetMs = ((opts.recipients / Math.min(opts.ratePerSecond, PLATFORM_LIMIT)) * 1000 * 1.5) / opts.timeScale + 20_000;
+    const budgetMs = ((opts.recipients / Math.min(run.gate.ceilingPerSecond, platformLimit)) * 1000 * 1.5) / opts.timeScale + 20_000;
     const finished = await waitSettled(run.database.db, fake, opts.recipients, budgetMs);
     const wallMs = performance.now() - started;
     // Anything still arriving now would be a duplicate.
@@ -267,8 +290,12 @@ export async function benchBroadcast(opts: BroadcastOptions): Promise<BroadcastR
     return {
       ...opts,
       concurrency: run.concurrency,
+      platformLimit,
+      ceiling: run.gate.ceilingPerSecond,
+      finalGateRate: run.gate.ratePerSecond,
+      lowestGateRate: run.gate.lowestRate,
       achievedRate: rate,
-      shareOfLimit: rate / PLATFORM_LIMIT,
+      shareOfLimit: rate / platformLimit,
       spanSeconds: spanMs / 1000,
       wallMs,
       rejected429: fake.stats.rejected429,
@@ -297,7 +324,8 @@ export interface HardKillOptions {
    * duplicates. Without them the kill mostly lands between two sends.
    */
   unanswered: number;
-  ratePerSecond: number;
+  /** OUTBOX_RATE_PER_SECOND; the configuration's default when not given. */
+  ratePerSecond?: number;
   timeScale: number;
 }
 
@@ -325,7 +353,7 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url));
 function spawnWorker(dbFile: string, fake: FakeTelegram, opts: HardKillOptions, origin: number) {
   const child: ChildProcess = spawn(
     process.execPath,
-    ["--import", "tsx", CHILD, dbFile, fake.apiRoot, String(opts.timeScale), String(origin), String(opts.ratePerSecond)],
+    ["--import", "tsx", CHILD, dbFile, fake.apiRoot, String(opts.timeScale), String(origin), ...(opts.ratePerSecond === undefined ? [] : [String(opts.ratePerSecond)])],
     { cwd: ROOT, stdio: ["ignore", "inherit", "inherit"] },
   );
   const exited = once(child, "exit").then(([code, signal]) => (signal as string | null) ?? `exit ${String(code)}`);
@@ -343,7 +371,7 @@ async function waitDeliveries(fake: FakeTelegram, count: number, worker: ChildPr
 }
 
 export async function benchHardKill(opts: HardKillOptions): Promise<HardKillResult> {
-  const fake = await FakeTelegram.start({ rateLimit: RATE_LIMIT, timeScale: opts.timeScale });
+  const fake = await FakeTelegram.start({ rateLimit: rateLimit(PLATFORM_LIMIT), timeScale: opts.timeScale });
   const db = tempDatabase("hard-kill");
   const dbFile = sqlitePath(db.url)!;
   const children: ChildProcess[] = [];
@@ -352,7 +380,7 @@ export async function benchHardKill(opts: HardKillOptions): Promise<HardKillResu
     const origin = Date.now();
     const seeded = await seedBroadcast(db.url, opts.recipients, origin);
     const started = performance.now();
-    const budgetMs = ((opts.recipients / Math.min(opts.ratePerSecond, PLATFORM_LIMIT)) * 1000 * 1.5) / opts.timeScale + 30_000;
+    const budgetMs = ((opts.recipients / Math.min(opts.ratePerSecond ?? PLATFORM_LIMIT, PLATFORM_LIMIT)) * 1000 * 1.5) / opts.timeScale + 30_000;
 
     const first = spawnWorker(dbFile, fake, opts, origin);
     children.push(first.child);

@@ -6,7 +6,8 @@
  *   Part 1 (bench/updates.ts) — updates/s and latency of the full bot vs a bare grammY bot.
  *   Part 2 (bench/outbox.ts)  — outbox send rate against OUTBOX_RATE_PER_SECOND; lost and duplicated messages.
  *   Part 3 (bench/broadcast.ts) — a notice to 10,000 members against the platform's 30 msg/s with 429s, time
- *                               sped up; then a worker process killed mid-broadcast and restarted.
+ *                               sped up; a platform with an unpublished limit of 20 msg/s; then a worker
+ *                               process killed mid-broadcast and restarted.
  *   Part 4 (bench/reports.ts) — a reporting period at provincial scale through core: 1,000 tasks of 100
  *                               organizations imported, every member reporting, the secretariat's status and XLSX.
  *
@@ -25,23 +26,29 @@ const UPDATES: UpdatesOptions = { users: 50, warmup: 2_000, sequential: 300, bur
 const OUTBOX = { messages: 1_000, ratePerSecond: 28, perChatIntervalMs: 1_000 };
 
 /**
- * Part 3: 10,000 messages. At 29.5/s (just under the platform's 30/s) the scale stays ×2: at ×10 the event
- * loop's real jitter (GC, SQLite, HTTP), multiplied tenfold, pushes a 31st arrival into some platform second
- * and every 429 holds all sends for a second; ×2 keeps that jitter small, ≈ 170 s. Then the default
- * OUTBOX_RATE_PER_SECOND (28/s) at ×10, ≈ 36 s.
+ * Part 3: 10,000 messages with the default settings (the adaptive gate at its default ceiling) against
+ * Telegram's 30/s. The scale stays ×2: at ×10 the event loop's real jitter (GC, SQLite, HTTP), multiplied
+ * tenfold, pushes a 31st arrival into some platform second and every 429 holds all sends for a second; ×2
+ * keeps that jitter small, ≈ 170 s. Then 2,400 messages against a platform that accepts only 20/s and says
+ * so by 429s alone (the gate still starts at its ceiling), ×2, ≈ 65 s.
  */
 const BROADCASTS: BroadcastOptions[] = [
-  { recipients: 10_000, ratePerSecond: 29.5, timeScale: 2 },
-  { recipients: 10_000, ratePerSecond: 28, timeScale: 10 },
+  { recipients: 10_000, timeScale: 2 },
+  { recipients: 2_400, timeScale: 2, platformLimit: 20 },
 ];
-const HARD_KILL: HardKillOptions = { recipients: 4_000, killAfter: 2_500, unanswered: 3, ratePerSecond: 28, timeScale: 10 };
+const HARD_KILL: HardKillOptions = { recipients: 4_000, killAfter: 2_500, unanswered: 3, timeScale: 10 };
 /** Part 4: 100 organizations with one member each and 10 tasks each; every read timed 5 times. */
 const REPORTS: ReportsOptions = { organizations: 100, tasksPerOrganization: 10, runs: 5 };
 
 const TARGET_RATIO = 0.5;
 const TARGET_P95_MS = 20;
 const TARGET_RATE_TOLERANCE = 0.05;
-const TARGET_SHARE_OF_LIMIT = 0.95;
+/** The broadcast at Telegram's limit: this share of 30/s, with at most this many 429s per 10,000 messages. */
+const TARGET_SHARE_OF_LIMIT = 0.97;
+const TARGET_429_PER_10K = 2;
+/** The platform with an unpublished limit: this share of it, with at most this many 429s in all. */
+const TARGET_SHARE_OF_UNKNOWN = 0.9;
+const TARGET_429_UNKNOWN = 10;
 const TARGET_STATUS_MS = 1_000;
 const TARGET_XLSX_MS = 3_000;
 const TARGET_MINE_MS = 200;
@@ -120,21 +127,24 @@ function printOutbox(r: OutboxResult): void {
 
 const pct = (v: number) => `${(100 * v).toFixed(1)} %`;
 const statusList = (statuses: Record<string, number>) => Object.entries(statuses).map(([s, n]) => `${s} ${n}`).join(", ");
-const label = (r: BroadcastOptions) => `${r.ratePerSecond}/s ×${r.timeScale}`;
+const label = (r: BroadcastOptions) => `${r.platformLimit ?? PLATFORM_LIMIT}/s ×${r.timeScale}`;
+const rate = (v: number) => v.toFixed(2);
 
 function printBroadcasts(runs: BroadcastResult[]): void {
   console.log(
     `\nPart 3 — broadcast: one notice per linked member, queued in one transaction, sent by the delivery worker ` +
-      `(concurrency ${runs[0]?.concurrency}) through the Telegram sender; the fake enforces ${PLATFORM_LIMIT} msg/s and 1 msg/s per chat, ` +
-      `answering 429 with retry_after 1 s. Time runs ×N for the fake and for every timer of the worker; rates are platform msg/s`,
+      `(concurrency ${runs[0]?.concurrency}) through the Telegram sender and its adaptive gate with the default settings; the fake enforces ` +
+      `its limit (Telegram's ${PLATFORM_LIMIT} msg/s, or a lower one the gate is not told) and 1 msg/s per chat, answering 429 with retry_after 1 s. ` +
+      `Time runs ×N for the fake and for every timer of the worker; rates are platform msg/s`,
   );
   const cells = (f: (r: BroadcastResult) => string) => runs.map(f);
-  row("worker rate × time scale", ...cells(label));
+  row("platform limit × scale", ...cells(label));
   row("recipients", ...cells((r) => String(r.recipients)));
-  row("ceiling (rate ÷ limit)", ...cells((r) => pct(Math.min(1, r.ratePerSecond / PLATFORM_LIMIT))));
+  row("gate ceiling (start)", ...cells((r) => perSecond(r.ceiling, "msg")));
+  row("  lowest; at the end", ...cells((r) => `${rate(r.lowestGateRate)}; ${rate(r.finalGateRate)}`));
   row("achieved rate", ...cells((r) => perSecond(r.achievedRate, "msg")));
-  row(`  share of ${PLATFORM_LIMIT}/s`, ...cells((r) => pct(r.shareOfLimit)));
-  row("  share of the worker rate", ...cells((r) => pct(r.achievedRate / r.ratePerSecond)));
+  row("  share of the limit", ...cells((r) => pct(r.shareOfLimit)));
+  row("  share of the ceiling", ...cells((r) => pct(r.achievedRate / r.ceiling)));
   row("first → last delivery", ...cells((r) => `${r.spanSeconds.toFixed(1)} s`));
   row("wall time", ...cells((r) => `${(r.wallMs / 1000).toFixed(1)} s`));
   row("429 answers from the fake", ...cells((r) => String(r.rejected429)));
@@ -244,12 +254,19 @@ async function main(): Promise<void> {
     const kill = await benchHardKill(HARD_KILL);
     printHardKill(kill);
     const each = (f: (r: BroadcastResult) => number) => broadcasts.map((r) => String(f(r))).join(" / ");
+    const [atLimit, unknown] = broadcasts as [BroadcastResult, BroadcastResult];
+    const per10k = (atLimit.rejected429 * 10_000) / atLimit.recipients;
     targets.push(
-      ...broadcasts.map((r) => ({
-        pass: r.shareOfLimit >= TARGET_SHARE_OF_LIMIT,
-        name: `broadcast ${label(r)}: ≥ ${TARGET_SHARE_OF_LIMIT * 100} % of ${PLATFORM_LIMIT}/s`,
-        got: `${perSecond(r.achievedRate, "msg")} (${pct(r.shareOfLimit)}, ${r.rejected429} × 429)`,
-      })),
+      {
+        pass: atLimit.shareOfLimit >= TARGET_SHARE_OF_LIMIT && per10k <= TARGET_429_PER_10K,
+        name: `broadcast ${label(atLimit)}: ≥ ${TARGET_SHARE_OF_LIMIT * 100} %, ≤ ${TARGET_429_PER_10K} × 429 per 10,000`,
+        got: `${perSecond(atLimit.achievedRate, "msg")} (${pct(atLimit.shareOfLimit)}, ${atLimit.rejected429} × 429)`,
+      },
+      {
+        pass: unknown.shareOfLimit >= TARGET_SHARE_OF_UNKNOWN && unknown.rejected429 <= TARGET_429_UNKNOWN,
+        name: `unpublished ${label(unknown)}: ≥ ${TARGET_SHARE_OF_UNKNOWN * 100} %, ≤ ${TARGET_429_UNKNOWN} × 429`,
+        got: `${perSecond(unknown.achievedRate, "msg")} (${pct(unknown.shareOfLimit)}, ${unknown.rejected429} × 429)`,
+      },
       { pass: broadcasts.every((r) => r.lost === 0), name: "broadcast lost = 0", got: each((r) => r.lost) },
       { pass: broadcasts.every((r) => r.duplicated === 0), name: "broadcast duplicated = 0", got: each((r) => r.duplicated) },
       { pass: kill.lost === 0, name: "hard kill lost = 0", got: String(kill.lost) },

@@ -68,7 +68,7 @@ const baseSchema = z.object({
     .trim()
     .default("*/30 * * * * *")
     .refine((v) => cron.validate(v), expected("cron")),
-  OUTBOX_RATE_PER_SECOND: positiveNumber(28),
+  OUTBOX_RATE_PER_SECOND: positiveNumber(29.7),
   OUTBOX_PER_CHAT_INTERVAL_MS: milliseconds(1000),
   OUTBOX_GROUP_INTERVAL_MS: milliseconds(3000),
   OUTBOX_CONCURRENCY: positiveNumber(8),

@@ -14,7 +14,7 @@ describe("configuration", () => {
       defaultLocale: "vi",
       timeZone: "Asia/Ho_Chi_Minh",
       logLevel: "info",
-      outbox: { ratePerSecond: 28, perChatIntervalMs: 1000 },
+      outbox: { ratePerSecond: 29.7, perChatIntervalMs: 1000 },
     });
   });
 

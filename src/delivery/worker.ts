@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Logger } from "../logger.js";
 import type { ChannelName } from "../db/schema.js";
 import type { Delivery, OutboxStore } from "./outbox-store.js";
-import type { RateGate } from "./rate-gate.js";
+import type { GatePass, RateGate } from "./rate-gate.js";
 import { SendError } from "./send-error.js";
 import { realTime, type TimeSource } from "./time.js";
 
@@ -99,6 +99,11 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps, opts: DeliveryWor
     return Promise.race([work, limit]).finally(() => clearTimeout(timer));
   }
 
+  /** Sends on `app`, telling its gate when the platform answered (see RateGate.sent). */
+  function sendThrough(app: DeliveryApp, d: Delivery, pass: GatePass): Promise<{ messageId: string }> {
+    return app.sender.send(d).finally(() => app.gate.sent(pass));
+  }
+
   const chatKeyOf = (channel: ChannelName, chatId: string) => `${channel}:${chatId}`;
 
   /**
@@ -109,7 +114,7 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps, opts: DeliveryWor
    * head of the queue) or only an app that does not run here still reaches them (the row waits for it).
    * A chat it takes for the next app is added to `taken`, for the caller to free.
    */
-  async function handOver(d: Delivery, personId: number, err: SendError, taken: string[]): Promise<{ d: Delivery; app: DeliveryApp } | undefined> {
+  async function handOver(d: Delivery, personId: number, err: SendError, taken: string[]): Promise<{ d: Delivery; app: DeliveryApp; pass: GatePass } | undefined> {
     const { row } = d;
     await deps.onUnreachable(personId, d.channel, err.message);
     const next = await deps.store.route(personId, runningApps);
@@ -129,7 +134,7 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps, opts: DeliveryWor
     }
     busyChats.add(key);
     taken.push(key);
-    await app.gate.acquire(abort.signal);
+    const pass = await app.gate.acquire(abort.signal);
     if (abort.signal.aborted) {
       await deps.store.release(row.id, now(), err.message, false);
       return undefined;
@@ -137,22 +142,23 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps, opts: DeliveryWor
     app.gate.reserveChat(key);
     await deps.store.reroute(row.id, next.channel);
     deps.logger.info({ outboxId: row.id, from: d.channel, to: next.channel }, "the person refused the message on one app; sending it on their next one");
-    return { d: { ...d, channel: next.channel, chatId: next.chatId }, app };
+    return { d: { ...d, channel: next.channel, chatId: next.chatId }, app, pass };
   }
 
   /**
    * Sends a claimed row and records the outcome; a person's message an app refuses goes on to their next
    * app (see handOver), so it is delivered once at most. The caller holds the first chat busy.
    */
-  async function settle(first: Delivery, firstApp: DeliveryApp): Promise<void> {
+  async function settle(first: Delivery, firstApp: DeliveryApp, firstPass: GatePass): Promise<void> {
     const { row } = first;
     let d = first;
     let app = firstApp;
+    let pass = firstPass;
     const taken: string[] = [];
     try {
       for (;;) {
         try {
-          const { messageId } = await withinBudget(app.sender.send(d));
+          const { messageId } = await withinBudget(sendThrough(app, d, pass));
           await deps.store.markSent(row.id, messageId, now());
           return;
         } catch (e) {
@@ -166,7 +172,7 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps, opts: DeliveryWor
           if (err.kind === "forbidden" && row.person_id !== null) {
             const next = await handOver(d, row.person_id, err, taken);
             if (!next) return;
-            ({ d, app } = next);
+            ({ d, app, pass } = next);
             continue;
           }
           if (err.kind === "rate_limited") {
@@ -213,12 +219,12 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps, opts: DeliveryWor
       const chatKey = chatKeyOf(d.channel, d.chatId);
       if (busyChats.has(chatKey) || !gate.chatReady(chatKey)) continue;
       while (inFlight.size >= opts.concurrency) await Promise.race(inFlight);
-      await gate.acquire(abort.signal);
+      const pass = await gate.acquire(abort.signal);
       if (!running) break;
       if (!(await deps.store.claim(row.id, instanceId, now(), d.channel))) continue;
       gate.reserveChat(chatKey);
       busyChats.add(chatKey);
-      const p: Promise<void> = settle(d, app)
+      const p: Promise<void> = settle(d, app, pass)
         .catch((e) => deps.logger.error({ err: e, outboxId: row.id }, "could not record a delivery outcome"))
         .finally(() => {
           inFlight.delete(p);
