@@ -3,7 +3,7 @@ import { cliActor } from "../../src/core/actor.js";
 import { DAY, HOUR } from "../../src/core/clock.js";
 import { drivers, type Driver } from "../support/drivers.js";
 
-describe.each(drivers)("the member and chair conversations on %s", (_app, start) => {
+describe.each(drivers)("the member and chair conversations on %s", (app, start) => {
   let d: Driver;
   afterEach(() => d.stop());
 
@@ -42,6 +42,36 @@ describe.each(drivers)("the member and chair conversations on %s", (_app, start)
     const row = await d.e2e.app.database.db.selectFrom("absence_requests").selectAll().executeTakeFirstOrThrow();
     expect(row).toMatchObject({ status: "approved", reason: "Dự hội nghị của Bộ tại Hà Nội" });
     expect(d.e2e.logs.filter((l) => l.includes("update handling failed") || l.includes("outbox message failed"))).toEqual([]);
+  });
+
+  it("a reason typed: the quick reasons are spent, and one tapped after the chair agreed files nothing", async () => {
+    d = await start(["secretary", "chair", "member"]);
+    await createMeeting();
+    await d.next("member", "GIẤY MỜI HỌP");
+    await d.choose("member", "Vắng mặt");
+    await d.next("member", "chọn lý do");
+    await d.say("member", "Dự hội nghị của Bộ tại Hà Nội");
+    await d.next("member", "Đã gửi");
+    await d.next("chair", "của đồng chí Lương Văn Đức");
+    await d.choose("chair", "Đồng ý");
+    await d.next("member", "đã đồng ý để đồng chí vắng mặt");
+
+    // Telegram took the quick reasons off the question; a plain-text app's number still reaches core, which refuses.
+    const tapped = await d.choose("member", "Đi công tác").then(
+      () => true,
+      () => false,
+    );
+    if (app === "Telegram") expect(tapped).toBe(false);
+    else await d.next("member", "đã được đồng chí chủ trì đồng ý");
+
+    const rows = await d.e2e.app.database.db.selectFrom("absence_requests").select(["status", "reason"]).execute();
+    expect(rows).toEqual([{ status: "approved", reason: "Dự hội nghị của Bộ tại Hà Nội" }]);
+    const requests = await d.e2e.app.database.db.selectFrom("outbox").select("id").where("template", "=", "meetings:absence_request").execute();
+    expect(requests).toHaveLength(1);
+    // Pressing Absent again on the card is refused before any reason is asked for.
+    await d.choose("member", "Vắng mặt");
+    await d.next("member", "đã được đồng chí chủ trì đồng ý");
+    expect(await d.e2e.app.database.db.selectFrom("absence_requests").select("id").execute()).toHaveLength(1);
   });
 
   it("a notice acknowledged by its recipient, once", async () => {

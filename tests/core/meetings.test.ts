@@ -94,6 +94,29 @@ describe.each(testDialects)("meetings on %s", (dialect) => {
     expect(await core.meetings.pendingApprovals(people.chair!)).toEqual([]);
   });
 
+  it("lets an absence be asked for once per answer: again the same changes nothing, another is refused while one stands", async () => {
+    const { meeting } = await core.meetings.create(people.secretary!, meetingInput());
+    const inv = await invitationOf(meeting.id, people.member!.personId);
+    const target = { invitationId: inv.id, version: meeting.version };
+    const { requestId } = await core.meetings.absent(people.member!, target, "Dự hội nghị của Bộ tại Hà Nội");
+    expect(await core.meetings.absent(people.member!, target, "Dự hội nghị của Bộ tại Hà Nội")).toEqual({ requestId, changed: false });
+    await expect(core.meetings.absent(people.member!, target, "Đi công tác")).rejects.toMatchObject({ code: "meetings:errors.absence_pending" });
+    await expect(core.meetings.checkAbsenceOpen(people.member!, target)).rejects.toMatchObject({ code: "meetings:errors.absence_pending" });
+    await core.meetings.decide(people.chair!, "absence", requestId, true);
+    await expect(core.meetings.absent(people.member!, target, "Đi công tác")).rejects.toMatchObject({
+      code: "meetings:errors.absence_approved",
+      params: { reason: "Dự hội nghị của Bộ tại Hà Nội" },
+    });
+    await expect(core.meetings.absent(people.member!, target, "Dự hội nghị của Bộ tại Hà Nội")).rejects.toMatchObject({ code: "meetings:errors.absence_approved" });
+    const rows = await db.handle.db.selectFrom("absence_requests").select(["status"]).execute();
+    expect(rows).toEqual([{ status: "approved" }]);
+    expect(await db.handle.db.selectFrom("outbox").select("id").where("template", "=", "meetings:absence_request").execute()).toHaveLength(1);
+    // A new answer starts afresh: attending, then absent again, is a new request for the chair.
+    await core.meetings.attend(people.member!, target);
+    await core.meetings.checkAbsenceOpen(people.member!, target);
+    expect(await core.meetings.absent(people.member!, target, "Ốm")).toMatchObject({ changed: true });
+  });
+
   it("requires a written opinion for a proxy, and counts an approved proxy in the quorum forecast", async () => {
     const { meeting } = await core.meetings.create(people.secretary!, meetingInput());
     const target = async (who: string) => ({ invitationId: (await invitationOf(meeting.id, people[who]!.personId)).id, version: meeting.version });

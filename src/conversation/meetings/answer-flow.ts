@@ -7,11 +7,15 @@ import type { Turn } from "../turn.js";
 import { meetingActions } from "./actions.js";
 import { invitationCardView, QUICK_REASONS } from "./views.js";
 
-/** A reason being typed for an absence: the invitation, and the card to show anew once it is sent. */
+/**
+ * A reason being typed for an absence: the invitation, the card to show anew once it is sent, and the
+ * question with the quick reasons, whose buttons are retired once a reason is given.
+ */
 export interface AbsenceDialog {
   invitationId: number;
   version: number;
   cardMessageId: string | number | null;
+  askMessageId?: string | null;
 }
 
 /** The dialog kind under which an absence reason is awaited. */
@@ -76,18 +80,28 @@ export function meetingAnswerFlow(deps: AnswerFlowDeps) {
       }
     },
 
-    /** Absent: asks for the reason, with the quick ones as choices. */
+    /** Absent: asks for the reason, with the quick ones as choices (unless an absence was already asked for). */
     async absent(turn: Turn, target: Target): Promise<void> {
       const card = await core.meetings.card(target.invitationId);
       if (!card || card.personId !== turn.actor.personId) return refuse(turn, new DomainError("meetings:errors.not_invited"));
+      try {
+        await core.meetings.checkAbsenceOpen(turn.actor, target);
+      } catch (e) {
+        return refuse(turn, e);
+      }
       const dialog: AbsenceDialog = { ...target, cardMessageId: turn.originId ?? null };
       await core.dialogs.put(turn.actor.personId, turn.channel, { kind: ABSENCE, data: dialog });
       await turn.acknowledge();
       const rows = QUICK_REASONS.map((reason) => [[buttonLabel(turn.t(`meetings:absence.quick.${reason}`)), meetingActions.reason.data({ ...target, reason })] as [string, string]]);
-      await turn.say({
+      const askMessageId = await turn.ask({
         text: turn.t("meetings:absence.ask", { title: card.meeting.title }),
         buttons: buttonRows(...rows, [[buttonLabel(turn.t("meetings:buttons.cancel")), meetingActions.cancel.data()]]),
       });
+      // The dialog may have been answered meanwhile (a quick reason is a press of its own): keep the id only if it is still open.
+      const open = await core.dialogs.get<AbsenceDialog>(turn.actor.personId, turn.channel);
+      if (askMessageId !== undefined && open?.kind === ABSENCE && open.data.invitationId === target.invitationId) {
+        await core.dialogs.put(turn.actor.personId, turn.channel, { kind: ABSENCE, data: { ...open.data, askMessageId } });
+      }
     },
 
     /** A quick reason chosen. */
@@ -109,6 +123,8 @@ export function meetingAnswerFlow(deps: AnswerFlowDeps) {
           else await turn.say(sent);
         }
       } catch (e) {
+        // A quick reason tapped after an absence was already asked for: its buttons are spent too.
+        if (e instanceof DomainError && e.code.startsWith("meetings:errors.absence_")) await turn.retire(turn.originId);
         await refuse(turn, e);
       }
     },
@@ -121,7 +137,11 @@ export function meetingAnswerFlow(deps: AnswerFlowDeps) {
       const stored = await core.dialogs.get<AbsenceDialog>(turn.actor.personId, turn.channel);
       if (stored?.kind !== ABSENCE) return false;
       try {
-        if (await submitAbsence(turn, stored.data, text)) await turn.say({ text: turn.t("meetings:absence.sent", { reason: text.trim() }) });
+        if (await submitAbsence(turn, stored.data, text)) {
+          // The reason is given: the quick reasons offered with the question are spent.
+          await turn.retire(stored.data.askMessageId ?? undefined);
+          await turn.say({ text: turn.t("meetings:absence.sent", { reason: text.trim() }) });
+        }
       } catch (e) {
         await turn.refuse(e);
       }
