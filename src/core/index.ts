@@ -8,6 +8,7 @@ import { localeOf, markSeen, markUnreachable, setLanguage } from "./people.js";
 import { deactivateMember, importRoster, listMembers } from "./roster/roster.js";
 import { answerAttend, appointProxy, checkAbsenceOpen, decideRequest, overrideAnswer, requestAbsence, type AnswerTarget, type Delegate, type RequestKind } from "./meetings/answers.js";
 import { chairCandidates, createMeeting, upcomingMeetings, type NewMeeting } from "./meetings/meetings.js";
+import { handOverChair } from "./meetings/chair.js";
 import { cancelMeeting, editMeeting, rescheduleMeeting, type MeetingChange, type MeetingEdit } from "./meetings/changes.js";
 import { attendanceSheet, cycleAttendance, prefillAttendance, recordAttendance } from "./meetings/attendance.js";
 import { minutesView } from "./meetings/minutes.js";
@@ -83,6 +84,7 @@ export function createCore(ctx: CoreContext) {
       attend: (actor: Actor, target: AnswerTarget) => answerAttend(ctx, actor, target),
       absent: (actor: Actor, target: AnswerTarget, reason: string) => requestAbsence(ctx, actor, target, reason),
       checkAbsenceOpen: (actor: Actor, target: AnswerTarget) => checkAbsenceOpen(ctx, actor, target),
+      handOverChair: (actor: Actor, meetingId: number) => handOverChair(ctx, actor, meetingId),
       proxy: (actor: Actor, target: AnswerTarget, delegate: Delegate, opinion: string, documents?: IncomingFile[]) =>
         appointProxy(ctx, actor, target, delegate, opinion, ctx.settings.proxyOpinionMinLength, documents),
       attachment: (id: number) => attachmentById(ctx.db, id),

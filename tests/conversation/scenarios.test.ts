@@ -74,6 +74,39 @@ describe.each(drivers)("the member and chair conversations on %s", (app, start) 
     expect(await d.e2e.app.database.db.selectFrom("absence_requests").select("id").execute()).toHaveLength(1);
   });
 
+  it("the chair's card says he chairs the meeting, counts him present, and lets him hand the chair to the standing deputy", async () => {
+    d = await start(["secretary", "chair", "standing", "member"]);
+    await createMeeting();
+    const db = d.e2e.app.database.db;
+    const answerOf = async (name: string) =>
+      (await db.selectFrom("invitations as i").innerJoin("people as p", "p.id", "i.person_id").select("i.answer").where("p.full_name", "=", name).executeTakeFirstOrThrow()).answer;
+
+    const card = await d.next("chair", "Đồng chí chủ trì cuộc họp");
+    expect(card).toContain("Phiên họp Ban Chỉ đạo quý IV/2026");
+    expect(card).not.toContain("kính mời");
+    expect(card).not.toMatch(/Tham dự|Vắng mặt|Cử người dự thay/);
+    await expect(d.choose("chair", "Vắng mặt")).rejects.toThrow();
+    expect(await answerOf("Hồ Tiến Thiệu")).toBe("attend");
+    // The members' cards are invitations.
+    expect(await d.next("member", "GIẤY MỜI HỌP")).toContain("trân trọng kính mời đồng chí dự họp");
+
+    await d.choose("chair", "Giao chủ trì cho Phó Trưởng ban Thường trực");
+    expect(await d.next("chair", "Phó Trưởng ban Thường trực, chủ trì cuộc họp")).toContain("Đoàn Thu Hà");
+    await d.choose("chair", "✅ Giao chủ trì");
+    await d.next("chair", "Đã giao đồng chí Đoàn Thu Hà chủ trì cuộc họp");
+    expect(await d.next("standing", "đồng chí Hồ Tiến Thiệu giao đồng chí chủ trì cuộc họp")).toContain("Phiên họp Ban Chỉ đạo quý IV/2026");
+    const meeting = await db.selectFrom("meetings as m").innerJoin("people as p", "p.id", "m.chair_person_id").select("p.full_name").executeTakeFirstOrThrow();
+    expect(meeting.full_name).toBe("Đoàn Thu Hà");
+    expect(await answerOf("Đoàn Thu Hà")).toBe("attend");
+    expect(await answerOf("Hồ Tiến Thiệu")).toBe("none");
+    // The former chair now answers like any member; an absence goes to the new chair.
+    await d.next("chair", "Đồng chí chưa xác nhận tham dự");
+    await d.choose("member", "Vắng mặt");
+    await d.next("member", "chọn lý do");
+    await d.say("member", "Dự hội nghị của Bộ tại Hà Nội");
+    expect(await d.next("standing", "của đồng chí Lương Văn Đức")).toContain("Dự hội nghị của Bộ tại Hà Nội");
+  });
+
   it("a notice acknowledged by its recipient, once", async () => {
     d = await start(["secretary", "member"]);
     const committee = await d.e2e.core.committees.require("LS");

@@ -5,6 +5,7 @@ import { buttonLabel, buttonRows, type Message } from "../message.js";
 import { route, type Route } from "../router.js";
 import type { Turn } from "../turn.js";
 import { meetingActions } from "./actions.js";
+import { formatMeetingTime } from "../../i18n/format.js";
 import { invitationCardView, QUICK_REASONS } from "./views.js";
 
 /**
@@ -129,6 +130,41 @@ export function meetingAnswerFlow(deps: AnswerFlowDeps) {
       }
     },
 
+    /** The chair asks to hand the chair to the standing deputy: he is asked to confirm, naming the deputy. */
+    async handOver(turn: Turn, { meetingId }: { meetingId: number }): Promise<void> {
+      const invitationId = await core.meetings.invitationOf(meetingId, turn.actor.personId);
+      const card = invitationId === undefined ? undefined : await core.meetings.card(invitationId);
+      if (!card?.chairing) return refuse(turn, new DomainError("meetings:errors.not_meeting_chair"));
+      if (!card.handOverTo) return refuse(turn, new DomainError("meetings:errors.no_standing_deputy"));
+      await turn.acknowledge();
+      const m = card.meeting;
+      await turn.say({
+        text: turn.t("meetings:hand_over.ask", { name: card.handOverTo.fullName, title: m.title, start: formatMeetingTime(turn.t, m.startsAt, m.timeZone) }),
+        buttons: buttonRows([
+          [buttonLabel(turn.t("meetings:buttons.hand_over_confirm")), meetingActions.handOverConfirm.data({ meetingId, confirm: true })],
+          [buttonLabel(turn.t("meetings:buttons.hand_over_keep")), meetingActions.handOverConfirm.data({ meetingId, confirm: false })],
+        ]),
+      });
+    },
+
+    /** The chair confirms (core hands the chair over and tells the deputy) or keeps the chair. */
+    async handOverConfirm(turn: Turn, { meetingId, confirm }: { meetingId: number; confirm: boolean }): Promise<void> {
+      const answer = async (message: Message) => {
+        await turn.acknowledge();
+        if (turn.originId) await turn.replace(turn.originId, message);
+        else await turn.say(message);
+      };
+      if (!confirm) return answer({ text: turn.t("meetings:hand_over.kept") });
+      try {
+        const { changed, chairName } = await core.meetings.handOverChair(turn.actor, meetingId);
+        await answer({ text: turn.t(changed ? "meetings:hand_over.done" : "meetings:hand_over.already", { name: chairName }) });
+        deps.nudgeDelivery?.();
+      } catch (e) {
+        await turn.retire(turn.originId);
+        await refuse(turn, e);
+      }
+    },
+
     /**
      * A typed line while an absence reason is awaited: it is the reason. Returns false when no absence
      * dialog is open, so the line goes to whoever else may be waiting for it.
@@ -152,7 +188,13 @@ export function meetingAnswerFlow(deps: AnswerFlowDeps) {
 
 export type MeetingAnswerFlow = ReturnType<typeof meetingAnswerFlow>;
 
-/** The buttons of an invitation card and of the absence question, bound to the flow. */
+/** The buttons of an invitation card, of the absence question and of handing the chair over, bound to the flow. */
 export function meetingAnswerRoutes(flow: MeetingAnswerFlow): Route[] {
-  return [route(meetingActions.attend, flow.attend), route(meetingActions.absent, flow.absent), route(meetingActions.reason, flow.quickReason)];
+  return [
+    route(meetingActions.attend, flow.attend),
+    route(meetingActions.absent, flow.absent),
+    route(meetingActions.reason, flow.quickReason),
+    route(meetingActions.handOver, flow.handOver),
+    route(meetingActions.handOverConfirm, flow.handOverConfirm),
+  ];
 }

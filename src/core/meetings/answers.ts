@@ -55,6 +55,7 @@ async function invitationForAnswer(trx: Trx, ctx: CoreContext, actor: Actor, tar
   if (!inv || inv.person_id !== actor.personId) throw new DomainError("meetings:errors.not_invited");
   if (inv.kind !== "member") throw new DomainError("meetings:errors.guest_no_answer");
   const meeting = await trx.selectFrom("meetings").selectAll().where("id", "=", inv.meeting_id).executeTakeFirstOrThrow();
+  if (meeting.chair_person_id === inv.person_id) throw new DomainError("meetings:errors.chair_no_answer");
   if (meeting.status === "cancelled") throw new DomainError("meetings:errors.cancelled");
   if (meeting.version !== target.version) throw new DomainError("meetings:errors.stale");
   const now = iso(ctx.clock());
