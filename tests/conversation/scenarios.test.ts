@@ -31,9 +31,9 @@ describe.each(drivers)("the member and chair conversations on %s", (app, start) 
     await d.choose("member", "Vắng mặt");
     await d.next("member", "chọn lý do");
     await d.say("member", "Dự hội nghị của Bộ tại Hà Nội");
-    expect(await d.next("member", "Đã gửi đề nghị vắng mặt")).toContain("Dự hội nghị của Bộ tại Hà Nội");
+    expect(await d.next("member", "Đã gửi báo cáo xin vắng mặt")).toContain("Dự hội nghị của Bộ tại Hà Nội");
 
-    const request = await d.next("chair", "Đề nghị vắng mặt của đồng chí Lương Văn Đức");
+    const request = await d.next("chair", "Báo cáo xin vắng mặt của đồng chí Lương Văn Đức");
     expect(request).toContain("Lý do: Dự hội nghị của Bộ tại Hà Nội");
     await d.choose("chair", "Đồng ý");
     const decision = await d.next("member", "đã đồng ý để đồng chí vắng mặt");

@@ -94,7 +94,7 @@ describe("onboarding by invite, through the fake Bot API", () => {
     const [m] = (await e2e.core.roster.list({ kind: "cli" }, 1)).filter((x) => x.fullName === "Lương Văn Đức");
     await e2e.core.roster.deactivate({ kind: "cli" }, m!.membershipId);
     const reply = await e2e.say(users.member, "/help");
-    expect(reply.text).toContain("không còn trong danh sách thành viên đang hoạt động");
+    expect(reply.text).toContain("không còn trong danh sách thành viên đang tham gia");
   });
 
   it("handles an update delivered twice only once", async () => {

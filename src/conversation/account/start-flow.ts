@@ -1,4 +1,4 @@
-import { formatDateTime } from "../../i18n/format.js";
+import { formatMeetingTime } from "../../i18n/format.js";
 import type { FlowDeps } from "../flows.js";
 import type { EntryTurn } from "../turn.js";
 
@@ -60,7 +60,7 @@ export function startFlow(deps: Pick<FlowDeps, "core" | "nudgeDelivery" | "trans
       // A guest or a delegate holds no seat: they are told what they are invited to, and nothing more.
       const meetings = actor ? await core.meetings.outsiderInvitations(actor.personId) : [];
       if (meetings.length) {
-        text = turn.t("meetings:guest.info", { meetings: meetings.map((m) => `«${m.title}» (${formatDateTime(m.startsAt, m.timeZone)})`).join(", ") });
+        text = turn.t("meetings:guest.info", { meetings: meetings.map((m) => `«${m.title}» (${formatMeetingTime(turn.t, m.startsAt, m.timeZone)})`).join(", ") });
       }
       await turn.tell(text);
       return false;
