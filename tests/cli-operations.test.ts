@@ -160,7 +160,7 @@ describe("cli: doctor", () => {
     const lines = r.stdout.trimEnd().split("\n");
     expect(lines).toEqual([
       `✓ Cấu hình: đọc được (chế độ polling, cơ sở dữ liệu file:${box.dbPath}, ứng dụng: telegram)`,
-      expect.stringMatching(new RegExp(`^✓ Cơ sở dữ liệu: kết nối được tới file:${box.dbPath}; đã áp dụng đủ \\d+ migration$`)),
+      expect.stringMatching(new RegExp(`^✓ Cơ sở dữ liệu: kết nối được tới file:${box.dbPath}; đã áp dụng đủ \\d+ bản cập nhật cấu trúc cơ sở dữ liệu$`)),
       `✓ Telegram: tài khoản @${tg.botInfo.username} trả lời từ ${tg.apiRoot} (kết nối trực tiếp, không qua proxy)`,
       "✓ Hàng đợi gửi tin: không có tin nào đang chờ gửi; 0 tin lỗi, 0 tin không gửi được tới người nhận",
     ]);
@@ -178,7 +178,7 @@ describe("cli: doctor", () => {
     expect(Date.now() - started).toBeLessThan(15_000);
     expect(r.code).toBe(1);
     const lines = r.stdout.trimEnd().split("\n");
-    expect(lines[1]).toMatch(/^✗ Cơ sở dữ liệu: file:.* còn \d+ migration chưa áp dụng \(20261121T0900-foundation, .*\)\. Đề nghị chạy «npm run cli -- migrate» hoặc khởi động lại Trợ lý\.$/);
+    expect(lines[1]).toMatch(/^✗ Cơ sở dữ liệu: file:.* còn \d+ bản cập nhật cấu trúc cơ sở dữ liệu chưa áp dụng \(20261121T0900-foundation, .*\)\. Đề nghị chạy «npm run cli -- migrate» hoặc khởi động lại Trợ lý\.$/);
     expect(lines[2]).toMatch(new RegExp(`^✗ Telegram: Không kết nối được tới máy chủ Telegram http://127\\.0\\.0\\.1:${port} sau 1 lần thử .*HTTPS_PROXY.*TELEGRAM_API_ROOT`));
     expect(lines[3]).toMatch(/^✗ Hàng đợi gửi tin: không đọc được: /);
     expect(r.stdout).not.toContain("NotAToken");
@@ -229,7 +229,7 @@ describe("cli: doctor", () => {
     pgDb = await createTestDatabase("postgres");
     box.env = { DATABASE_URL: pgDb.url };
     const r = await cli("doctor");
-    expect(r.stdout).toMatch(/\n✓ Cơ sở dữ liệu: kết nối được tới postgres:\/\/[^\s@]+\/bcd_test_\w+; đã áp dụng đủ \d+ migration\n/);
+    expect(r.stdout).toMatch(/\n✓ Cơ sở dữ liệu: kết nối được tới postgres:\/\/[^\s@]+\/bcd_test_\w+; đã áp dụng đủ \d+ bản cập nhật cấu trúc cơ sở dữ liệu\n/);
     expect(r.stdout).toContain("✓ Hàng đợi gửi tin: không có tin nào đang chờ gửi");
   });
 });

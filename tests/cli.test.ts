@@ -54,7 +54,7 @@ describe("cli: migrate", () => {
   it("creates the schema in a new file and then says it is up to date", async () => {
     const first = await cli("migrate");
     expect(first.code).toBe(0);
-    expect(first.stdout).toContain("Đã áp dụng migration: 20261121T0900-foundation");
+    expect(first.stdout).toContain("Đã áp dụng bản cập nhật cấu trúc cơ sở dữ liệu: 20261121T0900-foundation");
     const tables = withDb((db) => db.prepare("select name from sqlite_master where type = 'table'").all() as { name: string }[]).map((t) => t.name);
     expect(tables).toEqual(expect.arrayContaining(["committees", "people", "memberships", "invites", "settings"]));
 

@@ -248,9 +248,9 @@ describe("hostile text in every typed field, through the fake Bot API", () => {
     shows(await answersWithin(users.chair, "/roster 1", 2000, (m) => m.text?.includes("Danh sách dự họp") === true), `vắng, chờ ý kiến chủ trì (${BOTH})`);
 
     // The chair comments, then declines; the comment goes back to the member.
-    await incoming(users.chair, "GIẤY MỜI HỌP");
+    await incoming(users.chair, "Đồng chí chủ trì cuộc họp");
     await press(users.chair, request, "Cho ý kiến kèm theo");
-    await e2e.tg.waitFor(() => e2e.tg.lastMessage(users.chair.id)?.text?.includes("Đề nghị đồng chí nhập ý kiến"));
+    await e2e.tg.waitFor(() => e2e.tg.lastMessage(users.chair.id)?.text?.includes("Kính đề nghị đồng chí cho ý kiến chỉ đạo"));
     const ask = await e2e.say(users.chair, BOTH);
     shows(ask, `Ý kiến của đồng chí: ${BOTH}`);
     await bystander();
@@ -277,7 +277,7 @@ describe("hostile text in every typed field, through the fake Bot API", () => {
     await bystander();
     expect((await e2e.say(users.member, STALL)).text).toContain("cơ quan, đơn vị");
     await bystander();
-    expect((await e2e.say(users.member, BOTH)).text).toContain("Số điện thoại hoặc tài khoản Telegram");
+    expect((await e2e.say(users.member, BOTH)).text).toContain("Số điện thoại hoặc tài khoản Zalo, Telegram");
     await bystander();
     expect((await e2e.say(users.member, NEST)).text).toContain("ý kiến bằng văn bản");
     await bystander();

@@ -121,7 +121,7 @@ describe("the secretariat in chat", () => {
   it("asks for the file again when it cannot be downloaded from Telegram", async () => {
     e2e.tg.failNext("getFile", 1, { error_code: 400, description: "Bad Request: file is too big" });
     const reply = await sendCsv("full_name,role\nA B,member\n");
-    expect(reply.text).toBe("Không tải được tệp từ Telegram. Đề nghị đồng chí gửi lại.");
+    expect(reply.text).toBe("Không tải được tệp đồng chí gửi. Đề nghị đồng chí gửi lại.");
     expect(e2e.logs.join("\n")).not.toContain(e2e.tg.token);
   });
 });
