@@ -132,7 +132,8 @@ describe("cli: meeting:create", () => {
     // Stored exactly as typed: the diacritics survive the round trip through the database.
     expect(String(meeting.title).normalize("NFC")).toBe(TITLE.normalize("NFC"));
 
-    expect(invitations().map((i) => [i.name, i.answer])).toEqual(INVITED.map((name) => [name, "none"]));
+    // The meeting's chair chairs it: recorded as present; everyone else is asked.
+    expect(invitations().map((i) => [i.name, i.answer])).toEqual(INVITED.map((name) => [name, name === "Hồ Tiến Thiệu" ? "attend" : "none"]));
     const cards = withDb(
       (db) =>
         db
@@ -187,7 +188,7 @@ describe("cli: meeting:create", () => {
   it("refuses a chair who may not chair, an agenda file that is not UTF-8, and both --agenda and --agenda-file", async () => {
     await setUp();
     const member = await cli(...createArgs("--chair", String(memberNumber("Lương Văn Đức"))));
-    expect(member).toMatchObject({ code: 1, stderr: "Người chủ trì phải là Trưởng ban hoặc Phó Trưởng ban Thường trực đang hoạt động của Ban Chỉ đạo.\n" });
+    expect(member).toMatchObject({ code: 1, stderr: "Người chủ trì phải là Trưởng ban hoặc Phó Trưởng ban Thường trực đang tham gia Ban Chỉ đạo.\n" });
     const nobody = await cli(...createArgs("--chair", "999"));
     expect(nobody.code).toBe(1);
     expect(nobody.stderr).toContain("999");
@@ -284,8 +285,9 @@ describe("cli: meeting:list", () => {
     const lines = r.stdout.trimEnd().split("\n");
     expect(lines[0]).toBe(`Các cuộc họp sắp diễn ra của ${COMMITTEE_NAME}: 2 cuộc họp.`);
     expect(lines[2]).toMatch(/^Số\s+Tên cuộc họp\s+Bắt đầu\s+Đã trả lời\/Được mời\s+Dự kiến có mặt$/);
-    expect(lines[4]).toMatch(new RegExp(`^2\\s+Họp giao ban chuyển đổi số tháng 12\\s+${sooner}\\s+0/5\\s+0%$`));
-    expect(lines[5]).toMatch(new RegExp(`^1\\s+${TITLE.replace("/", "\\/")}\\s+${START}\\s+1/5\\s+20%$`));
+    expect(lines[4]).toMatch(new RegExp(`^2\\s+Họp giao ban chuyển đổi số tháng 12\\s+${sooner}\\s+1/5\\s+20%$`));
+    // The chair of each is present without answering.
+    expect(lines[5]).toMatch(new RegExp(`^1\\s+${TITLE.replace("/", "\\/")}\\s+${START}\\s+2/5\\s+40%$`));
     expect(lines.at(-1)).toBe("Xem chi tiết từng người: meeting:roster <số cuộc họp>.");
 
     const en = await cli("meeting:list", "--committee", "LS", "--lang", "en");
@@ -309,11 +311,11 @@ describe("cli: meeting:roster", () => {
     expect(r.code).toBe(0);
     expect(r.stdout.startsWith(`Cuộc họp số 1 (định kỳ): ${TITLE}\nThời gian: từ ${START} đến ${END} (giờ ${TZ}).\n`)).toBe(true);
     expect(r.stdout).toContain(
-      "Được mời: 5; đã trả lời: 3; tham dự: 1; vắng mặt: 1 đã được đồng ý, 0 chờ ý kiến, 0 không được đồng ý; cử người dự thay: 0 đã được đồng ý, 1 chưa được đồng ý; chưa trả lời: 2.",
+      "Được mời: 5; đã trả lời: 4; tham dự: 2; vắng mặt: 1 đã được đồng ý, 0 chờ ý kiến, 0 không được đồng ý; cử người dự thay: 0 đã được đồng ý, 1 chưa được đồng ý; chưa trả lời: 1.",
     );
-    expect(r.stdout).toContain("Dự kiến có mặt (trực tiếp hoặc qua người dự thay đã được đồng ý): 1/5 (20%).");
+    expect(r.stdout).toContain("Dự kiến có mặt (trực tiếp hoặc qua người dự thay đã được đồng ý): 2/5 (40%).");
     expect(r.stdout).toMatch(/^Họ và tên\s+Vai trò\s+Cơ quan, đơn vị\s+Trả lời\s+Ý kiến chủ trì\s+Lý do, người dự thay$/m);
-    expect(lineOf(r.stdout, "Hồ Tiến Thiệu")).toMatch(/^Hồ Tiến Thiệu\s+Trưởng ban\s+UBND tỉnh Lạng Sơn\s+chưa trả lời$/);
+    expect(lineOf(r.stdout, "Hồ Tiến Thiệu")).toMatch(/^Hồ Tiến Thiệu\s+Trưởng ban\s+UBND tỉnh Lạng Sơn\s+tham dự$/);
     expect(lineOf(r.stdout, "Đoàn Thu Hà")).toMatch(/^Đoàn Thu Hà\s+Phó Trưởng ban Thường trực\s+UBND tỉnh Lạng Sơn\s+cử người dự thay\s+chờ ý kiến\s+người dự thay: Nông Văn Bình$/);
     expect(lineOf(r.stdout, "Nguyễn Hoàng Hà")).toMatch(/^Nguyễn Hoàng Hà\s+Phó Trưởng ban\s+Sở Thông tin và Truyền thông\s+vắng mặt\s+đã đồng ý\s+lý do: Đi công tác tại Hà Nội$/);
     expect(lineOf(r.stdout, "Lương Văn Đức")).toMatch(/^Lương Văn Đức\s+Thành viên\s+Sở Tài chính\s+tham dự$/);
@@ -323,7 +325,7 @@ describe("cli: meeting:roster", () => {
 
     const en = await cli("--lang", "en", "meeting:roster", "1");
     expect(lineOf(en.stdout, "Nguyễn Hoàng Hà")).toMatch(/Deputy Chair\s+Sở Thông tin và Truyền thông\s+absent\s+approved\s+reason: Đi công tác tại Hà Nội$/);
-    expect(en.stdout).toContain("Expected presence (in person or by an approved proxy): 1/5 (20%).");
+    expect(en.stdout).toContain("Expected presence (in person or by an approved proxy): 2/5 (40%).");
   });
 
   it("names a meeting that does not exist, and refuses a number that is not one", async () => {
@@ -343,7 +345,8 @@ describe("cli: meeting:reschedule", () => {
       await core.meetings.attend(p["Lương Văn Đức"]!, target("Lương Văn Đức"));
       await core.meetings.absent(p["Nguyễn Hoàng Hà"]!, target("Nguyễn Hoàng Hà"), "Ốm, điều trị bệnh");
     });
-    expect(invitations().filter((i) => i.answer !== "none")).toHaveLength(2);
+    // Two answers, and the chair, present as he chairs it.
+    expect(invitations().filter((i) => i.answer !== "none")).toHaveLength(3);
 
     const start = local(12, "14:00");
     const end = local(12, "16:30");
@@ -352,7 +355,7 @@ describe("cli: meeting:reschedule", () => {
     expect(r.stdout).toContain(`Đã dời lịch cuộc họp số 1: ${TITLE}.`);
     expect(r.stdout).toContain(`Thời gian: từ ${start} đến ${end} (giờ ${TZ}).`);
     expect(r.stdout).toContain("Địa điểm: Phòng họp số 2, Sở Thông tin và Truyền thông.");
-    expect(r.stdout).toContain("Câu trả lời trước đây của 5 người được mời đã hết hiệu lực.");
+    expect(r.stdout).toContain("Xác nhận tham dự trước đây của 4 người được mời không còn hiệu lực.");
 
     expect(meetingRow()).toMatchObject({
       version: 2,
@@ -361,13 +364,13 @@ describe("cli: meeting:reschedule", () => {
       starts_at: parseLocalDateTime(start, TZ)!.toISOString(),
       ends_at: parseLocalDateTime(end, TZ)!.toISOString(),
     });
-    expect(invitations().map((i) => i.answer)).toEqual(["none", "none", "none", "none", "none"]);
+    expect(invitations().map((i) => [i.name, i.answer])).toEqual(INVITED.map((name) => [name, name === "Hồ Tiến Thiệu" ? "attend" : "none"]));
     expect(count("select count(*) as n from absence_requests where status = 'withdrawn'")).toBe(1);
     expect(count("select count(*) as n from outbox where template = 'meetings:invitation' and dedupe_key like 'meeting:1:v2:%'")).toBe(5);
     expect(count("select count(*) as n from outbox where template = 'meetings:rescheduled'")).toBe(5);
 
     const roster = await cli("meeting:roster", "1");
-    expect(roster.stdout).toContain("chưa trả lời: 5.");
+    expect(roster.stdout).toContain("chưa trả lời: 4.");
   });
 
   it("refuses bad times and unknown meetings", async () => {

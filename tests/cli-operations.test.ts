@@ -161,8 +161,8 @@ describe("cli: doctor", () => {
     const lines = r.stdout.trimEnd().split("\n");
     expect(lines).toEqual([
       `✓ Cấu hình: đọc được (chế độ polling, cơ sở dữ liệu file:${box.dbPath}, ứng dụng: telegram)`,
-      expect.stringMatching(new RegExp(`^✓ Cơ sở dữ liệu: kết nối được tới file:${box.dbPath}; đã áp dụng đủ \\d+ migration$`)),
-      `✓ Telegram: bot @${tg.botInfo.username} trả lời từ ${tg.apiRoot} (kết nối trực tiếp, không qua proxy)`,
+      expect.stringMatching(new RegExp(`^✓ Cơ sở dữ liệu: kết nối được tới file:${box.dbPath}; đã áp dụng đủ \\d+ bản cập nhật cấu trúc cơ sở dữ liệu$`)),
+      `✓ Telegram: tài khoản @${tg.botInfo.username} trả lời từ ${tg.apiRoot} (kết nối trực tiếp, không qua proxy)`,
       "✓ Hàng đợi gửi tin: không có tin nào đang chờ gửi; 0 tin lỗi, 0 tin không gửi được tới người nhận",
     ]);
     expect(r.code).toBe(0);
@@ -198,7 +198,7 @@ describe("cli: doctor", () => {
     expect(Date.now() - started).toBeLessThan(15_000);
     expect(r.code).toBe(1);
     const lines = r.stdout.trimEnd().split("\n");
-    expect(lines[1]).toMatch(/^✗ Cơ sở dữ liệu: file:.* còn \d+ migration chưa áp dụng \(20261121T0900-foundation, .*\)\. Đề nghị chạy «npm run cli -- migrate» hoặc khởi động lại bot\.$/);
+    expect(lines[1]).toMatch(/^✗ Cơ sở dữ liệu: file:.* còn \d+ bản cập nhật cấu trúc cơ sở dữ liệu chưa áp dụng \(20261121T0900-foundation, .*\)\. Đề nghị chạy «npm run cli -- migrate» hoặc khởi động lại Trợ lý\.$/);
     expect(lines[2]).toMatch(new RegExp(`^✗ Telegram: Không kết nối được tới máy chủ Telegram http://127\\.0\\.0\\.1:${port} sau 1 lần thử .*HTTPS_PROXY.*TELEGRAM_API_ROOT`));
     expect(lines[3]).toMatch(/^✗ Hàng đợi gửi tin: không đọc được: /);
     expect(r.stdout).not.toContain("NotAToken");
@@ -219,7 +219,7 @@ describe("cli: doctor", () => {
     const missing = await cli("doctor");
     expect(missing.code).toBe(1);
     expect(missing.stdout).toContain(`✗ Cơ sở dữ liệu: không có tệp ${join(box.dir, "nope.sqlite")}. Đề nghị kiểm tra DATABASE_URL`);
-    expect(missing.stdout).toContain("✗ Telegram: chưa đặt TELEGRAM_BOT_TOKEN nên bot không chạy được.");
+    expect(missing.stdout).toContain("✗ Telegram: chưa đặt TELEGRAM_BOT_TOKEN nên Trợ lý không chạy được.");
 
     const port = await closedPort();
     box.env = { DATABASE_URL: `postgres://bcd:s3cret-password@127.0.0.1:${port}/bcd` };
@@ -244,14 +244,14 @@ describe("cli: doctor", () => {
     });
     const stuck = await cli("doctor");
     expect(stuck.code).toBe(1);
-    expect(stuck.stdout).toMatch(/\n✗ Hàng đợi gửi tin: 2 tin chờ gửi, tin chờ lâu nhất đã quá hạn gửi 4\d phút; 1 tin lỗi, 1 tin không gửi được tới người nhận, 1 tin giữ lại chờ người nhận liên kết tài khoản\. Đề nghị kiểm tra bot có đang chạy không/);
+    expect(stuck.stdout).toMatch(/\n✗ Hàng đợi gửi tin: 2 tin chờ gửi, tin chờ lâu nhất đã quá hạn gửi 4\d phút; 1 tin lỗi, 1 tin không gửi được tới người nhận, 1 tin giữ lại chờ người nhận liên kết tài khoản\. Đề nghị kiểm tra Trợ lý có đang chạy không/);
   });
 
   it.runIf(process.env.TEST_DATABASE_URL)("checks a PostgreSQL database without showing its password", async () => {
     pgDb = await createTestDatabase("postgres");
     box.env = { DATABASE_URL: pgDb.url };
     const r = await cli("doctor");
-    expect(r.stdout).toMatch(/\n✓ Cơ sở dữ liệu: kết nối được tới postgres:\/\/[^\s@]+\/bcd_test_\w+; đã áp dụng đủ \d+ migration\n/);
+    expect(r.stdout).toMatch(/\n✓ Cơ sở dữ liệu: kết nối được tới postgres:\/\/[^\s@]+\/bcd_test_\w+; đã áp dụng đủ \d+ bản cập nhật cấu trúc cơ sở dữ liệu\n/);
     expect(r.stdout).toContain("✓ Hàng đợi gửi tin: không có tin nào đang chờ gửi");
   });
 });

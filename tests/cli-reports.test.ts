@@ -176,7 +176,7 @@ describe("cli: tasks:list and periods:list", () => {
     expect(lines[2]).toMatch(/^Mã\s+Nhiệm vụ, chỉ tiêu\s+Đơn vị chủ trì, người phụ trách\s+Chỉ tiêu\s+Hạn hoàn thành\s+Kỳ báo cáo$/);
     expect(lines.slice(4)).toHaveLength(4);
     expect(lines[4]).toMatch(/^CK-03\s+Cấp chứng thư chữ ký số cho cán bộ\s+Sở Tài chính\s+250 chứng thư\s+hằng quý$/);
-    expect(lines[5]).toMatch(/^DVC-01\s+Tỷ lệ thủ tục .* toàn trình\s+Sở Tài chính\s+80 %\s+31\/12\/2026\s+hằng quý$/);
+    expect(lines[5]).toMatch(/^DVC-01\s+Tỷ lệ thủ tục .* toàn trình\s+Sở Tài chính\s+80%\s+31\/12\/2026\s+hằng quý$/);
     expect(lines[6]).toMatch(/^HT-04\s+Đưa nền tảng họp trực tuyến vào sử dụng\s+Sở Thông tin và Truyền thông \/ Nguyễn Hoàng Hà\s+mốc hoàn thành\s+30\/11\/2026\s+6T-2026$/);
     expect(lines[7]).toMatch(/^SO-02\s+Số hóa hồ sơ đất đai, hồ sơ hộ tịch\s+Sở Tài chính\s+1\.500 hồ sơ\s+31\/12\/2026\s+hằng quý$/);
   });
@@ -189,7 +189,7 @@ describe("cli: tasks:list and periods:list", () => {
     expect(r.code).toBe(0);
     const lines = r.stdout.trimEnd().split("\n");
     expect(lines[0]).toBe(`Các kỳ báo cáo của ${COMMITTEE_NAME}:`);
-    expect(lines[2]).toMatch(/^Mã kỳ\s+Tên kỳ\s+Mở từ\s+Hạn nộp\s+Khóa sổ\s+Tình trạng\s+Đã báo cáo$/);
+    expect(lines[2]).toMatch(/^Mã kỳ\s+Tên kỳ\s+Mở từ\s+Hạn nộp\s+Chốt số liệu\s+Tình trạng\s+Đã báo cáo$/);
     const row = lines[4]!.split(/\s{2,}/);
     expect(row.slice(0, 5)).toEqual([q.code, q.label, formatDateTime(q.opensAt, TZ), formatDateTime(q.dueAt, TZ), formatDateTime(q.closesAt, TZ)]);
     expect(row[5]).toBe(Date.now() < q.dueAt.getTime() ? "đang mở" : "quá hạn, còn nhận báo cáo muộn");
@@ -209,7 +209,7 @@ describe("cli: period:open", () => {
     const closes = local(15, "17:00");
     const r = await cli("period:open", "--committee", "LS", "--code", "6T-2026", "--name", "Sơ kết 6 tháng", "--due", due, "--closes", closes);
     expect(r).toMatchObject({ code: 0, stderr: "" });
-    expect(r.stdout).toBe(`Đã mở kỳ báo cáo Sơ kết 6 tháng (6T-2026) gồm 1 nhiệm vụ, hạn nộp ${due}, khóa sổ ${closes}.\n`);
+    expect(r.stdout).toBe(`Đã mở kỳ báo cáo Sơ kết 6 tháng (6T-2026) gồm 1 nhiệm vụ, hạn nộp ${due}, chốt số liệu ${closes}.\n`);
     const row = withDb((db) => db.prepare("select * from reporting_periods where code = '6T-2026'").get() as Record<string, unknown>);
     expect(row).toMatchObject({
       name: "Sơ kết 6 tháng",
@@ -233,7 +233,7 @@ describe("cli: period:open", () => {
     });
     expect(await cli("period:open", "--committee", "LS", "--code", "X", "--name", "Ngược", "--due", closes, "--closes", due)).toMatchObject({
       code: 1,
-      stderr: "Ngày khóa sổ không được trước hạn nộp.\n",
+      stderr: "Thời điểm chốt số liệu không được trước hạn nộp.\n",
     });
     const bad = await cli("period:open", "--committee", "LS", "--code", "X", "--name", "Sai ngày", "--due", "31/02/2027 17:00", "--closes", closes);
     expect(bad.code).toBe(2);
@@ -288,7 +288,7 @@ describe("cli: period:export", () => {
       [2, "DVC-01"],
       [3, "SO-02"],
     ]);
-    expect(values(7).slice(6, 9)).toEqual(["Đúng tiến độ", "62,5 %", "Đã cung cấp 125/200 thủ tục."]);
+    expect(values(7).slice(6, 9)).toEqual(["Đúng tiến độ", "62,5%", "Đã cung cấp 125/200 thủ tục."]);
     expect(values(7)[11]).toBe("Lương Văn Đức");
     expect(values(6)[6]).toBe("Chưa báo cáo");
 

@@ -54,7 +54,7 @@ describe("cli: migrate", () => {
   it("creates the schema in a new file and then says it is up to date", async () => {
     const first = await cli("migrate");
     expect(first.code).toBe(0);
-    expect(first.stdout).toContain("Đã áp dụng migration: 20261121T0900-foundation");
+    expect(first.stdout).toContain("Đã áp dụng bản cập nhật cấu trúc cơ sở dữ liệu: 20261121T0900-foundation");
     const tables = withDb((db) => db.prepare("select name from sqlite_master where type = 'table'").all() as { name: string }[]).map((t) => t.name);
     expect(tables).toEqual(expect.arrayContaining(["committees", "people", "memberships", "invites", "settings"]));
 
@@ -259,7 +259,7 @@ describe("cli: members:import", () => {
     const r = await cli("members:import", "--committee", "LS", join(box.dir, "ok.csv"));
     expect(r.code).toBe(0);
     expect(linksIn(r.stdout)).toEqual([]);
-    expect(r.stdout).toContain("https://t.me/<tên bot>?start=<mã mời>");
+    expect(r.stdout).toContain("https://t.me/<tên tài khoản>?start=<mã mời>");
     const code = r.stdout.split("\n").find((l) => l.startsWith("Đỗ Minh Tâm"))!.split(/\s{2,}/)[1]!;
     const stored = withDb((db) => db.prepare("select code_hash from invites").get() as { code_hash: string });
     expect(hash(code)).toBe(stored.code_hash);
@@ -303,8 +303,8 @@ describe("cli: members:import", () => {
       status = 401;
       const r = await cli("members:import", "--committee", "LS", join(box.dir, "ok.csv"));
       expect(r.code).toBe(0);
-      expect(r.stderr).toContain("Không hỏi được tên bot từ Telegram");
-      expect(r.stdout).toContain("https://t.me/<tên bot>?start=<mã mời>");
+      expect(r.stderr).toContain("Không hỏi được tên tài khoản của Trợ lý từ Telegram");
+      expect(r.stdout).toContain("https://t.me/<tên tài khoản>?start=<mã mời>");
       expect(r.stdout + r.stderr).not.toContain(TOKEN.split(":")[1]);
     });
   });

@@ -4,7 +4,7 @@ import { DomainError } from "../core/errors.js";
 import type { MeetingView } from "../core/meetings/meetings.js";
 import type { RosterLine } from "../core/meetings/views.js";
 import type { Locale, MeetingKind } from "../db/schema.js";
-import { formatDateTime, parseLocalDateTime } from "../i18n/format.js";
+import { formatDateTime, formatPercent, parseLocalDateTime } from "../i18n/format.js";
 import { readUtf8 } from "./files.js";
 import type { CliMessages } from "./messages.js";
 import { CliFailure, withDatabase, type CliDbContext, type CliIo } from "./session.js";
@@ -202,7 +202,7 @@ async function listMeetings(ctx: CliDbContext, committeeCode: string): Promise<n
       meeting.title,
       formatDateTime(meeting.startsAt, meeting.timeZone),
       `${counts.invited - counts.noAnswer}/${counts.invited}`,
-      `${Math.round(forecast * 100)}%`,
+      formatPercent(Math.round(forecast * 100)),
     ]);
   }
   out(m.meetingList.header(committee.name, ids.length));
@@ -237,7 +237,7 @@ async function showRoster(ctx: CliDbContext, id: number): Promise<number> {
 
 async function rescheduleMeeting(ctx: CliDbContext, id: number, opts: RescheduleOptions): Promise<number> {
   const { core, m, out } = ctx;
-  const { meeting: before } = await core.meetings.roster(cliActor, id);
+  const { meeting: before, lines } = await core.meetings.roster(cliActor, id);
   const tz = before.timeZone;
   const moved = await core.meetings.reschedule(cliActor, id, {
     startsAt: localTime(ctx, "--start", opts.start, tz),
@@ -246,11 +246,12 @@ async function rescheduleMeeting(ctx: CliDbContext, id: number, opts: Reschedule
     onlineLink: opts.link,
     answerDeadline: opts.deadline === undefined ? undefined : localTime(ctx, "--deadline", opts.deadline, tz),
   });
-  const { meeting, counts } = await core.meetings.roster(cliActor, id);
+  const { meeting } = await core.meetings.roster(cliActor, id);
   out(m.meetingReschedule.done(meeting.id, meeting.title));
   for (const line of describeMeeting(m, meeting)) out(line);
   // The same time with a new place or link is a correction: the answers stand.
-  if (moved.answersReset) out(m.meetingReschedule.reset(counts.invited));
+  // The chair still chairs it (present); everyone else answers again.
+  if (moved.answersReset) out(m.meetingReschedule.reset(lines.filter((l) => l.personId !== moved.chair_person_id).length));
   return 0;
 }
 

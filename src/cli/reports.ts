@@ -7,7 +7,7 @@ import { periodPhase } from "../core/reports/periods.js";
 import type { Locale, ReportingPeriodRow, TaskRow } from "../db/schema.js";
 import { progressXlsx } from "../documents/progress-xlsx.js";
 import { periodLabel } from "../documents/report-terms.js";
-import { formatDateTime, parseLocalDateTime } from "../i18n/format.js";
+import { formatDateTime, formatPercent, parseLocalDateTime } from "../i18n/format.js";
 import { createTranslator } from "../i18n/index.js";
 import { fileReason, readUtf8, writePrivateFile } from "./files.js";
 import type { CliMessages } from "./messages.js";
@@ -120,11 +120,11 @@ async function importTasks(ctx: CliDbContext, committeeCode: string, file: strin
   return 1;
 }
 
-/** "80 %", "1.500 hồ sơ", or a milestone. */
+/** "80%", "1.500 hồ sơ", or a milestone. */
 function targetText(m: CliMessages, locale: Locale, task: TaskRow): string {
   if (task.indicator_kind === "milestone" || task.target_value === null) return m.tasksList.milestone;
   const n = formatDecimal(task.target_value, locale);
-  return task.indicator_kind === "percent" ? `${n} %` : `${n} ${task.unit ?? ""}`.trim();
+  return task.indicator_kind === "percent" ? formatPercent(task.target_value, locale) : `${n} ${task.unit ?? ""}`.trim();
 }
 
 async function listTasks(ctx: CliDbContext, committeeCode: string): Promise<number> {

@@ -92,6 +92,10 @@ export function createTextApp(opts: TextAppOptions): TextApp {
           await base.say(message);
         },
         async retire() {},
+        async ask(message) {
+          await base.say(message);
+          return undefined;
+        },
       };
     },
     visitor(account, actor, fallbackLocale, send) {

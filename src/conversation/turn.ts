@@ -21,6 +21,11 @@ export interface Turn extends BaseTurn {
    * numbers belong to its latest message anyway, does nothing. Without an id: nothing to do.
    */
   retire(messageId: string | undefined): Promise<void>;
+  /**
+   * Says a question whose buttons are to be retired once it is answered some other way (a reason typed
+   * instead of chosen): resolves with the message's id where the app can retire it (Telegram), else undefined.
+   */
+  ask(message: Message): Promise<string | undefined>;
 }
 
 /** What every turn has, whoever is writing: the app, the language, and how to answer. */

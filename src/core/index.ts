@@ -6,8 +6,9 @@ import { pruneSigninFailures, reissueInvite, redeemInvite, revokeInvite, type Si
 import { claimDueJobs, runDueJob } from "./jobs/run.js";
 import { localeOf, markSeen, markUnreachable, setLanguage } from "./people.js";
 import { deactivateMember, importRoster, listMembers } from "./roster/roster.js";
-import { answerAttend, appointProxy, decideRequest, overrideAnswer, requestAbsence, type AnswerTarget, type Delegate, type RequestKind } from "./meetings/answers.js";
+import { answerAttend, appointProxy, checkAbsenceOpen, decideRequest, overrideAnswer, requestAbsence, type AnswerTarget, type Delegate, type RequestKind } from "./meetings/answers.js";
 import { chairCandidates, createMeeting, upcomingMeetings, type NewMeeting } from "./meetings/meetings.js";
+import { handOverChair } from "./meetings/chair.js";
 import { cancelMeeting, editMeeting, rescheduleMeeting, type MeetingChange, type MeetingEdit } from "./meetings/changes.js";
 import { attendanceSheet, cycleAttendance, prefillAttendance, recordAttendance } from "./meetings/attendance.js";
 import { minutesView } from "./meetings/minutes.js";
@@ -86,6 +87,8 @@ export function createCore(ctx: CoreContext) {
       pendingApprovals: (actor: Actor) => pendingApprovals(ctx, actor),
       attend: (actor: Actor, target: AnswerTarget) => answerAttend(ctx, actor, target),
       absent: (actor: Actor, target: AnswerTarget, reason: string) => requestAbsence(ctx, actor, target, reason),
+      checkAbsenceOpen: (actor: Actor, target: AnswerTarget) => checkAbsenceOpen(ctx, actor, target),
+      handOverChair: (actor: Actor, meetingId: number) => handOverChair(ctx, actor, meetingId),
       proxy: (actor: Actor, target: AnswerTarget, delegate: Delegate, opinion: string, documents?: IncomingFile[]) =>
         appointProxy(ctx, actor, target, delegate, opinion, ctx.settings.proxyOpinionMinLength, documents),
       attachment: (id: number) => attachmentById(ctx.db, id),

@@ -8,10 +8,14 @@ import { iso } from "./clock.js";
  * template in the recipient's language when it sends, so a time becomes dd/MM/yyyy HH:mm in the
  * committee's zone and a role name is translated for the reader.
  */
-export type MessageParam = string | number | { $datetime: string } | { $t: string };
+export type MessageParam = string | number | { $datetime: string } | { $meetingTime: string } | { $percent: number } | { $t: string };
 export type MessageParams = Record<string, MessageParam>;
 
 export const dateParam = (d: Date | string): MessageParam => ({ $datetime: typeof d === "string" ? d : iso(d) });
+/** A meeting's start, shown as invitations give it: "14:00, thứ Ba, ngày 08/12/2026" in the reader's language. */
+export const meetingTimeParam = (d: Date | string): MessageParam => ({ $meetingTime: typeof d === "string" ? d : iso(d) });
+/** A percentage (0–100), written as every text writes one ("75%"). */
+export const percentParam = (value: number): MessageParam => ({ $percent: value });
 export const termParam = (key: string): MessageParam => ({ $t: key });
 
 export interface OutgoingMessage {

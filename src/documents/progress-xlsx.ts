@@ -2,7 +2,7 @@ import ExcelJS from "exceljs";
 import type { PeriodStatus } from "../core/reports/status.js";
 import { formatDecimal } from "../core/reports/numbers.js";
 import { toPlainText } from "../core/markup.js";
-import { formatDateTime } from "../i18n/format.js";
+import { formatDateTime, formatPercent } from "../i18n/format.js";
 import type { TFunction } from "../i18n/index.js";
 import { progressFigure } from "./report-terms.js";
 import { noteRow, printableSheet, tableHeader, tableRow, titleBlock, type XlsxColumn } from "./xlsx-print.js";
@@ -24,7 +24,7 @@ function officialTime(t: TFunction, at: Date | string, timeZone: string): string
 /** The task's target as people write it: "1.250 hồ sơ", "90 %", or nothing for a milestone without one. */
 function targetText(task: PeriodStatus["rows"][number]["task"]): string {
   if (task.target_value === null) return "";
-  return task.indicator_kind === "percent" ? `${formatDecimal(task.target_value, "vi")} %` : `${formatDecimal(task.target_value, "vi")} ${task.unit ?? ""}`.trim();
+  return task.indicator_kind === "percent" ? formatPercent(task.target_value, "vi") : `${formatDecimal(task.target_value, "vi")} ${task.unit ?? ""}`.trim();
 }
 
 /** yyyy-MM-dd as dd/MM/yyyy. */

@@ -1,3 +1,8 @@
+import { toPlainText } from "../core/markup.js";
+import { formatDecimal } from "../core/reports/numbers.js";
+import type { Locale } from "../db/schema.js";
+import type { TFunction } from "./index.js";
+
 const cache = new Map<string, Intl.DateTimeFormat>();
 
 /** A moment as the committee reads it: dd/MM/yyyy HH:mm in the committee's time zone. */
@@ -51,4 +56,40 @@ function offsetMs(utcMs: number, timeZone: string): number {
   );
   const local = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second));
   return local - Math.floor(utcMs / 1000) * 1000;
+}
+
+/**
+ * A meeting's time as an invitation gives it: the time first, then the weekday and the date, in the
+ * committee's time zone and the reader's language — "14:00, thứ Ba, ngày 08/12/2026"; with an end on the
+ * same day "14:00 – 16:30, thứ Ba, ngày 08/12/2026"; over two days each end in full. Plain text (a value
+ * for a template). Every card, request, notice and reminder that names a meeting's time uses it.
+ */
+export function formatMeetingTime(t: TFunction, start: Date | string, timeZone: string, end?: Date | string): string {
+  const from = localParts(start, timeZone);
+  const at = (p: LocalParts) => ({ time: p.time, weekday: toPlainText(t(`common:weekday.${p.weekday}`)), date: p.date });
+  if (end === undefined) return toPlainText(t("common:meeting_time", at(from)));
+  const to = localParts(end, timeZone);
+  if (to.date === from.date) return toPlainText(t("common:meeting_time", { ...at(from), time: t("common:time_range", { start: from.time, end: to.time }) }));
+  return toPlainText(t("common:time_range", { start: toPlainText(t("common:meeting_time", at(from))), end: toPlainText(t("common:meeting_time", at(to))) }));
+}
+
+/**
+ * A percentage written the one way official texts write it, in chat and in documents alike: the number
+ * in the reader's style and the sign right after it — "75%", "62,5%" (English "62.5%").
+ */
+export function formatPercent(value: number, locale: Locale = "vi"): string {
+  return `${formatDecimal(value, locale)}%`;
+}
+
+interface LocalParts {
+  time: string;
+  date: string;
+  /** 0 for Sunday … 6 for Saturday, in the time zone. */
+  weekday: number;
+}
+
+function localParts(value: Date | string, timeZone: string): LocalParts {
+  const [date = "", time = ""] = formatDateTime(value, timeZone).split(" ");
+  const [d, m, y] = date.split("/").map(Number) as [number, number, number];
+  return { time, date, weekday: new Date(Date.UTC(y, m - 1, d)).getUTCDay() };
 }

@@ -4,7 +4,7 @@ import i18next, { type i18n as I18nInstance, type Resource } from "i18next";
 import type { MessageParams } from "../core/outbox.js";
 import type { Locale } from "../db/schema.js";
 import { escapeText, toPlainText } from "../core/markup.js";
-import { formatDateTime } from "./format.js";
+import { formatDateTime, formatMeetingTime, formatPercent } from "./format.js";
 import { interpolate, TRANSLATION_KEY } from "./interpolate.js";
 import { PROJECT_ROOT } from "../paths.js";
 
@@ -71,6 +71,8 @@ export function createTranslator(defaultLocale: Locale = "vi"): Translator {
       const out: TParams = {};
       for (const [k, v] of Object.entries(params)) {
         if (typeof v === "object" && "$datetime" in v) out[k] = formatDateTime(v.$datetime, timeZone);
+        else if (typeof v === "object" && "$meetingTime" in v) out[k] = formatMeetingTime((key, p) => t(locale, key, p), v.$meetingTime, timeZone);
+        else if (typeof v === "object" && "$percent" in v) out[k] = formatPercent(v.$percent, locale);
         // A term goes in as a value, escaped once by the template: its plain text, not its markup.
         else if (typeof v === "object" && "$t" in v) out[k] = toPlainText(t(locale, v.$t));
         else out[k] = v;

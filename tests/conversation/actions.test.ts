@@ -19,6 +19,8 @@ const meetings: Samples<typeof meetingActions> = {
   decideWithComment: { approve: false },
   skip: {},
   confirmProxy: {},
+  handOver: { meetingId: 5 },
+  handOverConfirm: { meetingId: 5, confirm: true },
   delegateLink: { proxyId: 7 },
   cancel: {},
   createKind: { kind: "extraordinary" },

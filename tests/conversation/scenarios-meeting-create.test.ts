@@ -56,7 +56,7 @@ describe.each(drivers)("calling a meeting on %s", (_app, start) => {
     await d.sendFile("secretary", { fileName: "bao-cao-su-co.pdf", content: PDF });
     await d.next("secretary", "Đã nhận tệp «bao-cao-su-co.pdf» (1 tệp)");
     await d.choose("secretary", "Xong");
-    await d.next("secretary", "Đồng chí chủ trì cuộc họp");
+    await d.next("secretary", "người chủ trì cuộc họp");
     await d.choose("secretary", "Đoàn Thu Hà (Phó Trưởng ban Thường trực)");
     await d.next("secretary", "Hạn xác nhận tham dự");
     await d.say("secretary", "01/12/2026 08:00");
@@ -98,7 +98,7 @@ describe.each(drivers)("calling a meeting on %s", (_app, start) => {
     await d.say("secretary", "Tình hình triển khai Đề án 06");
     await d.next("secretary", "Gửi tài liệu của cuộc họp");
     await d.choose("secretary", "Bỏ qua");
-    await d.next("secretary", "Đồng chí chủ trì cuộc họp");
+    await d.next("secretary", "người chủ trì cuộc họp");
     await d.choose("secretary", "Hồ Tiến Thiệu (Trưởng ban)");
     await d.next("secretary", "Cuộc họp bắt đầu trong vòng 24 giờ tới nên không dùng được hạn mặc định");
     // No default is offered.
@@ -172,14 +172,14 @@ describe.each(drivers)("calling a meeting on %s", (_app, start) => {
     await d.say("secretary", "/reschedule 1 mai");
     await d.next("secretary", "Cách dùng: /reschedule");
     await d.say("secretary", "/reschedule 1 02/12/2026 08:00 10:30");
-    await d.next("secretary", "Đã dời cuộc họp số 1 sang 02/12/2026 08:00");
+    await d.next("secretary", "Đã dời cuộc họp số 1 sang 08:00, thứ Tư, ngày 02/12/2026");
     await d.next("member", "Thay đổi lịch họp");
     expect(await answer()).toBe("none");
     // Less than a day ahead, the default deadline would already have passed: one must be given.
     await d.say("secretary", "/reschedule 1 23/11/2026 15:00 16:00");
     await d.next("secretary", "hạn xác nhận mặc định (trước giờ họp 1 ngày) đã qua");
     await d.say("secretary", "/reschedule 1 23/11/2026 15:00 16:00 23/11/2026 12:00");
-    await d.next("secretary", "Đã dời cuộc họp số 1 sang 23/11/2026 15:00");
+    await d.next("secretary", "Đã dời cuộc họp số 1 sang 15:00, thứ Hai, ngày 23/11/2026");
     const moved = await db().selectFrom("meetings").selectAll().executeTakeFirstOrThrow();
     expect(formatDateTime(moved.answer_deadline, committee.time_zone)).toBe("23/11/2026 12:00");
 

@@ -34,8 +34,8 @@ describe.each(drivers)("the chair's and the leaders' view of meetings on %s", (_
     await d.choose("member", "Vắng mặt");
     await d.next("member", "chọn lý do");
     await d.say("member", REASON);
-    await d.next("member", "Đã gửi đề nghị vắng mặt");
-    await d.next("chair", "Đề nghị vắng mặt của đồng chí Lương Văn Đức");
+    await d.next("member", "Đã gửi báo cáo xin vắng mặt");
+    await d.next("chair", "Báo cáo xin vắng mặt của đồng chí Lương Văn Đức");
 
     // The chair asks what waits for him: the request comes again, with Approve / Decline.
     await d.say("chair", "/approvals");
@@ -48,10 +48,11 @@ describe.each(drivers)("the chair's and the leaders' view of meetings on %s", (_
 
     // A leader sees the meetings and one meeting's roster; the reason reads as the member typed it.
     await d.say("deputy", "/meetings");
-    expect(await d.next("deputy", "Các cuộc họp sắp diễn ra")).toMatch(new RegExp(`#${meeting.id} Phiên họp Ban Chỉ đạo quý IV/2026 — .*: 0/4 tham dự, 3 chưa trả lời; dự kiến có mặt 0%`));
+    expect(await d.next("deputy", "Các cuộc họp sắp diễn ra")).toMatch(new RegExp(`#${meeting.id} Phiên họp Ban Chỉ đạo quý IV/2026 — .*: 1/4 tham dự, 2 chưa trả lời; dự kiến có mặt 25%`));
     await d.say("deputy", `/roster ${meeting.id}`);
     const roster = await d.next("deputy", "Danh sách dự họp");
-    expect(roster).toContain("Mời: 4; tham dự: 0;");
+    // The chair, present as he chairs it.
+    expect(roster).toContain("Mời: 4; tham dự: 1;");
     expect(roster).toContain(`Lương Văn Đức (Sở Tài chính) — vắng, đã được đồng ý (${REASON})`);
     expect(roster).not.toContain("&quot;");
     expect(roster).not.toContain("&amp;");

@@ -44,7 +44,7 @@ describe.each(drivers)("notices on %s", (_app, start) => {
     await d.say("secretary", typed);
 
     const preview = await d.next("secretary", "Xem trước");
-    expect(preview).toContain("Gửi tới: Theo cơ quan, đơn vị… — 3 người, trong đó 0 người hiện chưa nhận được tin");
+    expect(preview).toContain("Gửi tới: Theo cơ quan, đơn vị… — 3 người, trong đó 0 người hiện không nhận được tin");
     expect(preview).toContain(`Xác nhận: yêu cầu xác nhận trước ${typed}.`);
     await d.choose("secretary", "Gửi");
     const sent = await d.next("secretary", "Đã bắt đầu gửi thông báo số");
@@ -93,7 +93,7 @@ describe.each(drivers)("notices on %s", (_app, start) => {
     await d.say("secretary", "/notice");
     await d.next("secretary", "Soạn thông báo");
     await d.say("secretary", "Lịch trực Tết Nguyên đán của Tổ giúp việc");
-    await d.choose("secretary", "Chọn người theo số…");
+    await d.choose("secretary", "Chọn từng người (theo số thứ tự)…");
     await d.next("secretary", "Nhập số thứ tự của những người nhận");
     await d.say("secretary", "3, năm");
     await d.next("secretary", "«năm» không phải là số thứ tự.");
@@ -106,7 +106,7 @@ describe.each(drivers)("notices on %s", (_app, start) => {
     await d.next("secretary", "Có yêu cầu người nhận xác nhận «Đã nhận» không?");
     await d.choose("secretary", "Không cần xác nhận");
     const preview = await d.next("secretary", "Xem trước");
-    expect(preview).toContain("Chọn người theo số… — 1 người");
+    expect(preview).toContain("Chọn từng người (theo số thứ tự)… — 1 người");
     await d.choose("secretary", "Hủy");
     await d.next("secretary", "Đã hủy. Thông tin chưa được gửi đi.");
     expect(await db().selectFrom("dialogs").selectAll().execute()).toEqual([]);
@@ -125,9 +125,9 @@ describe.each(drivers)("notices on %s", (_app, start) => {
     await d.next("secretary", "Soạn thông báo");
     await d.sendFile("secretary", { fileName: "ke-hoach-2027.pdf", content: pdf, mimeType: "application/pdf", caption: "Kế hoạch chuyển đổi số năm 2027" });
     await d.next("secretary", "Gửi tới:");
-    await d.choose("secretary", "Các thành viên");
+    await d.choose("secretary", "Thành viên (không gồm lãnh đạo Ban)");
     await d.choose("secretary", "Không cần xác nhận");
-    expect(await d.next("secretary", "Xem trước")).toContain("Các thành viên — 1 người");
+    expect(await d.next("secretary", "Xem trước")).toContain("Thành viên (không gồm lãnh đạo Ban) — 1 người");
     await d.choose("secretary", "Gửi");
     await d.next("secretary", "Đã bắt đầu gửi thông báo số");
 

@@ -106,7 +106,7 @@ describe.each(drivers)("the secretariat's written-opinion requests on %s", (_app
     await d.e2e.until(async () => (await db().selectFrom("dialogs").select("data").executeTakeFirst())?.data.includes('"step":"deadline"') || undefined);
     const deadline = typed(3);
     await d.say("secretary", deadline);
-    await d.choose("secretary", "Các thành viên");
+    await d.choose("secretary", "Thành viên (không gồm lãnh đạo Ban)");
     await d.next("secretary", `1 câu hỏi, hạn ${deadline}`);
     await d.choose("secretary", "Gửi");
     await d.next("secretary", "Đã gửi đề nghị xin ý kiến số 1");

@@ -62,7 +62,7 @@ describe.each(drivers)("a proxy conversation on %s", (_app, start) => {
     expect(request).toContain("Người dự thay: Nông Văn Bình, Phó Giám đốc, Sở Tài chính");
     expect(request).toContain(OPINION);
     await d.choose("chair", "Cho ý kiến kèm theo");
-    await d.next("chair", "Đề nghị đồng chí nhập ý kiến");
+    await d.next("chair", "Kính đề nghị đồng chí cho ý kiến chỉ đạo");
     await d.say("chair", COMMENT);
     expect(await d.next("chair", "Đồng chí đồng ý hay không đồng ý?")).toContain(`Ý kiến của đồng chí: ${COMMENT}`);
     await d.choose("chair", "Không đồng ý");

@@ -25,7 +25,7 @@ describe.each(drivers)("progress reporting on %s", (_app, start) => {
     expect(list).toContain("NQ49-05");
     await d.choose("member", "NQ49-05 · Tỷ lệ hồ sơ xử lý trực tuyến");
     const card = await d.next("member", "Đơn vị chủ trì: Sở Tài chính");
-    expect(card).toContain("Chỉ tiêu: 80 %");
+    expect(card).toContain("Chỉ tiêu: 80%");
 
     await d.choose("member", "Báo cáo");
     await d.next("member", "Bước 1/6");
@@ -46,7 +46,7 @@ describe.each(drivers)("progress reporting on %s", (_app, start) => {
     await d.choose("member", "Không kèm tệp");
 
     const preview = await d.next("member", "Tình trạng: Đúng tiến độ");
-    expect(preview).toContain("Tỷ lệ hoàn thành: 7 %");
+    expect(preview).toContain("Tỷ lệ hoàn thành: 7%");
     expect(preview).toContain("Đã đưa 1.250 thủ tục lên Cổng dịch vụ công");
     await d.choose("member", "Gửi báo cáo");
     const done = await d.next("member", "Đã ghi nhận báo cáo NQ49-05 (lần 1)");

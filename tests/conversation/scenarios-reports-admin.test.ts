@@ -60,7 +60,7 @@ describe.each(drivers)("the secretariat's and leaders' side of reporting on %s",
 
     await d.choose("secretary", "Từng nhiệm vụ");
     const details = await d.next("secretary", "NQ49-09 Hoàn thành kho dữ liệu dùng chung — Sở Thông tin và Truyền thông: Quá hạn, chưa báo cáo");
-    expect(details).toContain("NQ49-07 Số hồ sơ thanh toán trực tuyến — Sở Tài chính: Nộp muộn · Chậm tiến độ, 900/2.000 hồ sơ (45 %)");
+    expect(details).toContain("NQ49-07 Số hồ sơ thanh toán trực tuyến — Sở Tài chính: Nộp muộn · Chậm tiến độ, 900/2.000 hồ sơ (45%)");
 
     await d.choose("secretary", "Xuất Excel");
     const book = new ExcelJS.Workbook();
@@ -121,16 +121,16 @@ describe.each(drivers)("the secretariat's and leaders' side of reporting on %s",
 
     await d.say("secretary", "/period");
     const list = await d.next("secretary", "Các kỳ báo cáo");
-    expect(list).toContain("2026-Q4 Quý IV/2026: mở 01/10/2026 00:00, hạn 15/12/2026 17:00, khóa sổ 31/12/2026 23:59 — đang mở");
+    expect(list).toContain("2026-Q4 Quý IV/2026: mở 01/10/2026 00:00, hạn 15/12/2026 17:00, chốt số liệu 31/12/2026 23:59 — đang mở");
     expect(list).toContain("/period open <mã>; <tên kỳ>;");
 
     await d.say("secretary", "/period open 6T-2026; Sơ kết 6 tháng; 32/12/2026 17:00; 31/12/2026 23:59");
     await d.next("secretary", "Thời gian «32/12/2026 17:00» không đúng dạng dd/MM/yyyy HH:mm.");
     await d.say("secretary", "/period open 6T-2026; Sơ kết 6 tháng; 20/12/2026 17:00; 18/12/2026 17:00");
-    await d.next("secretary", "Ngày khóa sổ không được trước hạn nộp.");
+    await d.next("secretary", "Thời điểm chốt số liệu không được trước hạn nộp.");
     expect(await db().selectFrom("reporting_periods").select("code").where("kind", "=", "extra").execute()).toEqual([]);
     await d.say("secretary", "/period open 6T-2026; Sơ kết 6 tháng; 20/12/2026 17:00; 31/12/2026 23:59");
-    await d.next("secretary", "Đã mở kỳ báo cáo Sơ kết 6 tháng (6T-2026) gồm 3 nhiệm vụ, hạn nộp 20/12/2026 17:00, khóa sổ 31/12/2026 23:59.");
+    await d.next("secretary", "Đã mở kỳ báo cáo Sơ kết 6 tháng (6T-2026) gồm 3 nhiệm vụ, hạn nộp 20/12/2026 17:00, chốt số liệu 31/12/2026 23:59.");
     expect(await db().selectFrom("reporting_periods").select(["code", "name"]).where("kind", "=", "extra").execute()).toEqual([{ code: "6T-2026", name: "Sơ kết 6 tháng" }]);
 
     await d.say("secretary", "/period extend 2026-Q4 18/12/2026 17:00 Đức");

@@ -94,6 +94,67 @@ describe.each(testDialects)("meetings on %s", (dialect) => {
     expect(await core.meetings.pendingApprovals(people.chair!)).toEqual([]);
   });
 
+  it("lets an absence be asked for once per answer: again the same changes nothing, another is refused while one stands", async () => {
+    const { meeting } = await core.meetings.create(people.secretary!, meetingInput());
+    const inv = await invitationOf(meeting.id, people.member!.personId);
+    const target = { invitationId: inv.id, version: meeting.version };
+    const { requestId } = await core.meetings.absent(people.member!, target, "Dự hội nghị của Bộ tại Hà Nội");
+    expect(await core.meetings.absent(people.member!, target, "Dự hội nghị của Bộ tại Hà Nội")).toEqual({ requestId, changed: false });
+    await expect(core.meetings.absent(people.member!, target, "Đi công tác")).rejects.toMatchObject({ code: "meetings:errors.absence_pending" });
+    await expect(core.meetings.checkAbsenceOpen(people.member!, target)).rejects.toMatchObject({ code: "meetings:errors.absence_pending" });
+    await core.meetings.decide(people.chair!, "absence", requestId, true);
+    await expect(core.meetings.absent(people.member!, target, "Đi công tác")).rejects.toMatchObject({
+      code: "meetings:errors.absence_approved",
+      params: { reason: "Dự hội nghị của Bộ tại Hà Nội" },
+    });
+    await expect(core.meetings.absent(people.member!, target, "Dự hội nghị của Bộ tại Hà Nội")).rejects.toMatchObject({ code: "meetings:errors.absence_approved" });
+    const rows = await db.handle.db.selectFrom("absence_requests").select(["status"]).execute();
+    expect(rows).toEqual([{ status: "approved" }]);
+    expect(await db.handle.db.selectFrom("outbox").select("id").where("template", "=", "meetings:absence_request").execute()).toHaveLength(1);
+    // A new answer starts afresh: attending, then absent again, is a new request for the chair.
+    await core.meetings.attend(people.member!, target);
+    await core.meetings.checkAbsenceOpen(people.member!, target);
+    expect(await core.meetings.absent(people.member!, target, "Ốm")).toMatchObject({ changed: true });
+  });
+
+  it("records the meeting's chair as present, asks him nothing, and lets only him hand the chair to the standing deputy", async () => {
+    const { meeting } = await core.meetings.create(people.secretary!, meetingInput());
+    const chairInv = await invitationOf(meeting.id, people.chair!.personId);
+    expect(chairInv.answer).toBe("attend");
+    const card = await core.meetings.card(chairInv.id);
+    expect(card).toMatchObject({ chairing: true, handOverTo: { fullName: "Đoàn Thu Hà" } });
+    await expect(core.meetings.absent(people.chair!, { invitationId: chairInv.id, version: meeting.version }, "Đi công tác")).rejects.toMatchObject({
+      code: "meetings:errors.chair_no_answer",
+    });
+    const roster = await core.meetings.roster(people.secretary!, meeting.id);
+    expect(roster.counts.attending).toBe(1);
+
+    for (const who of ["member", "standing", "secretary"]) {
+      await expect(core.meetings.handOverChair(people[who]!, meeting.id)).rejects.toMatchObject({ code: "meetings:errors.not_meeting_chair" });
+    }
+    const memberInv = await invitationOf(meeting.id, people.member!.personId);
+    const { requestId } = await core.meetings.absent(people.member!, { invitationId: memberInv.id, version: meeting.version }, "Đi công tác");
+    expect(await core.meetings.handOverChair(people.chair!, meeting.id)).toEqual({ changed: true, chairName: "Đoàn Thu Hà" });
+    expect(await core.meetings.handOverChair(people.chair!, meeting.id)).toEqual({ changed: false, chairName: "Đoàn Thu Hà" });
+    expect((await invitationOf(meeting.id, people.standing!.personId)).answer).toBe("attend");
+    expect((await invitationOf(meeting.id, people.chair!.personId)).answer).toBe("none");
+    const told = await db.handle.db.selectFrom("outbox").select(["template", "person_id"]).where("template", "in", ["meetings:chair_handed", "meetings:absence_request"]).orderBy("id").execute();
+    expect(told).toEqual([
+      { template: "meetings:absence_request", person_id: people.chair!.personId },
+      { template: "meetings:chair_handed", person_id: people.standing!.personId },
+      { template: "meetings:absence_request", person_id: people.standing!.personId },
+    ]);
+    // The former chair no longer decides; the new chair does, and cannot hand the chair to herself.
+    await expect(core.meetings.decide(people.chair!, "absence", requestId, true)).rejects.toMatchObject({ code: "meetings:errors.not_chair" });
+    await expect(core.meetings.handOverChair(people.standing!, meeting.id)).rejects.toMatchObject({ code: "meetings:errors.no_standing_deputy" });
+    expect(await core.meetings.card((await invitationOf(meeting.id, people.standing!.personId)).id)).toMatchObject({ chairing: true, handOverTo: null });
+
+    // A new time keeps the chair present; everyone else answers again.
+    await core.meetings.reschedule(people.secretary!, meeting.id, { startsAt: new Date(clock.now().getTime() + 8 * DAY), endsAt: new Date(clock.now().getTime() + 8 * DAY + HOUR) });
+    expect((await invitationOf(meeting.id, people.standing!.personId)).answer).toBe("attend");
+    expect((await invitationOf(meeting.id, people.member!.personId)).answer).toBe("none");
+  });
+
   it("requires a written opinion for a proxy, and counts an approved proxy in the quorum forecast", async () => {
     const { meeting } = await core.meetings.create(people.secretary!, meetingInput());
     const target = async (who: string) => ({ invitationId: (await invitationOf(meeting.id, people[who]!.personId)).id, version: meeting.version });
@@ -111,19 +172,21 @@ describe.each(testDialects)("meetings on %s", (dialect) => {
     await core.meetings.absent(people.standing!, await target("standing"), "Ốm");
 
     let roster = await core.meetings.roster(people.chair!, meeting.id);
-    expect(roster.counts).toMatchObject({ invited: 4, attending: 1, proxyPending: 1, absentPending: 1, noAnswer: 1 });
-    expect(roster.forecast).toBeCloseTo(1 / 4);
+    // The chair chairs the meeting: present without answering.
+    expect(roster.counts).toMatchObject({ invited: 4, attending: 2, proxyPending: 1, absentPending: 1, noAnswer: 0 });
+    expect(roster.forecast).toBeCloseTo(2 / 4);
     expect(roster.lines.find((l) => l.fullName === "Lương Văn Đức")).toMatchObject({ answer: "proxy", requestStatus: "pending", delegateName: "Nông Văn Bình" });
 
     await core.meetings.decide(people.chair!, "proxy", proxyId, true);
     roster = await core.meetings.roster(people.secretary!, meeting.id);
-    expect(roster.counts).toMatchObject({ attending: 1, proxyApproved: 1 });
-    expect(roster.forecast).toBeCloseTo(2 / 4);
+    expect(roster.counts).toMatchObject({ attending: 2, proxyApproved: 1 });
+    expect(roster.forecast).toBeCloseTo(3 / 4);
     await expect(core.meetings.roster(people.member!, meeting.id)).rejects.toMatchObject({ code: "errors:forbidden" });
   });
 
   it("lets the chair not decide on his own absence; the standing deputy does", async () => {
-    const { meeting } = await core.meetings.create(people.secretary!, meetingInput());
+    // A meeting the standing deputy chairs: the committee's chair is invited like a member.
+    const { meeting } = await core.meetings.create(people.secretary!, { ...meetingInput(), chairPersonId: people.standing!.personId });
     const inv = await invitationOf(meeting.id, people.chair!.personId);
     const { requestId } = await core.meetings.absent(people.chair!, { invitationId: inv.id, version: meeting.version }, "Họp với Bộ");
     await expect(core.meetings.decide(people.chair!, "absence", requestId, true)).rejects.toMatchObject({ code: "meetings:errors.not_chair" });
@@ -145,8 +208,8 @@ describe.each(testDialects)("meetings on %s", (dialect) => {
   it("warns the chair and the secretariat when too few will come, three days before, once per meeting version", async () => {
     const { meeting } = await core.meetings.create(people.secretary!, meetingInput());
     const target = async (who: string) => ({ invitationId: (await invitationOf(meeting.id, people[who]!.personId)).id, version: meeting.version });
+    // The chair (present, as he chairs it) and one member: 2 of 4.
     await core.meetings.attend(people.member!, await target("member"));
-    await core.meetings.attend(people.deputy!, await target("deputy"));
     const runDue = async () => {
       const jobs = await core.jobs.claimDue("test");
       for (const j of jobs) await core.jobs.run(j);
@@ -157,7 +220,7 @@ describe.each(testDialects)("meetings on %s", (dialect) => {
     expect(await runDue()).toEqual(["meeting.quorum_check"]);
     const warnings = await db.handle.db.selectFrom("outbox").selectAll().where("template", "=", "meetings:quorum_warning").execute();
     expect(warnings.map((w) => w.person_id).sort()).toEqual([people.chair!.personId, people.secretary!.personId].sort());
-    expect(JSON.parse(warnings[0]!.params)).toMatchObject({ percent: 50, threshold: 67, expected: 2, invited: 4, noAnswer: 2 });
+    expect(JSON.parse(warnings[0]!.params)).toMatchObject({ percent: { $percent: 50 }, threshold: { $percent: 67 }, expected: 2, invited: 4, noAnswer: 2 });
     expect(await runDue()).toEqual([]);
   });
 

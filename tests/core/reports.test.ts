@@ -687,9 +687,9 @@ describe.each(testDialects)("progress reports on %s", (dialect) => {
       // A task never reported after the deadline is overdue, not "submitted late".
       expect(rows.map((r) => [r[0], r[1], r[3], r[5], r[6], r[7], r[13]])).toEqual([
         [1, "CD-04", "", "Hồ Tiến Thiệu", "Quá hạn, chưa báo cáo", "", ""],
-        [2, "DVC-01", "80 %", "Sở Tài chính", "Đúng tiến độ", "75 %", "Không"],
-        [3, "HT-03", "", "Sở Thông tin và Truyền thông", "Đã hoàn thành", "100 %", "Có"],
-        [4, "SO-02", "1.500 hồ sơ", "Sở Tài chính", "Có nguy cơ chậm", "1.200/1.500 hồ sơ (80 %)", "Không"],
+        [2, "DVC-01", "80%", "Sở Tài chính", "Đúng tiến độ", "75%", "Không"],
+        [3, "HT-03", "", "Sở Thông tin và Truyền thông", "Đã hoàn thành", "100%", "Có"],
+        [4, "SO-02", "1.500 hồ sơ", "Sở Tài chính", "Có nguy cơ chậm", "1.200/1.500 hồ sơ (80%)", "Không"],
       ]);
       expect(rows[1]!.slice(8, 12)).toEqual(["Đã cung cấp 150/200 thủ tục.", "Thiếu kinh phí.", "", "Lương Văn Đức"]);
       expect(rows[3]![11]).toBe("Phạm Thị Ngọc Ánh (thay cho Lương Văn Đức)");

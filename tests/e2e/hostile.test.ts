@@ -159,7 +159,7 @@ describe("hostile text in every typed field, through the fake Bot API", () => {
     if (!probe.ok) throw new Error(probe.why);
     expect(probe.out).toEqual(
       [STALL, NEST, BOTH].map((v) => ({
-        t: `Ngôn ngữ «${escapeHtml(v)}» chưa được hỗ trợ. Đồng chí chọn vi (Tiếng Việt) hoặc en (English).`,
+        t: `Ngôn ngữ «${escapeHtml(v)}» chưa được hỗ trợ. Đồng chí chọn vi (tiếng Việt) hoặc en (English).`,
         plain: `Lý do: ${v}`,
         raw: `→ Ý kiến của đồng chí: ${v}`,
       })),
@@ -235,22 +235,22 @@ describe("hostile text in every typed field, through the fake Bot API", () => {
     await press(users.member, card, "Vắng mặt");
     await e2e.tg.waitFor(() => e2e.tg.lastMessage(users.member.id)?.text?.includes("chọn lý do"));
     const sent = await e2e.say(users.member, BOTH);
-    expect(sent.text).toContain("Đã gửi đề nghị vắng mặt");
+    expect(sent.text).toContain("Đã gửi báo cáo xin vắng mặt");
     shows(sent, `(lý do: ${BOTH})`);
     await bystander();
     shows(await e2e.tg.waitFor(() => current(users.member, card).text?.includes("đang chờ đồng chí chủ trì") && current(users.member, card)), `(lý do: ${BOTH})`);
 
     // The outbox delivers the request to the chair.
-    const request = await incoming(users.chair, "Đề nghị vắng mặt");
+    const request = await incoming(users.chair, "Báo cáo xin vắng mặt");
     shows(request, `Lý do: ${BOTH}`);
     await bystander();
     // The roster shows the reason as typed too (it used to come out escaped twice: &amp;quot;).
-    shows(await answersWithin(users.chair, "/roster 1", 2000, (m) => m.text?.includes("Danh sách dự họp") === true), `vắng, chờ duyệt (${BOTH})`);
+    shows(await answersWithin(users.chair, "/roster 1", 2000, (m) => m.text?.includes("Danh sách dự họp") === true), `vắng, chờ ý kiến chủ trì (${BOTH})`);
 
     // The chair comments, then declines; the comment goes back to the member.
-    await incoming(users.chair, "GIẤY MỜI HỌP");
+    await incoming(users.chair, "Đồng chí chủ trì cuộc họp");
     await press(users.chair, request, "Cho ý kiến kèm theo");
-    await e2e.tg.waitFor(() => e2e.tg.lastMessage(users.chair.id)?.text?.includes("Đề nghị đồng chí nhập ý kiến"));
+    await e2e.tg.waitFor(() => e2e.tg.lastMessage(users.chair.id)?.text?.includes("Kính đề nghị đồng chí cho ý kiến chỉ đạo"));
     const ask = await e2e.say(users.chair, BOTH);
     shows(ask, `Ý kiến của đồng chí: ${BOTH}`);
     await bystander();

@@ -38,7 +38,7 @@ describe("notices, through the fake Bot API", () => {
     expect((await tap("Yêu cầu xác nhận")).text).toContain("Hạn xác nhận");
     await tap("Mặc định");
     const preview = await e2e.tg.waitFor(() => e2e.tg.transcript(users.secretary.id).find((m) => m.text?.includes("Xem trước")));
-    expect(preview.text).toContain("3 người, trong đó 0 người hiện chưa nhận được tin");
+    expect(preview.text).toContain("3 người, trong đó 0 người hiện không nhận được tin");
     const sent = await tap("Gửi");
     const id = Number(sent.text!.match(/thông báo số (\d+)/)![1]);
 
@@ -48,7 +48,7 @@ describe("notices, through the fake Bot API", () => {
     expect(e2e.tg.transcript(users.chair.id).some((m) => m.text?.includes("THÔNG BÁO"))).toBe(false);
     const memberAck = FakeTelegram.buttons(notice)[0]!.callback_data!;
     e2e.tg.pressButton(users.member, notice, memberAck);
-    await e2e.tg.waitFor(() => e2e.tg.transcript(users.member.id).find((m) => m.message_id === notice.message_id)?.text?.includes("Đồng chí đã xác nhận đã nhận lúc"));
+    await e2e.tg.waitFor(() => e2e.tg.transcript(users.member.id).find((m) => m.message_id === notice.message_id)?.text?.includes("Đồng chí đã xác nhận nhận được thông báo lúc"));
     // Someone else pressing the member's button changes nothing.
     const deputyNotice = await noticeOf(users.deputy.id);
     const n = e2e.tg.answeredCallbacks.length;

@@ -12,7 +12,7 @@ describe("onboarding by invite, through the fake Bot API", () => {
 
   it("links a member by the deep link and greets them by name and role in Vietnamese", async () => {
     const reply = await e2e.link(users.member, "Lương Văn Đức");
-    expect(reply.text).toContain("Kính chào đồng chí Lương Văn Đức, Thành viên — Ban Chỉ đạo chuyển đổi số tỉnh Lạng Sơn");
+    expect(reply.text).toContain("Kính chào đồng chí Lương Văn Đức, Thành viên, Ban Chỉ đạo chuyển đổi số tỉnh Lạng Sơn");
     expect(reply.text).toContain("đã được liên kết thành công");
     const identity = await e2e.app.database.db.selectFrom("channel_identities").selectAll().executeTakeFirstOrThrow();
     expect(identity).toMatchObject({ external_id: String(users.member.id), chat_id: String(users.member.id) });
@@ -26,7 +26,7 @@ describe("onboarding by invite, through the fake Bot API", () => {
   it("greets a person whose roster language is English in English", async () => {
     await e2e.app.database.db.updateTable("people").set({ locale: "en" }).where("full_name", "=", "Hồ Tiến Thiệu").execute();
     const reply = await e2e.link(users.chair, "Hồ Tiến Thiệu");
-    expect(reply.text).toContain("Welcome, Hồ Tiến Thiệu, Chair — Ban Chỉ đạo chuyển đổi số tỉnh Lạng Sơn");
+    expect(reply.text).toContain("Welcome, Hồ Tiến Thiệu, Chair, Ban Chỉ đạo chuyển đổi số tỉnh Lạng Sơn");
   });
 
   it("gives the secretariat's menu and help to the secretariat, scoped to their chat", async () => {
@@ -94,7 +94,7 @@ describe("onboarding by invite, through the fake Bot API", () => {
     const [m] = (await e2e.core.roster.list({ kind: "cli" }, 1)).filter((x) => x.fullName === "Lương Văn Đức");
     await e2e.core.roster.deactivate({ kind: "cli" }, m!.membershipId);
     const reply = await e2e.say(users.member, "/help");
-    expect(reply.text).toContain("không còn trong danh sách thành viên đang hoạt động");
+    expect(reply.text).toContain("không còn trong danh sách thành viên đang tham gia");
   });
 
   it("handles an update delivered twice only once", async () => {

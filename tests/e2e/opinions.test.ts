@@ -30,7 +30,7 @@ describe("written-opinion requests, through the fake Bot API", () => {
     expect((await e2e.say(users.secretary, "01/01/2020 08:00")).text).toBe("Hạn cho ý kiến phải sau thời điểm hiện tại.");
     await e2e.say(users.secretary, "28/11/2026 17:00");
     const preview = await tap("Tất cả");
-    expect(preview.text).toContain("«Dự thảo Kế hoạch chuyển đổi số năm 2027», 2 câu hỏi, hạn 28/11/2026 17:00, gửi tới 5 người (2 người hiện chưa nhận được tin)");
+    expect(preview.text).toContain("«Dự thảo Kế hoạch chuyển đổi số năm 2027», 2 câu hỏi, hạn 28/11/2026 17:00, gửi tới 5 người (2 người hiện không nhận được tin)");
     expect((await tap("Gửi")).text).toContain("Đã gửi đề nghị xin ý kiến số 1 tới 5 người");
 
     const card = await e2e.tg.waitFor(() => e2e.tg.transcript(users.member.id).find((m) => m.text?.includes("XIN Ý KIẾN BẰNG VĂN BẢN")), 8000);

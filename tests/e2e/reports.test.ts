@@ -54,16 +54,16 @@ describe("progress reporting, through the fake Bot API", () => {
 
     const card = await tap(users.member, "NQ49-05");
     expect(card.text).toContain("Đơn vị chủ trì: Sở Tài chính");
-    expect(card.text).toContain("Chỉ tiêu: 80 %");
+    expect(card.text).toContain("Chỉ tiêu: 80%");
     expect((await tap(users.member, "Báo cáo")).text).toContain("Bước 1/6");
     expect((await tap(users.member, "Đúng tiến độ")).text).toContain("Tỷ lệ hoàn thành");
     // Every refused step is asked again on its own; nothing typed before is lost.
-    expect((await e2e.say(users.member, "120")).text).toBe("Tỷ lệ phải nằm trong khoảng từ 0 đến 100 %.");
+    expect((await e2e.say(users.member, "120")).text).toBe("Tỷ lệ phải nằm trong khoảng từ 0 đến 100%.");
     expect((await e2e.say(users.member, "khoảng sáu mươi")).text).toContain("Đề nghị nhập tỷ lệ hoàn thành bằng số");
     expect((await e2e.say(users.member, "62,5")).text).toContain("Kết quả đạt được");
     const long = "Đã triển khai. ".repeat(250);
     expect((await e2e.say(users.member, long)).text).toBe(
-      `Nội dung dài ${long.trim().length} ký tự, vượt giới hạn 3000 ký tự. Đề nghị đồng chí rút gọn rồi gửi lại; bot chưa cắt bớt nội dung nào.`,
+      `Nội dung dài ${long.trim().length} ký tự, vượt giới hạn 3000 ký tự. Đề nghị đồng chí rút gọn rồi gửi lại; Trợ lý chưa cắt bớt nội dung nào.`,
     );
     expect((await e2e.say(users.member, "Đã đưa 1.250 thủ tục lên Cổng dịch vụ công")).text).toContain("Khó khăn, vướng mắc");
     expect((await e2e.say(users.member, "Hạ tầng mạng cấp xã còn yếu")).text).toContain("Đề xuất, kiến nghị");
@@ -76,13 +76,13 @@ describe("progress reporting, through the fake Bot API", () => {
     expect((await e2e.tg.nextReply(users.member.id, before)).text).toContain("Đã nhận tệp «bao-cao-quy-4.pdf» (1 tệp)");
     const preview = await tap(users.member, "Xong");
     expect(preview.text).toContain("Tình trạng: Đúng tiến độ");
-    expect(preview.text).toContain("Tỷ lệ hoàn thành: 62,5 %");
+    expect(preview.text).toContain("Tỷ lệ hoàn thành: 62,5%");
     expect(preview.text).toContain("Khó khăn, vướng mắc: Hạ tầng mạng cấp xã còn yếu");
     expect(preview.text).toContain("Tệp kèm theo: bao-cao-quy-4.pdf");
     // A correction from the preview goes back to the preview.
     expect((await tap(users.member, "✏️ Tiến độ")).text).toContain("Tỷ lệ hoàn thành");
     const corrected = await e2e.say(users.member, "65");
-    expect(corrected.text).toContain("Tỷ lệ hoàn thành: 65 %");
+    expect(corrected.text).toContain("Tỷ lệ hoàn thành: 65%");
     const submit = FakeTelegram.buttons(corrected).find((b) => b.text.includes("Gửi báo cáo"))!.callback_data!;
     const done = await tap(users.member, "Gửi báo cáo");
     expect(done.text).toContain("Đã ghi nhận báo cáo NQ49-05 (lần 1). Đồng chí có thể sửa đến 15/12/2026 17:00.");
@@ -112,7 +112,7 @@ describe("progress reporting, through the fake Bot API", () => {
     await e2e.say(users.member, "/report NQ49-05");
     await tap(users.member, "Sửa báo cáo");
     const askPercent = await tap(users.member, "Giữ nguyên: Đúng tiến độ");
-    expect(FakeTelegram.buttons(askPercent).map((b) => b.text)).toContain("↩️ Giữ nguyên: 65 %");
+    expect(FakeTelegram.buttons(askPercent).map((b) => b.text)).toContain("↩️ Giữ nguyên: 65%");
     await e2e.say(users.member, "70");
     await tap(users.member, "Giữ nguyên");
     await tap(users.member, "Giữ nguyên");
@@ -141,10 +141,10 @@ describe("progress reporting, through the fake Bot API", () => {
       "STT", "Mã", "Nhiệm vụ, chỉ tiêu", "Chỉ tiêu", "Hạn hoàn thành", "Đơn vị chủ trì", "Tình trạng", "Tiến độ", "Kết quả đạt được", "Khó khăn, vướng mắc", "Đề xuất, kiến nghị", "Người báo cáo", "Thời gian báo cáo", "Nộp muộn",
     ]);
     const rows = [6, 7, 8].map((r) => Array.from((sheet.getRow(r).values as unknown[]).slice(1), (v) => v ?? ""));
-    expect([...rows[0]!.slice(0, 3), ...rows[0]!.slice(5, 8)]).toEqual([1, "NQ49-05", "Tỷ lệ hồ sơ thủ tục hành chính xử lý trực tuyến", "Sở Tài chính", "Đúng tiến độ", "70 %"]);
+    expect([...rows[0]!.slice(0, 3), ...rows[0]!.slice(5, 8)]).toEqual([1, "NQ49-05", "Tỷ lệ hồ sơ thủ tục hành chính xử lý trực tuyến", "Sở Tài chính", "Đúng tiến độ", "70%"]);
     expect(rows[0]!.slice(9, 12)).toEqual(["Hạ tầng mạng cấp xã còn yếu", "", names.member]);
     expect(rows[0]![13]).toBe("Không");
-    expect([...rows[1]!.slice(1, 3), ...rows[1]!.slice(5, 8)]).toEqual(["NQ49-07", "Số hồ sơ thanh toán trực tuyến", "Sở Tài chính", "Có nguy cơ chậm", "1.500/2.000 hồ sơ (75 %)"]);
+    expect([...rows[1]!.slice(1, 3), ...rows[1]!.slice(5, 8)]).toEqual(["NQ49-07", "Số hồ sơ thanh toán trực tuyến", "Sở Tài chính", "Có nguy cơ chậm", "1.500/2.000 hồ sơ (75%)"]);
     expect([...rows[2]!.slice(1, 3), ...rows[2]!.slice(5, 7)]).toEqual(["NQ49-09", "Hoàn thành kho dữ liệu dùng chung", "Sở Thông tin và Truyền thông", "Chưa báo cáo"]);
 
     // The secretariat answers the proposal in chat; the member is told.
@@ -192,10 +192,10 @@ describe("progress reporting, through the fake Bot API", () => {
     // Fourth quarter: "no change since last period" copies it and asks only for confirmation.
     e2e.clock.set("2026-11-23T02:00:00Z");
     const card = await e2e.say(users.member, "/report NQ49-05");
-    expect(card.text).toContain("Last period (Q3 2026): On track, 40 %");
+    expect(card.text).toContain("Last period (Q3 2026): On track, 40%");
     const same = await tap(users.member, "No change since last period");
     expect(same.text).toContain("Same as last period. Please check and confirm.");
-    expect(same.text).toContain("Completion rate: 40 %");
+    expect(same.text).toContain("Completion rate: 40%");
     expect(same.text).toContain("Results: Pilot in three districts");
     expect((await tap(users.member, "Send the report")).text).toContain("Report on NQ49-05 recorded (version 1)");
     const copied = await e2e.app.database.db.selectFrom("progress_updates").selectAll().orderBy("id", "desc").executeTakeFirstOrThrow();
@@ -237,7 +237,7 @@ describe("progress reporting, through the fake Bot API", () => {
 
     // After closing, only the secretariat can reopen the period for one person.
     e2e.clock.set("2027-01-04T02:00:00Z");
-    expect((await tap(users.deputy, "NQ49-09")).text).toContain("Kỳ báo cáo đã khóa sổ.");
+    expect((await tap(users.deputy, "NQ49-09")).text).toContain("Kỳ báo cáo đã hết hạn nhận báo cáo.");
     const deputySeat = await e2e.app.database.db.selectFrom("memberships as m").innerJoin("people as p", "p.id", "m.person_id").select("m.id").where("p.full_name", "=", names.deputy).executeTakeFirstOrThrow();
     expect((await e2e.say(users.secretary, `/period reopen 2026-Q4 ${deputySeat.id} 06/01/2027 17:00`)).text).toBe("Đã mở lại kỳ 2026-Q4 cho Nguyễn Hoàng Hà đến 06/01/2027 17:00.");
     const reopened = await tap(users.deputy, "NQ49-09");

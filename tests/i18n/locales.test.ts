@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createTranslator, loadResources } from "../../src/i18n/index.js";
-import { formatDateTime } from "../../src/i18n/format.js";
+import { formatDateTime, formatMeetingTime, formatPercent } from "../../src/i18n/format.js";
 
 type Tree = { [k: string]: string | Tree };
 const flatten = (tree: Tree, prefix = "", out: Record<string, string> = {}) => {
@@ -51,6 +51,32 @@ describe("formatDateTime", () => {
     expect(formatDateTime("2026-11-21T02:05:00Z", "Asia/Ho_Chi_Minh")).toBe("21/11/2026 09:05");
     expect(formatDateTime(new Date("2026-11-21T23:59:00Z"), "Asia/Ho_Chi_Minh")).toBe("22/11/2026 06:59");
     expect(formatDateTime("2026-11-21T00:00:00Z", "UTC")).toBe("21/11/2026 00:00");
+  });
+});
+
+describe("formatMeetingTime", () => {
+  const tr = createTranslator("vi");
+  const TZ = "Asia/Ho_Chi_Minh";
+  it("gives the time before the date, with the weekday, in the committee's zone and the reader's language", () => {
+    expect(formatMeetingTime(tr.bind("vi"), "2026-12-08T07:00:00Z", TZ)).toBe("14:00, thứ Ba, ngày 08/12/2026");
+    expect(formatMeetingTime(tr.bind("en"), "2026-12-08T07:00:00Z", TZ)).toBe("14:00, Tuesday 08/12/2026");
+    // Sunday by the committee's clock, though still Saturday in UTC.
+    expect(formatMeetingTime(tr.bind("vi"), "2026-12-05T18:30:00Z", TZ)).toBe("01:30, Chủ nhật, ngày 06/12/2026");
+  });
+  it("gives a range on one day once, and over two days in full", () => {
+    expect(formatMeetingTime(tr.bind("vi"), "2026-12-08T07:00:00Z", TZ, "2026-12-08T09:30:00Z")).toBe("14:00 – 16:30, thứ Ba, ngày 08/12/2026");
+    expect(formatMeetingTime(tr.bind("vi"), "2026-12-08T07:00:00Z", TZ, "2026-12-09T02:00:00Z")).toBe("14:00, thứ Ba, ngày 08/12/2026 – 09:00, thứ Tư, ngày 09/12/2026");
+  });
+  it("is what an outbox message's meeting time becomes for its reader", () => {
+    expect(tr.renderParams("vi", TZ, { start: { $meetingTime: "2026-12-08T07:00:00.000Z" }, share: { $percent: 75 } })).toEqual({ start: "14:00, thứ Ba, ngày 08/12/2026", share: "75%" });
+  });
+});
+
+describe("formatPercent", () => {
+  it("writes a percentage one way everywhere: the sign right after the number, in the reader's style", () => {
+    expect(formatPercent(75)).toBe("75%");
+    expect(formatPercent(62.5, "vi")).toBe("62,5%");
+    expect(formatPercent(62.5, "en")).toBe("62.5%");
   });
 });
 

@@ -36,7 +36,7 @@ const NESTED: [key: string, param: string][] = [
 ];
 
 /** What a translation with a typed value in it looks like: quotes, & and angle brackets escaped once. */
-const INNER = escapeText(`vắng, chờ duyệt (Dự hội nghị "Chuyển đổi số" & <Cục>)`);
+const INNER = escapeText(`vắng, chờ ý kiến chủ trì (Dự hội nghị "Chuyển đổi số" & <Cục>)`);
 
 describe("a translation put into another translation", () => {
   const translator = createTranslator("vi");
@@ -54,14 +54,14 @@ describe("a translation put into another translation", () => {
     const t = translator.bind("vi");
     const state = t("meetings:roster.state.absent_pending", { reason: `Dự hội nghị "Chuyển đổi số" & làm việc` });
     expect(t("meetings:roster.line", { id: 4, name: "Lương Văn Đức", organization: "Sở Tài chính", state })).toBe(
-      "• <b>#4</b> Lương Văn Đức (Sở Tài chính) — vắng, chờ duyệt (Dự hội nghị &quot;Chuyển đổi số&quot; &amp; làm việc)",
+      "• <b>#4</b> Lương Văn Đức (Sở Tài chính) — vắng, chờ ý kiến chủ trì (Dự hội nghị &quot;Chuyển đổi số&quot; &amp; làm việc)",
     );
   });
 
   it("a period's label and a progress summary are plain text, for templates that escape them", () => {
     const t: TFunction = (key) => (key === "reports:period.quarter" ? "Quý IV &amp; cả năm" : "Đúng &amp; vượt tiến độ");
     expect(periodLabel(t, { code: "2026-Q4", kind: "quarter", name: "" })).toBe("Quý IV & cả năm");
-    expect(progressSummary(t, { indicator_kind: "percent", unit: null, target_value: null }, { status: "on_track", percent: 60, value: null }, "vi")).toBe("Đúng & vượt tiến độ, 60 %");
+    expect(progressSummary(t, { indicator_kind: "percent", unit: null, target_value: null }, { status: "on_track", percent: 60, value: null }, "vi")).toBe("Đúng & vượt tiến độ, 60%");
   });
 
   it("an outbox term goes into its message as plain text, escaped once there", () => {

@@ -13,6 +13,7 @@ import { FakeTelegram, type FakeMessage, type FakeUser } from "./fake-telegram.j
 /** The people of ROSTER_CSV as Telegram users (their Telegram ids are made up). */
 export const users = {
   chair: { id: 710_000_001, first_name: "Thiệu", language_code: "vi" },
+  standing: { id: 710_000_002, first_name: "Hà", language_code: "vi" },
   deputy: { id: 710_000_003, first_name: "Hà", language_code: "vi" },
   member: { id: 710_000_004, first_name: "Đức", language_code: "vi" },
   secretary: { id: 710_000_005, first_name: "Ánh", username: "anh_tgv", language_code: "vi" },
@@ -22,6 +23,7 @@ export const users = {
 /** The people of ROSTER_CSV by the key of their Telegram user in `users`. */
 export const names = {
   chair: "Hồ Tiến Thiệu",
+  standing: "Đoàn Thu Hà",
   deputy: "Nguyễn Hoàng Hà",
   member: "Lương Văn Đức",
   secretary: "Phạm Thị Ngọc Ánh",

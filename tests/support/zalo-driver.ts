@@ -10,6 +10,7 @@ import { FakeZalo, FAKE_ZALO_BOT_ID, type FakeZaloOptions, type FakeZaloUser } f
 export const zaloUsers = {
   chair: { id: "a1a1a1a1a1a1a1a1a1a1", display_name: "Thiệu" },
   deputy: { id: "a3a3a3a3a3a3a3a3a3a3", display_name: "Hà" },
+  standing: { id: "a2a2a2a2a2a2a2a2a2a2", display_name: "Thu Hà" },
   member: { id: "a4a4a4a4a4a4a4a4a4a4", display_name: "Đức" },
   secretary: { id: "a5a5a5a5a5a5a5a5a5a5", display_name: "Ánh" },
   stranger: { id: "f0f0f0f0f0f0f0f0f0f0", display_name: "Khách" },

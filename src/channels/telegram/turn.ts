@@ -68,6 +68,9 @@ export function telegramTurn(ctx: BotContext, deps: TurnDeps): Turn {
         .editMessageText(chatId, Number(messageId), printForTelegram(message).parts[0] ?? "", { parse_mode: "HTML", ...(keyboard ? { reply_markup: keyboard } : {}) })
         .catch((e: unknown) => logger.debug({ err: e }, "message not replaced"));
     },
+    async ask(message) {
+      return String(await deps.send(chatId, message));
+    },
     async retire(messageId) {
       if (messageId === undefined) return;
       await ctx.api.editMessageReplyMarkup(chatId, Number(messageId)).catch((e: unknown) => logger.debug({ err: e }, "buttons not removed"));

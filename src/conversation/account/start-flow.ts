@@ -1,7 +1,7 @@
 import type { HeldItem } from "../../core/held.js";
 import type { Locale } from "../../db/schema.js";
 import { periodLabel } from "../../documents/report-terms.js";
-import { formatDateTime } from "../../i18n/format.js";
+import { formatDateTime, formatMeetingTime } from "../../i18n/format.js";
 import type { TFunction } from "../../i18n/index.js";
 import type { FlowDeps } from "../flows.js";
 import type { EntryTurn } from "../turn.js";
@@ -89,7 +89,7 @@ export function startFlow(deps: Pick<FlowDeps, "core" | "nudgeDelivery" | "trans
       // A guest or a delegate holds no seat: they are told what they are invited to, and nothing more.
       const meetings = actor ? await core.meetings.outsiderInvitations(actor.personId) : [];
       if (meetings.length) {
-        text = turn.t("meetings:guest.info", { meetings: meetings.map((m) => `«${m.title}» (${formatDateTime(m.startsAt, m.timeZone)})`).join(", ") });
+        text = turn.t("meetings:guest.info", { meetings: meetings.map((m) => `«${m.title}» (${formatMeetingTime(turn.t, m.startsAt, m.timeZone)})`).join(", ") });
       }
       await turn.tell(text);
       return false;

@@ -18,6 +18,9 @@ export const meetingActions = {
   decideWithComment: defineAction("m:dc", { approve: bool }),
   skip: defineAction("m:skip"),
   confirmProxy: defineAction("m:pc"),
+  /** The meeting's chair hands the chair to the standing deputy: asked first, then confirmed (or not). */
+  handOver: defineAction("m:h", { meetingId: int }),
+  handOverConfirm: defineAction("m:hc", { meetingId: int, confirm: bool }),
   /** A link for an approved proxy's delegate. */
   delegateLink: defineAction("m:dl", { proxyId: int }),
   cancel: defineAction("m:x"),

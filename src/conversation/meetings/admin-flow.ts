@@ -1,5 +1,5 @@
 import type { MeetingEdit } from "../../core/meetings/changes.js";
-import { formatDateTime, parseLocalDateTime } from "../../i18n/format.js";
+import { formatDateTime, formatMeetingTime, parseLocalDateTime } from "../../i18n/format.js";
 import type { FlowDeps } from "../flows.js";
 import { inviteLinkOf, withZaloInvite } from "../invite-link.js";
 import type { Turn } from "../turn.js";
@@ -61,7 +61,7 @@ export function meetingAdminFlow(deps: Pick<FlowDeps, "core" | "nudgeDelivery" |
       const answerDeadline = m[4] === undefined ? undefined : parseLocalDateTime(m[4], tz);
       if (!startsAt || !endsAt || (m[4] !== undefined && !answerDeadline)) return turn.say({ text: turn.t("meetings:admin.reschedule_usage") });
       const meeting = await core.meetings.reschedule(turn.actor, meetingId, { startsAt, endsAt, ...(answerDeadline ? { answerDeadline } : {}) });
-      await turn.say({ text: turn.t("meetings:admin.rescheduled", { id: meetingId, start: formatDateTime(meeting.starts_at, tz) }) });
+      await turn.say({ text: turn.t("meetings:admin.rescheduled", { id: meetingId, start: formatMeetingTime(turn.t, meeting.starts_at, tz) }) });
       deps.nudgeDelivery?.();
     }),
 

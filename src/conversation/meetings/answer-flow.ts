@@ -5,13 +5,18 @@ import { buttonLabel, buttonRows, type Message } from "../message.js";
 import { route, type Route } from "../router.js";
 import type { Turn } from "../turn.js";
 import { meetingActions } from "./actions.js";
+import { formatMeetingTime } from "../../i18n/format.js";
 import { invitationCardView, QUICK_REASONS } from "./views.js";
 
-/** A reason being typed for an absence: the invitation, and the card to show anew once it is sent. */
+/**
+ * A reason being typed for an absence: the invitation, the card to show anew once it is sent, and the
+ * question with the quick reasons, whose buttons are retired once a reason is given.
+ */
 export interface AbsenceDialog {
   invitationId: number;
   version: number;
   cardMessageId: string | number | null;
+  askMessageId?: string | null;
 }
 
 /** The dialog kind under which an absence reason is awaited. */
@@ -76,18 +81,28 @@ export function meetingAnswerFlow(deps: AnswerFlowDeps) {
       }
     },
 
-    /** Absent: asks for the reason, with the quick ones as choices. */
+    /** Absent: asks for the reason, with the quick ones as choices (unless an absence was already asked for). */
     async absent(turn: Turn, target: Target): Promise<void> {
       const card = await core.meetings.card(target.invitationId);
       if (!card || card.personId !== turn.actor.personId) return refuse(turn, new DomainError("meetings:errors.not_invited"));
+      try {
+        await core.meetings.checkAbsenceOpen(turn.actor, target);
+      } catch (e) {
+        return refuse(turn, e);
+      }
       const dialog: AbsenceDialog = { ...target, cardMessageId: turn.originId ?? null };
       await core.dialogs.put(turn.actor.personId, turn.channel, { kind: ABSENCE, data: dialog });
       await turn.acknowledge();
       const rows = QUICK_REASONS.map((reason) => [[buttonLabel(turn.t(`meetings:absence.quick.${reason}`)), meetingActions.reason.data({ ...target, reason })] as [string, string]]);
-      await turn.say({
+      const askMessageId = await turn.ask({
         text: turn.t("meetings:absence.ask", { title: card.meeting.title }),
         buttons: buttonRows(...rows, [[buttonLabel(turn.t("meetings:buttons.cancel")), meetingActions.cancel.data()]]),
       });
+      // The dialog may have been answered meanwhile (a quick reason is a press of its own): keep the id only if it is still open.
+      const open = await core.dialogs.get<AbsenceDialog>(turn.actor.personId, turn.channel);
+      if (askMessageId !== undefined && open?.kind === ABSENCE && open.data.invitationId === target.invitationId) {
+        await core.dialogs.put(turn.actor.personId, turn.channel, { kind: ABSENCE, data: { ...open.data, askMessageId } });
+      }
     },
 
     /** A quick reason chosen. */
@@ -109,6 +124,43 @@ export function meetingAnswerFlow(deps: AnswerFlowDeps) {
           else await turn.say(sent);
         }
       } catch (e) {
+        // A quick reason tapped after an absence was already asked for: its buttons are spent too.
+        if (e instanceof DomainError && e.code.startsWith("meetings:errors.absence_")) await turn.retire(turn.originId);
+        await refuse(turn, e);
+      }
+    },
+
+    /** The chair asks to hand the chair to the standing deputy: he is asked to confirm, naming the deputy. */
+    async handOver(turn: Turn, { meetingId }: { meetingId: number }): Promise<void> {
+      const invitationId = await core.meetings.invitationOf(meetingId, turn.actor.personId);
+      const card = invitationId === undefined ? undefined : await core.meetings.card(invitationId);
+      if (!card?.chairing) return refuse(turn, new DomainError("meetings:errors.not_meeting_chair"));
+      if (!card.handOverTo) return refuse(turn, new DomainError("meetings:errors.no_standing_deputy"));
+      await turn.acknowledge();
+      const m = card.meeting;
+      await turn.say({
+        text: turn.t("meetings:hand_over.ask", { name: card.handOverTo.fullName, title: m.title, start: formatMeetingTime(turn.t, m.startsAt, m.timeZone) }),
+        buttons: buttonRows([
+          [buttonLabel(turn.t("meetings:buttons.hand_over_confirm")), meetingActions.handOverConfirm.data({ meetingId, confirm: true })],
+          [buttonLabel(turn.t("meetings:buttons.hand_over_keep")), meetingActions.handOverConfirm.data({ meetingId, confirm: false })],
+        ]),
+      });
+    },
+
+    /** The chair confirms (core hands the chair over and tells the deputy) or keeps the chair. */
+    async handOverConfirm(turn: Turn, { meetingId, confirm }: { meetingId: number; confirm: boolean }): Promise<void> {
+      const answer = async (message: Message) => {
+        await turn.acknowledge();
+        if (turn.originId) await turn.replace(turn.originId, message);
+        else await turn.say(message);
+      };
+      if (!confirm) return answer({ text: turn.t("meetings:hand_over.kept") });
+      try {
+        const { changed, chairName } = await core.meetings.handOverChair(turn.actor, meetingId);
+        await answer({ text: turn.t(changed ? "meetings:hand_over.done" : "meetings:hand_over.already", { name: chairName }) });
+        deps.nudgeDelivery?.();
+      } catch (e) {
+        await turn.retire(turn.originId);
         await refuse(turn, e);
       }
     },
@@ -121,7 +173,11 @@ export function meetingAnswerFlow(deps: AnswerFlowDeps) {
       const stored = await core.dialogs.get<AbsenceDialog>(turn.actor.personId, turn.channel);
       if (stored?.kind !== ABSENCE) return false;
       try {
-        if (await submitAbsence(turn, stored.data, text)) await turn.say({ text: turn.t("meetings:absence.sent", { reason: text.trim() }) });
+        if (await submitAbsence(turn, stored.data, text)) {
+          // The reason is given: the quick reasons offered with the question are spent.
+          await turn.retire(stored.data.askMessageId ?? undefined);
+          await turn.say({ text: turn.t("meetings:absence.sent", { reason: text.trim() }) });
+        }
       } catch (e) {
         await turn.refuse(e);
       }
@@ -132,7 +188,13 @@ export function meetingAnswerFlow(deps: AnswerFlowDeps) {
 
 export type MeetingAnswerFlow = ReturnType<typeof meetingAnswerFlow>;
 
-/** The buttons of an invitation card and of the absence question, bound to the flow. */
+/** The buttons of an invitation card, of the absence question and of handing the chair over, bound to the flow. */
 export function meetingAnswerRoutes(flow: MeetingAnswerFlow): Route[] {
-  return [route(meetingActions.attend, flow.attend), route(meetingActions.absent, flow.absent), route(meetingActions.reason, flow.quickReason)];
+  return [
+    route(meetingActions.attend, flow.attend),
+    route(meetingActions.absent, flow.absent),
+    route(meetingActions.reason, flow.quickReason),
+    route(meetingActions.handOver, flow.handOver),
+    route(meetingActions.handOverConfirm, flow.handOverConfirm),
+  ];
 }

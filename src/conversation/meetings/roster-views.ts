@@ -1,9 +1,10 @@
 import type { MeetingRoster } from "../../core/meetings/views.js";
-import { formatDateTime } from "../../i18n/format.js";
+import { formatMeetingTime, formatPercent } from "../../i18n/format.js";
 import type { TFunction } from "../../i18n/index.js";
 import type { Message } from "../message.js";
 
-const percent = (share: number) => Math.round(share * 100);
+/** A share of invitees as a whole percentage: "75%". */
+const percent = (share: number) => formatPercent(Math.round(share * 100));
 
 /** /meetings: each upcoming meeting with the answers so far and its expected presence, or that there are none. */
 export function upcomingMeetingsView(t: TFunction, rosters: readonly MeetingRoster[]): Message {
@@ -14,7 +15,7 @@ export function upcomingMeetingsView(t: TFunction, rosters: readonly MeetingRost
       t("meetings:list.line", {
         id: m.id,
         title: m.title,
-        start: formatDateTime(m.startsAt, m.timeZone),
+        start: formatMeetingTime(t, m.startsAt, m.timeZone),
         attending: counts.attending,
         invited: counts.invited,
         noAnswer: counts.noAnswer,
@@ -30,7 +31,7 @@ export function upcomingMeetingsView(t: TFunction, rosters: readonly MeetingRost
 export function rosterView(t: TFunction, r: MeetingRoster): Message {
   const c = r.counts;
   const lines = [
-    t("meetings:roster.header", { title: r.meeting.title, start: formatDateTime(r.meeting.startsAt, r.meeting.timeZone) }),
+    t("meetings:roster.header", { title: r.meeting.title, start: formatMeetingTime(t, r.meeting.startsAt, r.meeting.timeZone) }),
     t("meetings:roster.counts", {
       invited: c.invited,
       attending: c.attending,

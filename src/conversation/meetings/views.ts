@@ -1,7 +1,7 @@
 import { escapeText } from "../../core/markup.js";
 import type { InvitationCard, RequestView } from "../../core/meetings/views.js";
 import type { MeetingView } from "../../core/meetings/meetings.js";
-import { formatDateTime } from "../../i18n/format.js";
+import { formatDateTime, formatMeetingTime } from "../../i18n/format.js";
 import type { TFunction } from "../../i18n/index.js";
 import { buttonLabel as label, buttonRows, type Message } from "../message.js";
 import { meetingActions as A } from "./actions.js";
@@ -9,16 +9,14 @@ import { meetingActions as A } from "./actions.js";
 /** Quick reasons offered for an absence; the person may also type their own. */
 export const QUICK_REASONS = ["trip", "ill", "other_meeting"] as const;
 
-const same = (a: string, b: string, tz: string) => formatDateTime(a, tz).slice(0, 10) === formatDateTime(b, tz).slice(0, 10);
-
-/** The meeting's details, as every card and request shows them. */
-export function meetingDetails(t: TFunction, m: MeetingView): string {
-  const tz = m.timeZone;
-  const end = same(m.startsAt, m.endsAt, tz) ? formatDateTime(m.endsAt, tz).slice(11) : formatDateTime(m.endsAt, tz);
-  const lines = [
-    t("meetings:card.title", { kind: t(`meetings:kind.${m.kind}`), title: m.title }),
-    t("meetings:card.time", { start: formatDateTime(m.startsAt, tz), end }),
-  ];
+/**
+ * The meeting's details, as every card shows them: title, then (on an invitation, that is on every card
+ * but the chair's) the committee's invitation formula, the time as an invitation gives it, place, link, chair and agenda.
+ */
+export function meetingDetails(t: TFunction, m: MeetingView, opts: { invite?: boolean } = {}): string {
+  const lines = [t(opts.invite ? "meetings:card.title" : "meetings:card.title_chair", { kind: t(`meetings:kind.${m.kind}`), title: m.title })];
+  if (opts.invite) lines.push(t("meetings:card.invitation", { committee: m.committeeName }));
+  lines.push(t("meetings:card.time", { time: formatMeetingTime(t, m.startsAt, m.timeZone, m.endsAt) }));
   if (m.place) lines.push(t("meetings:card.place", { place: m.place }));
   if (m.onlineLink) lines.push(t("meetings:card.link", { link: m.onlineLink }));
   lines.push(t("meetings:card.chair", { chair: m.chairName }));
@@ -34,10 +32,12 @@ export function invitationCardView(
   opts: { closed?: boolean } = {},
 ): Message {
   const m = card.meeting;
+  // The chair is not invited to his own meeting: his card says he chairs it.
+  const details = meetingDetails(t, m, { invite: !card.chairing });
   if (opts.closed && m.status === "scheduled") {
-    return { text: [meetingDetails(t, m), "", t("meetings:card.replaced")].join("\n") };
+    return { text: [details, "", t("meetings:card.replaced")].join("\n") };
   }
-  const lines = [meetingDetails(t, m), ""];
+  const lines = [details, ""];
   if (card.kind !== "member") {
     if (m.status === "cancelled") lines.push(t("meetings:card.cancelled"));
     else lines.push(t(`meetings:card.as_${card.kind}`, { member: card.representsName ?? "" }));
@@ -48,6 +48,7 @@ export function invitationCardView(
     lines.push(t("meetings:card.cancelled"));
     return { text: lines.join("\n") };
   }
+  if (card.chairing) return chairCardView(t, card, lines, !opts.closed);
   lines.push(answerLine(t, card));
   if (open) lines.push(t("meetings:card.deadline", { deadline: formatDateTime(m.answerDeadline, m.timeZone) }));
   else if (m.status === "scheduled") lines.push(t("meetings:card.closed"));
@@ -63,6 +64,19 @@ export function invitationCardView(
       ],
       [[mark("proxy", "meetings:buttons.proxy"), A.proxy.data(target)]],
     ),
+  };
+}
+
+/**
+ * The card of the meeting's chair: he chairs it and is counted as present, so he is asked nothing; while
+ * the meeting is ahead he may hand the chair to the standing deputy.
+ */
+function chairCardView(t: TFunction, card: InvitationCard, lines: string[], live: boolean): Message {
+  lines.push(t("meetings:card.as_chair"));
+  if (!live || !card.handOverTo) return { text: lines.join("\n") };
+  return {
+    text: lines.join("\n"),
+    buttons: buttonRows([[label(t("meetings:buttons.hand_over")), A.handOver.data({ meetingId: card.meeting.id })]]),
   };
 }
 
@@ -85,7 +99,7 @@ export function requestView(t: TFunction, r: RequestView): Message {
   const who = [r.title, r.organization].filter(Boolean).join(", ");
   const lines = [
     t(`meetings:request.${r.kind}_title`, { name: r.memberName, position: who || "—" }),
-    t("meetings:request.meeting", { title: r.meeting.title, start: formatDateTime(r.meeting.startsAt, r.meeting.timeZone) }),
+    t("meetings:request.meeting", { title: r.meeting.title, start: formatMeetingTime(t, r.meeting.startsAt, r.meeting.timeZone) }),
   ];
   if (r.kind === "absence") lines.push(t("meetings:request.reason", { reason: r.reason ?? "" }));
   if (r.delegate) {
@@ -113,7 +127,7 @@ export function decisionView(t: TFunction, r: RequestView, card: InvitationCard 
     t(`meetings:decision.${r.kind}_${r.status === "approved" ? "approved" : "declined"}`, {
       chair: r.decidedByName ?? "",
       title: r.meeting.title,
-      start: formatDateTime(r.meeting.startsAt, r.meeting.timeZone),
+      start: formatMeetingTime(t, r.meeting.startsAt, r.meeting.timeZone),
       delegate: r.delegate?.name ?? "",
     }),
   ];

@@ -6,7 +6,7 @@ import { formatDecimal } from "../../core/reports/numbers.js";
 import { checkText, readProgress, STATUSES, TEXT_LIMITS, type ReportText } from "../../core/reports/updates.js";
 import type { IndicatorKind, ProgressStatus } from "../../db/schema.js";
 import { periodLabel } from "../../documents/report-terms.js";
-import { formatDateTime } from "../../i18n/format.js";
+import { formatDateTime, formatPercent } from "../../i18n/format.js";
 import type { ReceivedFile } from "../incoming.js";
 import { meetingActions } from "../meetings/actions.js";
 import { buttonLabel as label, type Button } from "../message.js";
@@ -70,7 +70,7 @@ export function reportFlow(deps: ReportFlowDeps) {
     return d && (!step || d.step === step) ? d : undefined;
   };
   const num = (turn: Turn, n: number) => formatDecimal(n, turn.locale);
-  const progressText = (turn: Turn, d: ReportDialog, n: number) => (d.kind === "numeric" ? `${num(turn, n)} ${d.unit ?? ""}`.trim() : `${num(turn, n)} %`);
+  const progressText = (turn: Turn, d: ReportDialog, n: number) => (d.kind === "numeric" ? `${num(turn, n)} ${d.unit ?? ""}`.trim() : formatPercent(n, turn.locale));
   const clip = (s: string) => (s.length > 40 ? `${s.slice(0, 39)}…` : s);
   const stale = (turn: Turn) => turn.acknowledge(turn.t("common:stale_button"));
   const cancelButton = (turn: Turn): Button => ({ label: label(turn.t("meetings:buttons.cancel")), action: meetingActions.cancel.data() });
@@ -125,7 +125,7 @@ export function reportFlow(deps: ReportFlowDeps) {
     if (d.unchanged) lines.push(t("reports:preview.unchanged"));
     lines.push("", t("reports:preview.status", { value: t(`reports:status.${d.status}`) }));
     if (d.progress !== null && d.progress !== undefined) {
-      lines.push(d.kind === "numeric" ? t("reports:preview.value", { value: num(turn, d.progress), unit: d.unit ?? "" }) : t("reports:preview.percent", { value: num(turn, d.progress) }));
+      lines.push(d.kind === "numeric" ? t("reports:preview.value", { value: num(turn, d.progress), unit: d.unit ?? "" }) : t("reports:preview.percent", { value: formatPercent(d.progress, turn.locale) }));
     }
     // Three long texts could outgrow one message: the preview shows the start of each, the report keeps them whole.
     const shown = (text: string | null | undefined) => (!text ? empty : text.length > 900 ? `${text.slice(0, 899)}…` : text);

@@ -5,7 +5,7 @@ import type { ReportItemView } from "../../core/reports/items.js";
 import type { ReportingPeriodRow, TaskRow } from "../../db/schema.js";
 import { formatDecimal } from "../../core/reports/numbers.js";
 import { periodLabel, progressSummary } from "../../documents/report-terms.js";
-import { formatDateTime } from "../../i18n/format.js";
+import { formatDateTime, formatPercent } from "../../i18n/format.js";
 import type { TFunction } from "../../i18n/index.js";
 import { buttonLabel as label, buttonRows, type Button, type Message } from "../message.js";
 import { reportActions as A } from "./actions.js";
@@ -27,7 +27,7 @@ export function taskDetails(t: TFunction, task: TaskRow & { personName: string |
   if (task.responsible_organization) lines.push(t("reports:card.unit", { unit: task.responsible_organization }));
   if (task.personName) lines.push(t("reports:card.person", { name: task.personName }));
   if (task.indicator_kind === "numeric") lines.push(t("reports:card.target_numeric", { target: formatDecimal(task.target_value ?? 0, locale), unit: task.unit ?? "" }));
-  else if (task.indicator_kind === "percent") lines.push(t("reports:card.target_percent", { target: formatDecimal(task.target_value ?? 100, locale) }));
+  else if (task.indicator_kind === "percent") lines.push(t("reports:card.target_percent", { target: formatPercent(task.target_value ?? 100, locale) }));
   else lines.push(t("reports:card.target_milestone"));
   if (task.due_date) {
     const [y, m, d] = task.due_date.split("-");

@@ -55,6 +55,7 @@ async function invitationForAnswer(trx: Trx, ctx: CoreContext, actor: Actor, tar
   if (!inv || inv.person_id !== actor.personId) throw new DomainError("meetings:errors.not_invited");
   if (inv.kind !== "member") throw new DomainError("meetings:errors.guest_no_answer");
   const meeting = await trx.selectFrom("meetings").selectAll().where("id", "=", inv.meeting_id).executeTakeFirstOrThrow();
+  if (meeting.chair_person_id === inv.person_id) throw new DomainError("meetings:errors.chair_no_answer");
   if (meeting.status === "cancelled") throw new DomainError("meetings:errors.cancelled");
   if (meeting.version !== target.version) throw new DomainError("meetings:errors.stale");
   const now = iso(ctx.clock());
@@ -110,15 +111,49 @@ export async function answerAttend(ctx: CoreContext, actor: Actor, target: Answe
   });
 }
 
-/** "I cannot attend", with a reason: an absence request goes to the meeting's chair for consent (Art. 6.1.d). */
+/**
+ * The absence already asked for in the invitation's current answer, if any: while the answer stays
+ * "absent", its latest request that is pending or decided. A new answer (attend, a proxy) or a new version
+ * of the meeting (answers reset) starts afresh.
+ */
+async function standingAbsence(trx: Trx, inv: InvitationRow): Promise<{ id: number; status: "pending" | "approved" | "declined"; reason: string } | undefined> {
+  if (inv.answer !== "absent") return undefined;
+  const latest = await trx.selectFrom("absence_requests").select(["id", "status", "reason"]).where("invitation_id", "=", inv.id).orderBy("id", "desc").executeTakeFirst();
+  if (!latest || latest.status === "withdrawn") return undefined;
+  return { id: latest.id, status: latest.status, reason: latest.reason };
+}
+
+/** Refuses a second absence request while one stands (pending or decided), saying where the first one is. */
+function refuseSecondAbsence(standing: { status: "pending" | "approved" | "declined"; reason: string }): never {
+  throw new DomainError(`meetings:errors.absence_${standing.status}`, { reason: standing.reason });
+}
+
+/**
+ * Whether the person may still ask to be absent from this card: every rule of an answer, and no absence
+ * request already standing for it. Called when Absent is pressed, before the reason is asked for.
+ */
+export async function checkAbsenceOpen(ctx: CoreContext, actor: Actor, target: AnswerTarget): Promise<void> {
+  await ctx.db.transaction().execute(async (trx) => {
+    const { inv } = await invitationForAnswer(trx, ctx, actor, target);
+    const standing = await standingAbsence(trx, inv);
+    if (standing) refuseSecondAbsence(standing);
+  });
+}
+
+/**
+ * "I cannot attend", with a reason: an absence request goes to the meeting's chair for consent (Art. 6.1.d).
+ * Once asked, it stands: the same request again changes nothing, and another one (a quick reason tapped
+ * later, a second reason) is refused while the first is pending or decided.
+ */
 export async function requestAbsence(ctx: CoreContext, actor: Actor, target: AnswerTarget, reason: string): Promise<{ requestId: number; changed: boolean }> {
   const text = reason.trim();
   if (!text) throw new DomainError("meetings:errors.reason_required");
   if (text.length > REASON_MAX) throw new DomainError("meetings:errors.reason_too_long", { max: REASON_MAX, length: text.length });
   return ctx.db.transaction().execute(async (trx) => {
     const { inv, meeting } = await invitationForAnswer(trx, ctx, actor, target);
-    const pending = await trx.selectFrom("absence_requests").selectAll().where("invitation_id", "=", inv.id).where("status", "=", "pending").executeTakeFirst();
-    if (inv.answer === "absent" && pending && pending.reason === text) return { requestId: pending.id, changed: false };
+    const standing = await standingAbsence(trx, inv);
+    if (standing?.status === "pending" && standing.reason === text) return { requestId: standing.id, changed: false };
+    if (standing) refuseSecondAbsence(standing);
     await withdrawPending(trx, inv.id);
     const requestId = await fileAbsenceRequest(trx, ctx.clock(), inv.id, meeting, text);
     await setAnswer(trx, ctx, actor as Actor & { kind: "person" }, inv, meeting, "absent", { reason: text, requestId });

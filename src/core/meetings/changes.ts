@@ -5,7 +5,7 @@ import { recordAudit } from "../audit.js";
 import { iso } from "../clock.js";
 import type { CoreContext } from "../context.js";
 import { DomainError } from "../errors.js";
-import { dateParam, enqueueMessage } from "../outbox.js";
+import { enqueueMessage, meetingTimeParam } from "../outbox.js";
 import { assertCan } from "../permissions.js";
 import { answerDeadlineOf, checkAgenda, checkEnd, checkOnlineLink, checkPlace, checkStart, checkTitle, checkVenue } from "./meetings.js";
 import { scheduleQuorumCheck } from "./quorum.js";
@@ -59,6 +59,31 @@ async function closeOldCards(trx: Trx, now: Date, meeting: MeetingRow): Promise<
       dedupeKey: `card_closed:${card.id}`,
     });
   }
+}
+
+/**
+ * Updates in place every card of the meeting's current version already delivered (or being delivered), so
+ * it shows the meeting as it is now; returns those cards. A card still waiting shows the current state anyway.
+ */
+export async function refreshSentCards(trx: Trx, now: Date, meeting: Pick<MeetingRow, "id" | "version" | "committee_id">): Promise<{ id: number; person_id: number | null; invitationId: number }[]> {
+  const cards = await trx
+    .selectFrom("outbox as o")
+    .innerJoin("invitations as i", (j) => j.onRef("i.person_id", "=", "o.person_id").on("i.meeting_id", "=", meeting.id))
+    .where("o.template", "=", "meetings:invitation")
+    .where("o.dedupe_key", "like", `meeting:${meeting.id}:v${meeting.version}:%`)
+    .where("o.status", "in", ["sent", "sending"])
+    .select(["o.id", "o.person_id", "i.id as invitationId"])
+    .execute();
+  for (const card of cards) {
+    await enqueueMessage(trx, now, {
+      template: "meetings:card_refresh",
+      params: { invitationId: card.invitationId, cardOutboxId: card.id },
+      to: { personId: card.person_id! },
+      committeeId: meeting.committee_id,
+      dedupeKey: `card_refresh:${card.id}:${iso(now)}`,
+    });
+  }
+  return cards;
 }
 
 /** What a correction of a meeting may change without touching anyone's answer. */
@@ -120,7 +145,10 @@ export async function rescheduleMeeting(ctx: CoreContext, actor: Actor, meetingI
       for (const table of ["absence_requests", "proxies"] as const) {
         await trx.updateTable(table).set({ status: "withdrawn" }).where("invitation_id", "=", inv.id).where("status", "in", ["pending", "approved"]).execute();
       }
-      if (inv.answer !== "none") {
+      // The meeting's chair still chairs it: recorded as attending, as when it was called.
+      if (inv.person_id === meeting.chair_person_id) {
+        if (inv.answer !== "attend") await trx.updateTable("invitations").set({ answer: "attend", answered_at: iso(now), answered_by_person_id: null }).where("id", "=", inv.id).execute();
+      } else if (inv.answer !== "none") {
         await trx.updateTable("invitations").set({ answer: "none", answered_at: null, answered_by_person_id: null }).where("id", "=", inv.id).execute();
         await recordAudit(trx, actor, now, {
           action: "invitation.reset",
@@ -133,7 +161,7 @@ export async function rescheduleMeeting(ctx: CoreContext, actor: Actor, meetingI
       }
       await enqueueMessage(trx, now, {
         template: "meetings:rescheduled",
-        params: { title: meeting.title, oldStart: dateParam(meeting.starts_at), newStart: dateParam(change.startsAt), place: place ?? onlineLink ?? "" },
+        params: { title: meeting.title, oldStart: meetingTimeParam(meeting.starts_at), newStart: meetingTimeParam(change.startsAt), place: place ?? onlineLink ?? "" },
         to: { personId: inv.person_id },
         committeeId: meeting.committee_id,
         dedupeKey: `meeting:${meeting.id}:v${version}:rescheduled:${inv.person_id}`,
@@ -182,7 +210,7 @@ export async function cancelMeeting(ctx: CoreContext, actor: Actor, meetingId: n
     for (const inv of invitations) {
       await enqueueMessage(trx, now, {
         template: "meetings:cancelled_notice",
-        params: { title: meeting.title, start: dateParam(meeting.starts_at), reason: why },
+        params: { title: meeting.title, start: meetingTimeParam(meeting.starts_at), reason: why },
         to: { personId: inv.person_id },
         committeeId: meeting.committee_id,
         dedupeKey: `meeting:${meeting.id}:cancelled:${inv.person_id}`,
@@ -229,25 +257,10 @@ export async function editMeeting(ctx: CoreContext, actor: Actor, meetingId: num
       before: Object.fromEntries(Object.keys(changed).map((k) => [k, meeting[k as keyof typeof changed]])),
       after,
     });
-    const cards = await trx
-      .selectFrom("outbox as o")
-      .innerJoin("invitations as i", (j) => j.onRef("i.person_id", "=", "o.person_id").on("i.meeting_id", "=", meeting.id))
-      .where("o.template", "=", "meetings:invitation")
-      .where("o.dedupe_key", "like", `meeting:${meeting.id}:v${meeting.version}:%`)
-      .where("o.status", "in", ["sent", "sending"])
-      .select(["o.id", "o.person_id", "i.id as invitationId"])
-      .execute();
-    for (const card of cards) {
-      await enqueueMessage(trx, now, {
-        template: "meetings:card_refresh",
-        params: { invitationId: card.invitationId, cardOutboxId: card.id },
-        to: { personId: card.person_id! },
-        committeeId: meeting.committee_id,
-        dedupeKey: `card_refresh:${card.id}:${iso(now)}`,
-      });
+    for (const card of await refreshSentCards(trx, now, meeting)) {
       await enqueueMessage(trx, now, {
         template: "meetings:edited_notice",
-        params: { title: title ?? meeting.title, start: dateParam(meeting.starts_at) },
+        params: { title: title ?? meeting.title, start: meetingTimeParam(meeting.starts_at) },
         to: { personId: card.person_id! },
         committeeId: meeting.committee_id,
         dedupeKey: `meeting_edited:${meeting.id}:${card.person_id}:${iso(now)}`,

@@ -196,9 +196,11 @@ export async function createMeeting(ctx: CoreContext, actor: Actor, input: NewMe
       .orderBy("id")
       .execute();
     for (const { person_id } of invitees) {
+      // The meeting's chair is not asked whether he will come: he chairs it, and is counted as present.
+      const chairs = person_id === chairPersonId;
       const inv = await trx
         .insertInto("invitations")
-        .values({ meeting_id: meeting.id, person_id, answer: "none", created_at: iso(now) })
+        .values({ meeting_id: meeting.id, person_id, answer: chairs ? "attend" : "none", answered_at: chairs ? iso(now) : null, created_at: iso(now) })
         .returning("id")
         .executeTakeFirstOrThrow();
       await enqueueMessage(trx, now, {

@@ -5,7 +5,7 @@ import { DAY, iso } from "../clock.js";
 import type { CoreContext } from "../context.js";
 import type { JobHandler } from "../jobs/handlers.js";
 import { scheduleJob } from "../jobs/schedule.js";
-import { dateParam, enqueueMessage } from "../outbox.js";
+import { enqueueMessage, meetingTimeParam, percentParam } from "../outbox.js";
 
 export const QUORUM_CHECK = "meeting.quorum_check";
 
@@ -60,9 +60,9 @@ export const quorumCheck: JobHandler = async (trx, ctx, payload) => {
       template: "meetings:quorum_warning",
       params: {
         title: meeting.title,
-        start: dateParam(meeting.starts_at),
-        percent: Math.round(share * 100),
-        threshold: Math.round(ctx.settings.quorum.threshold * 100),
+        start: meetingTimeParam(meeting.starts_at),
+        percent: percentParam(Math.round(share * 100)),
+        threshold: percentParam(Math.round(ctx.settings.quorum.threshold * 100)),
         expected: f.expected,
         invited: f.invited,
         noAnswer: f.noAnswer,

@@ -2,7 +2,9 @@ import type { Answer, RequestStatus, Role } from "../../db/schema.js";
 import type { Actor } from "../actor.js";
 import type { CoreContext } from "../context.js";
 import { DomainError } from "../errors.js";
+import { iso } from "../clock.js";
 import { can } from "../permissions.js";
+import { standingDeputyOf } from "./chair.js";
 import type { RequestKind } from "./answers.js";
 import { meetingView, type MeetingView } from "./meetings.js";
 
@@ -16,6 +18,10 @@ export interface InvitationCard {
   kind: "member" | "guest" | "delegate";
   representsName: string | null;
   request: { kind: RequestKind; status: RequestStatus; reason: string | null; delegateName: string | null; comment: string | null } | null;
+  /** The invitee chairs the meeting: counted as present, never asked to answer. */
+  chairing: boolean;
+  /** Whom the chairing invitee may hand the chair to (the committee's standing deputy), while the meeting is ahead. */
+  handOverTo: { personId: number; fullName: string } | null;
 }
 
 async function latestRequest(ctx: CoreContext, invitationId: number): Promise<InvitationCard["request"]> {
@@ -52,6 +58,9 @@ export async function invitationCard(ctx: CoreContext, invitationId: number): Pr
   const represents = inv.represents_person_id
     ? await ctx.db.selectFrom("people").select("full_name").where("id", "=", inv.represents_person_id).executeTakeFirst()
     : undefined;
+  const chairing = inv.kind === "member" && meeting.chairPersonId === inv.person_id;
+  const ahead = meeting.status === "scheduled" && meeting.startsAt > iso(ctx.clock());
+  const deputy = chairing && ahead ? await standingDeputyOf(ctx.db, meeting.committeeId) : undefined;
   return {
     meeting,
     invitationId: inv.id,
@@ -60,6 +69,8 @@ export async function invitationCard(ctx: CoreContext, invitationId: number): Pr
     kind: inv.kind,
     representsName: represents?.full_name ?? null,
     request: await latestRequest(ctx, inv.id),
+    chairing,
+    handOverTo: deputy && deputy.personId !== inv.person_id ? deputy : null,
   };
 }
 
