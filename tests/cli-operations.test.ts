@@ -175,7 +175,7 @@ describe("cli: doctor", () => {
       Object.assign(box.env, { ZALO_BOT_TOKEN: zalo.token, ZALO_API_ROOT: zalo.apiRoot });
       expect((await cli("migrate")).code).toBe(0);
       const r = await cli("doctor");
-      expect(r.stdout).toContain(`✓ Zalo: bot bot.FakeBcd trả lời từ ${zalo.apiRoot} (kết nối trực tiếp, không qua proxy)`);
+      expect(r.stdout).toContain(`✓ Zalo: tài khoản bot.FakeBcd trả lời từ ${zalo.apiRoot} (kết nối trực tiếp, không qua proxy)`);
       expect(r.stdout).not.toContain("Telegram");
       expect(r.code).toBe(0);
       box.env.ZALO_BOT_TOKEN = "12345689:WRONG-zalo-token-for-tests";

@@ -34,7 +34,7 @@ describe.each(drivers)("progress reporting on %s", (_app, start) => {
     // Refused, and the question still waits for its number: on a plain-text app "7" is then the answer, not the
     // choice numbered 7 of an earlier message.
     await d.say("member", "150");
-    await d.next("member", "Tỷ lệ phải nằm trong khoảng từ 0 đến 100 %.");
+    await d.next("member", "Tỷ lệ phải nằm trong khoảng từ 0 đến 100%.");
     await d.say("member", "7");
     await d.next("member", "Kết quả đạt được");
     await d.say("member", "Đã đưa 1.250 thủ tục lên Cổng dịch vụ công");

@@ -82,7 +82,7 @@ describe("Zalo: linking and the program's apps", () => {
     await d.next("secretary", "Soạn thông báo");
     await d.sendFile("secretary", { fileName: "hien-truong.jpg", content: photo, mimeType: "image/jpeg", caption: "Hiện trường sự cố mạng" });
     await d.next("secretary", "Gửi tới:");
-    await d.choose("secretary", "Các thành viên");
+    await d.choose("secretary", "Thành viên (không gồm lãnh đạo Ban)");
     await d.choose("secretary", "Không cần xác nhận");
     await d.next("secretary", "Xem trước");
     await d.choose("secretary", "Gửi");
