@@ -255,3 +255,21 @@ describe("cli: doctor", () => {
     expect(r.stdout).toContain("✓ Hàng đợi gửi tin: không có tin nào đang chờ gửi");
   });
 });
+
+describe("cli: configuration errors", () => {
+  afterEach(() => {
+    box.env = {};
+  });
+
+  it("names a bad variable in one line in the operator's language, or in the one asked for", async () => {
+    box.env = { SCHEDULER_CRON: "every 30 seconds" };
+    const vi = await cli("committee:list");
+    expect(vi.code).toBe(2);
+    expect(vi.stderr.trim()).toMatch(/^bcd-bot: Giá trị của biến SCHEDULER_CRON không hợp lệ\. Đề nghị đặt /);
+    expect(vi.stderr.trim().split("\n")).toHaveLength(1);
+    const en = await cli("committee:list", "--lang", "en");
+    expect(en.stderr.trim()).toMatch(/^bcd-bot: SCHEDULER_CRON: invalid value; expected a cron expression/);
+    box.env = { SCHEDULER_CRON: "every 30 seconds", DEFAULT_LOCALE: "en" };
+    expect((await cli("committee:list")).stderr.trim()).toMatch(/^bcd-bot: SCHEDULER_CRON: invalid value/);
+  });
+});

@@ -1,4 +1,5 @@
 import { appSecrets, ConfigError, coreSettings, createConfig, type Config } from "../config.js";
+import { operatorLocale } from "../config-error.js";
 import { systemClock } from "../core/clock.js";
 import { DomainError } from "../core/errors.js";
 import { createCore, type Core } from "../core/index.js";
@@ -52,7 +53,8 @@ export async function withConfig(io: CliIo, lang: Locale | undefined, body: (ctx
     config = createConfig(io.env);
   } catch (e) {
     if (e instanceof ConfigError) {
-      io.stderr(`bcd-bot: ${e.message}\n`);
+      // In the language asked for (--lang), else the operator's (DEFAULT_LOCALE when valid, else Vietnamese).
+      io.stderr(`bcd-bot: ${e.lineIn(lang ?? operatorLocale(io.env))}\n`);
       return 2;
     }
     throw e;
