@@ -5,7 +5,7 @@ import type { CoreContext } from "./context.js";
 import { pruneSigninFailures, reissueInvite, redeemInvite, revokeInvite, type SignInRequest } from "./invites/invites.js";
 import { claimDueJobs, runDueJob } from "./jobs/run.js";
 import { localeOf, markSeen, markUnreachable, setLanguage } from "./people.js";
-import { countZaloSends, markZaloQuotaSpent, zaloUsage, type ZaloQuotaLimits } from "./zalo-quota.js";
+import { countZaloSends, markZaloQuotaSpent, zaloPeople, zaloUsage, type ZaloQuotaLimits } from "./zalo-quota.js";
 import { deactivateMember, importRoster, listMembers } from "./roster/roster.js";
 import { answerAttend, appointProxy, checkAbsenceOpen, decideRequest, overrideAnswer, requestAbsence, type AnswerTarget, type Delegate, type RequestKind } from "./meetings/answers.js";
 import { chairCandidates, createMeeting, upcomingMeetings, type NewMeeting } from "./meetings/meetings.js";
@@ -79,6 +79,7 @@ export function createCore(ctx: CoreContext) {
       usage: (bot: string) => zaloUsage(ctx, bot),
       count: (bot: string, n: number, limits: ZaloQuotaLimits) => countZaloSends(ctx, bot, n, limits),
       spent: (bot: string) => markZaloQuotaSpent(ctx, bot),
+      people: () => zaloPeople(ctx),
     },
     meetings: {
       create: (actor: Actor, input: NewMeeting) => createMeeting(ctx, actor, input),

@@ -127,3 +127,9 @@ export async function markZaloQuotaSpent(ctx: CoreContext, bot: string): Promise
 
 /** yyyy-MM as MM/yyyy. */
 const displayMonth = (month: string) => `${month.slice(5)}/${month.slice(0, 4)}`;
+
+/** How many people have linked a Zalo account (one bot serves them all, and a plan serves so many). */
+export async function zaloPeople(ctx: CoreContext): Promise<number> {
+  const row = await ctx.db.selectFrom("channel_identities").select((eb) => eb.fn.count<number>("person_id").distinct().as("n")).where("channel", "=", "zalo").executeTakeFirstOrThrow();
+  return Number(row.n);
+}

@@ -183,7 +183,9 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps, opts: DeliveryWor
           if (err.kind === "rate_limited") {
             app.gate.pause(err.retryAfterMs);
             deps.logger.warn({ outboxId: row.id, channel: d.channel, retryAfterMs: err.retryAfterMs }, "rate limited by the platform; pausing all sends");
-            await deps.store.release(row.id, now() + err.retryAfterMs, err.message, false);
+            // A monthly quota now spent: the row is routed again at once (the person's next app, or the month's turn).
+            const quotaSpent = app.quota ? (await app.quota.admits(row.template)) !== true : false;
+            await deps.store.release(row.id, quotaSpent ? now() : now() + err.retryAfterMs, err.message, false);
           } else if (err.kind === "forbidden") {
             // A group post: the bot was removed from the group.
             await deps.store.finish(row.id, "unreachable", err.message);

@@ -74,4 +74,25 @@ describe("Zalo quota", () => {
     expect(await d.e2e.until(async () => (await usage(dz, "2026-12")) === 3)).toBe(true);
     expect(d.said("secretary").filter((m) => m.includes("Hạn mức Zalo đã dùng"))).toHaveLength(1);
   });
+
+  it("warns at start when more people are linked on Zalo than the plan serves", async () => {
+    d = await ZaloDriver.start(["secretary", "member"], { env: { ZALO_MAX_PEOPLE: "1" } });
+    expect(d.e2e.logs.some((l) => l.includes("ZALO_MAX_PEOPLE"))).toBe(false);
+    await d.e2e.restart();
+    expect(d.e2e.logs.some((l) => l.includes("ZALO_MAX_PEOPLE") && l.includes('"people":2'))).toBe(true);
+  });
+
+  it("takes Zalo's own \"Quota exceeded\" for a spent month: the message waits for the month's turn", async () => {
+    d = await ZaloDriver.start(["member"], { telegram: false, fake: { quota: 0 } });
+    const dz = d;
+    await queue(d, await personId(d, "member"), "Người chờ hạn mức");
+    const row = await d.e2e.until(async () => {
+      const r = await db(dz).selectFrom("outbox").selectAll().where("template", "=", "delivery:unreachable_report").executeTakeFirst();
+      return r?.not_before === "2026-11-30T17:00:00.000Z" ? r : undefined;
+    });
+    expect(row.status).toBe("pending");
+    const month = await db(d).selectFrom("zalo_usage").selectAll().executeTakeFirstOrThrow();
+    expect(month.spent_at).not.toBeNull();
+    expect(d.e2e.logs.join("\n")).not.toContain(d.zalo.token);
+  });
 });

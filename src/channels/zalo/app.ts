@@ -94,6 +94,8 @@ export function createZaloApp(deps: ZaloAppDeps): ZaloApp {
         const parts = await app.print(d.chatId!, d.locale, view.message);
         return { messageId: await send(d.chatId!, d.locale, d.timeZone, parts, view.message.file) };
       } catch (e) {
+        // Zalo says the month's quota is spent: recorded before the worker decides where the message goes next.
+        if (e instanceof ZaloApiError && e.errorCode === 429 && /quota/i.test(e.description)) await core.zaloQuota.spent(bot).catch(quotaFailed);
         if (e instanceof ZaloApiError && e.errorCode === 401) logger.error({ method: e.method }, "Zalo refused the bot token (401): check ZALO_BOT_TOKEN; it changes when the owner resets it in Zalo Bot Creator");
         throw toZaloSendError(e);
       }
@@ -125,6 +127,8 @@ export function createZaloApp(deps: ZaloAppDeps): ZaloApp {
     async start() {
       me ??= await identify(client, config.apiRoot ?? ZALO_API_ROOT);
       logger.info({ account: me.account_name, mode: config.mode.kind }, "Zalo bot identified");
+      const people = await core.zaloQuota.people();
+      if (people > config.maxPeople) logger.warn({ people, maxPeople: config.maxPeople }, "more people are linked on Zalo than the bot's plan serves (ZALO_MAX_PEOPLE): Zalo may refuse some of them");
       if (config.mode.kind === "polling") {
         // A webhook left set would keep getUpdates from working.
         const info = await client.getWebhookInfo().catch(() => undefined);
