@@ -223,6 +223,9 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps, opts: DeliveryWor
       let app = apps[d.channel];
       if (!app) continue;
       if (app.quota) {
+        // A chat still busy is looked at again at the next step: no need to ask the quota now.
+        const firstKey = chatKeyOf(d.channel, d.chatId);
+        if (busyChats.has(firstKey) || !app.gate.chatReady(firstKey)) continue;
         const admitted = await app.quota.admits(row.template);
         if (admitted !== true) {
           // The app's quota is spent (for this kind of message): another app of the person's reaches
