@@ -95,4 +95,30 @@ describe("Zalo quota", () => {
     expect(month.spent_at).not.toBeNull();
     expect(d.e2e.logs.join("\n")).not.toContain(d.zalo.token);
   });
+
+  it("stops reminders first when the month's reserve begins, while other messages still go", async () => {
+    // Ten a month, the last 30 % kept: reminders stop at the 7th message, notices at the 9th.
+    d = await ZaloDriver.start(["secretary"], { telegram: false, env: { ZALO_MONTHLY_QUOTA: "10", ZALO_QUOTA_RESERVE_PERCENT: "30" } });
+    const dz = d;
+    const secretary = await personId(d, "secretary");
+    for (let i = 1; i <= 7; i++) await queue(d, secretary, `Người số ${i}`);
+    await d.next("secretary", "Người số 7");
+    expect(await d.e2e.until(async () => (await usage(dz, "2026-11")) === 7)).toBe(true);
+    await db(d).transaction().execute((trx) =>
+      enqueueMessage(trx, dz.e2e.clock.now(), {
+        template: "invites:expiry_reminder",
+        params: { name: "Người được nhắc", organization: "Sở Thử", expiresAt: "25/11/2026 08:00", memberId: 1 },
+        to: { personId: secretary },
+        committeeId: 1,
+      }),
+    );
+    await queue(d, secretary, "Người sau lời nhắc");
+    await d.next("secretary", "Người sau lời nhắc");
+    const reminder = await d.e2e.until(async () => {
+      const r = await db(dz).selectFrom("outbox").selectAll().where("template", "=", "invites:expiry_reminder").executeTakeFirst();
+      return r?.not_before === "2026-11-30T17:00:00.000Z" ? r : undefined;
+    });
+    expect(reminder.status).toBe("pending");
+    expect(d.said("secretary").join("\n")).not.toContain("Người được nhắc");
+  });
 });
