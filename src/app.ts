@@ -150,6 +150,7 @@ export async function startApp(config: Config, opts: AppOptions): Promise<App> {
       createZaloApp({
         config: appsConfig.zalo,
         defaultLocale: config.defaultLocale,
+        timeZone: config.timeZone,
         core,
         translator,
         clock,

@@ -94,6 +94,11 @@ const baseSchema = z.object({
   ZALO_WEBHOOK_URL: optionalText.pipe(z.url({ protocol: /^https$/, ...expected("zalo_webhook_url") }).optional()),
   ZALO_WEBHOOK_PATH: z.string().trim().startsWith("/", expected("webhook_path")).default("/zalo"),
   ZALO_WEBHOOK_PORT: port.default(8081),
+  // A Zalo bot's plan (Basic: 3,000 messages a month, 50 people): configuration, as the plans change.
+  ZALO_MONTHLY_QUOTA: positiveNumber(3000),
+  ZALO_QUOTA_WARN_PERCENT: positiveNumber(80),
+  ZALO_QUOTA_RESERVE_PERCENT: positiveNumber(10),
+  ZALO_MAX_PEOPLE: positiveNumber(50),
   ZALO_WEBHOOK_SECRET: optionalText.pipe(z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, expected("webhook_secret")).optional()),
 });
 
@@ -125,6 +130,13 @@ export interface ZaloAppConfig {
    * WEBHOOK_HOST, path ZALO_WEBHOOK_PATH) behind the HTTPS address ZALO_WEBHOOK_URL.
    */
   mode: { kind: "polling" } | { kind: "webhook"; url: string; host: string; port: number; path: string; secret: string };
+  /**
+   * The bot's plan: messages a month (ZALO_MONTHLY_QUOTA), the share at which the secretariat is warned
+   * (ZALO_QUOTA_WARN_PERCENT) and the last share kept for what people wait for (ZALO_QUOTA_RESERVE_PERCENT).
+   */
+  quota: { monthly: number; warnPercent: number; reservePercent: number };
+  /** The most people one bot serves (ZALO_MAX_PEOPLE; Basic: 50). */
+  maxPeople: number;
 }
 
 /** One section per app; an app runs when its section is present. */
@@ -215,7 +227,13 @@ export function createConfig(env: Record<string, string | undefined>): Config {
 
 /** The Zalo section; in webhook mode its address and secret are required. */
 function zaloSection(raw: Raw, cleaned: Record<string, string | undefined>): ZaloAppConfig {
-  const base = { token: raw.ZALO_BOT_TOKEN!, apiRoot: raw.ZALO_API_ROOT, botLink: raw.ZALO_BOT_LINK };
+  const base = {
+    token: raw.ZALO_BOT_TOKEN!,
+    apiRoot: raw.ZALO_API_ROOT,
+    botLink: raw.ZALO_BOT_LINK,
+    quota: { monthly: raw.ZALO_MONTHLY_QUOTA, warnPercent: raw.ZALO_QUOTA_WARN_PERCENT, reservePercent: raw.ZALO_QUOTA_RESERVE_PERCENT },
+    maxPeople: raw.ZALO_MAX_PEOPLE,
+  };
   if (raw.ZALO_MODE === "polling") return { ...base, mode: { kind: "polling" } };
   if (!raw.ZALO_WEBHOOK_URL) throw ConfigError.of("missing", "ZALO_WEBHOOK_URL", "zalo_webhook_url");
   if (!raw.ZALO_WEBHOOK_SECRET) throw ConfigError.of(cleaned.ZALO_WEBHOOK_SECRET === undefined ? "missing" : "invalid", "ZALO_WEBHOOK_SECRET", "webhook_secret");

@@ -32,7 +32,7 @@ describe("configuration", () => {
 
   it("runs Zalo alone, Telegram alone or both; Zalo's webhook has its own address, port and secret", () => {
     const zalo = createConfig({ ZALO_BOT_TOKEN: "12345689:abc-xyz", ZALO_BOT_LINK: "https://zalo.me/123" });
-    expect(zalo.apps).toEqual({ zalo: { token: "12345689:abc-xyz", apiRoot: undefined, botLink: "https://zalo.me/123", mode: { kind: "polling" } } });
+    expect(zalo.apps).toEqual({ zalo: { token: "12345689:abc-xyz", apiRoot: undefined, botLink: "https://zalo.me/123", mode: { kind: "polling" }, quota: { monthly: 3000, warnPercent: 80, reservePercent: 10 }, maxPeople: 50 } });
     expect(requireBotToken(zalo).zalo?.token).toBe("12345689:abc-xyz");
     const both = createConfig({ TELEGRAM_BOT_TOKEN: "123456:ABC-DEF_ghi", ZALO_BOT_TOKEN: "12345689:abc-xyz" });
     expect(Object.keys(both.apps)).toEqual(["telegram", "zalo"]);

@@ -42,6 +42,13 @@ export interface CliMessages {
     lines: (c: { code: string; name: string; level: string; parent: string; governingBody: string; placeName: string; codePrefix: string; focalBody: string }) => string;
     unset: string;
   };
+  zaloList: {
+    description: string;
+    none: string;
+    line: (p: { bot: string; month: string; sent: number; quota: number; percent: string; people: number; maxPeople: number }) => string;
+    spent: string;
+    tooMany: string;
+  };
   committeeEdit: { description: string; committee: string; name: string; level: string; parent: string; done: (code: string) => string; nothing: string };
   committeeList: { description: string; columns: string[]; empty: string };
   membersImport: {
@@ -256,6 +263,13 @@ export function createCliMessages(translator: Translator, locale: Locale): CliMe
       focalBody: t("committeeFields.focalBody"),
       lines: (c) => t("committeeFields.lines", c),
       unset: t("committeeFields.unset"),
+    },
+    zaloList: {
+      description: t("zaloList.description"),
+      none: t("zaloList.none"),
+      line: (p) => t("zaloList.line", p),
+      spent: t("zaloList.spent"),
+      tooMany: t("zaloList.tooMany"),
     },
     committeeEdit: {
       description: t("committeeEdit.description"),

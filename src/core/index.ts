@@ -5,6 +5,7 @@ import type { CoreContext } from "./context.js";
 import { pruneSigninFailures, reissueInvite, redeemInvite, revokeInvite, type SignInRequest } from "./invites/invites.js";
 import { claimDueJobs, runDueJob } from "./jobs/run.js";
 import { localeOf, markSeen, markUnreachable, setLanguage } from "./people.js";
+import { countZaloSends, markZaloQuotaSpent, zaloPeople, zaloUsage, type ZaloQuotaLimits } from "./zalo-quota.js";
 import { deactivateMember, importRoster, listMembers } from "./roster/roster.js";
 import { answerAttend, appointProxy, checkAbsenceOpen, decideRequest, overrideAnswer, requestAbsence, type AnswerTarget, type Delegate, type RequestKind } from "./meetings/answers.js";
 import { chairCandidates, createMeeting, upcomingMeetings, type NewMeeting } from "./meetings/meetings.js";
@@ -72,6 +73,13 @@ export function createCore(ctx: CoreContext) {
       localeOf: (actor: Actor) => localeOf(ctx, actor),
       markUnreachable: (personId: number, channel: ChannelName, reason: string) => markUnreachable(ctx, personId, channel, reason),
       seen: (personId: number, channel: ChannelName) => markSeen(ctx, personId, channel),
+    },
+    /** A Zalo bot's monthly quota: counted per bot (its numeric id) and calendar month. */
+    zaloQuota: {
+      usage: (bot: string) => zaloUsage(ctx, bot),
+      count: (bot: string, n: number, limits: ZaloQuotaLimits) => countZaloSends(ctx, bot, n, limits),
+      spent: (bot: string) => markZaloQuotaSpent(ctx, bot),
+      people: () => zaloPeople(ctx),
     },
     meetings: {
       create: (actor: Actor, input: NewMeeting) => createMeeting(ctx, actor, input),

@@ -482,7 +482,19 @@ export interface MeetingDraftsTable {
   updated_at: IsoTime;
 }
 
+/** A Zalo bot's sends in one calendar month (the installation's time zone), and what the secretariat was told. */
+export interface ZaloUsageTable {
+  /** The bot's numeric id (the token's part before the colon), never the token. */
+  bot: string;
+  /** yyyy-MM. */
+  month: string;
+  sent: number;
+  warned_at: string | null;
+  spent_at: string | null;
+}
+
 export interface Database {
+  zalo_usage: ZaloUsageTable;
   committees: CommitteesTable;
   people: PeopleTable;
   memberships: MembershipsTable;

@@ -183,6 +183,11 @@ export function createOutboxStore(db: DB, dialect: Dialect, defaults: { locale: 
         .execute();
     },
 
+    /** A pending row waits until `notBeforeMs` (its app's monthly quota is spent), without using an attempt. */
+    async postpone(id: number, notBeforeMs: number, reason: string): Promise<void> {
+      await db.updateTable("outbox").set({ not_before: iso(notBeforeMs), last_error: reason }).where("id", "=", id).where("status", "=", "pending").execute();
+    },
+
     /** Holds a row for a person who has linked no app yet, until they link (core/held.ts releases it). */
     async hold(id: number, nowMs: number): Promise<void> {
       await db.updateTable("outbox").set({ held_since: iso(nowMs) }).where("id", "=", id).where("status", "=", "pending").execute();

@@ -18,6 +18,11 @@ export interface ChannelSender {
 export interface DeliveryApp {
   sender: ChannelSender;
   gate: RateGate;
+  /**
+   * A monthly message quota (Zalo's plans), when the app has one: whether a queued message of this
+   * template may go now, or else the instant (epoch ms) from which it may (the month's turn).
+   */
+  quota?: { admits(template: string): Promise<true | number> };
 }
 
 export interface DeliveryWorkerOptions {
@@ -178,7 +183,9 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps, opts: DeliveryWor
           if (err.kind === "rate_limited") {
             app.gate.pause(err.retryAfterMs);
             deps.logger.warn({ outboxId: row.id, channel: d.channel, retryAfterMs: err.retryAfterMs }, "rate limited by the platform; pausing all sends");
-            await deps.store.release(row.id, now() + err.retryAfterMs, err.message, false);
+            // A monthly quota now spent: the row is routed again at once (the person's next app, or the month's turn).
+            const quotaSpent = app.quota ? (await app.quota.admits(row.template)) !== true : false;
+            await deps.store.release(row.id, quotaSpent ? now() : now() + err.retryAfterMs, err.message, false);
           } else if (err.kind === "forbidden") {
             // A group post: the bot was removed from the group.
             await deps.store.finish(row.id, "unreachable", err.message);
@@ -213,18 +220,40 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps, opts: DeliveryWor
         progressed = true;
         continue;
       }
-      const app = apps[d.channel];
+      let app = apps[d.channel];
       if (!app) continue;
+      if (app.quota) {
+        // A chat still busy is looked at again at the next step: no need to ask the quota now.
+        const firstKey = chatKeyOf(d.channel, d.chatId);
+        if (busyChats.has(firstKey) || !app.gate.chatReady(firstKey)) continue;
+        const admitted = await app.quota.admits(row.template);
+        if (admitted !== true) {
+          // The app's quota is spent (for this kind of message): another app of the person's reaches
+          // them now, or the row waits for the month's turn. Nothing is lost.
+          const others = runningApps.filter((c) => c !== d.channel);
+          const next = row.person_id !== null && row.chat_id === null ? await deps.store.route(row.person_id, others) : undefined;
+          const other = next && "channel" in next ? apps[next.channel] : undefined;
+          if (!next || !("channel" in next) || !other) {
+            await deps.store.postpone(row.id, admitted, `waiting for the month's ${d.channel} quota`);
+            progressed = true;
+            continue;
+          }
+          d.channel = next.channel;
+          d.chatId = next.chatId;
+          app = other;
+        }
+      }
       const { gate } = app;
       const chatKey = chatKeyOf(d.channel, d.chatId);
       if (busyChats.has(chatKey) || !gate.chatReady(chatKey)) continue;
+      const sendApp = app;
       while (inFlight.size >= opts.concurrency) await Promise.race(inFlight);
       const pass = await gate.acquire(abort.signal);
       if (!running) break;
       if (!(await deps.store.claim(row.id, instanceId, now(), d.channel))) continue;
       gate.reserveChat(chatKey);
       busyChats.add(chatKey);
-      const p: Promise<void> = settle(d, app, pass)
+      const p: Promise<void> = settle(d, sendApp, pass)
         .catch((e) => deps.logger.error({ err: e, outboxId: row.id }, "could not record a delivery outcome"))
         .finally(() => {
           inFlight.delete(p);

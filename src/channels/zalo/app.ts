@@ -16,6 +16,7 @@ import type { FileLinks } from "../../media/links.js";
 import { inviteLink as telegramInviteLink, TELEGRAM_USERNAME_SETTING } from "../telegram/settings.js";
 import { StartupError } from "../../startup-error.js";
 import { realSleep } from "../../delivery/time.js";
+import { nextMonthStart, quotaAdmits, quotaPriority } from "../../core/zalo-quota.js";
 import { createZaloClient, ZALO_API_ROOT, ZaloApiError, type ZaloBotInfo, type ZaloClient } from "./client.js";
 import { startZaloPolling, type ZaloPolling } from "./polling.js";
 import { createZaloReceiver } from "./receive.js";
@@ -32,6 +33,8 @@ export const ZALO_RATE = { ratePerSecond: 5, perChatIntervalMs: 1000 } as const;
 export interface ZaloAppDeps {
   config: ZaloAppConfig;
   defaultLocale: Config["defaultLocale"];
+  /** The installation's time zone: the quota's months are counted in it. */
+  timeZone: string;
   core: Core;
   translator: Translator;
   clock: Clock;
@@ -63,7 +66,16 @@ export interface ZaloApp extends ChatApp {
 export function createZaloApp(deps: ZaloAppDeps): ZaloApp {
   const { config, core, translator } = deps;
   const logger = deps.logger.child({ component: "zalo" });
-  const client = createZaloClient({ token: config.token, apiRoot: config.apiRoot, onSuccess: () => deps.health.platformCallSucceeded() });
+  // The bot's quota is counted under its numeric id (the token's part before the colon), never the token.
+  const bot = config.token.split(":")[0]!;
+  const quotaFailed = (e: unknown) => logger.error({ err: e }, "could not record the Zalo quota");
+  const client = createZaloClient({
+    token: config.token,
+    apiRoot: config.apiRoot,
+    onSuccess: () => deps.health.platformCallSucceeded(),
+    onSent: () => void core.zaloQuota.count(bot, 1, config.quota).then(deps.nudgeDelivery, quotaFailed),
+    onQuotaExceeded: () => void core.zaloQuota.spent(bot).then(deps.nudgeDelivery, quotaFailed),
+  });
   // A person pastes a Telegram invite link as readily as they type its code: both link them here too.
   const inviteLink = async (code: string) => {
     const username = await core.settings.get(TELEGRAM_USERNAME_SETTING);
@@ -82,12 +94,23 @@ export function createZaloApp(deps: ZaloAppDeps): ZaloApp {
         const parts = await app.print(d.chatId!, d.locale, view.message);
         return { messageId: await send(d.chatId!, d.locale, d.timeZone, parts, view.message.file) };
       } catch (e) {
+        // Zalo says the month's quota is spent: recorded before the worker decides where the message goes next.
+        if (e instanceof ZaloApiError && e.errorCode === 429 && /quota/i.test(e.description)) await core.zaloQuota.spent(bot).catch(quotaFailed);
         if (e instanceof ZaloApiError && e.errorCode === 401) logger.error({ method: e.method }, "Zalo refused the bot token (401): check ZALO_BOT_TOKEN; it changes when the owner resets it in Zalo Bot Creator");
         throw toZaloSendError(e);
       }
     },
   };
-  const delivery = { sender, gate: new RateGate({ ...ZALO_RATE, groupIntervalMs: 3000 }) };
+  const quota = {
+    /** A queued message goes while the month's quota admits its priority; else from the next month. */
+    async admits(template: string): Promise<true | number> {
+      const usage = await core.zaloQuota.usage(bot);
+      if (quotaAdmits(usage, quotaPriority(template), config.quota)) return true;
+      if (usage.sent >= config.quota.monthly) await core.zaloQuota.spent(bot);
+      return nextMonthStart(deps.clock(), deps.timeZone).getTime();
+    },
+  };
+  const delivery = { sender, gate: new RateGate({ ...ZALO_RATE, groupIntervalMs: 3000 }), quota };
 
   let me: ZaloBotInfo | undefined = deps.botInfo;
   const handle = createZaloReceiver({ core, app, send, translator, defaultLocale: deps.defaultLocale as Locale, logger, botId: () => me?.id });
@@ -104,6 +127,8 @@ export function createZaloApp(deps: ZaloAppDeps): ZaloApp {
     async start() {
       me ??= await identify(client, config.apiRoot ?? ZALO_API_ROOT);
       logger.info({ account: me.account_name, mode: config.mode.kind }, "Zalo bot identified");
+      const people = await core.zaloQuota.people();
+      if (people > config.maxPeople) logger.warn({ people, maxPeople: config.maxPeople }, "more people are linked on Zalo than the bot's plan serves (ZALO_MAX_PEOPLE): Zalo may refuse some of them");
       if (config.mode.kind === "polling") {
         // A webhook left set would keep getUpdates from working.
         const info = await client.getWebhookInfo().catch(() => undefined);

@@ -72,6 +72,10 @@ export interface ZaloClientOptions {
   token: string;
   /** Defaults to {@link ZALO_API_ROOT}; tests point it at the fake. */
   apiRoot?: string | undefined;
+  /** Told of each message Zalo accepted (sendMessage, sendPhoto): each counts against the monthly quota. */
+  onSent?: () => void;
+  /** Told when Zalo answers 429 "Quota exceeded" to a send. */
+  onQuotaExceeded?: () => void;
   /** The timeout of every call but getUpdates (which waits its poll plus 10 s). Default 30 s. */
   timeoutMs?: number;
   /** Told of every call the Bot API answered with `ok: true` (for `/healthz`). */
@@ -130,9 +134,11 @@ export function createZaloClient(opts: ZaloClientOptions): ZaloClient {
     if (!envelope) throw new ZaloNetworkError(method, `HTTP ${status} without the API's answer`);
     if (envelope.ok === true) {
       opts.onSuccess?.();
+      if (method === "sendMessage" || method === "sendPhoto") opts.onSent?.();
       return envelope.result as T;
     }
     const code = Number(envelope.error_code ?? status);
+    if (code === 429 && /quota/i.test(String(envelope.description ?? "")) && (method === "sendMessage" || method === "sendPhoto")) opts.onQuotaExceeded?.();
     throw new ZaloApiError(method, Number.isFinite(code) ? code : status, scrub(String(envelope.description ?? "")));
   }
 
