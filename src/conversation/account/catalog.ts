@@ -5,7 +5,9 @@ import { allowedActions, type Action } from "../../core/permissions.js";
 export const COMMANDS: readonly { command: string; action?: Action }[] = [
   { command: "help" },
   { command: "lang", action: "profile.language" },
+  { command: "status", action: "profile.language" },
   { command: "report", action: "report.submit" },
+  { command: "summary", action: "summary.view" },
   { command: "meetings", action: "meeting.roster" },
   { command: "newmeeting", action: "meeting.manage" },
   { command: "confirmmeeting", action: "cycle.manage" },
