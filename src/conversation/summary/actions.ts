@@ -18,4 +18,6 @@ export const summaryActions = {
   /** From /status: a meeting invitation's card, or a request for opinions' card, to answer at once. */
   invitation: defineAction("st:m", { invitationId: int }),
   opinion: defineAction("st:o", { recipientId: int }),
+  /** From /status: acknowledge a notice there and then; the list is shown again without it. */
+  acknowledge: defineAction("st:n", { recipientId: int }),
 };

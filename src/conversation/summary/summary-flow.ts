@@ -4,13 +4,12 @@ import { formatDateTime, formatMeetingTime } from "../../i18n/format.js";
 import { renderStackedBars } from "../../media/chart.js";
 import { invitationCardView } from "../meetings/views.js";
 import { buttonLabel, type Button, type Message } from "../message.js";
-import { noticeActions } from "../notices/actions.js";
 import { opinionCardView } from "../opinions/views.js";
 import { reportActions } from "../reports/actions.js";
 import { route, type Route } from "../router.js";
 import type { Turn } from "../turn.js";
 import { summaryActions, type SummaryPart } from "./actions.js";
-import { partView, progressChart, summaryButtons, summaryText, type SummaryPlace } from "./views.js";
+import { partView, periodOf, progressChart, summaryButtons, summaryText, type SummaryPlace } from "./views.js";
 
 /** What one message may hold on an app: Telegram's 4,096 characters, the text app's 2,000. */
 const limitOf = (turn: Turn): number => (turn.channel === "telegram" ? 4000 : 1900);
@@ -55,7 +54,7 @@ export function summaryFlow(deps: { core: Core }) {
       lines.push("", t("summary:status.notices", { count: st.notices.length }));
       for (const x of st.notices) {
         lines.push(t("summary:status.notice_line", { id: x.noticeId, date: formatDateTime(x.createdAt, zone).slice(0, 10) }));
-        buttons.push([{ label: buttonLabel(t("summary:status.buttons.acknowledge", { id: x.noticeId })), action: noticeActions.acknowledge.data({ recipientId: x.recipientId }) }]);
+        buttons.push([{ label: buttonLabel(t("summary:status.buttons.acknowledge", { id: x.noticeId })), action: summaryActions.acknowledge.data({ recipientId: x.recipientId }) }]);
       }
     }
     if (st.opinions.length) {
@@ -113,9 +112,9 @@ export function summaryFlow(deps: { core: Core }) {
       try {
         const s = await core.summary.of(turn.actor, at.committeeId, periodCode(at));
         await turn.acknowledge();
-        const { png } = renderStackedBars(progressChart(turn.t, s));
+        const { png } = renderStackedBars(progressChart(turn.t, turn.locale, s));
         await turn.say({
-          text: turn.t("summary:chart.caption", { committee: s.committeeName, period: s.periodName }),
+          text: turn.t("summary:chart.caption", { committee: s.committeeName, period: periodOf(turn.t, turn.locale, s) }),
           file: { kind: "bytes", name: `tien-do-${s.committeeCode}-${s.periodCode}.png`.toLowerCase(), content: png, mimeType: "image/png", photo: true },
         });
       } catch (e) {
@@ -127,6 +126,19 @@ export function summaryFlow(deps: { core: Core }) {
     async status(turn: Turn): Promise<void> {
       try {
         await turn.say(await statusMessage(turn));
+      } catch (e) {
+        await turn.refuse(e);
+      }
+    },
+
+    /** A notice acknowledged from /status: recorded, and the list shown again in place, without it. */
+    async acknowledge(turn: Turn, { recipientId }: { recipientId: number }): Promise<void> {
+      try {
+        const { changed } = await core.notices.acknowledge(turn.actor, recipientId);
+        await turn.acknowledge(turn.t(changed ? "notices:ack.recorded" : "notices:ack.already"));
+        const again = await statusMessage(turn);
+        if (turn.originId) await turn.replace(turn.originId, again);
+        else await turn.say(again);
       } catch (e) {
         await turn.refuse(e);
       }
@@ -160,5 +172,6 @@ export function summaryRoutes(flow: SummaryFlow): Route[] {
     route(summaryActions.chart, flow.chart),
     route(summaryActions.invitation, flow.invitation),
     route(summaryActions.opinion, flow.opinion),
+    route(summaryActions.acknowledge, flow.acknowledge),
   ];
 }

@@ -5,6 +5,7 @@ import { escapeText } from "../../core/markup.js";
 import { formatDecimal } from "../../core/reports/numbers.js";
 import { formatDateTime, formatMeetingTime, formatPercent } from "../../i18n/format.js";
 import type { TFunction } from "../../i18n/index.js";
+import { periodLabel } from "../../documents/report-terms.js";
 import type { StackedBarChart } from "../../media/chart.js";
 import { buttonLabel, type Button } from "../message.js";
 import { summaryActions, type SummaryPart } from "./actions.js";
@@ -25,6 +26,9 @@ export const STATUS_COLORS: Record<(typeof SUMMARY_STATUSES)[number], string> = 
   not_started: "#9e9e9e",
 };
 
+/** The period as people say it: "Quý IV/2026" for a quarter, its name otherwise. */
+export const periodOf = (t: TFunction, locale: Locale, s: CommitteeSummary): string => periodLabel(t, { code: s.periodCode, kind: s.periodKind, name: s.periodName }, locale);
+
 /** Lines kept within an app's length: list lines past it give way to "… and N more". */
 export function fitLines(t: TFunction, head: string[], items: string[], limit: number): string {
   const out = [...head];
@@ -44,7 +48,7 @@ export function fitLines(t: TFunction, head: string[], items: string[], limit: n
 /** The one-screen summary: every part as counts, numbers in the reader's language. */
 export function summaryText(t: TFunction, locale: Locale, s: CommitteeSummary): string {
   const n = (v: number) => formatDecimal(v, locale);
-  const lines = [t("summary:header", { committee: s.committeeName, period: s.periodName }), ""];
+  const lines = [t("summary:header", { committee: s.committeeName, period: periodOf(t, locale, s) }), ""];
   const m = s.meeting;
   lines.push(
     m
@@ -111,7 +115,7 @@ export function partView(t: TFunction, locale: Locale, s: CommitteeSummary, part
       const items = orgs.map((o) =>
         t("summary:drill.reporting_org", { unit: o.unit, reported: n(o.reported), total: n(o.total), people: o.missingPeople.length ? `: ${o.missingPeople.join(", ")}` : "" }),
       );
-      return view(t("summary:drill.reporting", { period: s.periodName }), items, "summary:drill.reporting_none");
+      return view(t("summary:drill.reporting", { period: periodOf(t, locale, s) }), items, "summary:drill.reporting_none");
     }
     case "behind":
       return view(
@@ -142,7 +146,7 @@ export function partView(t: TFunction, locale: Locale, s: CommitteeSummary, part
       );
     case "subordinates":
       return view(
-        t("summary:drill.subordinates", { period: s.periodName }),
+        t("summary:drill.subordinates", { period: periodOf(t, locale, s) }),
         s.subordinates.map((x) => t("summary:drill.subordinate_line", { name: x.name, reported: n(x.reported), total: n(x.total) })),
         "summary:drill.subordinates_none",
         // Telegram allows 100 buttons; a province has far fewer communes per message than that in practice.
@@ -152,9 +156,9 @@ export function partView(t: TFunction, locale: Locale, s: CommitteeSummary, part
 }
 
 /** The chart of progress by organization: one bar per organization, stacked by task status. */
-export function progressChart(t: TFunction, s: CommitteeSummary): StackedBarChart {
+export function progressChart(t: TFunction, locale: Locale, s: CommitteeSummary): StackedBarChart {
   return {
-    title: t("summary:chart.title", { period: s.periodName }),
+    title: t("summary:chart.title", { period: periodOf(t, locale, s) }),
     series: SUMMARY_STATUSES.map((st) => ({ name: t(`reports:status.${st}`), color: STATUS_COLORS[st] })),
     rows: s.organizations.map((o) => ({ label: o.unit, values: SUMMARY_STATUSES.map((st) => o.byStatus[st]) })),
   };

@@ -55,6 +55,7 @@ export interface CommitteeSummary {
   timeZone: string;
   periodCode: string;
   periodName: string;
+  periodKind: "quarter" | "extra";
   meeting: MeetingSummary | null;
   reporting: { total: number; reported: number; late: number; notStarted: number; missingPeople: string[] };
   byStatus: Record<ProgressStatus, number>;
@@ -230,6 +231,7 @@ export async function committeeSummary(ctx: CoreContext, actor: Actor, committee
     timeZone: committee.time_zone,
     periodCode: period.code,
     periodName: period.name,
+    periodKind: period.kind,
     meeting,
     reporting: {
       total: status.counts.total,
