@@ -9,6 +9,8 @@ const FONT_FILES = [
   require.resolve("@expo-google-fonts/be-vietnam-pro/700Bold/BeVietnamPro_700Bold.ttf"),
 ];
 const FONT = "Be Vietnam Pro";
+/** The longest side of a PNG sent as a photo (Telegram's limit is 10,000 px). */
+const MAX_PNG_SIDE = 9000;
 
 /** One bar of the chart: an organization and its tasks counted per status, in the order of `series`. */
 export interface StackedRow {
@@ -61,7 +63,8 @@ export function renderStackedBars(chart: StackedBarChart): ChartPng {
   instance.dispose();
   const resvg = new Resvg(svg, {
     background: "#ffffff",
-    fitTo: { mode: "zoom", value: 1.5 },
+    // Telegram refuses a photo taller than 10,000 px: a very long chart is drawn smaller rather than not at all.
+    fitTo: { mode: "zoom", value: Math.min(1.5, MAX_PNG_SIDE / height) },
     font: { loadSystemFonts: false, fontFiles: FONT_FILES, defaultFontFamily: FONT, sansSerifFamily: FONT },
   });
   const image = resvg.render();
