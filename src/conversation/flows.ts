@@ -22,6 +22,7 @@ import { opinionSummaryFlow, opinionSummaryRoutes } from "./opinions/summary-flo
 import { reportFlow, reportRoutes } from "./reports/report-flow.js";
 import { reportsAdminCommands, reportsAdminFlow, reportsAdminRoutes } from "./reports/admin-flow.js";
 import { rosterImportFlow } from "./roster/import-flow.js";
+import { summaryFlow, summaryRoutes } from "./summary/summary-flow.js";
 import { cycleFlow } from "./cycle/cycle-flow.js";
 import type { Route } from "./router.js";
 import type { Turn } from "./turn.js";
@@ -74,6 +75,7 @@ export function createFlows(deps: FlowDeps) {
   const meetingCreate = meetingCreateFlow(deps);
   const meetingAdmin = meetingAdminFlow(deps);
   const cycle = cycleFlow(deps);
+  const summary = summaryFlow(deps);
   const routes: Route[] = [
     ...settingsRoutes(settings),
     ...meetingAnswerRoutes(answers),
@@ -89,6 +91,7 @@ export function createFlows(deps: FlowDeps) {
     ...reportRoutes(reports),
     ...reportsAdminRoutes(reportsAdmin),
     ...meetingCreateRoutes(meetingCreate),
+    ...summaryRoutes(summary),
     ...dialogCancelRoutes(cancel),
   ];
   /**
@@ -139,6 +142,8 @@ export function createFlows(deps: FlowDeps) {
     cycle: cycle.cycle,
     holidays: cycle.holidays,
     confirmmeeting: cycle.confirmMeeting,
+    summary: (turn, args) => summary.command(turn, args),
+    status: (turn) => summary.status(turn),
   };
   return {
     /** For whoever writes, linked or not: /start (with an invite code) and the gate in front of the rest. */
@@ -163,6 +168,7 @@ export function createFlows(deps: FlowDeps) {
     meetingCreate,
     meetingAdmin,
     cycle,
+    summary,
     routes,
     commands,
     /** Gives what a person sent to the dialog waiting for it; false when none took it. */

@@ -29,7 +29,7 @@ export interface Button {
 
 /** A file to send: made on the spot (an export, a calendar) or one already stored (an attachment). */
 export type OutgoingFile =
-  | { kind: "bytes"; name: string; content: Buffer; mimeType?: string }
+  | { kind: "bytes"; name: string; content: Buffer; mimeType?: string; /** A picture (a chart): shown as a photo where the app can. */ photo?: boolean }
   | { kind: "attachment"; attachmentId: number; name: string; /** Shown as a picture where the app can (a photo received as one). */ photo?: boolean };
 
 /** Builds button rows from [label, action] pairs, one row per inner array. */

@@ -31,6 +31,8 @@ import { extendDeadline, findPeriod, listPeriods, openExtraPeriod, reopenFor, ty
 import { myReports, reportContext, submitProgress, taskHistory, updateById, type ProgressInput } from "./reports/updates.js";
 import { owedBy, periodStatus, reminderDue } from "./reports/status.js";
 import { answerableItem, answerItem, itemById, openItems } from "./reports/items.js";
+import { committeeSummary, summaryCommittee } from "./summary/summary.js";
+import { personalStatus } from "./summary/status.js";
 import { heldCounts, sweepHeld } from "./held.js";
 import { outboxMessageState } from "./outbox.js";
 import { claimUpdate, pruneProcessedUpdates } from "./updates.js";
@@ -140,6 +142,12 @@ export function createCore(ctx: CoreContext) {
       byCode: (actor: Actor, code: string) => findTaskByCode(ctx, actor, code),
       edit: (actor: Actor, taskId: number, field: string, value: string) => editTask(ctx, actor, taskId, field, value),
       history: (actor: Actor, taskId: number) => taskHistory(ctx, actor, taskId),
+    },
+    summary: {
+      /** The committee (its code, or the actor's own) whose summary the actor may read; refused for members. */
+      committee: (actor: Actor, code?: string) => summaryCommittee(ctx, actor, code),
+      of: (actor: Actor, committeeId: number, periodCode?: string) => committeeSummary(ctx, actor, committeeId, periodCode),
+      personal: (actor: Actor) => personalStatus(ctx, actor),
     },
     reports: {
       mine: (actor: Actor) => myReports(ctx, actor),

@@ -92,7 +92,7 @@ export function telegramMessageSender(api: Api, files: TelegramFileStore): Teleg
     if (file) {
       const other = { caption: text, parse_mode: "HTML" as const };
       if (file.kind === "attachment") return (await sendAttachment(chatId, file.attachmentId, file.photo === true, other)).message_id;
-      return (await api.sendDocument(chatId, new InputFile(file.content, file.name), other)).message_id;
+      return (await sendFile(chatId, new InputFile(file.content, file.name), file.photo === true, other)).message_id;
     }
     if (message.replaces) {
       const editId = Number(message.replaces.messageId);

@@ -41,7 +41,7 @@ export function zaloMessageSender(deps: { client: ZaloClient; core: Pick<Core, "
     const stored = deps.fileLinks ? await storedIdOf(file) : undefined;
     if (deps.fileLinks && stored !== undefined) {
       const link = deps.fileLinks.link(stored, ZALO_FILE_LINK_TTL_SECONDS);
-      if (file.kind === "attachment" && file.photo) return (await client.sendPhoto(chatId, link)).message_id;
+      if (file.photo) return (await client.sendPhoto(chatId, link)).message_id;
       const until = formatDateTime(new Date(deps.now().getTime() + ZALO_FILE_LINK_TTL_SECONDS * 1000), timeZone);
       return (await client.sendMessage(chatId, t("zalo:file_link", { name: file.name, link, until }))).message_id;
     }

@@ -5,7 +5,10 @@ import { allowedActions, type Action } from "../../core/permissions.js";
 export const COMMANDS: readonly { command: string; action?: Action }[] = [
   { command: "help" },
   { command: "lang", action: "profile.language" },
+  // Everyone with a seat holds profile.language: /status is for every member.
+  { command: "status", action: "profile.language" },
   { command: "report", action: "report.submit" },
+  { command: "summary", action: "summary.view" },
   { command: "meetings", action: "meeting.roster" },
   { command: "newmeeting", action: "meeting.manage" },
   { command: "confirmmeeting", action: "cycle.manage" },

@@ -1,0 +1,255 @@
+import type { CommitteeLevel, ProgressStatus } from "../../db/schema.js";
+import { systemActor, type Actor } from "../actor.js";
+import { iso } from "../clock.js";
+import type { CoreContext } from "../context.js";
+import { DomainError } from "../errors.js";
+import { meetingRoster } from "../meetings/views.js";
+import { can, seatsWith } from "../permissions.js";
+import { findPeriod } from "../reports/periods.js";
+import { periodStatus } from "../reports/status.js";
+import { STATUSES } from "../reports/updates.js";
+
+/** The next meeting as leaders see it: answers so far, approvals waiting and the quorum forecast. */
+export interface MeetingSummary {
+  meetingId: number;
+  title: string;
+  startsAt: string;
+  attending: number;
+  absent: number;
+  proxy: number;
+  noAnswer: number;
+  invited: number;
+  approvalsWaiting: number;
+  /** Share of invitees there in person or through an approved proxy, 0..1. */
+  forecast: number;
+  noAnswerPeople: string[];
+}
+
+/** One organization's line of the period: its tasks by progress status and who has not reported. */
+export interface OrganizationProgress {
+  unit: string;
+  total: number;
+  reported: number;
+  late: number;
+  byStatus: Record<ProgressStatus, number>;
+  missingPeople: string[];
+}
+
+/** A committee below, in the roll-up: has every task of its quarter been reported. */
+export interface SubordinateLine {
+  committeeId: number;
+  code: string;
+  name: string;
+  level: CommitteeLevel;
+  reported: number;
+  total: number;
+  /** True when every task of its period is reported (a committee with no tasks counts as reported). */
+  complete: boolean;
+}
+
+/** The leaders' and the secretariat's status summary of one committee for one quarter. */
+export interface CommitteeSummary {
+  committeeId: number;
+  committeeCode: string;
+  committeeName: string;
+  timeZone: string;
+  periodCode: string;
+  periodName: string;
+  periodKind: "quarter" | "extra";
+  meeting: MeetingSummary | null;
+  reporting: { total: number; reported: number; late: number; notStarted: number; missingPeople: string[] };
+  byStatus: Record<ProgressStatus, number>;
+  indicators: { met: number; total: number };
+  /** Tasks behind or at risk, by code. */
+  behind: { code: string; title: string; status: ProgressStatus; unit: string }[];
+  organizations: OrganizationProgress[];
+  openItems: { id: number; kind: "obstacle" | "proposal"; taskCode: string; text: string }[];
+  notices: { noticeId: number; pending: number; people: string[] }[];
+  opinions: { requestId: number; title: string; deadline: string; pending: number; people: string[] }[];
+  /** The committees directly below this one (xã/phường, or huyện in old data). */
+  subordinates: SubordinateLine[];
+}
+
+const zeroStatus = (): Record<ProgressStatus, number> => ({ done: 0, on_track: 0, at_risk: 0, behind: 0, not_started: 0 });
+
+/**
+ * The committee whose summary the actor may read: `code` names it (theirs, or one below a committee where they
+ * lead or keep the secretariat); without a code, their most senior seat's. A member is refused.
+ */
+export async function summaryCommittee(ctx: CoreContext, actor: Actor, code?: string): Promise<{ id: number; code: string }> {
+  const seats = seatsWith(actor, "summary.view");
+  if (actor.kind === "person" && seats.length === 0) throw new DomainError("errors:forbidden");
+  if (!code) {
+    if (seats[0]) return { id: seats[0].committeeId, code: seats[0].committeeCode };
+    throw new DomainError("errors:forbidden");
+  }
+  const c = await ctx.db.selectFrom("committees").select(["id", "code", "parent_id"]).where((eb) => eb(eb.fn("lower", ["code"]), "=", code.trim().toLowerCase())).executeTakeFirst();
+  if (!c) throw new DomainError("summary:errors.committee_not_found", { code: code.trim() });
+  if (can(actor, "summary.view", c.id) || (c.parent_id !== null && can(actor, "summary.view", c.parent_id))) return { id: c.id, code: c.code };
+  throw new DomainError("errors:forbidden");
+}
+
+/** Whether a string names a quarter's period ("2026-Q3"). */
+export const isPeriodCode = (text: string): boolean => /^\d{4}-Q[1-4]$/i.test(text.trim());
+
+/**
+ * The status summary of a committee for its current quarter (or `periodCode`): the next meeting, the reporting
+ * period, tasks by status, indicators met, open obstacles and proposals, notices not acknowledged, opinion
+ * requests still open, and the committees below. Leaders and the secretariat only; checked here.
+ */
+export async function committeeSummary(ctx: CoreContext, actor: Actor, committeeId: number, periodCode?: string): Promise<CommitteeSummary> {
+  const committee = await ctx.db.selectFrom("committees").selectAll().where("id", "=", committeeId).executeTakeFirst();
+  if (!committee) throw new DomainError("errors:forbidden");
+  const allowed = can(actor, "summary.view", committeeId) || (committee.parent_id !== null && can(actor, "summary.view", committee.parent_id));
+  if (!allowed) throw new DomainError("errors:forbidden");
+  const now = iso(ctx.clock());
+  const period = await findPeriod(ctx, systemActor, committeeId, periodCode);
+  const status = await periodStatus(ctx, systemActor, period.id);
+
+  const byStatus = zeroStatus();
+  const indicators = { met: 0, total: status.rows.length };
+  const behind: CommitteeSummary["behind"] = [];
+  const orgs = new Map<string, OrganizationProgress>();
+  const missing = new Set<string>();
+  for (const row of status.rows) {
+    const s: ProgressStatus = row.latest?.status ?? "not_started";
+    byStatus[s]++;
+    const target = row.task.target_value;
+    const reached = row.task.indicator_kind === "numeric" ? row.latest?.value : row.latest?.percent;
+    if (s === "done" || (target !== null && reached !== null && reached !== undefined && reached >= target)) indicators.met++;
+    if (s === "behind" || s === "at_risk") behind.push({ code: row.task.code, title: row.task.title, status: s, unit: row.unit });
+    const key = row.unit.toLowerCase();
+    const o = orgs.get(key) ?? { unit: row.unit, total: 0, reported: 0, late: 0, byStatus: zeroStatus(), missingPeople: [] };
+    o.total++;
+    o.byStatus[s]++;
+    if (row.state === "on_time" || row.state === "late") o.reported++;
+    if (row.state === "late") o.late++;
+    if (row.state === "missing" || row.state === "pending") for (const p of row.people) {
+      missing.add(p);
+      if (!o.missingPeople.includes(p)) o.missingPeople.push(p);
+    }
+    orgs.set(key, o);
+  }
+
+  const next = await ctx.db
+    .selectFrom("meetings")
+    .select("id")
+    .where("committee_id", "=", committeeId)
+    .where("status", "=", "scheduled")
+    .where("starts_at", ">", now)
+    .orderBy("starts_at")
+    .executeTakeFirst();
+  let meeting: MeetingSummary | null = null;
+  if (next) {
+    const r = await meetingRoster(ctx, systemActor, next.id);
+    const c = r.counts;
+    meeting = {
+      meetingId: next.id,
+      title: r.meeting.title,
+      startsAt: r.meeting.startsAt,
+      attending: c.attending,
+      absent: c.absentApproved + c.absentPending + c.absentDeclined,
+      proxy: c.proxyApproved + c.proxyPending,
+      noAnswer: c.noAnswer,
+      invited: c.invited,
+      approvalsWaiting: c.absentPending + c.proxyPending,
+      forecast: r.forecast,
+      noAnswerPeople: r.lines.filter((l) => l.answer === "none").map((l) => l.fullName),
+    };
+  }
+
+  const openItems = await ctx.db
+    .selectFrom("report_items as i")
+    .innerJoin("tasks as t", "t.id", "i.task_id")
+    .select(["i.id", "i.kind", "t.code as taskCode", "i.text"])
+    .where("i.committee_id", "=", committeeId)
+    .where("i.status", "=", "open")
+    .orderBy("i.id")
+    .execute();
+
+  const unacked = await ctx.db
+    .selectFrom("notice_recipients as r")
+    .innerJoin("notices as n", "n.id", "r.notice_id")
+    .innerJoin("people as p", "p.id", "r.person_id")
+    .select(["n.id as noticeId", "p.full_name as fullName"])
+    .where("n.committee_id", "=", committeeId)
+    .where("n.status", "=", "sending")
+    .where("n.ack_required", "=", 1)
+    .where("r.acknowledged_at", "is", null)
+    .orderBy("n.id")
+    .orderBy("r.id")
+    .execute();
+  const notices = new Map<number, CommitteeSummary["notices"][number]>();
+  for (const u of unacked) {
+    const n = notices.get(u.noticeId) ?? { noticeId: u.noticeId, pending: 0, people: [] };
+    n.pending++;
+    n.people.push(u.fullName);
+    notices.set(u.noticeId, n);
+  }
+
+  const waiting = await ctx.db
+    .selectFrom("opinion_recipients as r")
+    .innerJoin("opinion_requests as q", "q.id", "r.request_id")
+    .innerJoin("people as p", "p.id", "r.person_id")
+    .select(["q.id as requestId", "q.title", "q.deadline", "p.full_name as fullName"])
+    .where("q.committee_id", "=", committeeId)
+    .where("q.status", "=", "open")
+    .where("q.deadline", ">", now)
+    .where((eb) => eb.not(eb.exists(eb.selectFrom("opinion_answers as a").select("a.id").whereRef("a.recipient_id", "=", "r.id"))))
+    .orderBy("q.id")
+    .orderBy("r.id")
+    .execute();
+  const opinions = new Map<number, CommitteeSummary["opinions"][number]>();
+  for (const w of waiting) {
+    const o = opinions.get(w.requestId) ?? { requestId: w.requestId, title: w.title, deadline: w.deadline, pending: 0, people: [] };
+    o.pending++;
+    o.people.push(w.fullName);
+    opinions.set(w.requestId, o);
+  }
+
+  const below = await ctx.db.selectFrom("committees").select(["id", "code", "name", "level"]).where("parent_id", "=", committeeId).orderBy("name").execute();
+  const subordinates: SubordinateLine[] = [];
+  for (const b of below) {
+    let reported = 0;
+    let total = 0;
+    try {
+      const p = await findPeriod(ctx, systemActor, b.id, period.kind === "quarter" ? period.code : undefined);
+      const st = await periodStatus(ctx, systemActor, p.id);
+      reported = st.counts.on_time + st.counts.late;
+      total = st.counts.total;
+    } catch (e) {
+      // A committee below with no such quarter has nothing reported for it.
+      if (!(e instanceof DomainError)) throw e;
+    }
+    subordinates.push({ committeeId: b.id, code: b.code, name: b.name, level: b.level, reported, total, complete: reported === total });
+  }
+
+  return {
+    committeeId,
+    committeeCode: committee.code,
+    committeeName: committee.name,
+    timeZone: committee.time_zone,
+    periodCode: period.code,
+    periodName: period.name,
+    periodKind: period.kind,
+    meeting,
+    reporting: {
+      total: status.counts.total,
+      reported: status.counts.on_time + status.counts.late,
+      late: status.counts.late,
+      notStarted: status.counts.missing + status.counts.pending,
+      missingPeople: [...missing],
+    },
+    byStatus,
+    indicators,
+    behind,
+    organizations: [...orgs.values()].sort((a, b) => a.unit.localeCompare(b.unit, "vi")),
+    openItems,
+    notices: [...notices.values()],
+    opinions: [...opinions.values()],
+    subordinates,
+  };
+}
+
+/** Statuses in the order the summary and the chart show them. */
+export const SUMMARY_STATUSES = STATUSES;
