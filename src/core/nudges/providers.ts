@@ -1,0 +1,100 @@
+import type { Executor } from "../../db/database.js";
+import { DAY, iso } from "../clock.js";
+import { localDateOf } from "../cycle/local-time.js";
+import { taskInPeriod, windowFor } from "../reports/periods.js";
+import { latestInPeriod, reportingMembers, responsibleAmong } from "../reports/updates.js";
+import { addObligationProvider, within, workingDaysBefore, type Obligation, type ObligationProvider, type ObligationQuery } from "./obligations.js";
+
+/** How often, and how many times, an overdue report is chased after its deadline (in working days). */
+export const OVERDUE_EVERY = 2;
+export const OVERDUE_TIMES = 3;
+
+/** Each (person, task, period) a person owes in the committee's periods still taking reports, with the person's own window. */
+async function owedTasks(q: ObligationQuery) {
+  const periods = await q.db.selectFrom("reporting_periods").selectAll().where("committee_id", "=", q.committee.id).where("opens_at", "<=", iso(q.now)).execute();
+  const tasks = await q.db.selectFrom("tasks").selectAll().where("committee_id", "=", q.committee.id).orderBy("code").execute();
+  const members = await reportingMembers(q.db, q.committee.id);
+  const out: { personId: number; taskId: number; periodId: number; dueAt: string; closesAt: string }[] = [];
+  for (const period of periods) {
+    const mine = tasks.filter((t) => taskInPeriod(t, period));
+    const latest = await latestInPeriod(q.db, period.id, mine.map((t) => t.id));
+    for (const task of mine) {
+      if (latest.has(task.id)) continue;
+      for (const p of responsibleAmong(members, task)) {
+        const w = await windowFor(q.db, period, p.personId);
+        if (w.closesAt <= iso(q.now)) continue;
+        out.push({ personId: p.personId, taskId: task.id, periodId: period.id, dueAt: w.dueAt, closesAt: w.closesAt });
+      }
+    }
+  }
+  return out;
+}
+
+/** Whether a task is still unreported in a period. */
+async function unreported(db: Executor, o: Obligation): Promise<boolean> {
+  const latest = await latestInPeriod(db, o.ref, [o.itemId]);
+  return !latest.has(o.itemId);
+}
+
+/** Reports due: on the working days the settings name before the deadline (−7, −3, −1 and the day itself by default). */
+export const reportsDue: ObligationProvider = {
+  kind: "report",
+  async due(q) {
+    const out: Obligation[] = [];
+    for (const t of await owedTasks(q)) {
+      const dueDay = localDateOf(new Date(t.dueAt), q.calendar.timeZone);
+      const days = q.calendar.settings.reportReminders.map((n) => workingDaysBefore(q.calendar, dueDay, n));
+      if (days.some((d) => within(d, q.from, q.to))) out.push({ kind: "report", personId: t.personId, itemId: t.taskId, ref: t.periodId, due: t.dueAt, until: t.dueAt });
+    }
+    return out;
+  },
+  stillOwed: async (db, o, now) => o.until > iso(now) && (await unreported(db, o)),
+};
+
+/** Overdue reports: every second working day after the deadline, at most three times, while the period takes late reports. */
+export const reportsOverdue: ObligationProvider = {
+  kind: "report_overdue",
+  async due(q) {
+    const out: Obligation[] = [];
+    for (const t of await owedTasks(q)) {
+      if (t.dueAt > iso(q.now)) continue;
+      const dueDay = localDateOf(new Date(t.dueAt), q.calendar.timeZone);
+      const days: string[] = [];
+      for (let i = 1; i <= OVERDUE_TIMES; i++) days.push(q.calendar.workingDaysAfter(dueDay, OVERDUE_EVERY * i));
+      if (days.some((d) => within(d, q.from, q.to))) out.push({ kind: "report_overdue", personId: t.personId, itemId: t.taskId, ref: t.periodId, due: t.dueAt, until: t.closesAt });
+    }
+    return out;
+  },
+  stillOwed: async (db, o, now) => o.until > iso(now) && (await unreported(db, o)),
+};
+
+/** Unanswered invitations: five and two days before the answer deadline (the working day before, if that day is off). */
+export const invitationsUnanswered: ObligationProvider = {
+  kind: "invitation",
+  async due(q) {
+    const rows = await q.db
+      .selectFrom("invitations as i")
+      .innerJoin("meetings as m", "m.id", "i.meeting_id")
+      .select(["i.id", "i.person_id", "m.answer_deadline"])
+      .where("m.committee_id", "=", q.committee.id)
+      .where("m.status", "=", "scheduled")
+      .where("i.answer", "=", "none")
+      .where("m.starts_at", ">", iso(q.now))
+      .execute();
+    const out: Obligation[] = [];
+    for (const r of rows) {
+      const deadline = new Date(r.answer_deadline);
+      const days = [5, 2].map((n) => workingDaysBefore(q.calendar, localDateOf(new Date(deadline.getTime() - n * DAY), q.calendar.timeZone), 0));
+      if (days.some((d) => within(d, q.from, q.to))) out.push({ kind: "invitation", personId: r.person_id, itemId: r.id, ref: 0, due: r.answer_deadline, until: r.answer_deadline });
+    }
+    return out;
+  },
+  async stillOwed(db, o, now) {
+    const r = await db.selectFrom("invitations as i").innerJoin("meetings as m", "m.id", "i.meeting_id").select(["i.answer", "m.status", "m.answer_deadline"]).where("i.id", "=", o.itemId).executeTakeFirst();
+    return Boolean(r && r.answer === "none" && r.status === "scheduled" && r.answer_deadline > iso(now));
+  },
+};
+
+addObligationProvider(reportsDue);
+addObligationProvider(reportsOverdue);
+addObligationProvider(invitationsUnanswered);
