@@ -17,7 +17,8 @@ describe.each(drivers)("the daily nudge on %s", (_app, start) => {
     const core = d.e2e.core;
     const committee = await core.committees.require("LS");
     await core.tasks.importCsv(cliActor, committee.id, TASKS_CSV);
-    // A meeting on Friday 11/12/2026 14:00, answers asked by Wednesday 09/12 17:00: nudged five days before, on Friday 04/12.
+    // A meeting on Friday 11/12/2026 14:00, answers asked by Wednesday 09/12 17:00: nudged five days before (Sunday
+    // 06/12, so Friday 04/12).
     const { meeting } = await core.meetings.create(await d.actorOf("secretary"), {
       committeeId: committee.id,
       kind: "regular",
@@ -32,7 +33,7 @@ describe.each(drivers)("the daily nudge on %s", (_app, start) => {
     await core.cycle.ensurePlanner(committee.id);
     await d.e2e.app.scheduler.tick();
 
-    // Friday 04/12 08:00 in Hanoi: seven working days before the report is due, five days before the answer is.
+    // Friday 04/12 08:00 in Hanoi: seven working days before the report is due, the working day before the meeting's −5.
     d.e2e.clock.set("2026-12-04T01:00:00.000Z");
     await d.e2e.app.scheduler.tick();
     const nudge = await d.next("member", "VIỆC CẦN XỬ LÝ HÔM NAY");

@@ -5,10 +5,6 @@ import { taskInPeriod, windowFor } from "../reports/periods.js";
 import { latestInPeriod, reportingMembers, responsibleAmong } from "../reports/updates.js";
 import { addObligationProvider, within, workingDaysBefore, type Obligation, type ObligationProvider, type ObligationQuery } from "./obligations.js";
 
-/** How often, and how many times, an overdue report is chased after its deadline (in working days). */
-export const OVERDUE_EVERY = 2;
-export const OVERDUE_TIMES = 3;
-
 /** Each (person, task, period) a person owes in the committee's periods still taking reports, with the person's own window. */
 async function owedTasks(q: ObligationQuery) {
   const periods = await q.db.selectFrom("reporting_periods").selectAll().where("committee_id", "=", q.committee.id).where("opens_at", "<=", iso(q.now)).execute();
@@ -51,7 +47,10 @@ export const reportsDue: ObligationProvider = {
   stillOwed: async (db, o, now) => o.until > iso(now) && (await unreported(db, o)),
 };
 
-/** Overdue reports: every second working day after the deadline, at most three times, while the period takes late reports. */
+/**
+ * Overdue reports: every `reminders.overdue_every` working days after the deadline (2 by default), at most
+ * `reminders.overdue_max` times (3), while the period still takes late reports.
+ */
 export const reportsOverdue: ObligationProvider = {
   kind: "report_overdue",
   async due(q) {
@@ -60,7 +59,8 @@ export const reportsOverdue: ObligationProvider = {
       if (t.dueAt > iso(q.now)) continue;
       const dueDay = localDateOf(new Date(t.dueAt), q.calendar.timeZone);
       const days: string[] = [];
-      for (let i = 1; i <= OVERDUE_TIMES; i++) days.push(q.calendar.workingDaysAfter(dueDay, OVERDUE_EVERY * i));
+      const { overdueEvery, overdueMax } = q.calendar.settings;
+      for (let i = 1; i <= overdueMax; i++) days.push(q.calendar.workingDaysAfter(dueDay, overdueEvery * i));
       if (days.some((d) => within(d, q.from, q.to))) out.push({ kind: "report_overdue", personId: t.personId, itemId: t.taskId, ref: t.periodId, due: t.dueAt, until: t.closesAt });
     }
     return out;
@@ -68,14 +68,17 @@ export const reportsOverdue: ObligationProvider = {
   stillOwed: async (db, o, now) => o.until > iso(now) && (await unreported(db, o)),
 };
 
-/** Unanswered invitations: five and two days before the answer deadline (the working day before, if that day is off). */
+/**
+ * Unanswered invitations: `reminders.meeting` days before the meeting (5 and 2 by default; the working day before,
+ * when that day is off), while the answer deadline has not passed.
+ */
 export const invitationsUnanswered: ObligationProvider = {
   kind: "invitation",
   async due(q) {
     const rows = await q.db
       .selectFrom("invitations as i")
       .innerJoin("meetings as m", "m.id", "i.meeting_id")
-      .select(["i.id", "i.person_id", "m.answer_deadline"])
+      .select(["i.id", "i.person_id", "m.answer_deadline", "m.starts_at"])
       .where("m.committee_id", "=", q.committee.id)
       .where("m.status", "=", "scheduled")
       .where("i.answer", "=", "none")
@@ -83,8 +86,8 @@ export const invitationsUnanswered: ObligationProvider = {
       .execute();
     const out: Obligation[] = [];
     for (const r of rows) {
-      const deadline = new Date(r.answer_deadline);
-      const days = [5, 2].map((n) => workingDaysBefore(q.calendar, localDateOf(new Date(deadline.getTime() - n * DAY), q.calendar.timeZone), 0));
+      const start = new Date(r.starts_at);
+      const days = q.calendar.settings.meetingReminders.map((n) => workingDaysBefore(q.calendar, localDateOf(new Date(start.getTime() - n * DAY), q.calendar.timeZone), 0));
       if (days.some((d) => within(d, q.from, q.to))) out.push({ kind: "invitation", personId: r.person_id, itemId: r.id, ref: 0, due: r.answer_deadline, until: r.answer_deadline });
     }
     return out;
