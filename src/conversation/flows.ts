@@ -139,6 +139,7 @@ export function createFlows(deps: FlowDeps) {
     cycle: cycle.cycle,
     holidays: cycle.holidays,
     confirmmeeting: cycle.confirmMeeting,
+    reminders: cycle.reminders,
   };
   return {
     /** For whoever writes, linked or not: /start (with an invite code) and the gate in front of the rest. */

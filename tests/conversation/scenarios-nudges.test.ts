@@ -43,6 +43,17 @@ describe.each(drivers)("the daily nudge on %s", (_app, start) => {
     const invitation = await d.e2e.app.database.db.selectFrom("invitations").select("answer").where("meeting_id", "=", meeting.id).where("person_id", "=", (await d.actorOf("member")).personId).executeTakeFirstOrThrow();
     expect(invitation.answer).toBe("attend");
 
+    // The secretariat sees what comes next (the answered invitation is gone), and sending now sends nothing twice.
+    await d.say("secretary", "/reminders");
+    const list = await d.next("secretary", "Các lượt nhắc việc trong 5 ngày làm việc tới:");
+    expect(list).toContain("10/12/2026 · Lương Văn Đức · báo cáo nhiệm vụ (hạn 15/12/2026 17:00)");
+    expect(list).toMatch(/09\/12\/2026 · [^·\n]+ · trả lời giấy mời họp \(hạn 09\/12\/2026 17:00\)/);
+    expect(list).not.toContain("Lương Văn Đức · trả lời giấy mời họp");
+    await d.say("secretary", "/reminders send");
+    await d.next("secretary", "Đã xếp 0 tin nhắc việc để gửi ngay.");
+    await d.say("member", "/reminders");
+    await d.next("member", "Đồng chí không có quyền thực hiện thao tác này.");
+
     // The bot restarts the same morning: nothing is sent twice.
     await d.e2e.restart();
     await d.e2e.app.scheduler.tick();
