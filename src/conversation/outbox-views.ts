@@ -108,7 +108,14 @@ export function createOutboxViews(core: Core, translator: Translator, clock: Clo
         const rows: [string, string][][] = [];
         items.forEach((o, i) => {
           const n = i + 1;
-          if (o.kind === "invitation") {
+          if (o.kind === "approval") {
+            const kind = o.ref === 2 ? "proxy" : "absence";
+            lines.push(t(`cycle:nudge.approval_${kind}`, { n, name: escapeText(o.code), title: escapeText(o.title), start: formatDateTime(o.startsAt ?? o.due, d.timeZone) }));
+            rows.push([
+              [buttonLabel(`${n}. ${t("meetings:buttons.approve")}`), meetingActions.decide.data({ kind, requestId: o.itemId, approve: true })],
+              [buttonLabel(`${n}. ${t("meetings:buttons.decline")}`), meetingActions.decide.data({ kind, requestId: o.itemId, approve: false })],
+            ]);
+          } else if (o.kind === "invitation") {
             lines.push(t("cycle:nudge.invitation", { n, title: escapeText(o.title), start: formatDateTime(o.startsAt ?? o.due, d.timeZone), due: formatDateTime(o.due, d.timeZone) }));
             const target = { invitationId: o.itemId, version: o.version ?? 1 };
             rows.push([

@@ -132,6 +132,19 @@ describe.each(testDialects)("the daily bundled nudge, on %s", (dialect) => {
     expect(await bundles(people.member!.personId)).toHaveLength(1);
   });
 
+  it("reminds the chair every working day of a request waiting for them, with buttons to decide", async () => {
+    await mornings(NOVEMBER_TO_THURSDAY.slice(0, 2));
+    await core.meetings.absent(people.member!, { invitationId, version: 1 }, "Đi công tác tại Hà Nội theo kế hoạch của Sở");
+    const chairId = (await db.handle.db.selectFrom("meetings").select("chair_person_id").executeTakeFirstOrThrow()).chair_person_id;
+    await mornings(["2026-11-26"]);
+    const view = await read(chairId);
+    if (view.kind !== "send") throw new Error("skipped");
+    expect(view.message.text).toContain("Cho ý kiến về đề nghị vắng mặt của đồng chí Lương Văn Đức — Phiên họp quý IV");
+    expect(view.message.buttons?.flat().map((b) => b.label)).toEqual(["1. ✅ Đồng ý", "1. ✖️ Không đồng ý"]);
+    await mornings(["2026-11-27"]);
+    expect(await bundles(chairId)).toHaveLength(2);
+  });
+
   it("lists the coming nudges for the secretariat; a paused cycle nudges nobody", async () => {
     clock.set(morning("2026-12-03"));
     const { lines } = await core.nudges.upcoming(people.secretary!, committeeId, 3);

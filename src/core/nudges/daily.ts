@@ -162,7 +162,7 @@ export async function bundleStillOwed(db: Executor, personId: number, itemsJson:
 
 /** A bundle line as the reader sees it: the obligation and what names it (a task, a meeting). */
 export interface BundleLine extends Obligation {
-  /** The task's code and title, or the meeting's title. */
+  /** The task's code and title; the meeting's title (and, for an approval, the requester's name as `code`). */
   code: string;
   title: string;
   /** The meeting's start and version (invitations), to answer from the line's buttons. */
@@ -174,7 +174,17 @@ export interface BundleLine extends Obligation {
 export async function bundleLines(db: Executor, personId: number, itemsJson: string, now: Date): Promise<BundleLine[]> {
   const lines: BundleLine[] = [];
   for (const o of await bundleStillOwed(db, personId, itemsJson, now)) {
-    if (o.kind === "invitation") {
+    if (o.kind === "approval") {
+      const r = await db
+        .selectFrom(`${o.ref === 2 ? "proxies" : "absence_requests"} as r` as "absence_requests as r")
+        .innerJoin("invitations as i", "i.id", "r.invitation_id")
+        .innerJoin("meetings as m", "m.id", "i.meeting_id")
+        .innerJoin("people as p", "p.id", "i.person_id")
+        .select(["m.title", "m.starts_at", "p.full_name"])
+        .where("r.id", "=", o.itemId)
+        .executeTakeFirst();
+      if (r) lines.push({ ...o, code: r.full_name, title: r.title, startsAt: r.starts_at });
+    } else if (o.kind === "invitation") {
       const m = await db.selectFrom("invitations as i").innerJoin("meetings as m", "m.id", "i.meeting_id").select(["m.title", "m.starts_at", "m.version"]).where("i.id", "=", o.itemId).executeTakeFirst();
       if (m) lines.push({ ...o, code: "", title: m.title, startsAt: m.starts_at, version: m.version });
     } else {
@@ -182,6 +192,6 @@ export async function bundleLines(db: Executor, personId: number, itemsJson: str
       if (t) lines.push({ ...o, code: t.code, title: t.title });
     }
   }
-  const order = (k: string) => (k === "report_overdue" ? 0 : k === "report" ? 1 : 2);
+  const order = (k: string) => ["report_overdue", "report", "invitation", "approval"].indexOf(k);
   return lines.sort((a, b) => order(a.kind) - order(b.kind));
 }

@@ -98,6 +98,44 @@ export const invitationsUnanswered: ObligationProvider = {
   },
 };
 
+/** The request tables of the chair's approvals, by the `ref` of an approval obligation. */
+const REQUEST_TABLES = { 1: "absence_requests", 2: "proxies" } as const;
+
+/** Approvals waiting for the chair: every working day while an absence or a proxy request of a coming meeting is pending. */
+export const approvalsWaiting: ObligationProvider = {
+  kind: "approval",
+  async due(q) {
+    const out: Obligation[] = [];
+    for (const [ref, table] of Object.entries(REQUEST_TABLES)) {
+      const rows = await q.db
+        .selectFrom(`${table} as r` as "absence_requests as r")
+        .innerJoin("invitations as i", "i.id", "r.invitation_id")
+        .innerJoin("meetings as m", "m.id", "i.meeting_id")
+        .select(["r.id", "m.chair_person_id", "m.starts_at"])
+        .where("m.committee_id", "=", q.committee.id)
+        .where("m.status", "=", "scheduled")
+        .where("r.status", "=", "pending")
+        .where("m.starts_at", ">", iso(q.now))
+        .execute();
+      for (const r of rows) out.push({ kind: "approval", personId: r.chair_person_id, itemId: r.id, ref: Number(ref), due: r.starts_at, until: r.starts_at });
+    }
+    return out;
+  },
+  async stillOwed(db, o, now) {
+    const table = REQUEST_TABLES[o.ref as 1 | 2];
+    if (!table) return false;
+    const r = await db
+      .selectFrom(`${table} as r` as "absence_requests as r")
+      .innerJoin("invitations as i", "i.id", "r.invitation_id")
+      .innerJoin("meetings as m", "m.id", "i.meeting_id")
+      .select(["r.status", "m.status as meetingStatus", "m.starts_at"])
+      .where("r.id", "=", o.itemId)
+      .executeTakeFirst();
+    return Boolean(r && r.status === "pending" && r.meetingStatus === "scheduled" && r.starts_at > iso(now));
+  },
+};
+
 addObligationProvider(reportsDue);
 addObligationProvider(reportsOverdue);
 addObligationProvider(invitationsUnanswered);
+addObligationProvider(approvalsWaiting);
