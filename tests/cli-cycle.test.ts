@@ -138,3 +138,34 @@ describe("the planner's draft through the CLI", () => {
     expect((await cli("cycle:drafts", "LS")).stdout).toMatch(/đã xác nhận \(phiên họp số 1\)/);
   });
 });
+
+describe("reminders through the CLI", () => {
+  it("lists who is nudged about what in the coming working days, sends today's at most once, and says when the cycle is paused", async () => {
+    await createCommittee();
+    const roster = join(box.dir, "roster.csv");
+    writeFileSync(roster, ROSTER);
+    expect((await cli("members:import", "--committee", "LS", roster)).code).toBe(0);
+    const tasks = join(box.dir, "tasks.csv");
+    writeFileSync(tasks, "code,title,organization,period\nRS-01,Rà soát thủ tục hành chính,Sở Tài chính,RS-1\n");
+    expect((await cli("tasks:import", "--committee", "LS", tasks)).code).toBe(0);
+    // An extra period due in three weeks: its −7 and −1 working days fall within the next fifteen working days.
+    const due = `${formatDateTime(new Date(Date.now() + 21 * DAY), TZ).slice(0, 10)} 17:00`;
+    const closes = `${formatDateTime(new Date(Date.now() + 28 * DAY), TZ).slice(0, 10)} 17:00`;
+    expect((await cli("period:open", "--committee", "LS", "--code", "RS-1", "--name", "Rà soát", "--due", due, "--closes", closes)).code).toBe(0);
+
+    const list = await cli("reminders:list", "LS", "--days", "15");
+    expect(list).toMatchObject({ code: 0, stderr: "" });
+    expect(list.stdout).toContain("Các lượt nhắc việc trong 15 ngày làm việc tới:");
+    expect(list.stdout).toMatch(new RegExp(`\\d{2}/\\d{2}/\\d{4} · Lương Văn Đức · báo cáo nhiệm vụ \\(hạn ${due.replace(/\//g, "\\/")}\\)`));
+    expect(list.stdout).not.toContain("Hồ Tiến Thiệu");
+
+    // Sent now: what is owed today (perhaps nothing), and a second time nothing more.
+    const first = await cli("reminders:send", "LS");
+    expect(first.code).toBe(0);
+    expect((await cli("reminders:send", "LS")).stdout).toContain("Đã xếp 0 tin nhắc việc để gửi ngay.");
+
+    await cli("cycle:set", "LS", "paused", "on");
+    expect((await cli("reminders:list", "LS")).stdout).toContain("Chu kỳ hằng quý của Ban đang tạm dừng: không gửi nhắc việc");
+    expect((await cli("reminders:list", "XX")).code).toBe(1);
+  });
+});

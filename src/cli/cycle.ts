@@ -104,6 +104,32 @@ export function registerCycleCommands(program: Command, { m, io, run, lang }: Cy
       );
   }
 
+  const days = (value: string): number => {
+    if (!/^\d{1,2}$/.test(value.trim()) || Number(value) < 1) throw new InvalidArgumentError(c("reminders.days"));
+    return Number(value);
+  };
+
+  program
+    .command("reminders:list")
+    .description(c("reminders.listDescription"))
+    .argument("<committeeCode>", m.committeeCode)
+    .option("--days <n>", c("reminders.days"), days)
+    .action((code: string, opts: { days?: number }, cmd: Command) => run(withDatabase(io, lang(cmd), (ctx) => listReminders(ctx, code, opts.days ?? 7))));
+
+  program
+    .command("reminders:send")
+    .description(c("reminders.sendDescription"))
+    .argument("<committeeCode>", m.committeeCode)
+    .action((code: string, _opts: object, cmd: Command) =>
+      run(
+        withDatabase(io, lang(cmd), async (ctx) => {
+          const committee = await ctx.core.committees.require(code);
+          ctx.out(ctx.t("cycle:nudge.sent_now", { count: await ctx.core.nudges.sendNow(cliActor, committee.id) }));
+          return 0;
+        }),
+      ),
+    );
+
   program
     .command("holidays:remove")
     .description(c("holidays.removeDescription"))
@@ -119,6 +145,21 @@ export function registerCycleCommands(program: Command, { m, io, run, lang }: Cy
         }),
       ),
     );
+}
+
+/** The nudges of the coming working days: one line per person and thing owed, by day. */
+async function listReminders(ctx: CliDbContext, code: string, days: number): Promise<number> {
+  const { core, out, t } = ctx;
+  const committee = await core.committees.require(code);
+  const { paused, lines } = await core.nudges.upcoming(cliActor, committee.id, days);
+  if (paused) out(t("cycle:nudge.list_paused"));
+  if (!lines.length) {
+    out(t("cycle:nudge.list_empty"));
+    return 0;
+  }
+  out(t("cycle:nudge.list_header", { days }));
+  for (const l of lines) out(t("cycle:nudge.list_line", { day: showDate(l.day), name: l.fullName, what: t(`cycle:nudge.kinds.${l.kind}`), due: formatDateTime(l.due, committee.time_zone) }));
+  return 0;
 }
 
 /** Every setting with its value, whether it is the default, and what it means. */

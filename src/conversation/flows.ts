@@ -144,6 +144,7 @@ export function createFlows(deps: FlowDeps) {
     confirmmeeting: cycle.confirmMeeting,
     summary: (turn, args) => summary.command(turn, args),
     status: (turn) => summary.status(turn),
+    reminders: cycle.reminders,
   };
   return {
     /** For whoever writes, linked or not: /start (with an invite code) and the gate in front of the rest. */

@@ -1,12 +1,14 @@
 import type { Clock } from "../core/clock.js";
 import type { Core } from "../core/index.js";
+import { escapeText } from "../core/markup.js";
 import type { Locale } from "../db/schema.js";
 import type { Delivery } from "../delivery/outbox-store.js";
 import { SendError } from "../delivery/send-error.js";
 import { periodLabel } from "../documents/report-terms.js";
 import { formatDateTime } from "../i18n/format.js";
 import type { Translator } from "../i18n/index.js";
-import { buttonRows, type Message } from "./message.js";
+import { buttonLabel, buttonRows, type Message } from "./message.js";
+import { meetingActions } from "./meetings/actions.js";
 import { meetingCalendar } from "./meetings/calendar.js";
 import { decisionView, invitationCardView, requestView } from "./meetings/views.js";
 import { noticeView } from "./notices/views.js";
@@ -96,6 +98,36 @@ export function createOutboxViews(core: Core, translator: Translator, clock: Clo
         for (const task of owed.tasks) lines.push(t("reports:reminder.line", { code: task.code, title: task.title }));
         lines.push("", t("reports:reminder.footer"));
         const rows = owed.tasks.map((task) => [[taskButton("✍️", task), reportActions.task.data({ taskId: task.id, periodId: owed.period.id })] as [string, string]]);
+        return send({ text: lines.join("\n"), buttons: buttonRows(...rows) });
+      }
+      case "cycle:nudge.bundle": {
+        // Core re-checks each item now: what was answered since planning drops out, and with nothing left, nothing is sent.
+        const items = await core.nudges.lines(Number(d.row.person_id), String(params.items));
+        if (items.length === 0) return { kind: "skip" };
+        const lines = [t("cycle:nudge.header"), ""];
+        const rows: [string, string][][] = [];
+        items.forEach((o, i) => {
+          const n = i + 1;
+          if (o.kind === "approval") {
+            const kind = o.ref === 2 ? "proxy" : "absence";
+            lines.push(t(`cycle:nudge.approval_${kind}`, { n, name: escapeText(o.code), title: escapeText(o.title), start: formatDateTime(o.startsAt ?? o.due, d.timeZone) }));
+            rows.push([
+              [buttonLabel(`${n}. ${t("meetings:buttons.approve")}`), meetingActions.decide.data({ kind, requestId: o.itemId, approve: true })],
+              [buttonLabel(`${n}. ${t("meetings:buttons.decline")}`), meetingActions.decide.data({ kind, requestId: o.itemId, approve: false })],
+            ]);
+          } else if (o.kind === "invitation") {
+            lines.push(t("cycle:nudge.invitation", { n, title: escapeText(o.title), start: formatDateTime(o.startsAt ?? o.due, d.timeZone), due: formatDateTime(o.due, d.timeZone) }));
+            const target = { invitationId: o.itemId, version: o.version ?? 1 };
+            rows.push([
+              [buttonLabel(`${n}. ${t("meetings:buttons.attend")}`), meetingActions.attend.data(target)],
+              [buttonLabel(`${n}. ${t("meetings:buttons.absent")}`), meetingActions.absent.data(target)],
+            ]);
+          } else {
+            lines.push(t(o.kind === "report_overdue" ? "cycle:nudge.overdue" : "cycle:nudge.report", { n, code: escapeText(o.code), title: escapeText(o.title), due: formatDateTime(o.due, d.timeZone) }));
+            rows.push([[taskButton(`${n}. ✍️`, o), reportActions.task.data({ taskId: o.itemId, periodId: o.ref })]]);
+          }
+        });
+        lines.push("", t("cycle:nudge.footer"));
         return send({ text: lines.join("\n"), buttons: buttonRows(...rows) });
       }
       case "reports:items_raised": {

@@ -127,6 +127,18 @@ async function judge(db: Executor, now: Date, rows: OutboxRow[]): Promise<Map<nu
         const { code, kind, name } = owed.period;
         return once(`report:${owed.period.id}`, { kind: "report", period: { code, kind, name }, dueAt: owed.dueAt, tasks: owed.tasks.length });
       }
+      case "cycle:nudge.bundle": {
+        // The daily nudge: only the newest is kept, and it is summarized by the reports it still lists (its
+        // invitations are summarized by their own cards); the view re-checks every item when it is sent.
+        const items = (JSON.parse(String(p.items ?? "[]")) as [string, number, number][]).filter(([kind]) => kind === "report" || kind === "report_overdue");
+        const periodId = items[0]?.[2];
+        const owed = periodId === undefined ? undefined : await owedBy({ db }, periodId, num(row.person_id)).catch(() => undefined);
+        if (owed && owed.period.closes_at > at && owed.tasks.length > 0) {
+          const { code, kind, name } = owed.period;
+          return once(`report:${owed.period.id}`, { kind: "report", period: { code, kind, name }, dueAt: owed.dueAt, tasks: owed.tasks.length });
+        }
+        return once(`nudge:${num(row.committee_id)}`);
+      }
       default: {
         if (MEETING_CHANGES.has(row.template)) return { keep: false, reason: "the meeting's current card is sent instead" };
         if (row.template === "meetings:cancelled_notice") return { keep: false, reason: "the invitation never reached them" };

@@ -39,6 +39,7 @@ import { claimUpdate, pruneProcessedUpdates } from "./updates.js";
 import { awaitsNumber, choiceFor, numberChoices } from "./choices.js";
 import { showCycle, setCycleSetting } from "./cycle/settings.js";
 import { listCalendarDays, loadCalendar, removeCalendarDay, setCalendarDay } from "./cycle/calendar.js";
+import { bundleLines, sendNudgesNow, upcomingNudges } from "./nudges/daily.js";
 import { confirmDraft, ensurePlanner, ensurePlanners, listDrafts, replanNow, type DraftConfirmation } from "./cycle/planner.js";
 
 /** Days a stored file no attachment refers to is kept after it was last received (a conversation left open meanwhile keeps the app's reference). */
@@ -190,6 +191,15 @@ export function createCore(ctx: CoreContext) {
       ensurePlanners: () => ensurePlanners(ctx),
       drafts: (actor: Actor, committeeId: number) => listDrafts(ctx, actor, committeeId),
       confirmDraft: (actor: Actor, draftId: number, input: DraftConfirmation) => confirmDraft(ctx, actor, draftId, input),
+    },
+    /** The daily bundled nudge: what each person owes (core/nudges). */
+    nudges: {
+      /** The nudges of the coming working days, as things stand now. */
+      upcoming: (actor: Actor, committeeId: number, days?: number) => upcomingNudges(ctx, actor, committeeId, days),
+      /** Today's nudge, now (once a day per person). */
+      sendNow: (actor: Actor, committeeId: number) => sendNudgesNow(ctx, actor, committeeId),
+      /** What a queued bundle still lists at send time. */
+      lines: (personId: number, itemsJson: string) => bundleLines(ctx.db, personId, itemsJson, ctx.clock()),
     },
     dialogs: {
       get: <T = Record<string, unknown>>(personId: number, channel: ChannelName) => getDialog<T>(ctx, personId, channel),

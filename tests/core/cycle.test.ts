@@ -172,20 +172,25 @@ describe.each(testDialects)("the quarterly cycle on %s", (dialect) => {
     expect(quarterOf(local("15/05/2027 10:00"), TZ).code).toBe("2027-Q2");
   });
 
-  it("report reminders avoid the committee's days off and follow its nudge time; a paused cycle sends none", async () => {
+  it("report nudges avoid the committee's days off and follow its nudge time; a paused cycle sends none", async () => {
     clock.set(local("05/01/2027 10:00"));
-    // 15/03/2027 is a Monday: three days before is Friday 12/03, which the committee takes off.
+    // 15/03/2027 is a Monday: the working day before is Friday 12/03, which the committee takes off.
     await core.cycle.dayOff(people.secretary!, committeeId, "12/03/2027", "Nghỉ theo kế hoạch của tỉnh");
     await core.cycle.set(people.secretary!, committeeId, "nudge.time", "07:45");
     await core.tasks.importCsv(people.secretary!, committeeId, "code,title,organization,period\nDVC-01,Dịch vụ công trực tuyến,Sở Tài chính,hằng quý");
     const period = await core.periods.find(people.secretary!, committeeId);
-    const reminders = await db.handle.db.selectFrom("due_jobs").select("run_at").where("kind", "=", "report.reminder").orderBy("run_at").execute();
-    expect(reminders.map((r) => shown(r.run_at))).toEqual(["11/03/2027 07:45", "15/03/2027 07:45"]);
+    clock.set(local("02/03/2027 09:00"));
+    const { lines } = await core.nudges.upcoming(people.secretary!, committeeId, 12);
+    // −7, −3 and −1 working days and the day itself, counted over the day off.
+    expect([...new Set(lines.filter((l) => l.kind === "report").map((l) => l.day))]).toEqual(["2027-03-03", "2027-03-09", "2027-03-11", "2027-03-15"]);
 
     await core.cycle.set(people.secretary!, committeeId, "paused", "on");
     clock.set(local("11/03/2027 07:46"));
+    await core.cycle.ensurePlanner(committeeId);
+    const job = await db.handle.db.selectFrom("due_jobs").select("run_at").where("kind", "=", "nudge.daily").where("status", "=", "pending").orderBy("run_at").executeTakeFirstOrThrow();
+    expect(shown(job.run_at)).toBe("11/03/2027 07:45");
     for (const job of await core.jobs.claimDue("test")) expect(await core.jobs.run(job)).toBe("done");
-    expect(await db.handle.db.selectFrom("outbox").select("id").where("template", "=", "reports:reminder").execute()).toEqual([]);
+    expect(await db.handle.db.selectFrom("outbox").select("id").where("template", "=", "cycle:nudge.bundle").execute()).toEqual([]);
     expect(period.code).toBe("2027-Q1");
   });
 

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Actor } from "../../src/core/actor.js";
 import { DAY, HOUR } from "../../src/core/clock.js";
 import type { Core } from "../../src/core/index.js";
+import { ensureNudge } from "../../src/core/nudges/daily.js";
 import { parseLocalDateTime } from "../../src/i18n/format.js";
 import type { FakeClock } from "../support/clock.js";
 import { coreFor, createProvince, linkRoster, ROSTER_PEOPLE } from "../support/core.js";
@@ -112,13 +113,15 @@ describe.each(testDialects)("messages held for people who have not linked (%s)",
     ].join("\r\n");
     expect((await core.tasks.importCsv(people.secretary!, committeeId, csv)).errors).toEqual([]);
     const period = await core.periods.find(people.secretary!, committeeId, "2026-Q4");
+    // The daily nudge on Thursday 10/12 (three working days before) and Tuesday 15/12 (the day).
     const remind = async (at: string) => {
       clock.set(parseLocalDateTime(at, "Asia/Ho_Chi_Minh")!);
-      for (const j of await core.jobs.claimDue("t")) if (j.kind === "report.reminder") await core.jobs.run(j);
+      await ensureNudge(db.handle.db, clock.now(), committeeId);
+      for (const j of await core.jobs.claimDue("t")) if (j.kind === "nudge.daily") await core.jobs.run(j);
     };
-    await remind("12/12/2026 08:00");
+    await remind("10/12/2026 08:00");
     await remind("15/12/2026 08:00");
-    expect((await rowsOf(member.id)).map((r) => r.template)).toEqual(["reports:reminder", "reports:reminder"]);
+    expect((await rowsOf(member.id)).map((r) => r.template)).toEqual(["cycle:nudge.bundle", "cycle:nudge.bundle"]);
 
     const result = await link("member");
     expect(result.held).toEqual([{ kind: "report", period: { code: "2026-Q4", kind: "quarter", name: period.name }, dueAt: period.due_at, tasks: 2 }]);

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { cliActor, type Actor } from "../../src/core/actor.js";
 import type { Core } from "../../src/core/index.js";
 import { parseDecimal } from "../../src/core/reports/numbers.js";
+import { ensureNudge } from "../../src/core/nudges/daily.js";
 import { momentIn, readerSeat, readMemberNumber, readMoment } from "../../src/core/reports/periods.js";
 import { readFieldEdit } from "../../src/core/reports/tasks.js";
 import { readProgress } from "../../src/core/reports/updates.js";
@@ -304,22 +305,19 @@ describe.each(testDialects)("progress reports on %s", (dialect) => {
   });
 
   describe("reporting periods", () => {
-    it("creates the current quarter on demand with its default dates and two reminders", async () => {
+    it("creates the current quarter on demand with its default dates (the daily nudge reminds, not jobs of its own)", async () => {
       expect(await q().selectFrom("reporting_periods").selectAll().execute()).toEqual([]);
       const p = await quarter();
       expect(p).toMatchObject({ code: "2026-Q4", kind: "quarter", scope: "assigned", committee_id: committeeId });
       expect(shown(p.opens_at)).toBe("01/10/2026 00:00");
       expect(shown(p.due_at)).toBe("15/12/2026 17:00");
       expect(shown(p.closes_at)).toBe("31/12/2026 23:59");
-      const jobs = await q().selectFrom("due_jobs").selectAll().where("kind", "=", "report.reminder").orderBy("run_at").execute();
-      // Three days before falls on Saturday 12/12, so that reminder comes on Friday 11/12.
-      expect(jobs.map((j) => shown(j.run_at))).toEqual(["11/12/2026 08:00", "15/12/2026 08:00"]);
-      expect(jobs.every((j) => JSON.parse(j.payload).periodId === p.id)).toBe(true);
+      // Reports due are nudged by the committee's daily nudge (core/nudges): the period schedules no reminder jobs.
+      expect(await q().selectFrom("due_jobs").selectAll().where("kind", "=", "report.reminder").execute()).toEqual([]);
 
       // Asked again (and listed), the same period comes back: nothing is created twice.
       expect((await quarter()).id).toBe(p.id);
       expect((await core.periods.list(people.chair!, committeeId)).map((x) => x.code)).toEqual(["2026-Q4"]);
-      expect(await q().selectFrom("due_jobs").selectAll().where("kind", "=", "report.reminder").execute()).toHaveLength(2);
       await expect(core.periods.list(people.member!, committeeId)).rejects.toMatchObject({ code: "errors:forbidden" });
     });
 
@@ -345,7 +343,7 @@ describe.each(testDialects)("progress reports on %s", (dialect) => {
       expect((await q().selectFrom("reporting_periods").select("code").orderBy("code").execute()).map((p) => p.code)).toEqual(["2026-Q4", "6T-2026", "RA-SOAT"]);
     });
 
-    it("extends the deadline for everyone (reminders follow) or for one member only", async () => {
+    it("extends the deadline for everyone or for one member only", async () => {
       await importTasks();
       const p = await quarter();
       await expect(core.periods.extend(people.secretary!, p.id, local("10/12/2026 17:00"))).rejects.toMatchObject({ code: "reports:errors.not_later" });
@@ -355,9 +353,6 @@ describe.each(testDialects)("progress reports on %s", (dialect) => {
       const extended = await q().selectFrom("reporting_periods").selectAll().where("id", "=", p.id).executeTakeFirstOrThrow();
       expect(shown(extended.due_at)).toBe("20/12/2026 17:00");
       expect(shown(extended.closes_at)).toBe("31/12/2026 23:59");
-      const jobs = await q().selectFrom("due_jobs").select("run_at").where("kind", "=", "report.reminder").where("status", "=", "pending").orderBy("run_at").execute();
-      // The new deadline is Sunday 20/12: its own-day reminder comes on Friday 18/12.
-      expect(jobs.map((j) => shown(j.run_at))).toEqual(["11/12/2026 08:00", "15/12/2026 08:00", "17/12/2026 08:00", "18/12/2026 08:00"]);
 
       // Past the common deadline: the member's own extension still lets them report on time.
       const result = await core.periods.extend(people.secretary!, p.id, local("28/12/2026 17:00"), membership("member"));
@@ -585,64 +580,67 @@ describe.each(testDialects)("progress reports on %s", (dialect) => {
     });
   });
 
-  describe("reminders", () => {
-    const runReminders = async () => {
-      let ran = 0;
-      for (const j of await core.jobs.claimDue("t")) {
-        if (j.kind !== "report.reminder") continue;
-        expect(await core.jobs.run(j)).toBe("done");
-        ran++;
+  describe("reminders (the daily nudge)", () => {
+    /** The committee's daily nudge on each working morning (08:00) of the days given; the new bundles' recipients. */
+    const mornings = async (...days: string[]) => {
+      const before = (await outbox("cycle:nudge.bundle")).length;
+      for (const day of days) {
+        clock.set(local(`${day} 08:00`));
+        await ensureNudge(q(), clock.now(), committeeId);
+        for (const j of await core.jobs.claimDue("t")) if (j.kind === "nudge.daily") expect(await core.jobs.run(j)).toBe("done");
       }
-      return ran;
+      return (await outbox("cycle:nudge.bundle")).slice(before).map((o) => o.person_id).sort();
     };
+    const owing = (...who: string[]) => who.map((w) => people[w]!.personId).sort();
 
-    it("reminds, at 08:00 before the deadline, each person who still owes a report, once", async () => {
+    it("reminds on working days before the deadline (−7, −3, −1, the day) each person who still owes a report, once a day", async () => {
       await importTasks();
       const p = await quarter();
       await report("member", "DVC-01");
       await report("member", "SO-02", { progress: 800 });
-      clock.set(local("11/12/2026 08:00"));
-      expect(await runReminders()).toBe(1);
-      const reminded = await outbox("reports:reminder");
-      expect(reminded.map((o) => o.person_id).sort()).toEqual([people.chair!.personId, people.deputy!.personId].sort());
-      expect(reminded.every((o) => JSON.parse(o.params).periodId === p.id && o.committee_id === committeeId)).toBe(true);
+      // Tuesday 15/12: seven working days before is Friday 04/12, three is Thursday 10/12.
+      expect(await mornings("03/12/2026")).toEqual([]);
+      expect(await mornings("04/12/2026")).toEqual(owing("chair", "deputy"));
+      expect(await mornings("07/12/2026", "08/12/2026", "09/12/2026")).toEqual([]);
+      expect(await mornings("10/12/2026")).toEqual(owing("chair", "deputy"));
+      const bundle = (await outbox("cycle:nudge.bundle")).at(-1)!;
+      expect(bundle.committee_id).toBe(committeeId);
       expect((await core.reports.owedBy(p.id, people.deputy!.personId)).tasks.map((t) => t.code)).toEqual(["HT-03"]);
       expect((await core.reports.owedBy(p.id, people.member!.personId)).tasks).toEqual([]);
 
-      // On the day, those who have reported since are left alone.
+      // Those who have reported since are left alone.
       await report("deputy", "HT-03", { progress: 100, status: "done" });
-      clock.set(local("15/12/2026 08:00"));
-      expect(await runReminders()).toBe(1);
-      expect((await outbox("reports:reminder")).map((o) => o.person_id).slice(2)).toEqual([people.chair!.personId]);
+      expect(await mornings("11/12/2026", "14/12/2026")).toEqual(owing("chair"));
+      expect(await mornings("15/12/2026")).toEqual(owing("chair"));
+      expect(await outbox("reports:reminder")).toEqual([]);
     });
 
-    it("does nothing for a deadline that has since been extended, and reminds before the new one", async () => {
+    it("follows a deadline that has since been extended", async () => {
       await importTasks();
       const p = await quarter();
       await core.periods.extend(people.secretary!, p.id, local("22/12/2026 17:00"));
-      clock.set(local("11/12/2026 08:00"));
-      expect(await runReminders()).toBe(1);
-      clock.set(local("15/12/2026 08:00"));
-      expect(await runReminders()).toBe(1);
-      expect(await outbox("reports:reminder")).toEqual([]);
-
-      // Three days before Tuesday 22/12 is a Saturday: the first reminder of the new deadline comes on Friday 18/12.
-      clock.set(local("18/12/2026 08:00"));
-      expect(await runReminders()).toBe(1);
-      expect((await outbox("reports:reminder")).map((o) => o.person_id).sort()).toEqual([people.chair!.personId, people.deputy!.personId, people.member!.personId].sort());
+      // Tuesday 22/12: −7 is Friday 11/12, −3 Thursday 17/12; the old deadline's days (10/12, 14/12, 15/12) pass quietly.
+      expect(await mornings("10/12/2026")).toEqual([]);
+      expect(await mornings("11/12/2026")).toEqual(owing("chair", "deputy", "member"));
+      expect(await mornings("14/12/2026", "15/12/2026", "16/12/2026")).toEqual([]);
+      expect(await mornings("17/12/2026")).toEqual(owing("chair", "deputy", "member"));
     });
 
     it("does not remind a person of the common deadline when they hold a later one of their own", async () => {
       await importTasks();
       const p = await quarter();
       await core.periods.extend(people.secretary!, p.id, local("28/12/2026 17:00"), membership("member"));
-      clock.set(local("11/12/2026 08:00"));
-      await runReminders();
-      expect((await outbox("reports:reminder")).map((o) => o.person_id).sort()).toEqual([people.chair!.personId, people.deputy!.personId].sort());
-      // Their own deadline gets its own reminder, three days before it (Friday 25/12 for Monday 28/12).
-      clock.set(local("25/12/2026 08:00"));
-      await runReminders();
-      expect((await outbox("reports:reminder")).map((o) => o.person_id).sort()).toEqual([people.chair!.personId, people.deputy!.personId, people.member!.personId].sort());
+      expect(await mornings("10/12/2026")).toEqual(owing("chair", "deputy"));
+      // Their own deadline is nudged before it: seven working days before Monday 28/12 is Thursday 17/12, three is Wednesday 23/12.
+      expect(await mornings("11/12/2026", "14/12/2026", "15/12/2026", "16/12/2026")).not.toContain(people.member!.personId);
+      // The others, past the common deadline, are chased as overdue every second working day (17/12, 21/12, 23/12).
+      expect(await mornings("17/12/2026")).toEqual(owing("chair", "deputy", "member"));
+      expect(await mornings("18/12/2026")).toEqual([]);
+      expect(await mornings("21/12/2026")).toEqual(owing("chair", "deputy"));
+      expect(await mornings("22/12/2026")).toEqual([]);
+      expect(await mornings("23/12/2026")).toEqual(owing("chair", "deputy", "member"));
+      // At most three times: after 23/12 the overdue ones are not chased again.
+      expect(await mornings("24/12/2026", "25/12/2026")).toEqual(owing("member"));
     });
   });
 

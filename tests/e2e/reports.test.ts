@@ -1,6 +1,7 @@
 import ExcelJS from "exceljs";
 import { afterEach, describe, expect, it } from "vitest";
 import { cliActor } from "../../src/core/actor.js";
+import { ensureNudge } from "../../src/core/nudges/daily.js";
 import { E2E, names, users } from "../support/e2e.js";
 import { FakeTelegram, type FakeMessage, type FakeUser } from "../support/fake-telegram.js";
 
@@ -201,16 +202,19 @@ describe("progress reporting, through the fake Bot API", () => {
     const copied = await e2e.app.database.db.selectFrom("progress_updates").selectAll().orderBy("id", "desc").executeTakeFirstOrThrow();
     expect(copied).toMatchObject({ unchanged: 1, percent: 40, results: "Pilot in three districts", late: 0 });
 
-    // Three days before the deadline (a Saturday: so the Friday before), at 08:00, those who still owe a report are reminded, with a button per task.
-    e2e.clock.set("2026-12-11T01:30:00Z"); // Saturday 12/12 moves to Friday 11/12, 08:00
+    // The daily nudge (three working days before the deadline is Thursday 10/12; the bot was stopped then, so it
+    // comes once on Friday morning): those who still owe a report get one message, with a button per task.
+    // (The committee was made after the bot started: its daily nudge is scheduled as committee:create does.)
+    await ensureNudge(e2e.app.database.db, e2e.clock.now(), committee.id);
+    e2e.clock.set("2026-12-11T01:30:00Z");
     await e2e.app.scheduler.tick();
-    const reminder = await e2e.tg.waitFor(() => e2e.tg.transcript(users.member.id).find((m) => m.text?.includes("PROGRESS REPORT REMINDER")), 8000);
-    expect(reminder.text).toContain("Please report on these tasks before 15/12/2026 17:00");
-    expect(reminder.text).toContain("NQ49-07");
+    const reminder = await e2e.tg.waitFor(() => e2e.tg.transcript(users.member.id).find((m) => m.text?.includes("FOR YOU TODAY")), 8000);
+    expect(reminder.text).toContain("1. Report on task NQ49-07");
+    expect(reminder.text).toContain("due 15/12/2026 17:00");
     expect(reminder.text).not.toContain("NQ49-05");
-    const deputyReminder = await e2e.tg.waitFor(() => e2e.tg.transcript(users.deputy.id).find((m) => m.text?.includes("NHẮC BÁO CÁO TIẾN ĐỘ")), 8000);
+    const deputyReminder = await e2e.tg.waitFor(() => e2e.tg.transcript(users.deputy.id).find((m) => m.text?.includes("VIỆC CẦN XỬ LÝ HÔM NAY")), 8000);
     expect(deputyReminder.text).toContain("NQ49-09");
-    expect(e2e.tg.transcript(users.chair.id).some((m) => m.text?.includes("NHẮC BÁO CÁO"))).toBe(false);
+    expect(e2e.tg.transcript(users.chair.id).some((m) => m.text?.includes("VIỆC CẦN XỬ LÝ"))).toBe(false);
 
     // After the deadline: a first report is accepted and flagged late; an on-time report can no longer be changed.
     e2e.clock.set("2026-12-16T02:00:00Z");
@@ -251,7 +255,7 @@ describe("progress reporting, through the fake Bot API", () => {
     await tap(users.deputy, "Không kèm tệp");
     expect((await tap(users.deputy, "Gửi báo cáo")).text).toContain("nộp muộn");
     // The member, for whom nothing was reopened, is still refused.
-    const stillClosed = e2e.tg.transcript(users.member.id).filter((m) => m.text?.includes("PROGRESS REPORT REMINDER")).at(-1)!;
+    const stillClosed = e2e.tg.transcript(users.member.id).filter((m) => m.text?.includes("FOR YOU TODAY")).at(-1)!;
     e2e.tg.pressButton(users.member, stillClosed, FakeTelegram.buttons(stillClosed)[0]!.callback_data!);
     await e2e.tg.waitFor(() => e2e.tg.lastMessage(users.member.id)?.text?.includes("Report history") === false && e2e.tg.lastMessage(users.member.id)?.text?.includes("The reporting period is closed"));
 

@@ -32,6 +32,7 @@ export const COMMANDS: readonly { command: string; action?: Action }[] = [
   { command: "period", action: "report.view" },
   { command: "cycle", action: "cycle.manage" },
   { command: "holidays", action: "cycle.manage" },
+  { command: "reminders", action: "cycle.manage" },
   { command: "cancel" },
   { command: "members", action: "roster.view" },
   { command: "unlinked", action: "roster.view" },

@@ -24,7 +24,8 @@ const CONFIRM = new RegExp(String.raw`^#?(\d{1,9})\s*(${DATE_TIME})?\s*(?:;\s*([
  * The secretariat's quarterly cycle in chat, on any app: /cycle (the settings; /cycle <key> <value> sets one, so
  * /cycle paused on pauses and /cycle paused off resumes), /holidays [year] (the year's days off, computed ones
  * provisional until confirmed; /holidays off|work|remove dd/MM/yyyy [reason]) and /confirmmeeting N [start] ;
- * place (the planner's draft becomes the regular meeting and the invitations go out). A secretariat member of
+ * place (the planner's draft becomes the regular meeting and the invitations go out); /reminders [send] (the coming
+ * nudges, or today's sent now). A secretariat member of
  * several committees names one by its code first. Every right and rule is core's.
  */
 export function cycleFlow(deps: CycleFlowDeps) {
@@ -103,6 +104,27 @@ export function cycleFlow(deps: CycleFlowDeps) {
         const set = command === "off" ? core.cycle.dayOff : core.cycle.workingDay;
         const done = await set(turn.actor, seat.committeeId, date, reason.join(" "));
         await turn.say({ text: turn.t(command === "off" ? "cycle:chat.day_off_added" : "cycle:chat.working_day_added", { date: showDate(done.date), reason: reason.join(" ").trim() }) });
+      }),
+
+    /** /reminders [committee] [send]: the nudges of the coming working days, or today's sent now. */
+    reminders: (turn: Turn, args: string) =>
+      step(turn, async () => {
+        const { seat, rest } = seatOf(turn, args);
+        if (/^(send|gửi|gui)$/i.test(rest)) {
+          const count = await core.nudges.sendNow(turn.actor, seat.committeeId);
+          await turn.say({ text: turn.t("cycle:nudge.sent_now", { count }) });
+          deps.nudgeDelivery?.();
+          return;
+        }
+        const { paused, lines } = await core.nudges.upcoming(turn.actor, seat.committeeId, 5);
+        const text = [
+          ...(paused ? [turn.t("cycle:nudge.list_paused"), ""] : []),
+          ...(lines.length ? [turn.t("cycle:nudge.list_header", { days: 5 }), ""] : [turn.t("cycle:nudge.list_empty")]),
+          ...lines.map((l) => turn.t("cycle:nudge.list_line", { day: showDate(l.day), name: l.fullName, what: turn.t(`cycle:nudge.kinds.${l.kind}`), due: formatDateTime(l.due, seat.timeZone) })),
+          "",
+          turn.t("cycle:nudge.list_hint"),
+        ];
+        await turn.say({ text: text.join("\n") });
       }),
 
     /** /confirmmeeting N [dd/MM/yyyy HH:mm] [; place] */

@@ -13,6 +13,7 @@ import { assertCan, can } from "../permissions.js";
 import { nextQuarter, openQuarterPeriod, quarterDates, quarterOf, type QuarterDates } from "../reports/periods.js";
 import { loadCalendar, type WorkingCalendar } from "./calendar.js";
 import { addDays, atLocal, dateOf } from "./local-time.js";
+import { ensureNudge } from "../nudges/daily.js";
 import { cycleSettings } from "./settings.js";
 
 /** The due job that plans a committee's quarter, then schedules itself for the next quarter's start. */
@@ -93,9 +94,11 @@ export async function ensurePlanner(db: Executor, now: Date, committeeId: number
   const c = await db.selectFrom("committees").select("time_zone").where("id", "=", committeeId).executeTakeFirstOrThrow();
   const q = quarterOf(now, c.time_zone, await cycleSettings(db, committeeId));
   await scheduleJob(db, now, { kind: QUARTER_PLANNER, key: jobKey(committeeId, q.code), runAt: now, payload: { committeeId, year: q.year, quarter: q.quarter } });
+  // The daily nudge runs beside the planner: what each person owes, once a working day.
+  await ensureNudge(db, now, committeeId);
 }
 
-/** Every committee's planner, at start. */
+/** Every committee's planner (and daily nudge), at start. */
 export async function ensurePlanners(ctx: CoreContext): Promise<void> {
   const committees = await ctx.db.selectFrom("committees").select("id").execute();
   for (const c of committees) await ensurePlanner(ctx.db, ctx.clock(), c.id);

@@ -3,15 +3,14 @@ import type { ReportingPeriodRow, TaskRow } from "../../db/schema.js";
 import { parseLocalDateTime } from "../../i18n/format.js";
 import type { Actor, Seat } from "../actor.js";
 import { recordAudit } from "../audit.js";
-import { DAY, iso } from "../clock.js";
+import { iso } from "../clock.js";
 import type { CoreContext } from "../context.js";
 import { DomainError } from "../errors.js";
-import { scheduleJob } from "../jobs/schedule.js";
-import { loadCalendar } from "../cycle/calendar.js";
-import { addDays, atLocal, dateOf, localDateOf } from "../cycle/local-time.js";
+import { atLocal, dateOf } from "../cycle/local-time.js";
 import { cycleSettings, DEFAULT_CYCLE, type CycleSettings } from "../cycle/settings.js";
 import { assertCan, can, seatsWith } from "../permissions.js";
 
+/** The old per-period reminder job: folded into the daily nudge (core/nudges); jobs queued before still complete, silently. */
 export const REPORT_REMINDER = "report.reminder";
 
 const localParts = (d: Date, timeZone: string) => {
@@ -59,26 +58,6 @@ export function quarterOf(now: Date, timeZone: string, settings: CycleSettings =
 export const nextQuarter = (q: Pick<QuarterDates, "year" | "quarter">): { year: number; quarter: number } => (q.quarter === 4 ? { year: q.year + 1, quarter: 1 } : { year: q.year, quarter: q.quarter + 1 });
 
 /**
- * Reminders before a deadline: three days before and on the day, at the committee's nudge time (08:00 by default).
- * One that would fall on a day off of the committee's calendar (a weekend, a public holiday, a day it added) comes
- * on the working day before instead, so it still precedes the deadline.
- */
-export async function scheduleReminders(db: Executor, now: Date, period: ReportingPeriodRow, timeZone: string, personId?: number): Promise<void> {
-  // A personal extension has reminders of its own, before the person's own deadline.
-  const dueAt = personId === undefined ? period.due_at : ((await db.selectFrom("period_exceptions").select("due_at").where("period_id", "=", period.id).where("person_id", "=", personId).executeTakeFirst())?.due_at ?? period.due_at);
-  const due = new Date(dueAt);
-  const calendar = await loadCalendar(db, period.committee_id);
-  for (const daysBefore of [3, 0]) {
-    let date = localDateOf(new Date(due.getTime() - daysBefore * DAY), timeZone);
-    for (let i = 0; i < 30 && calendar.isDayOff(date); i++) date = addDays(date, -1);
-    const runAt = atLocal(date, calendar.settings.nudgeTime, timeZone);
-    if (runAt <= now || runAt >= due) continue;
-    const who = personId === undefined ? "" : `:person:${personId}`;
-    await scheduleJob(db, now, { kind: REPORT_REMINDER, key: `${REPORT_REMINDER}:${period.id}${who}:${dueAt}:${daysBefore}`, runAt, payload: { periodId: period.id, dueAt, ...(personId === undefined ? {} : { personId }) } });
-  }
-}
-
-/**
  * Makes sure the committee has the period of the current quarter — created the first time anyone needs it,
  * with its reminders. Safe to call from several places at once: the code is unique per committee.
  */
@@ -87,7 +66,7 @@ export async function ensureQuarter(db: Executor, now: Date, committeeId: number
 }
 
 /**
- * Opens a quarter's period (dates from the committee's cycle settings) with its reminders, unless it exists.
+ * Opens a quarter's period (dates from the committee's cycle settings), unless it exists (the daily nudge reminds).
  * Returns whether it was created now.
  */
 export async function openQuarterPeriod(db: Executor, now: Date, committeeId: number, timeZone: string, q: QuarterDates): Promise<boolean> {
@@ -99,7 +78,6 @@ export async function openQuarterPeriod(db: Executor, now: Date, committeeId: nu
     .onConflict((oc) => oc.columns(["committee_id", "code"]).doNothing())
     .returningAll()
     .executeTakeFirst();
-  if (row) await scheduleReminders(db, now, row, timeZone);
   return Boolean(row);
 }
 
@@ -198,8 +176,6 @@ export async function openExtraPeriod(ctx: CoreContext, actor: Actor, input: New
       .values({ committee_id: input.committeeId, code, name, kind: "extra", scope: assigned ? "assigned" : "all", opens_at: iso(opensAt), due_at: iso(input.dueAt), closes_at: iso(input.closesAt), created_at: iso(now) })
       .returningAll()
       .executeTakeFirstOrThrow();
-    const c = await trx.selectFrom("committees").select("time_zone").where("id", "=", input.committeeId).executeTakeFirstOrThrow();
-    await scheduleReminders(trx, now, row, c.time_zone);
     await recordAudit(trx, actor, now, { action: "period.open", objectType: "reporting_period", objectId: row.id, committeeId: input.committeeId, after: { code, name, opensAt: row.opens_at, dueAt: row.due_at, closesAt: row.closes_at, scope: row.scope } });
     return { ...row, tasks: assigned || tasks.length };
   });
@@ -207,7 +183,7 @@ export async function openExtraPeriod(ctx: CoreContext, actor: Actor, input: New
 
 /**
  * Moves a period's deadline — for everyone, or for one person only. The closing moves with it when the new
- * deadline is later; reminders follow the new deadline.
+ * deadline is later; the daily nudge follows the new deadline.
  */
 export async function extendDeadline(ctx: CoreContext, actor: Actor, periodId: number, dueAt: Date, membershipId?: number): Promise<{ fullName: string | null }> {
   const period = await requirePeriod(ctx.db, periodId);
@@ -219,8 +195,6 @@ export async function extendDeadline(ctx: CoreContext, actor: Actor, periodId: n
       if (iso(dueAt) <= period.due_at) throw new DomainError("reports:errors.not_later");
       const closesAt = iso(dueAt) > period.closes_at ? iso(dueAt) : period.closes_at;
       await trx.updateTable("reporting_periods").set({ due_at: iso(dueAt), closes_at: closesAt }).where("id", "=", period.id).execute();
-      const c = await trx.selectFrom("committees").select("time_zone").where("id", "=", period.committee_id).executeTakeFirstOrThrow();
-      await scheduleReminders(trx, now, { ...period, due_at: iso(dueAt), closes_at: closesAt }, c.time_zone);
       await recordAudit(trx, actor, now, { action: "period.extend", objectType: "reporting_period", objectId: period.id, committeeId: period.committee_id, before: { dueAt: period.due_at, closesAt: period.closes_at }, after: { dueAt: iso(dueAt), closesAt } });
       return { fullName: null };
     }
@@ -228,8 +202,6 @@ export async function extendDeadline(ctx: CoreContext, actor: Actor, periodId: n
     const before = await windowFor(trx, period, personId);
     if (iso(dueAt) <= before.dueAt) throw new DomainError("reports:errors.not_later");
     await upsertException(trx, now, period.id, personId, { due_at: iso(dueAt) });
-    const c = await trx.selectFrom("committees").select("time_zone").where("id", "=", period.committee_id).executeTakeFirstOrThrow();
-    await scheduleReminders(trx, now, period, c.time_zone, personId);
     await recordAudit(trx, actor, now, { action: "period.extend_person", objectType: "reporting_period", objectId: period.id, committeeId: period.committee_id, before: { personId, dueAt: before.dueAt }, after: { personId, dueAt: iso(dueAt) } });
     return { fullName };
   });

@@ -1,11 +1,8 @@
 import type { ReportingPeriodRow, TaskRow } from "../../db/schema.js";
-import { cycleSettings } from "../cycle/settings.js";
 import type { Actor } from "../actor.js";
-import { iso } from "../clock.js";
 import type { CoreContext } from "../context.js";
 import { DomainError } from "../errors.js";
 import type { JobHandler } from "../jobs/handlers.js";
-import { enqueueMessage } from "../outbox.js";
 import { can } from "../permissions.js";
 import { requirePeriod, taskInPeriod, windowFor, windowWith } from "./periods.js";
 import { latestInPeriod, reportingMembers, responsibleAmong, stateOf, type TaskState, type UpdateView } from "./updates.js";
@@ -98,31 +95,7 @@ export async function reminderDue(ctx: Pick<CoreContext, "db">, periodId: number
 }
 
 /**
- * Before the deadline, each person who still owes a report gets one reminder listing those tasks, with a
- * button per task. A job made for an earlier deadline (since extended) does nothing; a person with their
- * own later deadline is not reminded of the common one. Nothing while the committee's cycle is paused.
+ * The old per-period reminder job. Reports due are now part of the daily bundled nudge (core/nudges), so a job
+ * queued before the change completes without sending anything: nobody gets two messages.
  */
-export const reportReminder: JobHandler = async (trx, ctx, payload, jobId) => {
-  const period = await trx.selectFrom("reporting_periods").selectAll().where("id", "=", Number(payload.periodId)).executeTakeFirst();
-  // A paused cycle nudges nobody.
-  if (!period || (await cycleSettings(trx, period.committee_id)).paused) return;
-  const now = ctx.clock();
-  if (payload.personId !== undefined) {
-    // The reminder of one person's own deadline, while it is still theirs and they still owe something.
-    const personId = Number(payload.personId);
-    const owed = await owedBy({ db: trx }, period.id, personId);
-    if (owed.dueAt !== payload.dueAt || owed.dueAt <= iso(now) || !owed.tasks.length) return;
-    await enqueueMessage(trx, now, { template: "reports:reminder", params: { periodId: period.id, personId }, to: { personId }, committeeId: period.committee_id, dedupeKey: `report_reminder:${jobId}:${personId}` });
-    return;
-  }
-  if (period.due_at !== payload.dueAt || period.due_at <= iso(now)) return;
-  const tasks = (await trx.selectFrom("tasks").selectAll().where("committee_id", "=", period.committee_id).execute()).filter((t) => taskInPeriod(t, period));
-  const latest = await latestInPeriod(trx, period.id, tasks.map((t) => t.id));
-  const owing = new Set<number>();
-  const members = await reportingMembers(trx, period.committee_id);
-  for (const t of tasks) if (!latest.has(t.id)) for (const p of responsibleAmong(members, t)) owing.add(p.personId);
-  for (const personId of owing) {
-    if ((await windowFor(trx, period, personId)).dueAt !== period.due_at) continue;
-    await enqueueMessage(trx, now, { template: "reports:reminder", params: { periodId: period.id, personId }, to: { personId }, committeeId: period.committee_id, dedupeKey: `report_reminder:${jobId}:${personId}` });
-  }
-};
+export const reportReminder: JobHandler = async () => {};

@@ -1,0 +1,141 @@
+import type { Executor } from "../../db/database.js";
+import { DAY, iso } from "../clock.js";
+import { localDateOf } from "../cycle/local-time.js";
+import { taskInPeriod, windowFor } from "../reports/periods.js";
+import { latestInPeriod, reportingMembers, responsibleAmong } from "../reports/updates.js";
+import { addObligationProvider, within, workingDaysBefore, type Obligation, type ObligationProvider, type ObligationQuery } from "./obligations.js";
+
+/** Each (person, task, period) a person owes in the committee's periods still taking reports, with the person's own window. */
+async function owedTasks(q: ObligationQuery) {
+  const periods = await q.db.selectFrom("reporting_periods").selectAll().where("committee_id", "=", q.committee.id).where("opens_at", "<=", iso(q.now)).execute();
+  const tasks = await q.db.selectFrom("tasks").selectAll().where("committee_id", "=", q.committee.id).orderBy("code").execute();
+  const members = await reportingMembers(q.db, q.committee.id);
+  const out: { personId: number; taskId: number; periodId: number; dueAt: string; closesAt: string }[] = [];
+  for (const period of periods) {
+    const mine = tasks.filter((t) => taskInPeriod(t, period));
+    const latest = await latestInPeriod(q.db, period.id, mine.map((t) => t.id));
+    for (const task of mine) {
+      if (latest.has(task.id)) continue;
+      for (const p of responsibleAmong(members, task)) {
+        const w = await windowFor(q.db, period, p.personId);
+        if (w.closesAt <= iso(q.now)) continue;
+        out.push({ personId: p.personId, taskId: task.id, periodId: period.id, dueAt: w.dueAt, closesAt: w.closesAt });
+      }
+    }
+  }
+  return out;
+}
+
+/** Whether a task is still unreported in a period. */
+async function unreported(db: Executor, o: Obligation): Promise<boolean> {
+  const latest = await latestInPeriod(db, o.ref, [o.itemId]);
+  return !latest.has(o.itemId);
+}
+
+/** Reports due: on the working days the settings name before the deadline (−7, −3, −1 and the day itself by default). */
+export const reportsDue: ObligationProvider = {
+  kind: "report",
+  async due(q) {
+    const out: Obligation[] = [];
+    for (const t of await owedTasks(q)) {
+      const dueDay = localDateOf(new Date(t.dueAt), q.calendar.timeZone);
+      const days = q.calendar.settings.reportReminders.map((n) => workingDaysBefore(q.calendar, dueDay, n));
+      if (days.some((d) => within(d, q.from, q.to))) out.push({ kind: "report", personId: t.personId, itemId: t.taskId, ref: t.periodId, due: t.dueAt, until: t.dueAt });
+    }
+    return out;
+  },
+  stillOwed: async (db, o, now) => o.until > iso(now) && (await unreported(db, o)),
+};
+
+/**
+ * Overdue reports: every `reminders.overdue_every` working days after the deadline (2 by default), at most
+ * `reminders.overdue_max` times (3), while the period still takes late reports.
+ */
+export const reportsOverdue: ObligationProvider = {
+  kind: "report_overdue",
+  async due(q) {
+    const out: Obligation[] = [];
+    for (const t of await owedTasks(q)) {
+      if (t.dueAt > iso(q.now)) continue;
+      const dueDay = localDateOf(new Date(t.dueAt), q.calendar.timeZone);
+      const days: string[] = [];
+      const { overdueEvery, overdueMax } = q.calendar.settings;
+      for (let i = 1; i <= overdueMax; i++) days.push(q.calendar.workingDaysAfter(dueDay, overdueEvery * i));
+      if (days.some((d) => within(d, q.from, q.to))) out.push({ kind: "report_overdue", personId: t.personId, itemId: t.taskId, ref: t.periodId, due: t.dueAt, until: t.closesAt });
+    }
+    return out;
+  },
+  stillOwed: async (db, o, now) => o.until > iso(now) && (await unreported(db, o)),
+};
+
+/**
+ * Unanswered invitations: `reminders.meeting` days before the meeting (5 and 2 by default; the working day before,
+ * when that day is off), while the answer deadline has not passed.
+ */
+export const invitationsUnanswered: ObligationProvider = {
+  kind: "invitation",
+  async due(q) {
+    const rows = await q.db
+      .selectFrom("invitations as i")
+      .innerJoin("meetings as m", "m.id", "i.meeting_id")
+      .select(["i.id", "i.person_id", "m.answer_deadline", "m.starts_at"])
+      .where("m.committee_id", "=", q.committee.id)
+      .where("m.status", "=", "scheduled")
+      .where("i.answer", "=", "none")
+      .where("m.starts_at", ">", iso(q.now))
+      .execute();
+    const out: Obligation[] = [];
+    for (const r of rows) {
+      const start = new Date(r.starts_at);
+      const days = q.calendar.settings.meetingReminders.map((n) => workingDaysBefore(q.calendar, localDateOf(new Date(start.getTime() - n * DAY), q.calendar.timeZone), 0));
+      if (days.some((d) => within(d, q.from, q.to))) out.push({ kind: "invitation", personId: r.person_id, itemId: r.id, ref: 0, due: r.answer_deadline, until: r.answer_deadline });
+    }
+    return out;
+  },
+  async stillOwed(db, o, now) {
+    const r = await db.selectFrom("invitations as i").innerJoin("meetings as m", "m.id", "i.meeting_id").select(["i.answer", "m.status", "m.answer_deadline"]).where("i.id", "=", o.itemId).executeTakeFirst();
+    return Boolean(r && r.answer === "none" && r.status === "scheduled" && r.answer_deadline > iso(now));
+  },
+};
+
+/** The request tables of the chair's approvals, by the `ref` of an approval obligation. */
+const REQUEST_TABLES = { 1: "absence_requests", 2: "proxies" } as const;
+
+/** Approvals waiting for the chair: every working day while an absence or a proxy request of a coming meeting is pending. */
+export const approvalsWaiting: ObligationProvider = {
+  kind: "approval",
+  async due(q) {
+    const out: Obligation[] = [];
+    for (const [ref, table] of Object.entries(REQUEST_TABLES)) {
+      const rows = await q.db
+        .selectFrom(`${table} as r` as "absence_requests as r")
+        .innerJoin("invitations as i", "i.id", "r.invitation_id")
+        .innerJoin("meetings as m", "m.id", "i.meeting_id")
+        .select(["r.id", "m.chair_person_id", "m.starts_at"])
+        .where("m.committee_id", "=", q.committee.id)
+        .where("m.status", "=", "scheduled")
+        .where("r.status", "=", "pending")
+        .where("m.starts_at", ">", iso(q.now))
+        .execute();
+      for (const r of rows) out.push({ kind: "approval", personId: r.chair_person_id, itemId: r.id, ref: Number(ref), due: r.starts_at, until: r.starts_at });
+    }
+    return out;
+  },
+  async stillOwed(db, o, now) {
+    const table = REQUEST_TABLES[o.ref as 1 | 2];
+    if (!table) return false;
+    const r = await db
+      .selectFrom(`${table} as r` as "absence_requests as r")
+      .innerJoin("invitations as i", "i.id", "r.invitation_id")
+      .innerJoin("meetings as m", "m.id", "i.meeting_id")
+      .select(["r.status", "m.status as meetingStatus", "m.starts_at"])
+      .where("r.id", "=", o.itemId)
+      .executeTakeFirst();
+    return Boolean(r && r.status === "pending" && r.meetingStatus === "scheduled" && r.starts_at > iso(now));
+  },
+};
+
+addObligationProvider(reportsDue);
+addObligationProvider(reportsOverdue);
+addObligationProvider(invitationsUnanswered);
+addObligationProvider(approvalsWaiting);

@@ -1,0 +1,162 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { cliActor, type Actor } from "../../src/core/actor.js";
+import { HOUR } from "../../src/core/clock.js";
+import type { Core } from "../../src/core/index.js";
+import { createOutboxViews } from "../../src/conversation/outbox-views.js";
+import { createTranslator } from "../../src/i18n/index.js";
+import type { FakeClock } from "../support/clock.js";
+import { coreFor, createProvince, linkRoster } from "../support/core.js";
+import { createTestDatabase, testDialects, type TestDatabase } from "../support/databases.js";
+
+/** Two tasks of the member's department, reported in the quarter (due 15/12/2026 17:00). */
+const TASKS_CSV = [
+  "Mã;Tên nhiệm vụ;Văn bản;Đơn vị chủ trì;Loại;Mục tiêu;Đơn vị tính;Hạn;Kỳ báo cáo",
+  "NQ49-05;Tỷ lệ hồ sơ xử lý trực tuyến;49-NQ/TU;Sở Tài chính;tỷ lệ;80;;31/12/2026;hằng quý",
+  "NQ49-07;Số hồ sơ thanh toán trực tuyến;49-NQ/TU;Sở Tài chính;số lượng;2.000;hồ sơ;31/12/2026;",
+].join("\n");
+
+/** 08:00 in Hanoi on a day of December 2026 (or November), as the fake clock takes it. */
+const morning = (day: string) => `${day}T01:00:00.000Z`;
+
+describe.each(testDialects)("the daily bundled nudge, on %s", (dialect) => {
+  let db: TestDatabase;
+  let core: Core;
+  let clock: FakeClock;
+  let committeeId: number;
+  const people: Record<string, Actor & { kind: "person" }> = {};
+  let invitationId: number;
+
+  beforeEach(async () => {
+    db = await createTestDatabase(dialect);
+    ({ core, clock } = coreFor(db));
+    committeeId = (await createProvince(core)).id;
+    Object.assign(people, await linkRoster(core, db, committeeId, ["member", "secretary", "deputy"]));
+    await core.tasks.importCsv(cliActor, committeeId, TASKS_CSV);
+    // A meeting on Friday 11/12/2026 14:00, answers asked by Wednesday 09/12 17:00: nudged five days before (Sunday
+    // 06/12, so Friday 04/12) and two days before (Wednesday 09/12).
+    const { meeting } = await core.meetings.create(people.secretary!, {
+      committeeId,
+      kind: "regular",
+      title: "Phiên họp quý IV",
+      startsAt: new Date("2026-12-11T07:00:00.000Z"),
+      endsAt: new Date("2026-12-11T09:00:00.000Z"),
+      place: "Phòng họp số 1",
+      agenda: "1. Kết quả quý IV",
+    });
+    await db.handle.db.updateTable("meetings").set({ answer_deadline: "2026-12-09T10:00:00.000Z" }).where("id", "=", meeting.id).execute();
+    invitationId = (await db.handle.db.selectFrom("invitations").select("id").where("meeting_id", "=", meeting.id).where("person_id", "=", people.member!.personId).executeTakeFirstOrThrow()).id;
+    await core.cycle.ensurePlanner(committeeId);
+    await runJobs();
+  });
+  afterEach(() => db.drop());
+
+  async function runJobs(instance = "test"): Promise<void> {
+    for (;;) {
+      const jobs = await core.jobs.claimDue(instance);
+      if (jobs.length === 0) return;
+      for (const job of jobs) expect(await core.jobs.run(job)).toBe("done");
+    }
+  }
+  /** Each working morning up to and including `last`, the scheduler ticks. */
+  async function mornings(days: string[]): Promise<void> {
+    for (const day of days) {
+      clock.set(morning(day));
+      await runJobs();
+    }
+  }
+  const bundles = (personId: number) =>
+    db.handle.db.selectFrom("outbox").selectAll().where("template", "=", "cycle:nudge.bundle").where("person_id", "=", personId).orderBy("id").execute();
+  const read = async (personId: number) => {
+    const [row] = await bundles(personId);
+    if (!row) throw new Error("no nudge");
+    return createOutboxViews(core, createTranslator("vi"), clock.now)({ row, channel: "telegram", locale: "vi", timeZone: "Asia/Ho_Chi_Minh" });
+  };
+  const NOVEMBER_TO_THURSDAY = ["2026-11-24", "2026-11-25", "2026-11-26", "2026-11-27", "2026-11-30", "2026-12-01", "2026-12-02", "2026-12-03"];
+
+  it("a person owing two reports and an invitation gets one message listing all three, each with its button; the old report reminders are gone", async () => {
+    await mornings(NOVEMBER_TO_THURSDAY);
+    expect(await bundles(people.member!.personId)).toEqual([]);
+    // Friday 04/12: seven working days before the reports are due, the working day before the meeting's −5.
+    await mornings(["2026-12-04"]);
+    expect(await bundles(people.member!.personId)).toHaveLength(1);
+    const view = await read(people.member!.personId);
+    if (view.kind !== "send") throw new Error("skipped");
+    expect(view.message.text).toContain("VIỆC CẦN XỬ LÝ HÔM NAY");
+    expect(view.message.text).toContain("1. Báo cáo nhiệm vụ <b>NQ49-05</b> Tỷ lệ hồ sơ xử lý trực tuyến — hạn 15/12/2026 17:00");
+    expect(view.message.text).toContain("2. Báo cáo nhiệm vụ <b>NQ49-07</b>");
+    expect(view.message.text).toContain("3. Trả lời giấy mời họp <b>Phiên họp quý IV</b>");
+    expect(view.message.text).toContain("hạn trả lời 09/12/2026 17:00");
+    expect(view.message.buttons?.flat().map((b) => b.label)).toEqual(["1. ✍️ NQ49-05 · Tỷ lệ hồ sơ xử lý trực tuyến", "2. ✍️ NQ49-07 · Số hồ sơ thanh toán trực tuyến", "3. Tham dự", "3. Vắng mặt"]);
+    expect(await db.handle.db.selectFrom("due_jobs").select("id").where("kind", "=", "report.reminder").execute()).toEqual([]);
+    expect(await db.handle.db.selectFrom("outbox").select("id").where("template", "=", "reports:reminder").execute()).toEqual([]);
+  });
+
+  it("re-checks at send time: an invitation answered since drops out; with nothing left, nothing is sent", async () => {
+    await mornings([...NOVEMBER_TO_THURSDAY, "2026-12-04"]);
+    clock.set(new Date(new Date(morning("2026-12-04")).getTime() + HOUR));
+    await core.meetings.attend(people.member!, { invitationId, version: 1 });
+    const view = await read(people.member!.personId);
+    if (view.kind !== "send") throw new Error("skipped");
+    expect(view.message.text).toContain("NQ49-05");
+    expect(view.message.text).not.toContain("Phiên họp quý IV");
+    // The deputy owed only the invitation: answered, the nudge is not sent at all.
+    const deputyInvitation = await db.handle.db.selectFrom("invitations").select("id").where("person_id", "=", people.deputy!.personId).executeTakeFirstOrThrow();
+    await core.meetings.attend(people.deputy!, { invitationId: deputyInvitation.id, version: 1 });
+    expect(await read(people.deputy!.personId)).toEqual({ kind: "skip" });
+  });
+
+  it("is sent once a day per person: a restart, a second run and a second instance queue nothing more", async () => {
+    await mornings([...NOVEMBER_TO_THURSDAY, "2026-12-04"]);
+    await core.cycle.ensurePlanners();
+    await Promise.all([runJobs("a"), runJobs("b")]);
+    await core.nudges.sendNow(cliActor, committeeId);
+    expect(await bundles(people.member!.personId)).toHaveLength(1);
+  });
+
+  it("after a week's outage, sends once what still makes sense and records the rest as skipped", async () => {
+    await mornings(NOVEMBER_TO_THURSDAY);
+    // Stopped from Friday 04/12 to Thursday 10/12 09:00: the invitation's deadline (09/12) passed meanwhile.
+    clock.set("2026-12-10T02:00:00.000Z");
+    await runJobs();
+    const rows = await bundles(people.member!.personId);
+    expect(rows).toHaveLength(1);
+    const view = await read(people.member!.personId);
+    if (view.kind !== "send") throw new Error("skipped");
+    expect(view.message.text).toContain("NQ49-05");
+    expect(view.message.text).not.toContain("Phiên họp quý IV");
+    const skipped = await db.handle.db.selectFrom("audit_log").select("after_json").where("action", "=", "nudge.skipped").execute();
+    expect(skipped).toHaveLength(1);
+    expect(JSON.parse(skipped[0]!.after_json!).items).toContainEqual(["invitation", invitationId, people.member!.personId]);
+    // The next morning brings nothing new: no burst of stale days.
+    await mornings(["2026-12-11"]);
+    expect(await bundles(people.member!.personId)).toHaveLength(1);
+  });
+
+  it("reminds the chair every working day of a request waiting for them, with buttons to decide", async () => {
+    await mornings(NOVEMBER_TO_THURSDAY.slice(0, 2));
+    await core.meetings.absent(people.member!, { invitationId, version: 1 }, "Đi công tác tại Hà Nội theo kế hoạch của Sở");
+    const chairId = (await db.handle.db.selectFrom("meetings").select("chair_person_id").executeTakeFirstOrThrow()).chair_person_id;
+    await mornings(["2026-11-26"]);
+    const view = await read(chairId);
+    if (view.kind !== "send") throw new Error("skipped");
+    expect(view.message.text).toContain("Cho ý kiến về đề nghị vắng mặt của đồng chí Lương Văn Đức — Phiên họp quý IV");
+    expect(view.message.buttons?.flat().map((b) => b.label)).toEqual(["1. ✅ Đồng ý", "1. ✖️ Không đồng ý"]);
+    await mornings(["2026-11-27"]);
+    expect(await bundles(chairId)).toHaveLength(2);
+  });
+
+  it("lists the coming nudges for the secretariat; a paused cycle nudges nobody", async () => {
+    clock.set(morning("2026-12-03"));
+    const { lines } = await core.nudges.upcoming(people.secretary!, committeeId, 3);
+    // Thursday 03/12, Friday 04/12 and Monday 07/12: the invitation's second nudge (09/12) is further ahead.
+    expect(lines.filter((l) => l.personId === people.member!.personId).map((l) => [l.day, l.kind])).toEqual([
+      ["2026-12-04", "report"],
+      ["2026-12-04", "report"],
+      ["2026-12-04", "invitation"],
+    ]);
+    await expect(core.nudges.upcoming(people.member!, committeeId)).rejects.toThrow();
+    await core.cycle.set(people.secretary!, committeeId, "paused", "on");
+    await mornings(NOVEMBER_TO_THURSDAY.slice(-1).concat("2026-12-04"));
+    expect(await bundles(people.member!.personId)).toEqual([]);
+  });
+});
