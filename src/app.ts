@@ -6,6 +6,8 @@ import { createTelegramApp, type TelegramBotInfo } from "./channels/telegram/app
 import { createZaloApp, type ZaloAppDeps } from "./channels/zalo/app.js";
 import type { PreflightOptions } from "./channels/telegram/preflight.js";
 import type { WebhookLimits } from "./channels/telegram/runtime.js";
+import { storedInviteLink } from "./channels/telegram/settings.js";
+import { createFlows } from "./conversation/flows.js";
 import { coreSettings, requireBotToken, type Config } from "./config.js";
 import { StartupError } from "./startup-error.js";
 import { proxyFor, proxyLabel } from "./net/proxy.js";
@@ -122,6 +124,15 @@ export async function startApp(config: Config, opts: AppOptions): Promise<App> {
   // The apps configuration enables, one module each: Telegram, Zalo, or both.
   // Turns wake the worker; it is built just below, before any app starts receiving.
   const nudgeDelivery = () => worker.nudge();
+  // The conversations, built once for every app: an invite names Telegram's t.me link when Telegram runs, and how
+  // to link on Zalo when its bot's share link is configured.
+  const flows = createFlows({
+    core,
+    translator,
+    nudgeDelivery,
+    inviteLink: appsConfig.telegram ? storedInviteLink(core.settings) : undefined,
+    zaloBotLink: appsConfig.zalo?.botLink,
+  });
   const apps: ChatApp[] = [];
   if (appsConfig.telegram) {
     apps.push(createTelegramApp({
@@ -142,13 +153,14 @@ export async function startApp(config: Config, opts: AppOptions): Promise<App> {
       health,
       healthz,
       webhookProbeMs: opts.healthLimits?.webhookProbeMs,
-      zaloBotLink: appsConfig.zalo?.botLink,
+      flows,
     }));
   }
   if (appsConfig.zalo) {
     apps.push(
       createZaloApp({
         config: appsConfig.zalo,
+        flows,
         defaultLocale: config.defaultLocale,
         timeZone: config.timeZone,
         core,

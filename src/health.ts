@@ -16,6 +16,19 @@ export interface Health {
 }
 
 /** A Health tracker on real time (`now` for tests). */
+/**
+ * Webhook mode hears from a platform only when someone writes: while the platform has been silent for `everyMs`,
+ * `check` asks it something (its webhook's state) every `everyMs`, so `/healthz` tells a quiet bot from a cut-off
+ * one. Returns the function that stops it.
+ */
+export function probeWhenQuiet(health: Health, everyMs: number, check: () => Promise<unknown>): () => void {
+  const timer = setInterval(() => {
+    if (health.platformSilenceMs() >= everyMs) void check();
+  }, everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
 export function createHealth(now: () => number = Date.now): Health {
   let last: number | undefined;
   return {

@@ -1,25 +1,10 @@
-import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createServer } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { tempSqliteUrl } from "../support/databases.js";
+import { startMain } from "../support/process.js";
 import { FakeTelegram } from "../support/fake-telegram.js";
 import { users } from "../support/e2e.js";
-
-/** Runs `src/main.ts` as `npm start` does, in a child process with the given environment. */
-function startMain(env: Record<string, string>) {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-    cwd: process.cwd(),
-    env: { PATH: process.env.PATH ?? "", NODE_ENV: "production", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d) => (stdout += String(d)));
-  child.stderr.on("data", (d) => (stderr += String(d)));
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return { child, exited, output: () => ({ stdout, stderr }) };
-}
 
 describe("the program", () => {
   let tg: FakeTelegram | undefined;

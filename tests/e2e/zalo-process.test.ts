@@ -1,22 +1,7 @@
-import { spawn } from "node:child_process";
 import { afterEach, describe, expect, it } from "vitest";
 import { tempSqliteUrl } from "../support/databases.js";
+import { startMain } from "../support/process.js";
 import { FakeZalo, zaloUser } from "../support/fake-zalo.js";
-
-/** The real program (src/main.ts) as an operator starts it, with Zalo alone. */
-function startMain(env: Record<string, string>) {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-    cwd: process.cwd(),
-    env: { PATH: process.env.PATH ?? "", NODE_ENV: "production", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d) => (stdout += String(d)));
-  child.stderr.on("data", (d) => (stderr += String(d)));
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return { child, exited, output: () => ({ stdout, stderr }) };
-}
 
 describe("the program with Zalo alone", () => {
   let zalo: FakeZalo | undefined;

@@ -10,12 +10,11 @@ import { createOutboxViews } from "../../conversation/outbox-views.js";
 import { RateGate } from "../../delivery/rate-gate.js";
 import type { Translator } from "../../i18n/index.js";
 import type { Logger } from "../../logger.js";
-import type { Health, HealthRequestHandler } from "../../health.js";
+import { probeWhenQuiet, type Health, type HealthRequestHandler } from "../../health.js";
 import type { FileRequestHandler } from "../../media/http.js";
 import { recordSuccessfulCalls } from "./health.js";
 import { createBot } from "./bot.js";
-import { createFlows } from "../../conversation/flows.js";
-import { inviteLink } from "./settings.js";
+import type { Flows } from "../../conversation/flows.js";
 import { installDefaultMenus } from "./commands.js";
 import { checkTelegram, type PreflightOptions } from "./preflight.js";
 import { runTelegram, type TelegramRuntime, type WebhookLimits } from "./runtime.js";
@@ -46,8 +45,8 @@ export interface TelegramAppDeps {
   health: Health;
   /** Answers `/healthz` on the webhook server. */
   healthz: HealthRequestHandler;
-  /** The Zalo bot's share link when Zalo runs too: invites issued here also say how to link on Zalo. */
-  zaloBotLink?: string | undefined;
+  /** The conversations, built once for every app (src/conversation/flows.ts). */
+  flows: Flows;
   /** In webhook mode, how long without a successful call before a quiet bot asks Telegram for its webhook's state (default 60 s). */
   webhookProbeMs?: number | undefined;
 }
@@ -74,7 +73,7 @@ export function createTelegramApp(deps: TelegramAppDeps): TelegramApp {
     }),
   };
   let runtime: TelegramRuntime | undefined;
-  let probe: NodeJS.Timeout | undefined;
+  let stopProbe: (() => void) | undefined;
   return {
     name: "telegram",
     delivery,
@@ -97,13 +96,7 @@ export function createTelegramApp(deps: TelegramAppDeps): TelegramApp {
           defaultLocale: deps.defaultLocale,
           timeZone: deps.timeZone,
           nudgeDelivery: deps.nudgeDelivery,
-          flows: createFlows({
-            core,
-            translator,
-            nudgeDelivery: deps.nudgeDelivery,
-            inviteLink: async (code) => inviteLink(bot.botInfo.username, code),
-            zaloBotLink: deps.zaloBotLink,
-          }),
+          flows: deps.flows,
         },
         { botInfo },
       );
@@ -116,21 +109,19 @@ export function createTelegramApp(deps: TelegramAppDeps): TelegramApp {
       if (deps.mode.kind === "webhook") {
         // Long polling hears from Telegram every 30 s; a webhook only when someone writes. A quiet bot asks.
         const every = deps.webhookProbeMs ?? WEBHOOK_PROBE_MS;
-        probe = setInterval(() => {
-          if (deps.health.platformSilenceMs() < every) return;
+        stopProbe = probeWhenQuiet(deps.health, every, () =>
           bot.api.getWebhookInfo().then(
             (info) => {
               const recent = info.last_error_date !== undefined && Date.now() / 1000 - info.last_error_date < (2 * every) / 1000;
               if (recent && info.last_error_message) logger.warn({ lastError: info.last_error_message, pending: info.pending_update_count }, "Telegram reports a problem delivering to the webhook");
             },
             (e: unknown) => logger.warn({ err: e }, "Telegram did not answer the webhook check"),
-          );
-        }, every);
-        probe.unref();
+          ),
+        );
       }
     },
     async stop() {
-      clearInterval(probe);
+      stopProbe?.();
       await runtime?.stop();
     },
   };

@@ -14,3 +14,14 @@ export async function fetchBotUsername(token: string, apiRoot: string | undefine
 
 /** The t.me deep link that opens the bot and signs a person in with an invite code. */
 export const inviteLink = (botUsername: string, code: string) => `https://t.me/${botUsername}?start=${code}`;
+
+/**
+ * The t.me link for an invite code from the username the bot saved at its last start; undefined before the bot
+ * has ever started. Every app's invite texts use it (a person may paste it into Zalo as readily as open it).
+ */
+export const storedInviteLink =
+  (settings: { get(key: string): Promise<string | undefined> }) =>
+  async (code: string): Promise<string | undefined> => {
+    const username = await settings.get(TELEGRAM_USERNAME_SETTING);
+    return username ? inviteLink(username, code) : undefined;
+  };

@@ -3,17 +3,16 @@ import type { Config, ZaloAppConfig } from "../../config.js";
 import type { Clock } from "../../core/clock.js";
 import type { Core } from "../../core/index.js";
 import { can } from "../../core/permissions.js";
-import { createFlows, type Flows } from "../../conversation/flows.js";
+import type { Flows } from "../../conversation/flows.js";
 import { createOutboxViews } from "../../conversation/outbox-views.js";
 import { createTextApp } from "../../conversation/text-app.js";
 import type { Locale } from "../../db/schema.js";
 import { RateGate } from "../../delivery/rate-gate.js";
 import type { ChannelSender } from "../../delivery/worker.js";
-import type { Health, HealthRequestHandler } from "../../health.js";
+import { probeWhenQuiet, type Health, type HealthRequestHandler } from "../../health.js";
 import type { Translator } from "../../i18n/index.js";
 import type { Logger } from "../../logger.js";
 import type { FileLinks } from "../../media/links.js";
-import { inviteLink as telegramInviteLink, TELEGRAM_USERNAME_SETTING } from "../telegram/settings.js";
 import { StartupError } from "../../startup-error.js";
 import { realSleep } from "../../delivery/time.js";
 import { nextMonthStart, quotaAdmits, quotaPriority } from "../../core/zalo-quota.js";
@@ -32,6 +31,8 @@ export const ZALO_RATE = { ratePerSecond: 5, perChatIntervalMs: 1000 } as const;
 
 export interface ZaloAppDeps {
   config: ZaloAppConfig;
+  /** The conversations, built once for every app (src/conversation/flows.ts). */
+  flows: Flows;
   defaultLocale: Config["defaultLocale"];
   /** The installation's time zone: the quota's months are counted in it. */
   timeZone: string;
@@ -76,13 +77,7 @@ export function createZaloApp(deps: ZaloAppDeps): ZaloApp {
     onSent: () => void core.zaloQuota.count(bot, 1, config.quota).then(deps.nudgeDelivery, quotaFailed),
     onQuotaExceeded: () => void core.zaloQuota.spent(bot).then(deps.nudgeDelivery, quotaFailed),
   });
-  // A person pastes a Telegram invite link as readily as they type its code: both link them here too.
-  const inviteLink = async (code: string) => {
-    const username = await core.settings.get(TELEGRAM_USERNAME_SETTING);
-    return username ? telegramInviteLink(username, code) : undefined;
-  };
-  const flows = createFlows({ core, translator, nudgeDelivery: deps.nudgeDelivery, inviteLink, zaloBotLink: config.botLink });
-  const app = createTextApp({ channel: "zalo", limit: ZALO_TEXT_LIMIT, core, translator, flows: withZaloHelp(flows, translator) });
+  const app = createTextApp({ channel: "zalo", limit: ZALO_TEXT_LIMIT, core, translator, flows: withZaloHelp(deps.flows, translator) });
   const send = zaloMessageSender({ client, core, translator, fileLinks: deps.fileLinks, now: deps.clock });
   const views = createOutboxViews(core, translator, deps.clock);
 
@@ -115,7 +110,7 @@ export function createZaloApp(deps: ZaloAppDeps): ZaloApp {
   let me: ZaloBotInfo | undefined = deps.botInfo;
   const handle = createZaloReceiver({ core, app, send, translator, defaultLocale: deps.defaultLocale as Locale, logger, botId: () => me?.id });
   let polling: ZaloPolling | undefined;
-  let probe: NodeJS.Timeout | undefined;
+  let stopProbe: (() => void) | undefined;
   let webhook: ZaloWebhookServer | undefined;
   return {
     name: "zalo",
@@ -141,19 +136,17 @@ export function createZaloApp(deps: ZaloAppDeps): ZaloApp {
       await client.setWebhook(mode.url, mode.secret);
       // A webhook hears from Zalo only when someone writes: a quiet bot asks Zalo, so /healthz tells quiet from cut off.
       const every = deps.webhookProbeMs ?? 60_000;
-      probe = setInterval(() => {
-        if (deps.health.platformSilenceMs() < every) return;
+      stopProbe = probeWhenQuiet(deps.health, every, () =>
         client.getWebhookInfo().then(
           (info) => {
             if (info.url !== mode.url) logger.warn({ registered: info.url }, "Zalo no longer has this bot's webhook address");
           },
           (e: unknown) => logger.warn({ err: e }, "Zalo did not answer the webhook check"),
-        );
-      }, every);
-      probe.unref();
+        ),
+      );
     },
     async stop() {
-      clearInterval(probe);
+      stopProbe?.();
       await polling?.stop();
       await webhook?.stop();
     },
