@@ -33,6 +33,7 @@ import { owedBy, periodStatus, reminderDue } from "./reports/status.js";
 import { answerableItem, answerItem, itemById, openItems } from "./reports/items.js";
 import { committeeSummary, summaryCommittee } from "./summary/summary.js";
 import { personalStatus } from "./summary/status.js";
+import { quarterExport } from "./summary/quarter-export.js";
 import { heldCounts, sweepHeld } from "./held.js";
 import { outboxMessageState } from "./outbox.js";
 import { claimUpdate, pruneProcessedUpdates } from "./updates.js";
@@ -149,6 +150,8 @@ export function createCore(ctx: CoreContext) {
       committee: (actor: Actor, code?: string) => summaryCommittee(ctx, actor, code),
       of: (actor: Actor, committeeId: number, periodCode?: string) => committeeSummary(ctx, actor, committeeId, periodCode),
       personal: (actor: Actor) => personalStatus(ctx, actor),
+      /** The quarter's files for the export bundle (leaders and the secretariat, as the summary): what it holds and a loader per file. */
+      quarterExport: (actor: Actor, committeeCode?: string, quarter?: string) => quarterExport(ctx, actor, committeeCode, quarter),
     },
     reports: {
       mine: (actor: Actor) => myReports(ctx, actor),

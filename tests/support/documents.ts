@@ -1,3 +1,4 @@
+import ExcelJS from "exceljs";
 import { strFromU8, unzipSync } from "fflate";
 
 /** The parts of a DOCX file that tests read: the body's XML, its header XMLs and the body's paragraphs as text. */
@@ -21,4 +22,18 @@ export function runStyle(xml: string, text: string): { size: number | null; bold
     return { size: size ? Number(size) : null, bold: /<w:b\/>|<w:b w:val="(true|1)"\/>/.test(r) };
   }
   return undefined;
+}
+
+/**
+ * The first sheet of an XLSX file: each row's cell values as text (`values(n)`, 1-based like Excel), every cell's
+ * text joined (`text`), and the sheet itself.
+ */
+export async function readXlsx(file: Buffer | Uint8Array): Promise<{ sheet: ExcelJS.Worksheet; values: (row: number) => string[]; text: string }> {
+  const book = new ExcelJS.Workbook();
+  await book.xlsx.load(Buffer.from(file) as unknown as ArrayBuffer);
+  const sheet = book.worksheets[0]!;
+  const values = (n: number) => (sheet.getRow(n).values as unknown[]).slice(1).map((v) => (v === undefined || v === null ? "" : String(v)));
+  const all: string[] = [];
+  sheet.eachRow((row) => row.eachCell((cell) => all.push(String(cell.value ?? ""))));
+  return { sheet, values, text: all.join("\n") };
 }

@@ -1,14 +1,15 @@
 import type { CommitteeSummary } from "../../core/summary/summary.js";
-import { SUMMARY_STATUSES } from "../../core/summary/summary.js";
 import type { Locale } from "../../db/schema.js";
 import { escapeText } from "../../core/markup.js";
 import { formatDecimal } from "../../core/reports/numbers.js";
 import { formatDateTime, formatMeetingTime, formatPercent } from "../../i18n/format.js";
 import type { TFunction } from "../../i18n/index.js";
 import { periodLabel } from "../../documents/report-terms.js";
-import type { StackedBarChart } from "../../media/chart.js";
 import { buttonLabel, type Button } from "../message.js";
 import { summaryActions, type SummaryPart } from "./actions.js";
+
+/** The progress chart and its colours live with the documents, which draw it too (the summary report). */
+export { progressChart, STATUS_COLORS } from "../../documents/summary-chart.js";
 
 /** Where the summary is read: a period (year 0: the current quarter) of a committee. */
 export interface SummaryPlace {
@@ -16,15 +17,6 @@ export interface SummaryPlace {
   year: number;
   quarter: number;
 }
-
-/** The colours of the progress statuses, the same in every chart. */
-export const STATUS_COLORS: Record<(typeof SUMMARY_STATUSES)[number], string> = {
-  done: "#2e7d32",
-  on_track: "#1e88e5",
-  at_risk: "#f9a825",
-  behind: "#d32f2f",
-  not_started: "#9e9e9e",
-};
 
 /** The period as people say it: "Quý IV/2026" for a quarter, its name otherwise. */
 export const periodOf = (t: TFunction, locale: Locale, s: CommitteeSummary): string => periodLabel(t, { code: s.periodCode, kind: s.periodKind, name: s.periodName }, locale);
@@ -153,13 +145,4 @@ export function partView(t: TFunction, locale: Locale, s: CommitteeSummary, part
         s.subordinates.slice(0, 40).map((x) => [{ label: x.name, action: summaryActions.open.data({ ...at, committeeId: x.committeeId }) }]),
       );
   }
-}
-
-/** The chart of progress by organization: one bar per organization, stacked by task status. */
-export function progressChart(t: TFunction, locale: Locale, s: CommitteeSummary): StackedBarChart {
-  return {
-    title: t("summary:chart.title", { period: periodOf(t, locale, s) }),
-    series: SUMMARY_STATUSES.map((st) => ({ name: t(`reports:status.${st}`), color: STATUS_COLORS[st] })),
-    rows: s.organizations.map((o) => ({ label: o.unit, values: SUMMARY_STATUSES.map((st) => o.byStatus[st]) })),
-  };
 }
