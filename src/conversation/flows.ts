@@ -23,6 +23,7 @@ import { reportFlow, reportRoutes } from "./reports/report-flow.js";
 import { reportsAdminCommands, reportsAdminFlow, reportsAdminRoutes } from "./reports/admin-flow.js";
 import { rosterImportFlow } from "./roster/import-flow.js";
 import { summaryFlow, summaryRoutes } from "./summary/summary-flow.js";
+import { exportFlow, exportRoutes } from "./summary/export-flow.js";
 import { cycleFlow } from "./cycle/cycle-flow.js";
 import type { Route } from "./router.js";
 import type { Turn } from "./turn.js";
@@ -76,6 +77,7 @@ export function createFlows(deps: FlowDeps) {
   const meetingAdmin = meetingAdminFlow(deps);
   const cycle = cycleFlow(deps);
   const summary = summaryFlow(deps);
+  const quarterFiles = exportFlow(deps);
   const routes: Route[] = [
     ...settingsRoutes(settings),
     ...meetingAnswerRoutes(answers),
@@ -92,6 +94,7 @@ export function createFlows(deps: FlowDeps) {
     ...reportsAdminRoutes(reportsAdmin),
     ...meetingCreateRoutes(meetingCreate),
     ...summaryRoutes(summary),
+    ...exportRoutes(quarterFiles),
     ...dialogCancelRoutes(cancel),
   ];
   /**
@@ -144,6 +147,7 @@ export function createFlows(deps: FlowDeps) {
     confirmmeeting: cycle.confirmMeeting,
     summary: (turn, args) => summary.command(turn, args),
     status: (turn) => summary.status(turn),
+    export: (turn, args) => quarterFiles.command(turn, args),
     reminders: cycle.reminders,
   };
   return {
@@ -170,6 +174,7 @@ export function createFlows(deps: FlowDeps) {
     meetingAdmin,
     cycle,
     summary,
+    quarterFiles,
     routes,
     commands,
     /** Gives what a person sent to the dialog waiting for it; false when none took it. */

@@ -151,7 +151,7 @@ export function createCore(ctx: CoreContext) {
       of: (actor: Actor, committeeId: number, periodCode?: string) => committeeSummary(ctx, actor, committeeId, periodCode),
       personal: (actor: Actor) => personalStatus(ctx, actor),
       /** The quarter's files for the export bundle (leaders and the secretariat, as the summary): what it holds and a loader per file. */
-      quarterExport: (actor: Actor, committeeCode?: string, quarter?: string) => quarterExport(ctx, actor, committeeCode, quarter),
+      quarterExport: (actor: Actor, committee?: string | { id: number }, quarter?: string) => quarterExport(ctx, actor, committee, quarter),
     },
     reports: {
       mine: (actor: Actor) => myReports(ctx, actor),

@@ -9,6 +9,7 @@ export const COMMANDS: readonly { command: string; action?: Action }[] = [
   { command: "status", action: "profile.language" },
   { command: "report", action: "report.submit" },
   { command: "summary", action: "summary.view" },
+  { command: "export", action: "summary.view" },
   { command: "meetings", action: "meeting.roster" },
   { command: "newmeeting", action: "meeting.manage" },
   { command: "confirmmeeting", action: "cycle.manage" },

@@ -7,6 +7,7 @@ import type { TFunction } from "../../i18n/index.js";
 import { periodLabel } from "../../documents/report-terms.js";
 import { buttonLabel, type Button } from "../message.js";
 import { summaryActions, type SummaryPart } from "./actions.js";
+import { exportActions } from "./export-flow.js";
 
 /** The progress chart and its colours live with the documents, which draw it too (the summary report). */
 export { progressChart, STATUS_COLORS } from "../../documents/summary-chart.js";
@@ -87,7 +88,10 @@ export function summaryButtons(t: TFunction, s: CommitteeSummary, at: SummaryPla
     [b("reporting", "reporting"), b("behind", "behind")],
     [b("meeting", "meeting"), b("items", "items")],
     [b("notices", "notices"), b("opinions", "opinions")],
-    [{ label: buttonLabel(t("summary:buttons.chart")), action: summaryActions.chart.data(at) }],
+    [
+      { label: buttonLabel(t("summary:buttons.chart")), action: summaryActions.chart.data(at) },
+      { label: buttonLabel(t("export:button")), action: exportActions.bundle.data(at) },
+    ],
   ];
   if (s.subordinates.length) rows.push([b("subordinates", "subordinates")]);
   return rows;

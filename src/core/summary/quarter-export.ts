@@ -98,12 +98,15 @@ export function parseExportQuarter(text: string, timeZone: string): ExportQuarte
 /**
  * The quarter's export for a leader or the secretariat (the same right as the summary: their committee, or one
  * directly below a committee they lead or keep): the committee by its code (the actor's own without one), the
- * quarter by "2026-Q4" (the current one without it). A member, an unknown committee, a malformed quarter, one
+ * quarter by "2026-Q4" (the current one without it); a button names the committee by `{ id }`. A member, an unknown committee, a malformed quarter, one
  * not yet begun, or one the committee has no reporting period for is refused, and nothing is read.
  */
-export async function quarterExport(ctx: CoreContext, actor: Actor, committeeCode?: string, quarterText?: string): Promise<QuarterExport> {
+export async function quarterExport(ctx: CoreContext, actor: Actor, committee?: string | { id: number }, quarterText?: string): Promise<QuarterExport> {
+  // A button names the committee by its id: the same rule applies to its code.
+  const code = typeof committee === "object" ? (await ctx.db.selectFrom("committees").select("code").where("id", "=", committee.id).executeTakeFirst())?.code : committee;
+  if (typeof committee === "object" && code === undefined) throw new DomainError("errors:forbidden");
   // The summary's own rule: a member is refused, a leader of the committee above passes.
-  const { id } = await summaryCommittee(ctx, actor, committeeCode);
+  const { id } = await summaryCommittee(ctx, actor, code);
   const c = await ctx.db.selectFrom("committees").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
   const now = ctx.clock();
   const quarter = quarterText?.trim() ? parseExportQuarter(quarterText, c.time_zone) : parseExportQuarter(quarterOf(now, c.time_zone).code, c.time_zone);
