@@ -11,8 +11,11 @@ import { A4, centred, decreeDateParts, documentHeader, FONT, localDate, MARGINS,
 import { periodLabel } from "./report-terms.js";
 
 const ROMAN = ["", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"];
-/** Half-points: the organizations' table at 11 pt, so nine columns fit the portrait page. */
+/** Half-points: the organizations' table at 11 pt, its header at 9 pt, so nine columns fit the portrait page. */
 const TABLE_SIZE = 22;
+const TABLE_HEADER_SIZE = 18;
+/** Twips: a figure's column, wide enough for "Completed" or "Đã hoàn thành" on one or two lines at 9 pt bold. */
+const FIGURE_COLUMN = 1000;
 /** The chart's width on the page in pixels (docx counts 96 per inch): the text width, 160 mm, less a little. */
 const CHART_WIDTH = 600;
 
@@ -156,17 +159,16 @@ export async function summaryDocx(html: TFunction, locale: Locale, r: QuarterRep
 
 /** Reporting by organization: tasks, reported, and each status, with a totals row. */
 function organizationsTable(t: (key: string, params?: Record<string, string | number>) => string, n: (v: number) => string, s: CommitteeSummary): Table {
-  const numeric = Math.floor((TEXT_WIDTH - 600) / 9);
-  const widths = [600, TEXT_WIDTH - 600 - numeric * 7, ...Array<number>(7).fill(numeric)];
-  const cell = (value: string, i: number, o: { bold?: boolean; center?: boolean } = {}) =>
+  const widths = [600, TEXT_WIDTH - 600 - FIGURE_COLUMN * 7, ...Array<number>(7).fill(FIGURE_COLUMN)];
+  const cell = (value: string, i: number, o: { bold?: boolean; center?: boolean; size?: number } = {}) =>
     new TableCell({
       width: { size: widths[i]!, type: WidthType.DXA },
       verticalAlign: VerticalAlign.CENTER,
-      margins: { left: 60, right: 60, top: 30, bottom: 30 },
-      children: [new Paragraph({ alignment: o.center ? AlignmentType.CENTER : AlignmentType.LEFT, spacing: { after: 0 }, children: [new TextRun({ text: value, bold: o.bold, font: FONT, size: TABLE_SIZE })] })],
+      margins: { left: 50, right: 50, top: 30, bottom: 30 },
+      children: [new Paragraph({ alignment: o.center ? AlignmentType.CENTER : AlignmentType.LEFT, spacing: { after: 0 }, children: [new TextRun({ text: value, bold: o.bold, font: FONT, size: o.size ?? TABLE_SIZE })] })],
     });
   const row = (values: string[], o: { bold?: boolean; header?: boolean } = {}) =>
-    new TableRow({ tableHeader: o.header, cantSplit: true, children: values.map((v, i) => cell(v, i, { bold: o.bold, center: o.header || i !== 1 })) });
+    new TableRow({ tableHeader: o.header, cantSplit: true, children: values.map((v, i) => cell(v, i, { bold: o.bold, center: o.header || i !== 1, size: o.header ? TABLE_HEADER_SIZE : TABLE_SIZE })) });
   const header = [t("export:report.table.no"), t("export:report.table.unit"), t("export:report.table.total"), t("export:report.table.reported"), ...SUMMARY_STATUSES.map((st) => t(`reports:status.${st}`))];
   const lines = s.organizations.map((o, i) => [String(i + 1), o.unit, n(o.total), n(o.reported), ...SUMMARY_STATUSES.map((st) => n(o.byStatus[st]))]);
   const totals = ["", t("export:report.table.totals"), n(s.reporting.total), n(s.reporting.reported), ...SUMMARY_STATUSES.map((st) => n(s.byStatus[st]))];

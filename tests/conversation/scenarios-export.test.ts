@@ -78,6 +78,6 @@ describe.each(drivers)("the quarter's files on %s", (app, start) => {
     await d.next("chair", "Files of Q4 2026");
     const files = unzipSync(new Uint8Array(await d.file("chair", "files-LS-2026-Q4.zip")));
     expect(Object.keys(files)[0]).toBe("01-summary-2026-Q4.docx");
-    expect(readDocx(Buffer.from(files["01-summary-2026-Q4.docx"]!)).text).toContain("1/2 tasks reported (0 late); 1 tasks not reported.");
+    expect(readDocx(Buffer.from(files["01-summary-2026-Q4.docx"]!)).text).toContain("Reported: 1/2 tasks (0 late); not reported: 1.");
   });
 });

@@ -243,7 +243,7 @@ describe.each(testDialects)("the quarter's export bundle on %s", (dialect) => {
     const summary = readDocx(Buffer.from(files["01-summary-2026-Q4.docx"]!));
     expect(summary.paragraphs).toContain("SOCIALIST REPUBLIC OF VIETNAM");
     expect(summary.paragraphs).toContain("REPORT");
-    expect(summary.text).toContain("2/3 tasks reported (0 late); 1 tasks not reported.");
+    expect(summary.text).toContain("Reported: 2/3 tasks (0 late); not reported: 1.");
     expect(summary.text).toContain("Indicators met: 1/3.");
     const attendance = await readXlsx(files["02-attendance-2026-11-20.xlsx"]!);
     expect(tableRows(attendance.values, "No.").header).toEqual(["No.", "Full name", "Position", "Organization", "Answer to the invitation", "Decision of the chair", "Reason for absence, delegate", "Answered at", "Attendance at the meeting"]);
