@@ -97,9 +97,10 @@ export function parseExportQuarter(text: string, timeZone: string): ExportQuarte
 
 /**
  * The quarter's export for a leader or the secretariat (the same right as the summary: their committee, or one
- * directly below a committee they lead or keep): the committee by its code (the actor's own without one), the
- * quarter by "2026-Q4" (the current one without it); a button names the committee by `{ id }`. A member, an unknown committee, a malformed quarter, one
- * not yet begun, or one the committee has no reporting period for is refused, and nothing is read.
+ * directly below a committee they lead or keep): the committee by its code (the actor's own without one; a button
+ * gives `{ id }`), the quarter by "2026-Q4" (the current one without it). A member, an unknown committee, a
+ * malformed quarter, one not yet begun, or one the committee has no reporting period for is refused, and nothing
+ * is read.
  */
 export async function quarterExport(ctx: CoreContext, actor: Actor, committee?: string | { id: number }, quarterText?: string): Promise<QuarterExport> {
   // A button names the committee by its id: the same rule applies to its code.
