@@ -22,8 +22,8 @@ export const LEADER_ROLES: readonly Role[] = ["chair", "standing_deputy", "deput
 
 const GRANTS: Record<Role, readonly Action[]> = {
   chair: ["profile.language", "roster.view", "meeting.roster", "meeting.decide", "report.submit", "report.view", "summary.view"],
-  standing_deputy: ["profile.language", "roster.view", "meeting.roster", "meeting.decide", "report.submit", "report.view", "summary.view", "summary.view"],
-  deputy: ["profile.language", "roster.view", "meeting.roster", "report.submit", "report.view"],
+  standing_deputy: ["profile.language", "roster.view", "meeting.roster", "meeting.decide", "report.submit", "report.view", "summary.view"],
+  deputy: ["profile.language", "roster.view", "meeting.roster", "report.submit", "report.view", "summary.view"],
   member: ["profile.language", "report.submit"],
   secretariat: ["profile.language", "roster.view", "roster.manage", "invite.manage", "meeting.manage", "meeting.roster", "notice.send", "report.view", "report.manage", "cycle.manage", "summary.view"],
 };

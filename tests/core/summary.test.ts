@@ -59,6 +59,8 @@ describe.each(testDialects)("the status summary on %s", (dialect) => {
     await expect(core.summary.committee(people.member!)).rejects.toMatchObject({ code: "errors:forbidden" });
     await expect(core.summary.of(people.member!, provinceId)).rejects.toMatchObject({ code: "errors:forbidden" });
     expect((await core.summary.committee(people.secretary!)).code).toBe("LS");
+    // A deputy (Phó Trưởng ban) is a leader too.
+    expect((await core.summary.committee(people.deputy!)).code).toBe("LS");
 
     const cl = await core.committees.create(cliActor, { code: "CL", name: "Ban Chỉ đạo chuyển đổi số xã Chi Lăng", level: "commune", parentCode: "LS" });
     await core.roster.importCsv(cliActor, cl.id, "full_name,role,organization,title,phone,email\nLương Văn Đức,chair,UBND xã Chi Lăng,Chủ tịch,0987654321,");
