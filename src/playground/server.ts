@@ -88,6 +88,7 @@ export async function startPlayground(opts: PlaygroundOptions): Promise<Playgrou
       res.end(readFileSync(join(PUBLIC_DIR, file)));
       return;
     }
+    if (url.pathname === "/favicon.ico") return void res.writeHead(204).end();
     if (await webHttp(req, res, url)) return;
     switch (`${req.method} ${url.pathname}`) {
       case "GET /api/demo":
