@@ -169,27 +169,45 @@ async function closeSession(s: Session): Promise<void> {
   await s.app.stop();
 }
 
-/**
- * Moves the demo clock a step ("day", "reminder": to the next due job or queued message, "quarter") and
- * runs what became due, as the scheduler's tick and the delivery worker would. Returns false when there was
- * nothing to move to.
- */
-async function step(s: Session, kind: string): Promise<boolean> {
+/** The moment of the next pending due job or queued message after now, if any. */
+async function nextDue(s: Session): Promise<Date | undefined> {
   const db = s.app.database.db;
   const now = s.clock.now().toISOString();
-  let to: Date | undefined;
-  if (kind === "day") to = s.clock.nextDay(TIME_ZONE);
-  else if (kind === "quarter") to = s.clock.nextQuarter(TIME_ZONE);
-  else if (kind === "reminder") {
-    const job = await db.selectFrom("due_jobs").select((eb) => eb.fn.min<string>("run_at").as("at")).where("status", "=", "pending").where("run_at", ">", now).executeTakeFirst();
-    const row = await db.selectFrom("outbox").select((eb) => eb.fn.min<string>("not_before").as("at")).where("status", "=", "pending").where("not_before", ">", now).executeTakeFirst();
-    const next = [job?.at, row?.at].filter((x): x is string => typeof x === "string").sort()[0];
-    if (next) to = new Date(new Date(next).getTime() + 1000);
-  } else throw new HttpRefusal(400, "unknown step");
-  if (!to) return false;
-  s.clock.moveTo(to);
-  await s.app.scheduler.tick();
-  s.app.worker.nudge();
+  const job = await db.selectFrom("due_jobs").select((eb) => eb.fn.min<string>("run_at").as("at")).where("status", "=", "pending").where("run_at", ">", now).executeTakeFirst();
+  const row = await db.selectFrom("outbox").select((eb) => eb.fn.min<string>("not_before").as("at")).where("status", "=", "pending").where("not_before", ">", now).executeTakeFirst();
+  const next = [job?.at, row?.at].filter((x): x is string => typeof x === "string").sort()[0];
+  return next ? new Date(new Date(next).getTime() + 1000) : undefined;
+}
+
+const queued = async (s: Session): Promise<number> =>
+  Number((await s.app.database.db.selectFrom("outbox").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).n);
+
+/** How many due jobs "next reminder" runs through, at most, looking for one that has something to say. */
+const MAX_REMINDER_HOPS = 120;
+
+/**
+ * Moves the demo clock a step and runs what became due, as the scheduler's tick and the delivery worker
+ * would: "day" to 08:00 the next day; "quarter" to the next quarter's start; "reminder" from due job to due
+ * job until one has something to say (a daily nudge with nothing owed says nothing). Returns false when there
+ * was nothing to move to.
+ */
+async function step(s: Session, kind: string): Promise<boolean> {
+  if (kind === "day" || kind === "quarter") {
+    s.clock.moveTo(kind === "day" ? s.clock.nextDay(TIME_ZONE) : s.clock.nextQuarter(TIME_ZONE));
+    await s.app.scheduler.tick();
+    s.app.worker.nudge();
+    return true;
+  }
+  if (kind !== "reminder") throw new HttpRefusal(400, "unknown step");
+  const before = await queued(s);
+  for (let hop = 0; hop < MAX_REMINDER_HOPS; hop++) {
+    const to = await nextDue(s);
+    if (!to) return hop > 0;
+    s.clock.moveTo(to);
+    await s.app.scheduler.tick();
+    s.app.worker.nudge();
+    if ((await queued(s)) > before || (await s.app.database.db.selectFrom("outbox").select("id").where("status", "=", "pending").where("not_before", "<=", s.clock.now().toISOString()).executeTakeFirst())) return true;
+  }
   return true;
 }
 

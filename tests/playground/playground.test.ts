@@ -106,8 +106,67 @@ describe.skipIf(!hasChromium)("the web playground in a real browser", () => {
     await press(page, "chair", "Biểu đồ tiến độ");
     const chart = pane(page, "chair").locator(".msg img").last();
     await chart.waitFor({ timeout: 15_000 });
-    await expect.poll(() => chart.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth), { timeout: 15_000 }).toBeGreaterThan(0);
+    await expect.poll(() => chart.evaluate((img) => {
+      const shown = img as unknown as { complete: boolean; naturalWidth: number };
+      return shown.complete ? shown.naturalWidth : 0;
+    }), { timeout: 15_000 }).toBeGreaterThan(0);
     // Nothing the person typed became markup on the page.
     expect(await page.locator(".msg.person script, .msg.person b").count()).toBe(0);
+  }, 180_000);
+
+  it("keeps each person's chat to their own tab, survives a bot restart with its history, and speaks English", async () => {
+    const browser = await start();
+    const member = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    const chair = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await member.goto(`${playground!.url}#member`);
+    await chair.goto(`${playground!.url}#chair`);
+    await type(member, "xin chào");
+    await message(member, "member", "Trợ lý chưa hiểu yêu cầu của đồng chí");
+    await type(chair, "/status");
+    await message(chair, "chair", "/status");
+    // Each tab shows its own person's chat: neither line reached the other.
+    await expect.poll(() => pane(chair, "chair").innerText()).not.toContain("xin chào");
+    expect(await pane(member, "member").innerText()).not.toContain("/status");
+    expect(await member.locator(".pane").count()).toBe(1);
+
+    // The bot stops and starts again on the same demo: the page reconnects and shows the chat so far.
+    const port = Number(new URL(playground!.url).port);
+    await playground!.stop();
+    await expect.poll(() => member.locator("#offline").isVisible()).toBe(true);
+    ({ playground } = await startDemo(dir, port));
+    await expect.poll(() => member.locator("#offline").isVisible(), { timeout: 15_000 }).toBe(false);
+    expect(await pane(member, "member").innerText()).toContain("xin chào");
+    await type(member, "/cancel");
+    await message(member, "member", "Không có thao tác nào đang dở.");
+
+    // In English: the page's own words and the bot's.
+    await member.locator("#language").click();
+    await expect.poll(() => member.locator("#people-label").innerText()).toBe("Talk as");
+    await expect.poll(() => member.locator("#step-day").innerText()).toBe("Next day");
+    await type(member, "hello");
+    await message(member, "member", "Sorry, I did not understand that.");
+  }, 180_000);
+
+  it("moves the demo clock to the next reminder, and takes a file from the text box's file picker", async () => {
+    const browser = await start();
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(`${playground!.url}#member`);
+    await pane(page, "member").waitFor();
+    // Nothing is owed yet on 23/11; the first reminder of the member's reports comes a week before they are due.
+    await page.locator("#step-reminder").click();
+    await expect.poll(() => page.locator("#clock-now").innerText()).toBe("04/12/2026 08:00");
+    const nudge = await (await message(page, "member", "VIỆC CẦN XỬ LÝ HÔM NAY")).innerText();
+    expect(nudge).toContain("NQ49-01");
+    expect(nudge).not.toContain("NQ49-05");
+
+    // The secretariat sends the task registry as a CSV file: the same import as on Telegram.
+    await openChat(page, "secretariat");
+    await page.locator("#file").setInputFiles({
+      name: "nhiem-vu.csv",
+      mimeType: "text/csv",
+      buffer: Buffer.from(["Mã;Tên nhiệm vụ;Văn bản;Đơn vị chủ trì;Loại;Mục tiêu;Đơn vị tính;Hạn;Kỳ báo cáo", "NQ49-20;Tỷ lệ người dân có danh tính số;49-NQ/TU;Công an tỉnh;tỷ lệ;70;;31/12/2026;hằng quý"].join("\n")),
+    });
+    await message(page, "secretariat", "📎 nhiem-vu.csv");
+    expect(await (await message(page, "secretariat", "Đã nhập danh mục nhiệm vụ")).innerText()).toContain("thêm mới 1");
   }, 180_000);
 });

@@ -1,3 +1,4 @@
+/* global document, location, history, localStorage, fetch, EventSource, URLSearchParams, alert, confirm */
 // The playground page: plain JavaScript, no build step. Each person's chat is a pane fed by its own
 // Server-Sent Events stream; what the bot says arrives already printed as safe HTML by the web app's
 // printer (src/channels/web/printer.ts); what a person typed is only ever shown as text.
