@@ -63,6 +63,7 @@ export async function startPlayground(opts: PlaygroundOptions): Promise<Playgrou
     busy = run.catch(() => undefined);
     return run;
   };
+  const loopback = /^(127\.|::1$|localhost$)/.test(opts.host);
   const chats = new Set<string>(DEMO_PEOPLE.map((p) => chatOf(p.key)));
   const webHttp = createWebHttp({ app: () => session.web, core: () => session.app.core, knows: (chat) => chats.has(chat), streams });
 
@@ -81,6 +82,11 @@ export async function startPlayground(opts: PlaygroundOptions): Promise<Playgrou
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://playground");
+    // Another site open in the same browser cannot drive the demo: every change carries a header a cross-site
+    // form cannot send (and a cross-site script may not without a preflight this server never answers), and
+    // on the loopback interface only a loopback name is served (no DNS rebinding).
+    if (req.method === "POST" && req.headers["x-playground"] !== "1") throw new HttpRefusal(403, "missing X-Playground header");
+    if (loopback && !/^(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/i.test(req.headers.host ?? "")) throw new HttpRefusal(421, "unexpected Host");
     const file = STATIC[url.pathname];
     if (file && req.method === "GET") {
       const ext = file.split(".").pop()!;

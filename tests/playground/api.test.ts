@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, rmSync } from "node:fs";
+import { request } from "node:http";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Playground } from "../../src/playground/server.js";
@@ -18,7 +19,7 @@ async function history(base: string, chat: string): Promise<{ id: string; from: 
   return JSON.parse(/event: history\ndata: (.*)\n\n/.exec(text)![1]!);
 }
 
-const post = (url: string, body: unknown) => fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+const post = (url: string, body: unknown) => fetch(url, { method: "POST", headers: { "content-type": "application/json", "x-playground": "1" }, body: JSON.stringify(body) });
 
 describe("the playground's HTTP interface", () => {
   let playground: Playground | undefined;
@@ -42,6 +43,18 @@ describe("the playground's HTTP interface", () => {
     const page = await fetch(playground.url);
     expect(page.headers.get("content-security-policy")).toContain("script-src 'self'");
     expect(await page.text()).toContain('<script src="/app.js" defer></script>');
+    // A form on another site cannot post to it (no X-Playground header), nor a rebound DNS name reach it.
+    const form = await fetch(`${playground.url}api/reset`, { method: "POST", headers: { "content-type": "text/plain" }, body: "{}" });
+    expect(form.status).toBe(403);
+    const rebound = await new Promise<number>((resolve, reject) =>
+      request(`${playground!.url}api/demo`, { headers: { host: "evil.example:8090" } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      })
+        .on("error", reject)
+        .end(),
+    );
+    expect(rebound).toBe(421);
   });
 
   it("shows a typed line as text, and refuses buttons and files of another person's chat", async () => {

@@ -10,7 +10,7 @@ const state = { lang: localStorage.getItem("playground.lang") === "en" ? "en" : 
 async function api(path, body, headers) {
   const res = await fetch(path, {
     method: body === undefined ? "GET" : "POST",
-    headers: headers ?? (body === undefined ? {} : { "content-type": "application/json" }),
+    headers: { ...(headers ?? (body === undefined ? {} : { "content-type": "application/json" })), ...(body === undefined ? {} : { "x-playground": "1" }) },
     body: body === undefined ? undefined : headers ? body : JSON.stringify(body),
   });
   if (!res.ok) throw new Error(`${res.status}`);
