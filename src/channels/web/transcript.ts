@@ -50,6 +50,7 @@ export class WebTranscript {
   private readonly entries = new Map<string, WebEntry>();
   private readonly listeners = new Map<string, Set<(e: WebEntry) => void>>();
   private seq = 0;
+  private blobs = 0;
   private readonly log: string;
 
   constructor(private readonly dir: string) {
@@ -97,7 +98,7 @@ export class WebTranscript {
 
   /** Keeps the bytes of a file the bot made; returns the name to find them by. */
   keepBytes(content: Buffer): string {
-    const blob = `f${Date.now().toString(36)}${(++this.seq).toString(36)}.bin`;
+    const blob = `f${Date.now().toString(36)}${(++this.blobs).toString(36)}.bin`;
     writeFileSync(join(this.dir, blob), content);
     return blob;
   }

@@ -68,7 +68,11 @@ function select(key) {
   const person = state.people.find((p) => p.key === key) ?? state.people[0];
   state.current = person.key;
   if (location.hash !== `#${person.key}`) history.replaceState(null, "", `#${person.key}`);
-  for (const b of $("people").children) b.setAttribute("aria-selected", String(b.dataset.person === person.key));
+  for (const b of $("people").children) {
+    b.setAttribute("aria-selected", String(b.dataset.person === person.key));
+    // On a phone the picker scrolls sideways: the chosen person stays in sight.
+    if (b.dataset.person === person.key) b.scrollIntoView({ block: "nearest", inline: "nearest" });
+  }
   for (const [k, pane] of state.panes) pane.el.hidden = k !== person.key;
   paneOf(person).el.hidden = false;
   $("text").focus();
