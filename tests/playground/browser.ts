@@ -17,9 +17,11 @@ export async function launchBrowser(): Promise<{ browser: Browser; close(): Prom
     headless: true,
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
   });
+  // Chromium's persistent context has its browser: each newPage of it opens a tab in a context of its own.
   const browser = context.browser();
+  if (!browser) throw new Error("chromium started without a browser object");
   return {
-    browser: browser ?? ({ newPage: () => context.newPage(), newContext: () => Promise.resolve(context) } as unknown as Browser),
+    browser,
     async close() {
       await context.close();
       rmSync(profile, { recursive: true, force: true });
