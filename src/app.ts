@@ -75,6 +75,22 @@ export interface AppOptions {
   zalo?: Pick<ZaloAppDeps, "botInfo" | "polling">;
   /** `/healthz`: how long without a successful platform call is still healthy, and how often a quiet webhook bot checks (tests shorten them). */
   healthLimits?: { maxPlatformSilenceMs?: number; webhookProbeMs?: number };
+  /**
+   * App modules that need no token, built from what every app shares (the web playground's). With one,
+   * the bot starts without a Telegram or Zalo token.
+   */
+  moreApps?: (shared: SharedAppDeps) => ChatApp[];
+}
+
+/** What the composition root builds once and every app module is made with. */
+export interface SharedAppDeps {
+  core: Core;
+  translator: ReturnType<typeof createTranslator>;
+  flows: ReturnType<typeof createFlows>;
+  clock: Clock;
+  logger: Logger;
+  /** Wakes the delivery worker when a turn has queued messages. */
+  nudgeDelivery(): void;
 }
 
 /**
@@ -83,7 +99,7 @@ export interface AppOptions {
  * end-to-end tests call it with a fake Bot API server and a temporary database.
  */
 export async function startApp(config: Config, opts: AppOptions): Promise<App> {
-  const appsConfig = requireBotToken(config);
+  const appsConfig = opts.moreApps ? config.apps : requireBotToken(config);
   const { logger } = opts;
   const database = openDatabase(config.databaseUrl);
   try {
@@ -176,6 +192,7 @@ export async function startApp(config: Config, opts: AppOptions): Promise<App> {
       }),
     );
   }
+  apps.push(...(opts.moreApps?.({ core, translator, flows, clock, logger, nudgeDelivery }) ?? []));
   const deliveryApps: Partial<Record<ChannelName, DeliveryApp>> = Object.fromEntries(apps.map((app) => [app.name, app.delivery]));
   const worker = createDeliveryWorker(
     {
@@ -198,7 +215,7 @@ export async function startApp(config: Config, opts: AppOptions): Promise<App> {
       apps: apps.map((app) => app.name),
       ...(telegramRoot ? { apiRoot: telegramRoot } : {}),
       ...(zaloRoot ? { zaloApiRoot: zaloRoot, zaloMode: appsConfig.zalo!.mode.kind } : {}),
-      proxy: proxyLabel(proxyFor(telegramRoot ?? zaloRoot!)) ?? "none",
+      proxy: (telegramRoot ?? zaloRoot) ? (proxyLabel(proxyFor(telegramRoot ?? zaloRoot!)) ?? "none") : "none",
       database: databaseLabel(config.databaseUrl),
       mode: config.mode.kind,
       version: APP_VERSION,

@@ -21,6 +21,7 @@ describe("configuration", () => {
   it("says how to get a token when there is none", () => {
     const c = createConfig({});
     expect(() => requireBotToken(c)).toThrow(/No bot token is set: set TELEGRAM_BOT_TOKEN \(create a bot with @BotFather.*or ZALO_BOT_TOKEN/);
+    expect(() => requireBotToken(c)).toThrow(/run: npm run playground/);
   });
 
   it("has a section per app, present when the app is configured", () => {

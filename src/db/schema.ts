@@ -10,7 +10,8 @@ export type Role = "chair" | "standing_deputy" | "deputy" | "member" | "secretar
  */
 export type CommitteeLevel = "province" | "commune" | "ward" | "district";
 export type Locale = "vi" | "en";
-export type ChannelName = "telegram" | "zalo";
+/** The apps a person may be linked on: Telegram, Zalo, and the local web playground (`npm run playground`). */
+export type ChannelName = "telegram" | "zalo" | "web";
 export type OutboxStatus = "pending" | "sending" | "sent" | "failed" | "unreachable" | "cancelled";
 export type JobStatus = "pending" | "running" | "done" | "failed" | "cancelled";
 

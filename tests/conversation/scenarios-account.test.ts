@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { DAY, HOUR } from "../../src/core/clock.js";
-import { drivers, type Driver } from "../support/drivers.js";
+import { drivers, WEB_DRIVER, type Driver } from "../support/drivers.js";
 
 describe.each(drivers)("linking, language, help and the roster on %s", (app, start) => {
   let d: Driver;
@@ -29,12 +29,13 @@ describe.each(drivers)("linking, language, help and the roster on %s", (app, sta
 
     await d.say("member", `/start ${code}`);
     const welcome = await d.next("member", "đã được liên kết thành công");
-    expect(welcome).toContain(`Tài khoản ${app === "Telegram" ? "Telegram" : "Zalo"} của đồng chí`);
+    const appName = app === "Telegram" ? "Telegram" : app === WEB_DRIVER ? "Trang thử nghiệm (web)" : "Zalo";
+    expect(welcome).toContain(`Tài khoản ${appName} của đồng chí`);
     expect(welcome).toContain("Lương Văn Đức");
 
     // Now a member: the roster shows him linked, on this app.
     await d.say("secretary", "/members");
-    expect(await d.next("secretary", "Danh sách thành viên")).toMatch(/Lương Văn Đức.*đã liên kết \((Telegram|Zalo)\)/);
+    expect(await d.next("secretary", "Danh sách thành viên")).toMatch(new RegExp(`Lương Văn Đức.*đã liên kết \\(${appName.replace(/[()]/g, "\\$&")}\\)`));
   });
 
   it("a member switches to English with /lang, and /help lists only what a member may do", async () => {

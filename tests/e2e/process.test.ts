@@ -17,10 +17,10 @@ describe("the program", () => {
     const { url } = tempSqliteUrl();
     const english = startMain({ DATABASE_URL: url, DEFAULT_LOCALE: "en" });
     expect(await english.exited).toBe(2);
-    expect(english.output().stderr.trim()).toMatch(/^bcd-bot: No bot token is set: set TELEGRAM_BOT_TOKEN \(create a bot with @BotFather.*ZALO_BOT_TOKEN/);
+    expect(english.output().stderr.trim()).toMatch(/^bcd-bot: No bot token is set: set TELEGRAM_BOT_TOKEN \(create a bot with @BotFather.*ZALO_BOT_TOKEN.*run: npm run playground$/);
     const vietnamese = startMain({ DATABASE_URL: url });
     expect(await vietnamese.exited).toBe(2);
-    expect(vietnamese.output().stderr.trim()).toMatch(/^bcd-bot: Chưa đặt mã truy cập \(token\) nào: đặt TELEGRAM_BOT_TOKEN \(tạo tài khoản cho Trợ lý với @BotFather.*ZALO_BOT_TOKEN/);
+    expect(vietnamese.output().stderr.trim()).toMatch(/^bcd-bot: Chưa đặt mã truy cập \(token\) nào: đặt TELEGRAM_BOT_TOKEN \(tạo tài khoản cho Trợ lý với @BotFather.*ZALO_BOT_TOKEN.*chạy: npm run playground\.$/);
   });
 
   describe("stops on a configuration error with one line naming the variable, no stack trace", () => {

@@ -2,6 +2,7 @@ import type { Actor } from "../../src/core/actor.js";
 import { E2E, users, type names } from "./e2e.js";
 import { FakeTelegram } from "./fake-telegram.js";
 import { TextDriver } from "./text-driver.js";
+import { WebDriver } from "./web-driver.js";
 import { ZaloDriver } from "./zalo-driver.js";
 
 export type Who = keyof typeof names;
@@ -80,11 +81,18 @@ export async function telegramDriver(who: Who[]): Promise<Driver> {
 /** The Zalo driver's name in {@link drivers}. */
 export const ZALO_DRIVER = "Zalo through the fake Zalo API";
 
+/** The web app's driver's name in {@link drivers}. */
+export const WEB_DRIVER = "the web app (the playground's)";
+
+/** Whether the app shows real buttons (Telegram, the web app), which are taken off a question once it is answered. */
+export const hasButtons = (app: string): boolean => app === "Telegram" || app === WEB_DRIVER;
+
 /** Every app a scenario runs on, as `describe.each` takes them. */
 export const drivers: [string, (who: Who[]) => Promise<Driver>][] = [
   ["Telegram", telegramDriver],
   ["a plain-text app", (who) => TextDriver.start(who)],
   [ZALO_DRIVER, (who) => ZaloDriver.start(who)],
+  [WEB_DRIVER, (who) => WebDriver.start(who)],
 ];
 
 /**
