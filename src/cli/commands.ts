@@ -19,6 +19,7 @@ import { registerMeetingCommands } from "./meetings.js";
 import { cliMessages, localizeCommanderError } from "./messages.js";
 import { registerReportCommands } from "./reports.js";
 import { registerCycleCommands } from "./cycle.js";
+import { registerConclusionCommands } from "./conclusions.js";
 import { CliFailure, withConfig, withDatabase, type CliContext, type CliDbContext, type CliIo } from "./session.js";
 import { renderTable, terminalIo } from "./text.js";
 
@@ -237,6 +238,7 @@ export function buildProgram(locale: Locale, rawIo: CliIo, setExitCode: (code: n
   registerMeetingCommands(program, { m, io, run, lang, positiveNumber: memberNumber });
   registerReportCommands(program, { m, io, run, lang });
   registerCycleCommands(program, { m, io, run, lang });
+  registerConclusionCommands(program, { m, io, run, lang });
 
   program
     .command("backup")

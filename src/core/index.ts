@@ -40,7 +40,7 @@ import { awaitsNumber, choiceFor, numberChoices } from "./choices.js";
 import { showCycle, setCycleSetting } from "./cycle/settings.js";
 import { listCalendarDays, loadCalendar, removeCalendarDay, setCalendarDay } from "./cycle/calendar.js";
 import { bundleLines, sendNudgesNow, upcomingNudges } from "./nudges/daily.js";
-import { heldMeetings, recordConclusions, type NewConclusion } from "./conclusions/conclusions.js";
+import { heldMeetings, importConclusions, recordConclusions, type NewConclusion } from "./conclusions/conclusions.js";
 import { conclusionsReport, listConclusions } from "./conclusions/follow-up.js";
 import "./conclusions/obligations.js";
 import type { TFunction } from "../i18n/index.js";
@@ -174,6 +174,8 @@ export function createCore(ctx: CoreContext) {
       meetings: (actor: Actor, committeeId: number) => heldMeetings(ctx, actor, committeeId),
       /** Records and publishes them (one notice written in `t`'s language); all or nothing. */
       record: (actor: Actor, t: TFunction, input: { committeeId: number; meetingId: number; conclusions: NewConclusion[] }) => recordConclusions(ctx, actor, t, input),
+      /** From CSV (text, organization, due): every row checked, all recorded or none. */
+      importCsv: (actor: Actor, t: TFunction, input: { committeeId: number; meetingId: number; csv: string }) => importConclusions(ctx, actor, t, input),
       list: (actor: Actor, committeeId: number, filter?: { meetingId?: number }) => listConclusions(ctx, actor, committeeId, filter),
       /** The follow-up rows of a quarter, for the export bundle's XLSX. */
       report: (actor: Actor, committeeId: number, quarter: string) => conclusionsReport(ctx, actor, committeeId, quarter),

@@ -10,6 +10,8 @@ import { DomainError } from "../errors.js";
 import { defaultAckDeadline, writeNotice } from "../notices/notices.js";
 import { assertCan } from "../permissions.js";
 import { parseDate } from "../reports/task-csv.js";
+import type { RowError } from "../roster/roster-csv.js";
+import { parseConclusionsCsv } from "./conclusions-csv.js";
 
 /** How long a conclusion's text and its organization may be: the task registry's own limits (title, organization). */
 export const CONCLUSION_LIMITS = { text: 500, organization: 200 } as const;
@@ -115,6 +117,27 @@ export async function recordConclusions(ctx: CoreContext, actor: Actor, t: TFunc
   if (input.conclusions.length > MAX_CONCLUSIONS) throw new DomainError("conclusions:errors.too_many", { max: MAX_CONCLUSIONS });
   const today = localDateOf(now, committee.time_zone);
   const checked = input.conclusions.map((c) => checkConclusion(c, today));
+  return writeConclusions(ctx, actor, t, committee, input.meetingId, checked);
+}
+
+/**
+ * Imports a meeting's conclusions from CSV (core/conclusions/conclusions-csv.ts): every row checked, and either all are
+ * recorded and published, or none is and the errors come back by line.
+ */
+export async function importConclusions(ctx: CoreContext, actor: Actor, t: TFunction, input: { committeeId: number; meetingId: number; csv: string }): Promise<{ errors: RowError[]; recorded?: RecordedConclusions }> {
+  assertCan(actor, "conclusions.manage", input.committeeId);
+  const committee = await ctx.db.selectFrom("committees").select(["id", "time_zone"]).where("id", "=", input.committeeId).executeTakeFirst();
+  if (!committee) throw new DomainError("errors:forbidden");
+  // The meeting first: a file for a wrong meeting is refused as a whole before its rows are read.
+  await requireHeldMeeting(ctx.db, committee.id, input.meetingId, ctx.clock());
+  const parsed = parseConclusionsCsv(input.csv, localDateOf(ctx.clock(), committee.time_zone));
+  if (parsed.errors.length) return { errors: parsed.errors };
+  return { errors: [], recorded: await writeConclusions(ctx, actor, t, committee, input.meetingId, parsed.rows) };
+}
+
+async function writeConclusions(ctx: CoreContext, actor: Actor, t: TFunction, committee: { id: number; time_zone: string }, meetingId: number, checked: CheckedConclusion[]): Promise<RecordedConclusions> {
+  const now = ctx.clock();
+  const input = { meetingId };
   return ctx.db.transaction().execute(async (trx) => {
     const meeting = await requireHeldMeeting(trx, committee.id, input.meetingId, now);
     const meetingDate = showDate(localDateOf(new Date(meeting.starts_at), committee.time_zone));
