@@ -22,3 +22,16 @@ export function runStyle(xml: string, text: string): { size: number | null; bold
   }
   return undefined;
 }
+
+/** An XLSX file's first sheet: each row's cell values as text (by row number, from 1) and every cell's text in order. */
+export async function readXlsx(file: Buffer): Promise<{ rows: string[][]; text: string }> {
+  const { default: ExcelJS } = await import("exceljs");
+  const book = new ExcelJS.Workbook();
+  await book.xlsx.load(file as unknown as ArrayBuffer);
+  const sheet = book.worksheets[0]!;
+  const rows: string[][] = [];
+  const all: string[] = [];
+  for (let n = 1; n <= sheet.rowCount; n++) rows.push((sheet.getRow(n).values as unknown[]).slice(1).map((v) => (v === undefined || v === null ? "" : String(v))));
+  sheet.eachRow((row) => row.eachCell((cell) => all.push(String(cell.value ?? ""))));
+  return { rows, text: all.join("\n") };
+}
