@@ -6,8 +6,6 @@ import { formatDateTime } from "../i18n/format.js";
 import type { TFunction } from "../i18n/index.js";
 import { noteRow, printableSheet, tableHeader, tableRow, titleBlock, type XlsxColumn } from "./xlsx-print.js";
 
-const ROMAN = ["", "I", "II", "III", "IV"];
-
 /**
  * The follow-up of the chair's conclusions in a quarter as a spreadsheet ready to print (for the quarter's export
  * bundle): the committee and the quarter above; one row per conclusion with its meeting's date, text, organization in
@@ -27,11 +25,11 @@ export async function conclusionsXlsx(html: TFunction, view: ConclusionsReport):
     { key: "latestAt", header: t("conclusions:xlsx.latest_at"), width: 13 },
     { key: "state", header: t("conclusions:xlsx.state"), width: 18 },
   ];
-  const [year, q] = [view.quarter.slice(0, 4), Number(view.quarter.slice(-1))];
+  const [year, q] = [view.quarter.slice(0, 4), view.quarter.slice(-1)];
   const lines = [
     ...(view.governingBody ? [{ text: view.governingBody.toUpperCase(), bold: true }] : []),
     { text: view.committeeName.toUpperCase(), bold: true },
-    { text: t("conclusions:xlsx.title", { quarter: t("conclusions:xlsx.quarter", { roman: ROMAN[q]!, n: q, year }) }), bold: true, size: 14 },
+    { text: t("conclusions:xlsx.title", { quarter: t("conclusions:xlsx.quarter", { q: t(`conclusions:xlsx.quarter_number.${q}`), year }) }), bold: true, size: 14 },
     { text: t("conclusions:xlsx.as_of", { at: formatDateTime(view.at, view.timeZone) }), italic: true },
   ];
   const headerRow = lines.length + 2;
