@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Actor } from "../../src/core/actor.js";
 import type { Core } from "../../src/core/index.js";
 import { createOutboxViews } from "../../src/conversation/outbox-views.js";
+import { partView, summaryText } from "../../src/conversation/summary/views.js";
 import { createTranslator } from "../../src/i18n/index.js";
 import type { FakeClock } from "../support/clock.js";
 import { coreFor, createProvince, linkRoster } from "../support/core.js";
@@ -175,6 +176,21 @@ describe.each(testDialects)("the chair's conclusions, on %s", (dialect) => {
         [`KL-${meetingId}-2`, "overdue", null],
       ]);
       expect(list.counts).toMatchObject({ total: 2, done: 1, on_time: 0, overdue: 1 });
+
+      // The leaders' summary counts them, and its drill-down lists the overdue one.
+      const summary = await core.summary.of(people.chair!, committeeId);
+      expect(summary.conclusions).toEqual({
+        total: 2,
+        done: 1,
+        onTime: 0,
+        overdue: 1,
+        overdueList: [{ code: `KL-${meetingId}-2`, title: "Báo cáo kết quả kết nối Trục liên thông", organization: "Sở Thông tin và Truyền thông", due: "2026-11-30" }],
+      });
+      const at = { committeeId, year: 0, quarter: 0 };
+      expect(summaryText(vi, "vi", summary)).toContain("<b>Kết luận của Trưởng Ban:</b> 1 hoàn thành, 0 đúng hạn, 1 quá hạn");
+      expect(partView(vi, "vi", summary, "conclusions", at, 1900).text).toBe(
+        `<b>Kết luận của Trưởng Ban quá hạn</b>\n• <b>KL-${meetingId}-2</b> Báo cáo kết quả kết nối Trục liên thông — Sở Thông tin và Truyền thông, hạn 30/11/2026`,
+      );
     });
 
     it("re-checks at send time: done since planning, the line drops out", async () => {

@@ -129,20 +129,26 @@ export interface ConclusionsReport {
   counts: ConclusionCounts;
 }
 
-/**
- * The conclusions followed up in a quarter ("2026-Q4"): those of meetings held before the quarter ended that were still
- * open when it began (not done before its first day). Their state is today's.
- */
+/** The follow-up table of a quarter ("2026-Q4", "Q4/2026") for the export bundle: see {@link conclusionsInQuarter}. */
 export async function conclusionsReport(ctx: CoreContext, actor: Actor, committeeId: number, quarter: string): Promise<ConclusionsReport> {
   if (!mayFollow(actor, committeeId)) throw new DomainError("errors:forbidden");
   const code = quarterCode(quarter);
   if (!code) throw new DomainError("conclusions:errors.bad_quarter", { value: quarter });
   const committee = await ctx.db.selectFrom("committees").select(["name", "time_zone", "governing_body"]).where("id", "=", committeeId).executeTakeFirstOrThrow();
-  const q = quarterDates(Number(code.slice(0, 4)), Number(code.slice(-1)), committee.time_zone);
-  const start = localDateOf(q.opensAt, committee.time_zone);
-  const next = nextQuarter(q);
-  const endIso = iso(atLocal(dateOf(next.year, next.quarter * 3 - 2, 1), 0, committee.time_zone));
   const now = ctx.clock();
-  const rows = (await conclusionsOf(ctx.db, committeeId, now)).filter((r) => r.meetingStartsAt < endIso && !(r.state === "done" && r.latestAt && localDateOf(new Date(r.latestAt), committee.time_zone) < start));
+  const rows = await conclusionsInQuarter(ctx.db, committeeId, code, now);
   return { committeeName: committee.name, governingBody: committee.governing_body, timeZone: committee.time_zone, quarter: code, at: iso(now), rows, counts: countConclusions(rows) };
+}
+
+/**
+ * The conclusions followed up in a quarter ("2026-Q4"), with their state now: those of meetings held before the quarter
+ * ended that were still open when it began (not done before its first day).
+ */
+export async function conclusionsInQuarter(db: Executor, committeeId: number, quarter: string, now: Date): Promise<ConclusionView[]> {
+  const { time_zone: timeZone } = await db.selectFrom("committees").select("time_zone").where("id", "=", committeeId).executeTakeFirstOrThrow();
+  const q = quarterDates(Number(quarter.slice(0, 4)), Number(quarter.slice(-1)), timeZone);
+  const start = localDateOf(q.opensAt, timeZone);
+  const next = nextQuarter(q);
+  const endIso = iso(atLocal(dateOf(next.year, next.quarter * 3 - 2, 1), 0, timeZone));
+  return (await conclusionsOf(db, committeeId, now)).filter((r) => r.meetingStartsAt < endIso && !(r.state === "done" && r.latestAt && localDateOf(new Date(r.latestAt), timeZone) < start));
 }
