@@ -24,6 +24,7 @@ import { reportsAdminCommands, reportsAdminFlow, reportsAdminRoutes } from "./re
 import { rosterImportFlow } from "./roster/import-flow.js";
 import { summaryFlow, summaryRoutes } from "./summary/summary-flow.js";
 import { cycleFlow } from "./cycle/cycle-flow.js";
+import { conclusionsFlow, conclusionsRoutes } from "./conclusions/record-flow.js";
 import type { Route } from "./router.js";
 import type { Turn } from "./turn.js";
 
@@ -76,6 +77,7 @@ export function createFlows(deps: FlowDeps) {
   const meetingAdmin = meetingAdminFlow(deps);
   const cycle = cycleFlow(deps);
   const summary = summaryFlow(deps);
+  const conclusions = conclusionsFlow(deps);
   const routes: Route[] = [
     ...settingsRoutes(settings),
     ...meetingAnswerRoutes(answers),
@@ -92,6 +94,7 @@ export function createFlows(deps: FlowDeps) {
     ...reportsAdminRoutes(reportsAdmin),
     ...meetingCreateRoutes(meetingCreate),
     ...summaryRoutes(summary),
+    ...conclusionsRoutes(conclusions),
     ...dialogCancelRoutes(cancel),
   ];
   /**
@@ -109,6 +112,7 @@ export function createFlows(deps: FlowDeps) {
     (turn, input) => (input.file ? reports.file(turn, input.file) : reports.typed(turn, input.text)),
     (turn, input) => (input.file ? meetingCreate.file(turn, input.file) : meetingCreate.typed(turn, input.text)),
     reportsAdmin.input,
+    conclusions.input,
     // Last: a CSV sent outside any dialog is a roster or task registry import.
     rosterImport.input,
   ];
@@ -145,6 +149,7 @@ export function createFlows(deps: FlowDeps) {
     summary: (turn, args) => summary.command(turn, args),
     status: (turn) => summary.status(turn),
     reminders: cycle.reminders,
+    conclusions: (turn, args) => conclusions.command(turn, args),
   };
   return {
     /** For whoever writes, linked or not: /start (with an invite code) and the gate in front of the rest. */
@@ -170,6 +175,7 @@ export function createFlows(deps: FlowDeps) {
     meetingAdmin,
     cycle,
     summary,
+    conclusions,
     routes,
     commands,
     /** Gives what a person sent to the dialog waiting for it; false when none took it. */
