@@ -77,7 +77,8 @@ describe.each(drivers)("the chair's conclusions on %s", (_app, start) => {
     await d.e2e.app.scheduler.tick();
     await d.next("member", `1. 📌 Thực hiện kết luận của Trưởng Ban ${first} Thanh toán trực tuyến phí, lệ phí — hạn 04/12/2026 23:59`);
     await d.choose("member", `1. ✍️ ${first} · Thanh toán trực tuyến phí, lệ phí`);
-    await d.next("member", "Đơn vị chủ trì: Sở Tài chính");
+    // The task's card names its source, the meeting.
+    expect(await d.next("member", "Văn bản giao: Kết luận phiên họp ngày 25/11/2026")).toContain("Đơn vị chủ trì: Sở Tài chính");
     await d.choose("member", "Báo cáo");
     await d.next("member", "Bước 1/6");
     await d.choose("member", "Đã hoàn thành");
