@@ -79,7 +79,8 @@ export async function previewNotice(ctx: CoreContext, actor: Actor, committeeId:
  */
 export async function sendNotice(ctx: CoreContext, actor: Actor, input: NewNotice): Promise<{ noticeId: number; recipients: number }> {
   assertCan(actor, "notice.send", input.committeeId);
-  return ctx.db.transaction().execute((trx) => writeNotice(trx, ctx.clock(), actor, input));
+  const now = ctx.clock();
+  return ctx.db.transaction().execute((trx) => writeNotice(trx, now, actor, input));
 }
 
 /**
