@@ -147,6 +147,12 @@ describe.each(testDialects)("the chair's conclusions, on %s", (dialect) => {
     };
 
     it("nudges the responsible members before the deadline and after it, and no more once done", async () => {
+      // The secretariat sees them coming, as any nudge.
+      const { lines } = await core.nudges.upcoming(people.secretary!, committeeId, 3);
+      expect(lines.filter((l) => l.kind.startsWith("conclusion")).map((l) => [l.day, l.fullName, l.kind, l.due])).toEqual([
+        ["2026-11-27", "Nguyễn Hoàng Hà", "conclusion", "2026-11-30T16:59:00.000Z"],
+        ["2026-11-30", "Nguyễn Hoàng Hà", "conclusion", "2026-11-30T16:59:00.000Z"],
+      ]);
       await mornings(["2026-11-27", "2026-11-30", "2026-12-01", "2026-12-02", "2026-12-03"]);
       const member = people.member!.personId;
       const deputy = people.deputy!.personId;
