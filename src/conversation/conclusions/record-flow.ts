@@ -9,6 +9,7 @@ import { meetingActions } from "../meetings/actions.js";
 import { buttonLabel, type Button, type Message } from "../message.js";
 import { route, type Route } from "../router.js";
 import type { Turn } from "../turn.js";
+import { fitLines } from "../summary/views.js";
 import { conclusionActions } from "./actions.js";
 
 /** The dialog kind under which a meeting's conclusions are recorded. */
@@ -122,23 +123,19 @@ export function conclusionsFlow(deps: Pick<FlowDeps, "core" | "nudgeDelivery">) 
       try {
         const { conclusions, counts, timeZone } = await core.conclusions.list(turn.actor, seat.committeeId, Number.isInteger(id) && id > 0 ? { meetingId: id } : {});
         if (conclusions.length === 0) return turn.say({ text: turn.t("conclusions:chat.list_empty") });
-        const lines = [turn.t("conclusions:chat.list_header", { total: counts.total, done: counts.done, onTime: counts.on_time, overdue: counts.overdue }), ""];
-        for (const c of conclusions) {
-          lines.push(
-            turn.t("conclusions:chat.list_line", {
-              code: c.code,
-              text: c.text,
-              organization: c.organization,
-              due: showDate(c.due),
-              state: turn.t(`conclusions:states.${c.doneLate ? "done_late" : c.state}`),
-              meeting: formatDateTime(c.meetingStartsAt, timeZone).slice(0, 10),
-            }),
-          );
-        }
-        const limit = turn.channel === "telegram" ? 4000 : 1900;
-        let text = lines.join("\n");
-        if (text.length > limit) text = `${text.slice(0, limit - 1)}…`;
-        await turn.say({ text });
+        const head = turn.t("conclusions:chat.list_header", { total: counts.total, done: counts.done, onTime: counts.on_time, overdue: counts.overdue });
+        const items = conclusions.map((c) =>
+          turn.t("conclusions:chat.list_line", {
+            code: c.code,
+            text: c.text,
+            organization: c.organization,
+            due: showDate(c.due),
+            state: turn.t(`conclusions:states.${c.doneLate ? "done_late" : c.state}`),
+            meeting: formatDateTime(c.meetingStartsAt, timeZone).slice(0, 10),
+          }),
+        );
+        // Within the app's length, whole lines only: "… and N more" says what did not fit.
+        await turn.say({ text: fitLines(turn.t, [head, ""], items, turn.channel === "telegram" ? 4000 : 1900) });
       } catch (e) {
         await turn.refuse(e);
       }
