@@ -89,9 +89,9 @@ export async function heldMeetings(ctx: CoreContext, actor: Actor, committeeId: 
 /** The source printed for a conclusion's task, in the reader's language, from its meeting's local date. */
 export const conclusionSource = (t: TFunction, meetingStartsAt: string, timeZone: string): string => t("conclusions:source", { date: showDate(localDateOf(new Date(meetingStartsAt), timeZone)) });
 
-/** The first free code "KL-<meeting>-<n>" from `from` on: a code the secretariat imported by hand is never reused. */
+/** The next free codes "KL-<meeting>-<n>": a code taken already (by an earlier recording, or imported by hand in any case) is skipped. */
 async function nextCodes(db: Executor, committeeId: number, meetingId: number, count: number): Promise<string[]> {
-  const taken = new Set((await db.selectFrom("tasks").select("code").where("committee_id", "=", committeeId).where("code", "like", `KL-${meetingId}-%`).execute()).map((r) => r.code.toLowerCase()));
+  const taken = new Set((await db.selectFrom("tasks").select("code").where("committee_id", "=", committeeId).where((eb) => eb(eb.fn("lower", ["code"]), "like", `kl-${meetingId}-%`)).execute()).map((r) => r.code.toLowerCase()));
   const out: string[] = [];
   for (let n = 1; out.length < count; n++) if (!taken.has(`kl-${meetingId}-${n}`)) out.push(`KL-${meetingId}-${n}`);
   return out;
