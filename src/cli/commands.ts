@@ -20,6 +20,7 @@ import { cliMessages, localizeCommanderError } from "./messages.js";
 import { registerReportCommands } from "./reports.js";
 import { registerCycleCommands } from "./cycle.js";
 import { registerSummaryExport } from "./summary-export.js";
+import { registerConclusionCommands } from "./conclusions.js";
 import { CliFailure, withConfig, withDatabase, type CliContext, type CliDbContext, type CliIo } from "./session.js";
 import { renderTable, terminalIo } from "./text.js";
 
@@ -239,6 +240,7 @@ export function buildProgram(locale: Locale, rawIo: CliIo, setExitCode: (code: n
   registerReportCommands(program, { m, io, run, lang });
   registerCycleCommands(program, { m, io, run, lang });
   registerSummaryExport(program, { io, run, lang, locale });
+  registerConclusionCommands(program, { m, io, run, lang });
 
   program
     .command("backup")

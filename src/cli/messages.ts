@@ -201,6 +201,8 @@ export interface CliMessages {
   unexpected: (message: string) => string;
   /** The quarterly cycle's commands (cycle:*, holidays:*): a text of the `cycle` section by its key below it. */
   cycle: (key: string, params?: TParams) => string;
+  /** The chair's conclusions' commands (conclusions:*): a text of the `conclusions` section by its key below it. */
+  conclusions: (key: string, params?: TParams) => string;
 }
 
 const NAMESPACE = "cli";
@@ -491,6 +493,7 @@ export function createCliMessages(translator: Translator, locale: Locale): CliMe
     },
     unexpected: (message) => t("unexpected", { message }),
     cycle: (key, params) => t(`cycle.${key}`, params),
+    conclusions: (key, params) => t(`conclusions.${key}`, params),
   };
 }
 

@@ -25,6 +25,7 @@ import { rosterImportFlow } from "./roster/import-flow.js";
 import { summaryFlow, summaryRoutes } from "./summary/summary-flow.js";
 import { exportFlow, exportRoutes } from "./summary/export-flow.js";
 import { cycleFlow } from "./cycle/cycle-flow.js";
+import { conclusionsFlow, conclusionsRoutes } from "./conclusions/record-flow.js";
 import type { Route } from "./router.js";
 import type { Turn } from "./turn.js";
 
@@ -78,6 +79,7 @@ export function createFlows(deps: FlowDeps) {
   const cycle = cycleFlow(deps);
   const summary = summaryFlow(deps);
   const quarterFiles = exportFlow(deps);
+  const conclusions = conclusionsFlow(deps);
   const routes: Route[] = [
     ...settingsRoutes(settings),
     ...meetingAnswerRoutes(answers),
@@ -95,6 +97,7 @@ export function createFlows(deps: FlowDeps) {
     ...meetingCreateRoutes(meetingCreate),
     ...summaryRoutes(summary),
     ...exportRoutes(quarterFiles),
+    ...conclusionsRoutes(conclusions),
     ...dialogCancelRoutes(cancel),
   ];
   /**
@@ -112,6 +115,7 @@ export function createFlows(deps: FlowDeps) {
     (turn, input) => (input.file ? reports.file(turn, input.file) : reports.typed(turn, input.text)),
     (turn, input) => (input.file ? meetingCreate.file(turn, input.file) : meetingCreate.typed(turn, input.text)),
     reportsAdmin.input,
+    conclusions.input,
     // Last: a CSV sent outside any dialog is a roster or task registry import.
     rosterImport.input,
   ];
@@ -149,6 +153,7 @@ export function createFlows(deps: FlowDeps) {
     status: (turn) => summary.status(turn),
     export: (turn, args) => quarterFiles.command(turn, args),
     reminders: cycle.reminders,
+    conclusions: (turn, args) => conclusions.command(turn, args),
   };
   return {
     /** For whoever writes, linked or not: /start (with an invite code) and the gate in front of the rest. */
@@ -175,6 +180,7 @@ export function createFlows(deps: FlowDeps) {
     cycle,
     summary,
     quarterFiles,
+    conclusions,
     routes,
     commands,
     /** Gives what a person sent to the dialog waiting for it; false when none took it. */

@@ -122,6 +122,10 @@ export function createOutboxViews(core: Core, translator: Translator, clock: Clo
               [buttonLabel(`${n}. ${t("meetings:buttons.attend")}`), meetingActions.attend.data(target)],
               [buttonLabel(`${n}. ${t("meetings:buttons.absent")}`), meetingActions.absent.data(target)],
             ]);
+          } else if (o.kind === "conclusion" || o.kind === "conclusion_overdue") {
+            // A conclusion leads straight to reporting progress on its task, in the period its obligation names.
+            lines.push(t(`cycle:nudge.${o.kind}`, { n, code: escapeText(o.code), title: escapeText(o.title), due: formatDateTime(o.due, d.timeZone) }));
+            rows.push([[taskButton(`${n}. ✍️`, o), reportActions.task.data({ taskId: o.itemId, periodId: o.ref })]]);
           } else {
             lines.push(t(o.kind === "report_overdue" ? "cycle:nudge.overdue" : "cycle:nudge.report", { n, code: escapeText(o.code), title: escapeText(o.title), due: formatDateTime(o.due, d.timeZone) }));
             rows.push([[taskButton(`${n}. ✍️`, o), reportActions.task.data({ taskId: o.itemId, periodId: o.ref })]]);

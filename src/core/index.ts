@@ -41,6 +41,10 @@ import { awaitsNumber, choiceFor, numberChoices } from "./choices.js";
 import { showCycle, setCycleSetting } from "./cycle/settings.js";
 import { listCalendarDays, loadCalendar, removeCalendarDay, setCalendarDay } from "./cycle/calendar.js";
 import { bundleLines, sendNudgesNow, upcomingNudges } from "./nudges/daily.js";
+import { heldMeetings, importConclusions, recordConclusions, type NewConclusion } from "./conclusions/conclusions.js";
+import { conclusionsReport, listConclusions } from "./conclusions/follow-up.js";
+import "./conclusions/obligations.js";
+import type { TFunction } from "../i18n/index.js";
 import { confirmDraft, ensurePlanner, ensurePlanners, listDrafts, replanNow, type DraftConfirmation } from "./cycle/planner.js";
 
 /** Days a stored file no attachment refers to is kept after it was last received (a conversation left open meanwhile keeps the app's reference). */
@@ -166,6 +170,18 @@ export function createCore(ctx: CoreContext) {
       /** An obstacle or proposal the actor may answer now; refused otherwise (another committee's, no right, already answered). */
       answerable: (actor: Actor, itemId: number) => answerableItem(ctx, actor, itemId),
       answerItem: (actor: Actor, itemId: number, answer: string) => answerItem(ctx, actor, itemId, answer),
+    },
+    /** The chair's conclusions after a meeting, as tasks followed up to closure (core/conclusions; Art. 7.4). */
+    conclusions: {
+      /** The meetings held whose conclusions may be recorded, the latest first. */
+      meetings: (actor: Actor, committeeId: number) => heldMeetings(ctx, actor, committeeId),
+      /** Records and publishes them (one notice written in `t`'s language); all or nothing. */
+      record: (actor: Actor, t: TFunction, input: { committeeId: number; meetingId: number; conclusions: NewConclusion[] }) => recordConclusions(ctx, actor, t, input),
+      /** From CSV (text, organization, due): every row checked, all recorded or none. */
+      importCsv: (actor: Actor, t: TFunction, input: { committeeId: number; meetingId: number; csv: string }) => importConclusions(ctx, actor, t, input),
+      list: (actor: Actor, committeeId: number, filter?: { meetingId?: number }) => listConclusions(ctx, actor, committeeId, filter),
+      /** The follow-up rows of a quarter, for the export bundle's XLSX. */
+      report: (actor: Actor, committeeId: number, quarter: string) => conclusionsReport(ctx, actor, committeeId, quarter),
     },
     periods: {
       find: (actor: Actor, committeeId: number, code?: string) => findPeriod(ctx, actor, committeeId, code),

@@ -15,17 +15,18 @@ export type Action =
   | "report.submit" // report progress on the tasks assigned to oneself or one's organization
   | "report.view" // read every task's progress, the period's status and its export
   | "summary.view" // the committee's status summary (/summary) and the committees below it
+  | "conclusions.manage" // record the chair's conclusions after a meeting, publish them and follow them up (Art. 7.4)
   | "cycle.manage" // the quarterly cycle: its settings, the committee's days off and working days, the planned regular meeting
   | "report.manage"; // keep the task registry and the periods, report in a member's place, answer obstacles and proposals
 
 export const LEADER_ROLES: readonly Role[] = ["chair", "standing_deputy", "deputy"];
 
 const GRANTS: Record<Role, readonly Action[]> = {
-  chair: ["profile.language", "roster.view", "meeting.roster", "meeting.decide", "report.submit", "report.view", "summary.view"],
+  chair: ["profile.language", "roster.view", "meeting.roster", "meeting.decide", "report.submit", "report.view", "summary.view", "conclusions.manage"],
   standing_deputy: ["profile.language", "roster.view", "meeting.roster", "meeting.decide", "report.submit", "report.view", "summary.view"],
   deputy: ["profile.language", "roster.view", "meeting.roster", "report.submit", "report.view", "summary.view"],
   member: ["profile.language", "report.submit"],
-  secretariat: ["profile.language", "roster.view", "roster.manage", "invite.manage", "meeting.manage", "meeting.roster", "notice.send", "report.view", "report.manage", "cycle.manage", "summary.view"],
+  secretariat: ["profile.language", "roster.view", "roster.manage", "invite.manage", "meeting.manage", "meeting.roster", "notice.send", "report.view", "report.manage", "cycle.manage", "summary.view", "conclusions.manage"],
 };
 
 /** The seats on which the actor holds a right; the CLI and the system hold every right, seatless. */

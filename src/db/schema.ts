@@ -483,6 +483,17 @@ export interface MeetingDraftsTable {
   updated_at: IsoTime;
 }
 
+/** A chair's conclusion after a meeting: a task of the registry (its text, organization and deadline) tied to its meeting and notice. */
+export interface ConclusionsTable {
+  id: Generated<number>;
+  committee_id: number;
+  meeting_id: number;
+  task_id: number;
+  notice_id: number | null;
+  created_by_person_id: number | null;
+  created_at: IsoTime;
+}
+
 /** A Zalo bot's sends in one calendar month (the installation's time zone), and what the secretariat was told. */
 export interface ZaloUsageTable {
   /** The bot's numeric id (the token's part before the colon), never the token. */
@@ -530,6 +541,7 @@ export interface Database {
   cycle_settings: CycleSettingsTable;
   calendar_days: CalendarDaysTable;
   meeting_drafts: MeetingDraftsTable;
+  conclusions: ConclusionsTable;
 }
 
 export type CommitteeRow = Selectable<CommitteesTable>;
@@ -548,6 +560,7 @@ export type AbsenceRequestRow = Selectable<AbsenceRequestsTable>;
 export type ProxyRow = Selectable<ProxiesTable>;
 export type AttachmentRow = Selectable<AttachmentsTable>;
 export type TaskRow = Selectable<TasksTable>;
+export type ConclusionRow = Selectable<ConclusionsTable>;
 export type ReportingPeriodRow = Selectable<ReportingPeriodsTable>;
 export type ProgressUpdateRow = Selectable<ProgressUpdatesTable>;
 export type ReportItemRow = Selectable<ReportItemsTable>;

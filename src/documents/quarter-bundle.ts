@@ -6,6 +6,7 @@ import { formatDateTime } from "../i18n/format.js";
 import type { TFunction } from "../i18n/index.js";
 import { renderStackedBars } from "../media/chart.js";
 import { attendanceXlsx } from "./attendance-xlsx.js";
+import { conclusionsXlsx } from "./conclusions-xlsx.js";
 import { minutesDocx } from "./minutes-docx.js";
 import { noticeReportXlsx } from "./notice-report-xlsx.js";
 import { opinionsXlsx } from "./opinions.js";
@@ -130,11 +131,22 @@ const noticeParts: PartSource = (b) => ({
   none: plain(b, "export:none.notices"),
 });
 
-/**
- * The kinds of file in the bundle, in the order they are numbered. Another kind (the chair's conclusions and
- * their follow-up) is one more source in this list, at its place in the order.
- */
-export const QUARTER_PART_SOURCES: readonly PartSource[] = [summaryPart, attendanceParts, minutesParts, progressPart, opinionsParts, noticeParts];
+/** The chair's conclusions followed up in the quarter: organization in charge, deadline, where each stands (XLSX). */
+const conclusionsPart: PartSource = (b) => ({
+  parts: [
+    {
+      name: fileName(b, "conclusions", { quarter: b.exp.scope.quarter.code }),
+      title: plain(b, "export:parts.conclusions", { period: periodOf(b) }),
+      produce: async () => {
+        const report = await b.exp.conclusions();
+        return report ? conclusionsXlsx(b.t, report) : null;
+      },
+    },
+  ],
+});
+
+/** The kinds of file in the bundle, in the order they are numbered; another kind is one more source here. */
+export const QUARTER_PART_SOURCES: readonly PartSource[] = [summaryPart, attendanceParts, minutesParts, progressPart, conclusionsPart, opinionsParts, noticeParts];
 
 /** The bundle's own name: "ho-so-LS-2026-Q4.zip" (English "files-LS-2026-Q4.zip"). */
 export const quarterBundleName = (b: BundleInput): string => fileName(b, "bundle", { committee: b.exp.scope.committee.code, quarter: b.exp.scope.quarter.code });

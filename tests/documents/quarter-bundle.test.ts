@@ -232,6 +232,25 @@ describe.each(testDialects)("the quarter's export bundle on %s", (dialect) => {
     ]);
   });
 
+  it("holds the follow-up of the chair's conclusions, after the progress report", async () => {
+    await seedQuarter(core, db, committeeId, people);
+    const first = await db.handle.db.selectFrom("meetings").select("id").where("title", "=", "Phiên họp thường kỳ quý IV").executeTakeFirstOrThrow();
+    await core.conclusions.record(people.secretary!, translator.bind("vi"), {
+      committeeId,
+      meetingId: first.id,
+      conclusions: [{ text: "Hoàn thành thanh toán trực tuyến phí, lệ phí", organization: "Sở Tài chính", due: "04/12/2026" }],
+    });
+    const { files } = await bundle(people.chair!, "vi");
+    const names = Object.keys(files);
+    expect(names.indexOf("07-ket-luan-2026-Q4.xlsx")).toBe(names.indexOf("06-bao-cao-tien-do-2026-Q4.xlsx") + 1);
+    const { rows } = await readXlsx(files["07-ket-luan-2026-Q4.xlsx"]!);
+    const header = rows.findIndex((r) => r[0] === "STT");
+    expect(rows[header + 1]).toEqual(["1", "20/11/2026", `KL-${first.id}-1. Hoàn thành thanh toán trực tuyến phí, lệ phí`, "Sở Tài chính", "04/12/2026", "Chưa báo cáo", "", "Đang thực hiện, trong hạn"]);
+    expect(strFromU8(files["00-danh-muc.txt"]!)).toContain("07-ket-luan-2026-Q4.xlsx — Tình hình thực hiện kết luận của Trưởng Ban Chỉ đạo Quý IV/2026");
+    const en = await bundle(people.chair!, "en");
+    expect(Object.keys(en.files)).toContain("07-conclusions-2026-Q4.xlsx");
+  });
+
   it("is in English for a reader who uses English: file names, headers and the summary", async () => {
     await seedQuarter(core, db, committeeId, people);
     const { name, files } = await bundle(people.secretary!, "en");

@@ -35,7 +35,7 @@ describe("onboarding by invite, through the fake Bot API", () => {
     for (const c of ["/members", "/unlinked", "/invite", "/revoke", "/deactivate"]) expect(help.text).toContain(c);
     expect(help.text).toContain("tệp CSV");
     const menu = await e2e.tg.waitFor(() => e2e.tg.commandsFor({ type: "chat", chat_id: users.secretary.id }).length > 0 && e2e.tg.commandsFor({ type: "chat", chat_id: users.secretary.id }));
-    expect(menu.map((c) => c.command)).toEqual(["help", "lang", "status", "summary", "export", "meetings", "newmeeting", "confirmmeeting", "roster", "editmeeting", "reschedule", "cancelmeeting", "setanswer", "addguest", "attendance", "minutes", "notice", "notices", "opinion", "opinions", "progress", "items", "tasks", "task", "period", "cycle", "holidays", "reminders", "cancel", "members", "unlinked", "invite", "revoke", "deactivate"]);
+    expect(menu.map((c) => c.command)).toEqual(["help", "lang", "status", "summary", "export", "meetings", "newmeeting", "confirmmeeting", "roster", "editmeeting", "reschedule", "cancelmeeting", "setanswer", "addguest", "attendance", "minutes", "notice", "notices", "opinion", "opinions", "progress", "items", "tasks", "task", "period", "cycle", "holidays", "reminders", "conclusions", "cancel", "members", "unlinked", "invite", "revoke", "deactivate"]);
     expect(menu[0]!.description).toBe("Các chức năng của Trợ lý");
   });
 

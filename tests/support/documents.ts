@@ -25,15 +25,17 @@ export function runStyle(xml: string, text: string): { size: number | null; bold
 }
 
 /**
- * The first sheet of an XLSX file: each row's cell values as text (`values(n)`, 1-based like Excel), every cell's
- * text joined (`text`), and the sheet itself.
+ * The first sheet of an XLSX file: each row's cell values as text (`values(n)`, 1-based like Excel, or `rows[n - 1]`),
+ * every cell's text joined (`text`), and the sheet itself.
  */
-export async function readXlsx(file: Buffer | Uint8Array): Promise<{ sheet: ExcelJS.Worksheet; values: (row: number) => string[]; text: string }> {
+export async function readXlsx(file: Buffer | Uint8Array): Promise<{ sheet: ExcelJS.Worksheet; values: (row: number) => string[]; rows: string[][]; text: string }> {
   const book = new ExcelJS.Workbook();
   await book.xlsx.load(Buffer.from(file) as unknown as ArrayBuffer);
   const sheet = book.worksheets[0]!;
   const values = (n: number) => (sheet.getRow(n).values as unknown[]).slice(1).map((v) => (v === undefined || v === null ? "" : String(v)));
+  const rows: string[][] = [];
+  for (let n = 1; n <= sheet.rowCount; n++) rows.push(values(n));
   const all: string[] = [];
   sheet.eachRow((row) => row.eachCell((cell) => all.push(String(cell.value ?? ""))));
-  return { sheet, values, text: all.join("\n") };
+  return { sheet, values, rows, text: all.join("\n") };
 }

@@ -34,6 +34,7 @@ export const COMMANDS: readonly { command: string; action?: Action }[] = [
   { command: "cycle", action: "cycle.manage" },
   { command: "holidays", action: "cycle.manage" },
   { command: "reminders", action: "cycle.manage" },
+  { command: "conclusions", action: "conclusions.manage" },
   { command: "cancel" },
   { command: "members", action: "roster.view" },
   { command: "unlinked", action: "roster.view" },

@@ -4,6 +4,8 @@ import { periodPhase } from "../../core/reports/periods.js";
 import type { ReportItemView } from "../../core/reports/items.js";
 import type { ReportingPeriodRow, TaskRow } from "../../db/schema.js";
 import { formatDecimal } from "../../core/reports/numbers.js";
+import { conclusionSource } from "../../core/conclusions/conclusions.js";
+import { toPlainText } from "../../core/markup.js";
 import { periodLabel, progressSummary } from "../../documents/report-terms.js";
 import { formatDateTime, formatPercent } from "../../i18n/format.js";
 import type { TFunction } from "../../i18n/index.js";
@@ -21,9 +23,11 @@ export function taskButton(icon: string, task: Pick<TaskRow, "code" | "title">):
 }
 
 /** The task as the card and the dialog show it: code, title, source, unit, target, due. */
-export function taskDetails(t: TFunction, task: TaskRow & { personName: string | null }, locale: Locale): string[] {
+export function taskDetails(t: TFunction, task: TaskRow & { personName: string | null; concludedAt?: string | null }, locale: Locale, timeZone?: string): string[] {
   const lines = [t("reports:card.title", { code: task.code, title: task.title }) + (task.active ? "" : ` ${t("reports:card.inactive")}`)];
-  if (task.source_document) lines.push(t("reports:card.source", { source: task.source_document }));
+  // A chair's conclusion names its meeting in the reader's language; other tasks their source as the registry has it.
+  if (task.concludedAt && timeZone) lines.push(t("reports:card.source", { source: toPlainText(conclusionSource(t, task.concludedAt, timeZone)) }));
+  else if (task.source_document) lines.push(t("reports:card.source", { source: task.source_document }));
   if (task.responsible_organization) lines.push(t("reports:card.unit", { unit: task.responsible_organization }));
   if (task.personName) lines.push(t("reports:card.person", { name: task.personName }));
   if (task.indicator_kind === "numeric") lines.push(t("reports:card.target_numeric", { target: formatDecimal(task.target_value ?? 0, locale), unit: task.unit ?? "" }));
@@ -38,7 +42,7 @@ export function taskDetails(t: TFunction, task: TaskRow & { personName: string |
 
 /** The card a person sees before reporting on a task: details, last period's report, this period's, and the buttons that apply. */
 export function taskCardView(t: TFunction, rc: ReportContext, locale: Locale, timeZone: string): Message {
-  const lines = taskDetails(t, rc.task, locale);
+  const lines = taskDetails(t, rc.task, locale, timeZone);
   lines.push(t("reports:card.period", { period: periodLabel(t, rc.period, locale), due: formatDateTime(rc.window.dueAt, timeZone) }));
   if (rc.previous) lines.push(t("reports:card.previous", { period: periodLabel(t, { code: rc.previous.periodCode, kind: rc.previous.periodKind, name: rc.previous.periodName }, locale), summary: progressSummary(t, rc.task, rc.previous, locale) }));
   if (rc.latest) lines.push(t("reports:card.current", { version: rc.latest.version, at: formatDateTime(rc.latest.submitted_at, timeZone), summary: progressSummary(t, rc.task, rc.latest, locale) }));

@@ -1,6 +1,7 @@
 import type { CommitteeSummary } from "../../core/summary/summary.js";
 import type { Locale } from "../../db/schema.js";
 import { escapeText } from "../../core/markup.js";
+import { showDate } from "../../core/cycle/local-time.js";
 import { formatDecimal } from "../../core/reports/numbers.js";
 import { formatDateTime, formatMeetingTime, formatPercent } from "../../i18n/format.js";
 import type { TFunction } from "../../i18n/index.js";
@@ -73,6 +74,7 @@ export function summaryText(t: TFunction, locale: Locale, s: CommitteeSummary): 
   lines.push(t("summary:items", { count: n(s.openItems.length) }));
   lines.push(t("summary:notices", { people: n(s.notices.reduce((a, x) => a + x.pending, 0)), notices: n(s.notices.length) }));
   lines.push(t("summary:opinions", { people: n(s.opinions.reduce((a, x) => a + x.pending, 0)), requests: n(s.opinions.length) }));
+  if (s.conclusions.total) lines.push(t("summary:conclusions", { done: n(s.conclusions.done), onTime: n(s.conclusions.onTime), overdue: n(s.conclusions.overdue) }));
   if (s.subordinates.length) {
     const levels = new Set(s.subordinates.map((x) => x.level));
     const level = levels.size === 1 ? [...levels][0]! : "mixed";
@@ -88,6 +90,7 @@ export function summaryButtons(t: TFunction, s: CommitteeSummary, at: SummaryPla
     [b("reporting", "reporting"), b("behind", "behind")],
     [b("meeting", "meeting"), b("items", "items")],
     [b("notices", "notices"), b("opinions", "opinions")],
+    ...(s.conclusions.total ? [[b("conclusions", "conclusions")]] : []),
     [
       { label: buttonLabel(t("summary:buttons.chart")), action: summaryActions.chart.data(at) },
       { label: buttonLabel(t("export:button")), action: exportActions.bundle.data(at) },
@@ -139,6 +142,12 @@ export function partView(t: TFunction, locale: Locale, s: CommitteeSummary, part
         t("summary:drill.opinions"),
         s.opinions.map((x) => t("summary:drill.opinion_line", { id: x.requestId, title: x.title, deadline: formatDateTime(x.deadline, s.timeZone), count: n(x.pending), people: x.people.join(", ") })),
         "summary:drill.opinions_none",
+      );
+    case "conclusions":
+      return view(
+        t("summary:drill.conclusions"),
+        s.conclusions.overdueList.map((c) => t("summary:drill.conclusion_line", { code: c.code, title: c.title, organization: c.organization, due: showDate(c.due) })),
+        "summary:drill.conclusions_none",
       );
     case "subordinates":
       return view(

@@ -1,3 +1,5 @@
+import type { Transaction } from "kysely";
+import type { Database } from "../../db/schema.js";
 import type { Actor } from "../actor.js";
 import { checkAttachment, saveAttachments, type IncomingFile } from "../attachments.js";
 import { recordAudit } from "../audit.js";
@@ -77,74 +79,80 @@ export async function previewNotice(ctx: CoreContext, actor: Actor, committeeId:
  */
 export async function sendNotice(ctx: CoreContext, actor: Actor, input: NewNotice): Promise<{ noticeId: number; recipients: number }> {
   assertCan(actor, "notice.send", input.committeeId);
+  const now = ctx.clock();
+  return ctx.db.transaction().execute((trx) => writeNotice(trx, now, actor, input));
+}
+
+/**
+ * The body of {@link sendNotice} inside the caller's transaction, without its permission check: for a feature that
+ * publishes a notice as part of its own command (the chair's conclusions), checked by that command's permission.
+ */
+export async function writeNotice(trx: Transaction<Database>, now: Date, actor: Actor, input: NewNotice): Promise<{ noticeId: number; recipients: number }> {
   const body = checkNoticeBody(input.body, input.attachment);
   if (input.attachment) checkAttachment(input.attachment);
-  const now = ctx.clock();
   if (input.ackRequired && input.ackDeadline && input.ackDeadline <= now) throw new DomainError("notices:errors.deadline_in_past");
-  return ctx.db.transaction().execute(async (trx) => {
-    const people = await resolveAudience(trx, input.committeeId, input.audience);
-    const personId = actor.kind === "person" ? actor.personId : null;
-    const group = input.postToGroup
-      ? await trx.selectFrom("committees").select(["group_chat_id as chatId", "group_channel as channel"]).where("id", "=", input.committeeId).executeTakeFirstOrThrow()
-      : null;
-    if (input.postToGroup && !group?.chatId) throw new DomainError("notices:errors.no_group");
-    const notice = await trx
-      .insertInto("notices")
-      .values({
-        committee_id: input.committeeId,
-        created_by_person_id: personId,
-        body: body,
-        attachment_id: null,
-        audience: JSON.stringify(input.audience),
-        ack_required: input.ackRequired ? 1 : 0,
-        ack_deadline: input.ackRequired && input.ackDeadline ? iso(input.ackDeadline) : null,
-        status: "sending",
-        created_at: iso(now),
-        posted_to_group: group?.chatId && group.channel ? 1 : 0,
-      })
-      .returning("id")
-      .executeTakeFirstOrThrow();
-    if (group?.chatId && group.channel) {
-      // The group post goes on the group's own app.
-      await enqueueMessage(trx, now, { template: "notices:group", params: { noticeId: notice.id }, to: { chatId: group.chatId }, channel: group.channel, committeeId: input.committeeId, dedupeKey: `notice:${notice.id}:group` });
-    }
+  const people = await resolveAudience(trx, input.committeeId, input.audience);
+  const personId = actor.kind === "person" ? actor.personId : null;
+  const group = input.postToGroup
+    ? await trx.selectFrom("committees").select(["group_chat_id as chatId", "group_channel as channel"]).where("id", "=", input.committeeId).executeTakeFirstOrThrow()
+    : null;
+  if (input.postToGroup && !group?.chatId) throw new DomainError("notices:errors.no_group");
+  const notice = await trx
+    .insertInto("notices")
+    .values({
+      committee_id: input.committeeId,
+      created_by_person_id: personId,
+      body: body,
+      attachment_id: null,
+      audience: JSON.stringify(input.audience),
+      ack_required: input.ackRequired ? 1 : 0,
+      ack_deadline: input.ackRequired && input.ackDeadline ? iso(input.ackDeadline) : null,
+      status: "sending",
+      created_at: iso(now),
+      posted_to_group: group?.chatId && group.channel ? 1 : 0,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  if (group?.chatId && group.channel) {
+    // The group post goes on the group's own app.
+    await enqueueMessage(trx, now, { template: "notices:group", params: { noticeId: notice.id }, to: { chatId: group.chatId }, channel: group.channel, committeeId: input.committeeId, dedupeKey: `notice:${notice.id}:group` });
+  }
+  if (input.attachment) {
+    const [attachmentId] = await saveAttachments(trx, now, { type: "notice", id: notice.id }, [input.attachment], personId);
+    await trx.updateTable("notices").set({ attachment_id: attachmentId! }).where("id", "=", notice.id).execute();
+  }
+  for (const pid of people) {
+    const acknowledgedAt = input.ackRequired && pid === personId ? iso(now) : null;
+    const recipient = await trx.insertInto("notice_recipients").values({ notice_id: notice.id, person_id: pid, acknowledged_at: acknowledgedAt }).returning("id").executeTakeFirstOrThrow();
+    const outboxId = await enqueueMessage(trx, now, {
+      template: "notices:notice",
+      params: { recipientId: recipient.id },
+      to: { personId: pid },
+      committeeId: input.committeeId,
+      dedupeKey: `notice:${notice.id}:to:${pid}`,
+    });
+    await trx.updateTable("notice_recipients").set({ outbox_id: outboxId ?? null }).where("id", "=", recipient.id).execute();
     if (input.attachment) {
-      const [attachmentId] = await saveAttachments(trx, now, { type: "notice", id: notice.id }, [input.attachment], personId);
-      await trx.updateTable("notices").set({ attachment_id: attachmentId! }).where("id", "=", notice.id).execute();
-    }
-    for (const pid of people) {
-      const acknowledgedAt = input.ackRequired && pid === personId ? iso(now) : null;
-      const recipient = await trx.insertInto("notice_recipients").values({ notice_id: notice.id, person_id: pid, acknowledged_at: acknowledgedAt }).returning("id").executeTakeFirstOrThrow();
-      const outboxId = await enqueueMessage(trx, now, {
-        template: "notices:notice",
+      await enqueueMessage(trx, now, {
+        template: "notices:attachment",
         params: { recipientId: recipient.id },
         to: { personId: pid },
         committeeId: input.committeeId,
-        dedupeKey: `notice:${notice.id}:to:${pid}`,
+        dedupeKey: `notice:${notice.id}:attachment:${pid}`,
       });
-      await trx.updateTable("notice_recipients").set({ outbox_id: outboxId ?? null }).where("id", "=", recipient.id).execute();
-      if (input.attachment) {
-        await enqueueMessage(trx, now, {
-          template: "notices:attachment",
-          params: { recipientId: recipient.id },
-          to: { personId: pid },
-          committeeId: input.committeeId,
-          dedupeKey: `notice:${notice.id}:attachment:${pid}`,
-        });
-      }
     }
-    if (input.ackRequired && input.ackDeadline) {
-      await scheduleJob(trx, now, { kind: NOTICE_ACK_REMINDER, key: `${NOTICE_ACK_REMINDER}:${notice.id}`, runAt: input.ackDeadline, payload: { noticeId: notice.id } });
-    }
-    await recordAudit(trx, actor, now, {
-      action: "notice.send",
-      objectType: "notice",
-      objectId: notice.id,
-      committeeId: input.committeeId,
-      after: { audience: input.audience, recipients: people.length, ackRequired: input.ackRequired, ackDeadline: input.ackDeadline ?? null },
-    });
-    return { noticeId: notice.id, recipients: people.length };
+  }
+  if (input.ackRequired && input.ackDeadline) {
+    await scheduleJob(trx, now, { kind: NOTICE_ACK_REMINDER, key: `${NOTICE_ACK_REMINDER}:${notice.id}`, runAt: input.ackDeadline, payload: { noticeId: notice.id } });
+  }
+  await recordAudit(trx, actor, now, {
+    action: "notice.send",
+    objectType: "notice",
+    objectId: notice.id,
+    committeeId: input.committeeId,
+    after: { audience: input.audience, recipients: people.length, ackRequired: input.ackRequired, ackDeadline: input.ackDeadline ?? null },
   });
+  return { noticeId: notice.id, recipients: people.length };
 }
 
 /** "Đã nhận": a recipient acknowledges a notice addressed to them; a second tap changes nothing. */

@@ -174,7 +174,11 @@ export interface BundleLine extends Obligation {
 export async function bundleLines(db: Executor, personId: number, itemsJson: string, now: Date): Promise<BundleLine[]> {
   const lines: BundleLine[] = [];
   for (const o of await bundleStillOwed(db, personId, itemsJson, now)) {
-    if (o.kind === "approval") {
+    const provider = OBLIGATION_PROVIDERS.find((p) => p.kind === o.kind);
+    if (provider?.describe) {
+      const named = await provider.describe(db, o);
+      if (named) lines.push({ ...o, ...named });
+    } else if (o.kind === "approval") {
       const r = await db
         .selectFrom(`${o.ref === 2 ? "proxies" : "absence_requests"} as r` as "absence_requests as r")
         .innerJoin("invitations as i", "i.id", "r.invitation_id")
@@ -192,6 +196,10 @@ export async function bundleLines(db: Executor, personId: number, itemsJson: str
       if (t) lines.push({ ...o, code: t.code, title: t.title });
     }
   }
-  const order = (k: string) => ["report_overdue", "report", "invitation", "approval"].indexOf(k);
-  return lines.sort((a, b) => order(a.kind) - order(b.kind));
+  // Kinds named here come in this order; a feature's own kinds follow, in the order the providers were added.
+  const known = ["report_overdue", "report", "invitation", "approval"];
+  const order = (k: string) => (known.includes(k) ? known.indexOf(k) : known.length + OBLIGATION_PROVIDERS.findIndex((p) => p.kind === k));
+  // A conclusion is also a task reported each quarter: when both lines lead to the same task and period, the conclusion's says it.
+  const concluded = new Set(lines.filter((o) => o.kind.startsWith("conclusion")).map((o) => `${o.itemId}:${o.ref}`));
+  return lines.filter((o) => !(o.kind.startsWith("report") && concluded.has(`${o.itemId}:${o.ref}`))).sort((a, b) => order(a.kind) - order(b.kind));
 }

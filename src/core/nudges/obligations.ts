@@ -38,6 +38,8 @@ export interface ObligationProvider {
   kind: string;
   due(q: ObligationQuery): Promise<Obligation[]>;
   stillOwed(db: Executor, o: Obligation, now: Date): Promise<boolean>;
+  /** What names the obligation on its bundle line (a task's code and title, a meeting's title and start); undefined when it is gone. */
+  describe?(db: Executor, o: Obligation): Promise<{ code: string; title: string; startsAt?: string; version?: number } | undefined>;
 }
 
 /** The providers the daily nudge asks; a feature adds its own here without touching the engine. */

@@ -101,7 +101,8 @@ export const stateOf = (latest: { firstLate: boolean } | undefined, dueAt: strin
 
 /** Everything the report dialog needs about one task: the period, the person's window, the last versions, and whether they may report now. */
 export interface ReportContext {
-  task: TaskRow & { personName: string | null };
+  /** `concludedAt`: for a chair's conclusion, its meeting's start, from which its source is printed in the reader's language. */
+  task: TaskRow & { personName: string | null; concludedAt?: string | null };
   period: ReportingPeriodRow;
   window: PersonalWindow;
   /** Set when the secretariat reports in the place of the person responsible. */
@@ -144,7 +145,8 @@ export async function reportContext(ctx: CoreContext, actor: Actor, taskId: numb
   if (!own && !can(actor, "report.manage", base.committee_id)) throw new DomainError("reports:errors.not_your_task", { code: base.code });
   await ensureCurrentQuarter(ctx, base.committee_id);
   const personName = base.responsible_person_id === null ? null : ((await ctx.db.selectFrom("people").select("full_name").where("id", "=", base.responsible_person_id).executeTakeFirst())?.full_name ?? null);
-  const task = { ...base, personName };
+  const concluded = await ctx.db.selectFrom("conclusions as c").innerJoin("meetings as m", "m.id", "c.meeting_id").select("m.starts_at").where("c.task_id", "=", base.id).executeTakeFirst();
+  const task = { ...base, personName, concludedAt: concluded?.starts_at ?? null };
   const onBehalfOf = own ? null : ((await responsiblePeople(ctx.db, base))[0] ?? null);
   const subject = own ? actor.personId : (onBehalfOf?.personId ?? null);
   const now = ctx.clock();

@@ -1,3 +1,4 @@
+import { conclusionsReport, type ConclusionsReport } from "../conclusions/follow-up.js";
 import type { Answer, Presence, RequestStatus } from "../../db/schema.js";
 import { systemActor, type Actor } from "../actor.js";
 import { iso } from "../clock.js";
@@ -74,6 +75,8 @@ export interface QuarterExport {
   progress(): Promise<PeriodStatus | null>;
   notice(noticeId: number): Promise<NoticeReport>;
   opinions(requestId: number): Promise<CompiledOpinions>;
+  /** The chair's conclusions followed up in the quarter; none when the committee recorded none. */
+  conclusions(): Promise<ConclusionsReport | null>;
 }
 
 /**
@@ -176,6 +179,10 @@ export async function quarterExport(ctx: CoreContext, actor: Actor, committee?: 
     opinions: async (requestId) => {
       inScope(scope.opinionRequests, requestId);
       return compileOpinions(ctx, systemActor, requestId);
+    },
+    conclusions: async () => {
+      const report = await conclusionsReport(ctx, systemActor, scope.committee.id, scope.quarter.code);
+      return report.rows.length ? report : null;
     },
   };
 }

@@ -8,6 +8,7 @@ import { can, seatsWith } from "../permissions.js";
 import { findPeriod } from "../reports/periods.js";
 import { periodStatus } from "../reports/status.js";
 import { STATUSES } from "../reports/updates.js";
+import { conclusionsInQuarter, conclusionsOf, countConclusions } from "../conclusions/follow-up.js";
 
 /** The next meeting as leaders see it: answers so far, approvals waiting and the quorum forecast. */
 export interface MeetingSummary {
@@ -66,6 +67,8 @@ export interface CommitteeSummary {
   openItems: { id: number; kind: "obstacle" | "proposal"; taskCode: string; text: string }[];
   notices: { noticeId: number; pending: number; people: string[] }[];
   opinions: { requestId: number; title: string; deadline: string; pending: number; people: string[] }[];
+  /** The chair's conclusions followed up in the period (Art. 7.4): how many are done, on time, overdue, and the overdue ones. */
+  conclusions: { total: number; done: number; onTime: number; overdue: number; overdueList: { code: string; title: string; organization: string; due: string }[] };
   /** The committees directly below this one (xã/phường, or huyện in old data). */
   subordinates: SubordinateLine[];
 }
@@ -207,6 +210,16 @@ export async function committeeSummary(ctx: CoreContext, actor: Actor, committee
     opinions.set(w.requestId, o);
   }
 
+  const followed = period.kind === "quarter" ? await conclusionsInQuarter(ctx.db, committeeId, period.code, ctx.clock()) : await conclusionsOf(ctx.db, committeeId, ctx.clock());
+  const cc = countConclusions(followed);
+  const conclusions: CommitteeSummary["conclusions"] = {
+    total: cc.total,
+    done: cc.done,
+    onTime: cc.on_time,
+    overdue: cc.overdue,
+    overdueList: followed.filter((c) => c.state === "overdue").map((c) => ({ code: c.code, title: c.text, organization: c.organization, due: c.due })),
+  };
+
   const below = await ctx.db.selectFrom("committees").select(["id", "code", "name", "level"]).where("parent_id", "=", committeeId).orderBy("name").execute();
   const subordinates: SubordinateLine[] = [];
   for (const b of below) {
@@ -247,6 +260,7 @@ export async function committeeSummary(ctx: CoreContext, actor: Actor, committee
     openItems,
     notices: [...notices.values()],
     opinions: [...opinions.values()],
+    conclusions,
     subordinates,
   };
 }
