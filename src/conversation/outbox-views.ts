@@ -11,10 +11,12 @@ import { buttonLabel, buttonRows, type Message } from "./message.js";
 import { meetingActions } from "./meetings/actions.js";
 import { meetingCalendar } from "./meetings/calendar.js";
 import { decisionView, invitationCardView, requestView } from "./meetings/views.js";
+import { noticeActions } from "./notices/actions.js";
 import { noticeView } from "./notices/views.js";
 import { opinionCardView } from "./opinions/views.js";
 import { reportActions } from "./reports/actions.js";
 import { taskButton } from "./reports/views.js";
+import { summaryActions } from "./summary/actions.js";
 
 /** What an outbox row shows its reader now, or nothing at all (what it would say no longer applies). */
 export type OutboxView = { kind: "send"; message: Message } | { kind: "skip" };
@@ -122,6 +124,12 @@ export function createOutboxViews(core: Core, translator: Translator, clock: Clo
               [buttonLabel(`${n}. ${t("meetings:buttons.attend")}`), meetingActions.attend.data(target)],
               [buttonLabel(`${n}. ${t("meetings:buttons.absent")}`), meetingActions.absent.data(target)],
             ]);
+          } else if (o.kind === "notice_ack") {
+            lines.push(t("cycle:nudge.notice_ack", { n, id: o.code, title: escapeText(o.title), due: formatDateTime(o.due, d.timeZone) }));
+            rows.push([[buttonLabel(`${n}. ${t("notices:buttons.ack")}`), noticeActions.acknowledge.data({ recipientId: o.itemId })]]);
+          } else if (o.kind === "opinion") {
+            lines.push(t("cycle:nudge.opinion", { n, id: o.code, title: escapeText(o.title), due: formatDateTime(o.due, d.timeZone) }));
+            rows.push([[buttonLabel(`${n}. ${t("cycle:nudge.buttons.opinion")}`), summaryActions.opinion.data({ recipientId: o.itemId })]]);
           } else {
             lines.push(t(o.kind === "report_overdue" ? "cycle:nudge.overdue" : "cycle:nudge.report", { n, code: escapeText(o.code), title: escapeText(o.title), due: formatDateTime(o.due, d.timeZone) }));
             rows.push([[taskButton(`${n}. ✍️`, o), reportActions.task.data({ taskId: o.itemId, periodId: o.ref })]]);
