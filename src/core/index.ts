@@ -40,6 +40,7 @@ import { awaitsNumber, choiceFor, numberChoices } from "./choices.js";
 import { showCycle, setCycleSetting } from "./cycle/settings.js";
 import { listCalendarDays, loadCalendar, removeCalendarDay, setCalendarDay } from "./cycle/calendar.js";
 import { bundleLines, sendNudgesNow, upcomingNudges } from "./nudges/daily.js";
+import { overdueForLeadersOf } from "./nudges/escalation.js";
 import { confirmDraft, ensurePlanner, ensurePlanners, listDrafts, replanNow, type DraftConfirmation } from "./cycle/planner.js";
 
 /** Days a stored file no attachment refers to is kept after it was last received (a conversation left open meanwhile keeps the app's reference). */
@@ -149,6 +150,8 @@ export function createCore(ctx: CoreContext) {
       committee: (actor: Actor, code?: string) => summaryCommittee(ctx, actor, code),
       of: (actor: Actor, committeeId: number, periodCode?: string) => committeeSummary(ctx, actor, committeeId, periodCode),
       personal: (actor: Actor) => personalStatus(ctx, actor),
+      /** Reports still missing after the last overdue nudge: who, which task, how many days late. */
+      overdue: (actor: Actor, committeeId: number) => overdueForLeadersOf(ctx, actor, committeeId),
     },
     reports: {
       mine: (actor: Actor) => myReports(ctx, actor),

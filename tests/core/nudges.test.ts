@@ -212,6 +212,36 @@ describe.each(testDialects)("the daily bundled nudge, on %s", (dialect) => {
     expect(monday).toEqual({ kind: "skip" });
   });
 
+  it("after the third overdue nudge lists the person for the leaders, with the task and the days overdue", async () => {
+    const weekdays = (from: string, to: string) => {
+      const out: string[] = [];
+      for (let d = new Date(`${from}T00:00:00Z`); d.toISOString().slice(0, 10) <= to; d.setUTCDate(d.getUTCDate() + 1)) if (d.getUTCDay() % 6 !== 0) out.push(d.toISOString().slice(0, 10));
+      return out;
+    };
+    const member = people.member!.personId;
+    const overdueNudges = async () => {
+      const rows = await bundles(member);
+      return rows.filter((r) => JSON.parse(String(JSON.parse(r.params).items)).some(([kind]: [string]) => kind === "report_overdue")).map((r) => r.not_before.slice(0, 10));
+    };
+    // Due Tuesday 15/12 17:00; overdue nudges every 2 working days: Thursday 17/12, Monday 21/12, Wednesday 23/12.
+    await mornings(weekdays("2026-11-24", "2026-12-22"));
+    expect(await overdueNudges()).toEqual(["2026-12-17", "2026-12-21"]);
+    expect((await core.summary.overdue(people.standing!, committeeId)).map((l) => l.fullName)).toEqual([]);
+    await mornings(["2026-12-23"]);
+    expect(await overdueNudges()).toEqual(["2026-12-17", "2026-12-21", "2026-12-23"]);
+    const listed = await core.summary.overdue(people.standing!, committeeId);
+    expect(listed.map((l) => [l.fullName, l.organization, l.taskCode, l.daysOverdue])).toEqual([
+      ["Lương Văn Đức", "Sở Tài chính", "NQ49-05", 7],
+      ["Lương Văn Đức", "Sở Tài chính", "NQ49-07", 7],
+    ]);
+    await expect(core.summary.overdue(people.member!, committeeId)).rejects.toMatchObject({ code: "errors:forbidden" });
+    // No fourth nudge: from now on it is the leaders' matter.
+    await mornings(["2026-12-24", "2026-12-25", "2026-12-28"]);
+    expect(await overdueNudges()).toHaveLength(3);
+    const summary = await core.summary.of(people.standing!, committeeId);
+    expect(summary.overdue).toHaveLength(2);
+  });
+
   it("lists the coming nudges for the secretariat; a paused cycle nudges nobody", async () => {
     clock.set(morning("2026-12-03"));
     const { lines } = await core.nudges.upcoming(people.secretary!, committeeId, 3);

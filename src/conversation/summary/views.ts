@@ -80,6 +80,7 @@ export function summaryText(t: TFunction, locale: Locale, s: CommitteeSummary): 
   lines.push(t("summary:items", { count: n(s.openItems.length) }));
   lines.push(t("summary:notices", { people: n(s.notices.reduce((a, x) => a + x.pending, 0)), notices: n(s.notices.length) }));
   lines.push(t("summary:opinions", { people: n(s.opinions.reduce((a, x) => a + x.pending, 0)), requests: n(s.opinions.length) }));
+  if (s.overdue.length) lines.push(t("summary:overdue", { people: n(new Set(s.overdue.map((x) => x.personId)).size), times: s.overdueAfter }));
   if (s.subordinates.length) {
     const levels = new Set(s.subordinates.map((x) => x.level));
     const level = levels.size === 1 ? [...levels][0]! : "mixed";
@@ -90,12 +91,12 @@ export function summaryText(t: TFunction, locale: Locale, s: CommitteeSummary): 
 
 /** The drill-down buttons under the summary. */
 export function summaryButtons(t: TFunction, s: CommitteeSummary, at: SummaryPlace): Button[][] {
-  const b = (key: string, part: SummaryPart): Button => ({ label: buttonLabel(t(`summary:buttons.${key}`)), action: summaryActions.part.data({ ...at, part }) });
+  const b = (key: string, part: SummaryPart): Button => ({ label: buttonLabel(t(`summary:buttons.${key}`, { times: s.overdueAfter })), action: summaryActions.part.data({ ...at, part }) });
   const rows: Button[][] = [
     [b("reporting", "reporting"), b("behind", "behind")],
     [b("meeting", "meeting"), b("items", "items")],
     [b("notices", "notices"), b("opinions", "opinions")],
-    [{ label: buttonLabel(t("summary:buttons.chart")), action: summaryActions.chart.data(at) }],
+    [{ label: buttonLabel(t("summary:buttons.chart")), action: summaryActions.chart.data(at) }, b("overdue", "overdue")],
   ];
   if (s.subordinates.length) rows.push([b("subordinates", "subordinates")]);
   return rows;
@@ -143,6 +144,14 @@ export function partView(t: TFunction, locale: Locale, s: CommitteeSummary, part
         t("summary:drill.opinions"),
         s.opinions.map((x) => t("summary:drill.opinion_line", { id: x.requestId, title: x.title, deadline: formatDateTime(x.deadline, s.timeZone), count: n(x.pending), people: x.people.join(", ") })),
         "summary:drill.opinions_none",
+      );
+    case "overdue":
+      return view(
+        t("summary:drill.overdue", { times: s.overdueAfter }),
+        s.overdue.map((x) =>
+          t("summary:drill.overdue_line", { name: x.fullName, unit: x.organization ?? "—", code: x.taskCode, title: x.taskTitle, days: n(x.daysOverdue), due: formatDateTime(x.dueAt, s.timeZone) }),
+        ),
+        "summary:drill.overdue_none",
       );
     case "subordinates":
       return view(

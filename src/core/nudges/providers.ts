@@ -6,7 +6,7 @@ import { latestInPeriod, reportingMembers, responsibleAmong } from "../reports/u
 import { addObligationProvider, within, workingDaysBefore, type Obligation, type ObligationProvider, type ObligationQuery } from "./obligations.js";
 
 /** Each (person, task, period) a person owes in the committee's periods still taking reports, with the person's own window. */
-async function owedTasks(q: ObligationQuery) {
+export async function owedTasks(q: Pick<ObligationQuery, "db" | "committee" | "now">) {
   const periods = await q.db.selectFrom("reporting_periods").selectAll().where("committee_id", "=", q.committee.id).where("opens_at", "<=", iso(q.now)).execute();
   const tasks = await q.db.selectFrom("tasks").selectAll().where("committee_id", "=", q.committee.id).orderBy("code").execute();
   const members = await reportingMembers(q.db, q.committee.id);
