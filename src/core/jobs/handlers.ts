@@ -1,6 +1,7 @@
 import type { Transaction } from "kysely";
 import type { Database } from "../../db/schema.js";
 import type { CoreContext } from "../context.js";
+import { runDigest, WEEKLY_DIGEST } from "../cycle/digest.js";
 import { QUARTER_PLANNER, runQuarterPlanner } from "../cycle/planner.js";
 import { INVITE_EXPIRY_REMINDER } from "../invites/invites.js";
 import { quorumCheck, QUORUM_CHECK } from "../meetings/quorum.js";
@@ -66,4 +67,5 @@ export const jobHandlers: Record<string, JobHandler> = {
   [QUARTER_PLANNER]: runQuarterPlanner,
   [NUDGE_DAILY]: runNudgeDay,
   [MEETING_SOON]: meetingSoon,
+  [WEEKLY_DIGEST]: runDigest,
 };
