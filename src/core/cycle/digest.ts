@@ -71,7 +71,9 @@ export async function runDigest(trx: Transaction<Database>, ctx: CoreContext, pa
   await scheduleJob(trx, now, { kind: WEEKLY_DIGEST, key: jobKey(committeeId, next), runAt: digestMoment(calendar, next), payload: { committeeId, week: next } });
   const skip = (reason: string) => recordAudit(trx, systemActor, now, { action: "digest.skipped", objectType: "committee", objectId: committeeId, committeeId, after: { week, reason } });
   if (calendar.settings.paused) return skip("paused");
-  if (weekOf(localDateOf(now, calendar.timeZone)) !== week) return skip("week_over");
+  // Sent in working time: late after downtime, only if that still falls within its week.
+  const sendAt = calendar.nextWorkingMoment(now);
+  if (weekOf(localDateOf(sendAt, calendar.timeZone)) !== week) return skip("week_over");
   const open = await trx
     .selectFrom("reporting_periods")
     .select("id")
@@ -90,6 +92,6 @@ export async function runDigest(trx: Transaction<Database>, ctx: CoreContext, pa
     .orderBy("person_id")
     .execute();
   for (const { person_id } of leaders) {
-    await enqueueMessage(trx, now, { template: DIGEST_TEMPLATE, params: { committeeId, week }, to: { personId: person_id }, committeeId, dedupeKey: `${WEEKLY_DIGEST}:${committeeId}:${week}:${person_id}` });
+    await enqueueMessage(trx, now, { template: DIGEST_TEMPLATE, params: { committeeId, week }, to: { personId: person_id }, committeeId, dedupeKey: `${WEEKLY_DIGEST}:${committeeId}:${week}:${person_id}`, notBefore: sendAt });
   }
 }
