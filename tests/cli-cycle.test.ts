@@ -53,6 +53,8 @@ describe("cycle settings through the CLI", () => {
     expect(settingLine(shown.stdout, "period.due_day")?.slice(0, 3)).toEqual(["period.due_day", "20", "đã đặt"]);
     expect(settingLine(shown.stdout, "nudge.time")?.slice(0, 2)).toEqual(["nudge.time", "07:30"]);
     expect(settingLine(shown.stdout, "digest.day")?.slice(0, 2)).toEqual(["digest.day", "fri"]);
+    // Friday 08:00 in the committee's zone (the next working morning if that Friday is a day off).
+    expect(shown.stdout).toMatch(/Báo cáo tuần gửi lãnh đạo Ban lần tới: \d{2}\/\d{2}\/\d{4} (08:00|07:30) \(chỉ gửi khi đang có kỳ báo cáo mở\)/);
     expect(settingLine(shown.stdout, "time_zone")?.slice(0, 3)).toEqual(["time_zone", "Asia/Bangkok", "đã đặt"]);
     expect(box.withDb((db) => db.prepare("select time_zone from committees").get())).toEqual({ time_zone: "Asia/Bangkok" });
 

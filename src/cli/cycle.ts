@@ -172,6 +172,7 @@ async function showCycle(ctx: CliDbContext, code: string): Promise<number> {
   out();
   const rows = lines.map((l) => [l.key, l.value, l.isDefault ? c("show.default") : c("show.changed"), c(`keys.${l.key.replace(/\./g, "_")}`)]);
   out(renderTable(["key", "value", "source", "meaning"].map((k) => c(`show.columns.${k}`)), rows));
+  out(c("show.next_digest", { at: formatDateTime(await core.cycle.nextDigest(cliActor, committee.id), committee.time_zone) }));
   if (lines.some((l) => l.key === "paused" && l.value === "on")) out(c("show.paused", { code: committee.code }));
   out(c("show.hint", { code: committee.code }));
   return 0;

@@ -5,16 +5,29 @@ import type { Locale } from "../db/schema.js";
 import type { Delivery } from "../delivery/outbox-store.js";
 import { SendError } from "../delivery/send-error.js";
 import { periodLabel } from "../documents/report-terms.js";
+import { showDate } from "../core/cycle/local-time.js";
 import { formatDateTime } from "../i18n/format.js";
+import { renderStackedBars } from "../media/chart.js";
 import type { Translator } from "../i18n/index.js";
 import { buttonLabel, buttonRows, type Message } from "./message.js";
 import { meetingActions } from "./meetings/actions.js";
 import { meetingCalendar } from "./meetings/calendar.js";
 import { decisionView, invitationCardView, requestView } from "./meetings/views.js";
+import { noticeActions } from "./notices/actions.js";
 import { noticeView } from "./notices/views.js";
 import { opinionCardView } from "./opinions/views.js";
 import { reportActions } from "./reports/actions.js";
 import { taskButton } from "./reports/views.js";
+import { summaryActions } from "./summary/actions.js";
+import { progressChart, summaryButtons, summaryText } from "./summary/views.js";
+
+/** A photo's caption within Telegram's 1,024 characters: the last lines give way first. */
+const CAPTION_MAX = 1000;
+function captionOf(lines: string[]): string {
+  const out = [...lines];
+  while (out.length > 1 && out.join("\n").length > CAPTION_MAX) out.splice(out.length - 2, 1);
+  return out.join("\n").slice(0, CAPTION_MAX);
+}
 
 /** What an outbox row shows its reader now, or nothing at all (what it would say no longer applies). */
 export type OutboxView = { kind: "send"; message: Message } | { kind: "skip" };
@@ -126,6 +139,12 @@ export function createOutboxViews(core: Core, translator: Translator, clock: Clo
             // A conclusion leads straight to reporting progress on its task, in the period its obligation names.
             lines.push(t(`cycle:nudge.${o.kind}`, { n, code: escapeText(o.code), title: escapeText(o.title), due: formatDateTime(o.due, d.timeZone) }));
             rows.push([[taskButton(`${n}. ✍️`, o), reportActions.task.data({ taskId: o.itemId, periodId: o.ref })]]);
+          } else if (o.kind === "notice_ack") {
+            lines.push(t("cycle:nudge.notice_ack", { n, id: o.code, title: escapeText(o.title), due: formatDateTime(o.due, d.timeZone) }));
+            rows.push([[buttonLabel(`${n}. ${t("notices:buttons.ack")}`), noticeActions.acknowledgeInList.data({ recipientId: o.itemId })]]);
+          } else if (o.kind === "opinion") {
+            lines.push(t("cycle:nudge.opinion", { n, id: o.code, title: escapeText(o.title), due: formatDateTime(o.due, d.timeZone) }));
+            rows.push([[buttonLabel(`${n}. ${t("cycle:nudge.buttons.opinion")}`), summaryActions.opinion.data({ recipientId: o.itemId })]]);
           } else {
             lines.push(t(o.kind === "report_overdue" ? "cycle:nudge.overdue" : "cycle:nudge.report", { n, code: escapeText(o.code), title: escapeText(o.title), due: formatDateTime(o.due, d.timeZone) }));
             rows.push([[taskButton(`${n}. ✍️`, o), reportActions.task.data({ taskId: o.itemId, periodId: o.ref })]]);
@@ -133,6 +152,17 @@ export function createOutboxViews(core: Core, translator: Translator, clock: Clo
         });
         lines.push("", t("cycle:nudge.footer"));
         return send({ text: lines.join("\n"), buttons: buttonRows(...rows) });
+      }
+      case "cycle:digest.summary": {
+        // The leaders' weekly digest: the summary as /summary shows it, its drill-down buttons, and the chart as the photo.
+        const s = await core.summary.digest(Number(params.committeeId));
+        const head = t("cycle:digest.header", { week: showDate(String(params.week)) });
+        const { png } = renderStackedBars(progressChart(t, d.locale, s));
+        return send({
+          text: captionOf([head, "", ...summaryText(t, d.locale, s).split("\n"), "", t("cycle:digest.footer")]),
+          buttons: summaryButtons(t, s, { committeeId: s.committeeId, year: 0, quarter: 0 }),
+          file: { kind: "bytes", name: `tom-tat-${s.committeeCode}-${s.periodCode}.png`.toLowerCase(), content: png, mimeType: "image/png", photo: true },
+        });
       }
       case "reports:items_raised": {
         const u = await core.reports.update(Number(params.updateId));

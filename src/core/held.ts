@@ -139,6 +139,14 @@ async function judge(db: Executor, now: Date, rows: OutboxRow[]): Promise<Map<nu
         }
         return once(`nudge:${num(row.committee_id)}`);
       }
+      case "cycle:digest.summary":
+        // A leader who links late gets this week's digest, not every week's.
+        return once(`digest:${num(row.committee_id)}`);
+      case "cycle:soon.reminder": {
+        const start = p.start as { $meetingTime?: string } | undefined;
+        if (start?.$meetingTime && start.$meetingTime <= at) return { keep: false, reason: "the meeting has begun" };
+        return { keep: true };
+      }
       default: {
         if (MEETING_CHANGES.has(row.template)) return { keep: false, reason: "the meeting's current card is sent instead" };
         if (row.template === "meetings:cancelled_notice") return { keep: false, reason: "the invitation never reached them" };

@@ -1,5 +1,5 @@
 import type { ChannelName, Presence } from "../db/schema.js";
-import { loadActorByChannel, type Actor } from "./actor.js";
+import { loadActorByChannel, systemActor, type Actor } from "./actor.js";
 import { createCommittee, editCommittee, findCommitteeByCode, linkGroup, listCommittees, requireCommittee, type CommitteeChange, type NewCommittee } from "./committees.js";
 import type { CoreContext } from "./context.js";
 import { pruneSigninFailures, reissueInvite, redeemInvite, revokeInvite, type SignInRequest } from "./invites/invites.js";
@@ -45,6 +45,8 @@ import { heldMeetings, importConclusions, recordConclusions, type NewConclusion 
 import { conclusionsReport, listConclusions } from "./conclusions/follow-up.js";
 import "./conclusions/obligations.js";
 import type { TFunction } from "../i18n/index.js";
+import { overdueForLeadersOf } from "./nudges/escalation.js";
+import { nextDigestFor } from "./cycle/digest.js";
 import { confirmDraft, ensurePlanner, ensurePlanners, listDrafts, replanNow, type DraftConfirmation } from "./cycle/planner.js";
 
 /** Days a stored file no attachment refers to is kept after it was last received (a conversation left open meanwhile keeps the app's reference). */
@@ -156,6 +158,10 @@ export function createCore(ctx: CoreContext) {
       personal: (actor: Actor) => personalStatus(ctx, actor),
       /** The quarter's files for the export bundle (leaders and the secretariat, as the summary): what it holds and a loader per file. */
       quarterExport: (actor: Actor, committee?: string | { id: number }, quarter?: string) => quarterExport(ctx, actor, committee, quarter),
+      /** The leaders' weekly digest as queued: the committee's summary, read by the system (the job chose the readers). */
+      digest: (committeeId: number) => committeeSummary(ctx, systemActor, committeeId),
+      /** Reports still missing after the last overdue nudge: who, which task, how many days late. */
+      overdue: (actor: Actor, committeeId: number) => overdueForLeadersOf(ctx, actor, committeeId),
     },
     reports: {
       mine: (actor: Actor) => myReports(ctx, actor),
@@ -210,6 +216,8 @@ export function createCore(ctx: CoreContext) {
       ensurePlanners: () => ensurePlanners(ctx),
       drafts: (actor: Actor, committeeId: number) => listDrafts(ctx, actor, committeeId),
       confirmDraft: (actor: Actor, draftId: number, input: DraftConfirmation) => confirmDraft(ctx, actor, draftId, input),
+      /** When the leaders' next weekly digest is due (it goes out only while a reporting period is open). */
+      nextDigest: (actor: Actor, committeeId: number) => nextDigestFor(ctx, actor, committeeId),
     },
     /** The daily bundled nudge: what each person owes (core/nudges). */
     nudges: {

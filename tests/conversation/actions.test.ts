@@ -36,6 +36,7 @@ const meetings: Samples<typeof meetingActions> = {
 
 const notices: Samples<typeof noticeActions> = {
   acknowledge: { recipientId: 9 },
+  acknowledgeInList: { recipientId: 9 },
   report: { op: "export", noticeId: 4 },
   composeAudience: { audience: "organizations" },
   composeOrganization: { index: 0 },

@@ -104,12 +104,18 @@ describe.each(drivers)("the chair's conclusions on %s", (_app, start) => {
     await d.next("deputy", `Kết luận của Trưởng Ban ${second} Kết nối Trục liên thông đã quá hạn 30/11/2026 23:59`);
     const memberId = (await d.actorOf("member")).personId;
     const bundles = await db.selectFrom("outbox").select("params").where("template", "=", "cycle:nudge.bundle").where("person_id", "=", memberId).execute();
-    expect(bundles.map((b) => (JSON.parse(b.params) as { day: string }).day)).toEqual(["2026-12-01"]);
+    // Friday 27/11 asked for the conclusions' notice to be acknowledged (its deadline is Sunday); Tuesday 01/12 the conclusion; nothing since.
+    const kinds = bundles.map((b) => JSON.parse(b.params) as { day: string; items: string }).map((b) => [b.day, (JSON.parse(b.items) as [string][]).map((i) => i[0])]);
+    expect(kinds).toEqual([
+      ["2026-11-27", ["notice_ack"]],
+      ["2026-12-01", ["conclusion"]],
+    ]);
 
-    // The chair's summary counts them and drills into the overdue one.
+    // Monday 30/11 brought the leaders' weekly digest, which counts them as they stood that morning.
+    expect(await d.next("chair", "BÁO CÁO TUẦN GỬI LÃNH ĐẠO")).toContain("Kết luận của Trưởng Ban: 0 hoàn thành, 1 đúng hạn, 1 quá hạn");
+    // The chair's summary counts them now and drills into the overdue one.
     await d.say("chair", "/summary");
-    const summary = await d.next("chair", "Kết luận của Trưởng Ban:");
-    expect(summary).toContain("Kết luận của Trưởng Ban: 1 hoàn thành, 0 đúng hạn, 1 quá hạn");
+    await d.next("chair", "Kết luận của Trưởng Ban: 1 hoàn thành, 0 đúng hạn, 1 quá hạn");
     await d.choose("chair", "Kết luận quá hạn");
     const drill = await d.next("chair", "Kết luận của Trưởng Ban quá hạn");
     expect(drill).toContain(`${second} Kết nối Trục liên thông — Sở Thông tin và Truyền thông, hạn 30/11/2026`);

@@ -61,4 +61,39 @@ describe.each(drivers)("the daily nudge on %s", (_app, start) => {
     const bundles = await d.e2e.app.database.db.selectFrom("outbox").select("status").where("template", "=", "cycle:nudge.bundle").where("person_id", "=", (await d.actorOf("member")).personId).execute();
     expect(bundles).toEqual([{ status: "sent" }]);
   });
+
+  it("a notice to acknowledge and an opinion to give come in the nudge, and each is done from its line", async () => {
+    d = await start(["secretary", "member"]);
+    const core = d.e2e.core;
+    const committee = await core.committees.require("LS");
+    const secretary = await d.actorOf("secretary");
+    // Monday 23/11 09:00: acknowledgement asked by Thursday 26/11 17:00, opinions by Monday 30/11 17:00.
+    await core.notices.send(secretary, { committeeId: committee.id, body: "<b>Kế hoạch chuyển đổi số năm 2027</b>", audience: { kind: "all" }, ackRequired: true, ackDeadline: new Date("2026-11-26T10:00:00.000Z") });
+    await core.opinions.create(secretary, { committeeId: committee.id, title: "Dự thảo Quy chế làm việc", body: "Dự thảo", questions: ["Đồng ý với dự thảo?"], deadline: new Date("2026-11-30T10:00:00.000Z"), audience: { kind: "all" } });
+    await d.next("member", "Kế hoạch chuyển đổi số năm 2027");
+    await d.next("member", "Dự thảo Quy chế làm việc");
+    await core.cycle.ensurePlanner(committee.id);
+    await d.e2e.app.scheduler.tick();
+
+    // Wednesday 25/11 08:00: the day before the notice's deadline, three working days before the opinions'.
+    d.e2e.clock.set("2026-11-25T01:00:00.000Z");
+    await d.e2e.app.scheduler.tick();
+    const nudge = await d.next("member", "VIỆC CẦN XỬ LÝ HÔM NAY");
+    expect(nudge).toMatch(/1\. Xác nhận đã nhận thông báo số \d+: Kế hoạch chuyển đổi số năm 2027 — hạn xác nhận 26\/11\/2026 17:00/);
+    expect(nudge).toMatch(/2\. Cho ý kiến bằng văn bản về Dự thảo Quy chế làm việc \(số \d+\) — hạn 30\/11\/2026 17:00/);
+    await d.choose("member", "1. ✅ Đã nhận");
+    const db = d.e2e.app.database.db;
+    const member = (await d.actorOf("member")).personId;
+    await d.e2e.until(async () => (await db.selectFrom("notice_recipients").select("acknowledged_at").where("person_id", "=", member).executeTakeFirstOrThrow()).acknowledged_at);
+    await d.choose("member", "2. ✍️ Cho ý kiến");
+    await d.choose("member", "1 · Đồng ý");
+    await d.e2e.until(async () => (await db.selectFrom("opinion_answers").select("position").execute()).length === 1);
+
+    // Both done: Thursday brings nothing.
+    d.e2e.clock.set("2026-11-26T01:00:00.000Z");
+    await d.e2e.app.scheduler.tick();
+    await new Promise((r) => setTimeout(r, 300));
+    const bundles = await db.selectFrom("outbox").select("status").where("template", "=", "cycle:nudge.bundle").where("person_id", "=", member).execute();
+    expect(bundles).toEqual([{ status: "sent" }]);
+  });
 });

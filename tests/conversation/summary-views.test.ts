@@ -43,6 +43,8 @@ describe("the chair's conclusions in the summary", () => {
     opinions: [],
     conclusions: { total: 1234, done: 800, onTime: 34, overdue: 400, overdueList },
     subordinates: [],
+    overdue: [],
+    overdueAfter: 3,
   } satisfies CommitteeSummary;
 
   it("says them in one line, and the overdue ones drill down within each app's length", () => {

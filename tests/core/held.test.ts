@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { Actor } from "../../src/core/actor.js";
+import { cliActor, type Actor } from "../../src/core/actor.js";
 import { DAY, HOUR } from "../../src/core/clock.js";
 import type { Core } from "../../src/core/index.js";
 import { ensureNudge } from "../../src/core/nudges/daily.js";
@@ -52,18 +52,16 @@ describe.each(testDialects)("messages held for people who have not linked (%s)",
       })
     ).meeting;
 
-  it("sends a request for opinions once, without its reminder, and skips one whose deadline has passed", async () => {
+  it("sends a request for opinions once and skips one whose deadline has passed", async () => {
     const member = await personOf("member");
     const ask = (title: string, days: number) =>
       core.opinions.create(people.secretary!, { committeeId, title, body: "Dự thảo", questions: ["Đồng ý?"], deadline: new Date(clock.now().getTime() + days * DAY), audience: { kind: "all" } });
     await ask("Dự thảo Kế hoạch chuyển đổi số năm 2027", 5);
     await ask("Dự thảo Quy chế làm việc", 2);
     clock.advance(4 * DAY + HOUR);
-    for (const j of await core.jobs.claimDue("t")) if (j.kind === "opinion.reminder") await core.jobs.run(j);
     expect((await rowsOf(member.id)).map((r) => [r.template, r.status, r.held_since !== null])).toEqual([
       ["opinions:request", "pending", true],
       ["opinions:request", "pending", true],
-      ["opinions:reminder", "pending", true],
     ]);
 
     const result = await link("member");
@@ -71,7 +69,26 @@ describe.each(testDialects)("messages held for people who have not linked (%s)",
     expect((await rowsOf(member.id)).map((r) => [r.template, r.status, r.held_since !== null, r.last_error])).toEqual([
       ["opinions:request", "pending", false, null],
       ["opinions:request", "cancelled", true, "skipped: the request's deadline has passed"],
-      ["opinions:reminder", "cancelled", true, "skipped: the card itself is sent"],
+    ]);
+  });
+
+  it("gives a leader who links late only the latest weekly digest", async () => {
+    const standing = await personOf("standing");
+    await core.tasks.importCsv(cliActor, committeeId, "Mã;Tên nhiệm vụ;Văn bản;Đơn vị chủ trì;Loại;Mục tiêu;Đơn vị tính;Hạn;Kỳ báo cáo\nNQ49-05;Tỷ lệ hồ sơ xử lý trực tuyến;49-NQ/TU;Sở Tài chính;tỷ lệ;80;;31/12/2026;hằng quý");
+    await core.cycle.ensurePlanner(committeeId);
+    // Mondays 30/11 and 07/12, 08:00 in Hanoi: two digests wait for the standing deputy, who has not linked.
+    for (const at of ["2026-11-30T01:00:00.000Z", "2026-12-07T01:00:00.000Z"]) {
+      clock.set(at);
+      for (const j of await core.jobs.claimDue("t")) await core.jobs.run(j);
+    }
+    expect((await rowsOf(standing.id)).filter((r) => r.template === "cycle:digest.summary").map((r) => [r.status, r.held_since !== null])).toEqual([
+      ["pending", true],
+      ["pending", true],
+    ]);
+    await link("standing");
+    expect((await rowsOf(standing.id)).filter((r) => r.template === "cycle:digest.summary").map((r) => [r.status, r.last_error])).toEqual([
+      ["cancelled", "skipped: a newer copy is sent"],
+      ["pending", null],
     ]);
   });
 

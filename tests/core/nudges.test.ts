@@ -30,7 +30,7 @@ describe.each(testDialects)("the daily bundled nudge, on %s", (dialect) => {
     db = await createTestDatabase(dialect);
     ({ core, clock } = coreFor(db));
     committeeId = (await createProvince(core)).id;
-    Object.assign(people, await linkRoster(core, db, committeeId, ["member", "secretary", "deputy"]));
+    Object.assign(people, await linkRoster(core, db, committeeId, ["member", "secretary", "deputy", "standing"]));
     await core.tasks.importCsv(cliActor, committeeId, TASKS_CSV);
     // A meeting on Friday 11/12/2026 14:00, answers asked by Wednesday 09/12 17:00: nudged five days before (Sunday
     // 06/12, so Friday 04/12) and two days before (Wednesday 09/12).
@@ -143,6 +143,103 @@ describe.each(testDialects)("the daily bundled nudge, on %s", (dialect) => {
     expect(view.message.buttons?.flat().map((b) => b.label)).toEqual(["1. ✅ Đồng ý", "1. ✖️ Không đồng ý"]);
     await mornings(["2026-11-27"]);
     expect(await bundles(chairId)).toHaveLength(2);
+    // The standing deputy, who may decide for the chair, is reminded too, with the same buttons.
+    const standing = await read(people.standing!.personId);
+    if (standing.kind !== "send") throw new Error("skipped");
+    expect(standing.message.text).toContain("Cho ý kiến về đề nghị vắng mặt của đồng chí Lương Văn Đức — Phiên họp quý IV");
+    expect(standing.message.buttons?.flat().map((b) => b.label)).toEqual(["1. ✅ Đồng ý", "1. ✖️ Không đồng ý"]);
+    expect(await bundles(people.standing!.personId)).toHaveLength(2);
+    // Decided by the standing deputy: neither is reminded again, and the member (who asked) never was.
+    const request = await db.handle.db.selectFrom("absence_requests").select("id").executeTakeFirstOrThrow();
+    await core.meetings.decide(people.standing!, "absence", request.id, true);
+    await mornings(["2026-11-30"]);
+    expect(await bundles(chairId)).toHaveLength(2);
+    expect(await bundles(people.standing!.personId)).toHaveLength(2);
+  });
+
+  it("nudges a notice not acknowledged and an opinion not given before their deadlines; each line acts straight away", async () => {
+    // Monday 23/11 09:00: a notice to acknowledge by Thursday 26/11 17:00, opinions asked by Monday 30/11 17:00.
+    const { noticeId } = await core.notices.send(people.secretary!, {
+      committeeId,
+      body: "<b>Kế hoạch chuyển đổi số năm 2027</b>\nĐề nghị các đồng chí nghiên cứu.",
+      audience: { kind: "all" },
+      ackRequired: true,
+      ackDeadline: new Date("2026-11-26T10:00:00.000Z"),
+    });
+    const { requestId } = await core.opinions.create(people.secretary!, {
+      committeeId,
+      title: "Dự thảo Quy chế làm việc",
+      body: "Dự thảo",
+      questions: ["Đồng ý với phạm vi?", "Đồng ý với lịch họp?"],
+      deadline: new Date("2026-11-30T10:00:00.000Z"),
+      audience: { kind: "all" },
+    });
+    // The notices were delivered, as the worker would.
+    await db.handle.db.updateTable("outbox").set({ status: "sent", sent_at: clock.now().toISOString() }).where("template", "=", "notices:notice").execute();
+    const member = people.member!.personId;
+    const recipient = (table: "notice_recipients" | "opinion_recipients", personId: number) =>
+      db.handle.db.selectFrom(table).select("id").where("person_id", "=", personId).executeTakeFirstOrThrow().then((r) => r.id);
+
+    // Tuesday: nothing yet. Wednesday 25/11: the working day before the notice's deadline, three before the opinions'.
+    await mornings(["2026-11-24"]);
+    expect(await bundles(member)).toEqual([]);
+    await mornings(["2026-11-25"]);
+    const view = await read(member);
+    if (view.kind !== "send") throw new Error("skipped");
+    expect(view.message.text).toContain(`1. Xác nhận đã nhận thông báo số ${noticeId}: Kế hoạch chuyển đổi số năm 2027 … — hạn xác nhận 26/11/2026 17:00`);
+    expect(view.message.text).toContain(`2. Cho ý kiến bằng văn bản về <b>Dự thảo Quy chế làm việc</b> (số ${requestId}) — hạn 30/11/2026 17:00`);
+    const actions = view.message.buttons!.flat();
+    expect(actions.map((b) => b.label)).toEqual(["1. ✅ Đã nhận", "2. ✍️ Cho ý kiến"]);
+    expect(actions.map((b) => b.action)).toEqual([`n:a:${await recipient("notice_recipients", member)}`, `st:o:${await recipient("opinion_recipients", member)}`]);
+    // The secretary who sent both owes neither.
+    expect(await bundles(people.secretary!.personId)).toEqual([]);
+
+    // The member acknowledges; Thursday brings the notice's last nudge to the deputy only.
+    await core.notices.acknowledge(people.member!, await recipient("notice_recipients", member));
+    await mornings(["2026-11-26"]);
+    expect(await bundles(member)).toHaveLength(1);
+    expect(await bundles(people.deputy!.personId)).toHaveLength(2);
+    // Friday 27/11 (a working day before the opinions' deadline): one question answered is not all of them.
+    await core.opinions.answer(people.member!, await recipient("opinion_recipients", member), 0, "agree");
+    await mornings(["2026-11-27"]);
+    expect(await bundles(member)).toHaveLength(2);
+    // Monday 30/11 08:00 the bundle is queued; answered in full before it goes out, it is not sent at all.
+    await mornings(["2026-11-30"]);
+    expect(await bundles(member)).toHaveLength(3);
+    await core.opinions.answer(people.member!, await recipient("opinion_recipients", member), 1, "agree");
+    const rows = await bundles(member);
+    const monday = await createOutboxViews(core, createTranslator("vi"), clock.now)({ row: rows.at(-1)!, channel: "telegram", locale: "vi", timeZone: "Asia/Ho_Chi_Minh" });
+    expect(monday).toEqual({ kind: "skip" });
+  });
+
+  it("after the third overdue nudge lists the person for the leaders, with the task and the days overdue", async () => {
+    const weekdays = (from: string, to: string) => {
+      const out: string[] = [];
+      for (let d = new Date(`${from}T00:00:00Z`); d.toISOString().slice(0, 10) <= to; d.setUTCDate(d.getUTCDate() + 1)) if (d.getUTCDay() % 6 !== 0) out.push(d.toISOString().slice(0, 10));
+      return out;
+    };
+    const member = people.member!.personId;
+    const overdueNudges = async () => {
+      const rows = await bundles(member);
+      return rows.filter((r) => JSON.parse(String(JSON.parse(r.params).items)).some(([kind]: [string]) => kind === "report_overdue")).map((r) => r.not_before.slice(0, 10));
+    };
+    // Due Tuesday 15/12 17:00; overdue nudges every 2 working days: Thursday 17/12, Monday 21/12, Wednesday 23/12.
+    await mornings(weekdays("2026-11-24", "2026-12-22"));
+    expect(await overdueNudges()).toEqual(["2026-12-17", "2026-12-21"]);
+    expect((await core.summary.overdue(people.standing!, committeeId)).map((l) => l.fullName)).toEqual([]);
+    await mornings(["2026-12-23"]);
+    expect(await overdueNudges()).toEqual(["2026-12-17", "2026-12-21", "2026-12-23"]);
+    const listed = await core.summary.overdue(people.standing!, committeeId);
+    expect(listed.map((l) => [l.fullName, l.organization, l.taskCode, l.daysOverdue])).toEqual([
+      ["Lương Văn Đức", "Sở Tài chính", "NQ49-05", 7],
+      ["Lương Văn Đức", "Sở Tài chính", "NQ49-07", 7],
+    ]);
+    await expect(core.summary.overdue(people.member!, committeeId)).rejects.toMatchObject({ code: "errors:forbidden" });
+    // No fourth nudge: from now on it is the leaders' matter.
+    await mornings(["2026-12-24", "2026-12-25", "2026-12-28"]);
+    expect(await overdueNudges()).toHaveLength(3);
+    const summary = await core.summary.of(people.standing!, committeeId);
+    expect(summary.overdue).toHaveLength(2);
   });
 
   it("lists the coming nudges for the secretariat; a paused cycle nudges nobody", async () => {

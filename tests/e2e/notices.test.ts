@@ -1,7 +1,6 @@
 import ExcelJS from "exceljs";
 import { afterEach, describe, expect, it } from "vitest";
 import { cliActor } from "../../src/core/actor.js";
-import { DAY, HOUR } from "../../src/core/clock.js";
 import { E2E, users } from "../support/e2e.js";
 import { FakeTelegram, type FakeMessage } from "../support/fake-telegram.js";
 
@@ -80,13 +79,19 @@ describe("notices, through the fake Bot API", () => {
     expect(FakeTelegram.buttons(own)).toEqual([]);
     expect(report.text).toMatch(/• Phạm Thị Ngọc Ánh \(.*\) — đã gửi · ✅/);
 
-    // At the deadline, those who have not acknowledged are reminded once: not the member, nor the author.
-    e2e.clock.advance(3 * DAY + HOUR);
+    // The working day before the deadline (three days on, the default), those who have not acknowledged find it in
+    // their daily nudge, with "Đã nhận" at hand: not the member, nor the author.
+    await e2e.core.cycle.ensurePlanner(1);
+    e2e.clock.set("2026-11-25T01:00:00.000Z");
     await e2e.app.scheduler.tick();
-    await e2e.tg.waitFor(() => e2e.tg.transcript(users.deputy.id).find((m) => m.text?.includes("NHẮC XÁC NHẬN")), 8000);
+    const nudge = await e2e.tg.waitFor(() => e2e.tg.transcript(users.deputy.id).find((m) => m.text?.includes("VIỆC CẦN XỬ LÝ HÔM NAY")), 8000);
+    expect(nudge.text).toContain(`1. Xác nhận đã nhận thông báo số ${id}: Kính gửi các đồng chí: đề nghị gửi báo cáo quý IV`);
+    expect(FakeTelegram.buttons(nudge).map((b) => b.text)).toEqual(["1. ✅ Đã nhận"]);
     await new Promise((r) => setTimeout(r, 300));
-    expect(e2e.tg.transcript(users.member.id).some((m) => m.text?.includes("NHẮC XÁC NHẬN"))).toBe(false);
-    expect(e2e.tg.transcript(users.secretary.id).some((m) => m.text?.includes("NHẮC XÁC NHẬN"))).toBe(false);
+    expect(e2e.tg.transcript(users.member.id).some((m) => m.text?.includes("VIỆC CẦN XỬ LÝ HÔM NAY"))).toBe(false);
+    expect(e2e.tg.transcript(users.secretary.id).some((m) => m.text?.includes("VIỆC CẦN XỬ LÝ HÔM NAY"))).toBe(false);
+    e2e.tg.pressButton(users.deputy, nudge, FakeTelegram.buttons(nudge)[0]!.callback_data!);
+    await e2e.until(async () => (await e2e.core.notices.report(await e2e.actorOf(users.secretary), id)).counts.acknowledged === 3);
   });
 
   it("stops a broadcast mid-send: what is not yet sent stays unsent", async () => {

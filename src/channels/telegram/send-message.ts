@@ -39,7 +39,7 @@ export function telegramMessageSender(api: Api, files: TelegramFileStore): Teleg
     });
   };
 
-  type Other = { caption: string; parse_mode: "HTML" };
+  type Other = { caption: string; parse_mode: "HTML"; reply_markup?: NonNullable<ReturnType<typeof printForTelegram>["keyboard"]> };
   const sendFile = (chatId: string | number, file: string | InputFile, photo: boolean, other: Other): Promise<SentMessage> =>
     photo ? api.sendPhoto(chatId, file, other) : api.sendDocument(chatId, file, other);
   const refOf = (m: SentMessage): string | undefined => m.document?.file_id ?? m.photo?.[m.photo.length - 1]?.file_id;
@@ -90,7 +90,8 @@ export function telegramMessageSender(api: Api, files: TelegramFileStore): Teleg
     const { text, file } = message;
     const { parts, keyboard } = printForTelegram(message);
     if (file) {
-      const other = { caption: text, parse_mode: "HTML" as const };
+      // A file keeps its buttons (the weekly digest's chart carries the summary's drill-down).
+      const other: Other = { caption: text, parse_mode: "HTML", ...(keyboard ? { reply_markup: keyboard } : {}) };
       if (file.kind === "attachment") return (await sendAttachment(chatId, file.attachmentId, file.photo === true, other)).message_id;
       return (await sendFile(chatId, new InputFile(file.content, file.name), file.photo === true, other)).message_id;
     }

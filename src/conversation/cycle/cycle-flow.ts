@@ -53,6 +53,8 @@ export function cycleFlow(deps: CycleFlowDeps) {
       "",
       ...lines.map((l) => turn.t(l.isDefault ? "cycle:chat.setting_default" : "cycle:chat.setting_changed", { key: l.key, value: l.value })),
       "",
+      turn.t("cycle:chat.next_digest", { at: formatDateTime(await core.cycle.nextDigest(turn.actor, seat.committeeId), seat.timeZone) }),
+      "",
       ...(lines.some((l) => l.key === "paused" && l.value === "on") ? [turn.t("cycle:settings.paused"), ""] : []),
       turn.t("cycle:chat.settings_hint"),
     ];

@@ -12,21 +12,26 @@ import { noticeView } from "./views.js";
 export function noticeAcknowledgeFlow(deps: { core: Core }) {
   const { core } = deps;
   return {
-    async acknowledge(turn: Turn, { recipientId }: { recipientId: number }): Promise<void> {
-      try {
-        const { changed } = await core.notices.acknowledge(turn.actor, recipientId);
-        await turn.acknowledge(turn.t(changed ? "notices:ack.recorded" : "notices:ack.already"));
-        const card = await core.notices.card(recipientId);
-        if (card && turn.originId) await turn.replace(turn.originId, noticeView(turn.t, card));
-      } catch (e) {
-        if (e instanceof DomainError && e.code === "notices:errors.not_yours") turn.warn({}, "a notice button of someone else was pressed");
-        await turn.refuse(e);
-      }
-    },
+    /** Pressed on the notice itself: its card then shows when it was acknowledged. */
+    acknowledge: (turn: Turn, { recipientId }: { recipientId: number }) => acknowledge(turn, recipientId, true),
+    /** Pressed on a line of a list (the daily nudge): the list is left as it is, its other lines still to act on. */
+    acknowledgeInList: (turn: Turn, { recipientId }: { recipientId: number }) => acknowledge(turn, recipientId, false),
   };
+
+  async function acknowledge(turn: Turn, recipientId: number, showCard: boolean): Promise<void> {
+    try {
+      const { changed } = await core.notices.acknowledge(turn.actor, recipientId);
+      await turn.acknowledge(turn.t(changed ? "notices:ack.recorded" : "notices:ack.already"));
+      const card = showCard ? await core.notices.card(recipientId) : undefined;
+      if (card && turn.originId) await turn.replace(turn.originId, noticeView(turn.t, card));
+    } catch (e) {
+      if (e instanceof DomainError && e.code === "notices:errors.not_yours") turn.warn({}, "a notice button of someone else was pressed");
+      await turn.refuse(e);
+    }
+  }
 }
 
 /** "Đã nhận" on a notice, bound to the flow. */
 export function noticeAcknowledgeRoutes(flow: ReturnType<typeof noticeAcknowledgeFlow>): Route[] {
-  return [route(noticeActions.acknowledge, flow.acknowledge)];
+  return [route(noticeActions.acknowledge, flow.acknowledge), route(noticeActions.acknowledgeInList, flow.acknowledgeInList)];
 }

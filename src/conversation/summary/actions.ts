@@ -1,7 +1,7 @@
 import { defineAction, int, oneOf } from "../actions.js";
 
 /** The parts of the summary a leader drills into. */
-export const SUMMARY_PARTS = { reporting: "r", behind: "b", meeting: "m", items: "i", notices: "n", opinions: "o", conclusions: "k", subordinates: "s" } as const;
+export const SUMMARY_PARTS = { reporting: "r", behind: "b", meeting: "m", items: "i", notices: "n", opinions: "o", conclusions: "k", subordinates: "s", overdue: "q" } as const;
 export type SummaryPart = keyof typeof SUMMARY_PARTS;
 
 /**

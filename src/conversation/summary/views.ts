@@ -75,6 +75,7 @@ export function summaryText(t: TFunction, locale: Locale, s: CommitteeSummary): 
   lines.push(t("summary:notices", { people: n(s.notices.reduce((a, x) => a + x.pending, 0)), notices: n(s.notices.length) }));
   lines.push(t("summary:opinions", { people: n(s.opinions.reduce((a, x) => a + x.pending, 0)), requests: n(s.opinions.length) }));
   if (s.conclusions.total) lines.push(t("summary:conclusions", { done: n(s.conclusions.done), onTime: n(s.conclusions.onTime), overdue: n(s.conclusions.overdue) }));
+  if (s.overdue.length) lines.push(t("summary:overdue", { people: n(new Set(s.overdue.map((x) => x.personId)).size), times: s.overdueAfter }));
   if (s.subordinates.length) {
     const levels = new Set(s.subordinates.map((x) => x.level));
     const level = levels.size === 1 ? [...levels][0]! : "mixed";
@@ -85,7 +86,7 @@ export function summaryText(t: TFunction, locale: Locale, s: CommitteeSummary): 
 
 /** The drill-down buttons under the summary. */
 export function summaryButtons(t: TFunction, s: CommitteeSummary, at: SummaryPlace): Button[][] {
-  const b = (key: string, part: SummaryPart): Button => ({ label: buttonLabel(t(`summary:buttons.${key}`)), action: summaryActions.part.data({ ...at, part }) });
+  const b = (key: string, part: SummaryPart): Button => ({ label: buttonLabel(t(`summary:buttons.${key}`, { times: s.overdueAfter })), action: summaryActions.part.data({ ...at, part }) });
   const rows: Button[][] = [
     [b("reporting", "reporting"), b("behind", "behind")],
     [b("meeting", "meeting"), b("items", "items")],
@@ -95,6 +96,7 @@ export function summaryButtons(t: TFunction, s: CommitteeSummary, at: SummaryPla
       { label: buttonLabel(t("summary:buttons.chart")), action: summaryActions.chart.data(at) },
       { label: buttonLabel(t("export:button")), action: exportActions.bundle.data(at) },
     ],
+    [b("overdue", "overdue")],
   ];
   if (s.subordinates.length) rows.push([b("subordinates", "subordinates")]);
   return rows;
@@ -148,6 +150,14 @@ export function partView(t: TFunction, locale: Locale, s: CommitteeSummary, part
         t("summary:drill.conclusions"),
         s.conclusions.overdueList.map((c) => t("summary:drill.conclusion_line", { code: c.code, title: c.title, organization: c.organization, due: showDate(c.due) })),
         "summary:drill.conclusions_none",
+      );
+    case "overdue":
+      return view(
+        t("summary:drill.overdue", { times: s.overdueAfter }),
+        s.overdue.map((x) =>
+          t("summary:drill.overdue_line", { name: x.fullName, unit: x.organization ?? "—", code: x.taskCode, title: x.taskTitle, days: n(x.daysOverdue), due: formatDateTime(x.dueAt, s.timeZone) }),
+        ),
+        "summary:drill.overdue_none",
       );
     case "subordinates":
       return view(

@@ -14,6 +14,7 @@ import { nextQuarter, openQuarterPeriod, quarterDates, quarterOf, type QuarterDa
 import { loadCalendar, type WorkingCalendar } from "./calendar.js";
 import { addDays, atLocal, dateOf } from "./local-time.js";
 import { ensureNudge } from "../nudges/daily.js";
+import { ensureDigest } from "./digest.js";
 import { cycleSettings } from "./settings.js";
 
 /** The due job that plans a committee's quarter, then schedules itself for the next quarter's start. */
@@ -94,8 +95,9 @@ export async function ensurePlanner(db: Executor, now: Date, committeeId: number
   const c = await db.selectFrom("committees").select("time_zone").where("id", "=", committeeId).executeTakeFirstOrThrow();
   const q = quarterOf(now, c.time_zone, await cycleSettings(db, committeeId));
   await scheduleJob(db, now, { kind: QUARTER_PLANNER, key: jobKey(committeeId, q.code), runAt: now, payload: { committeeId, year: q.year, quarter: q.quarter } });
-  // The daily nudge runs beside the planner: what each person owes, once a working day.
+  // The daily nudge runs beside the planner: what each person owes, once a working day; and the leaders' weekly digest.
   await ensureNudge(db, now, committeeId);
+  await ensureDigest(db, now, committeeId);
 }
 
 /** Every committee's planner (and daily nudge), at start. */

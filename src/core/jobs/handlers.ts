@@ -1,9 +1,11 @@
 import type { Transaction } from "kysely";
 import type { Database } from "../../db/schema.js";
 import type { CoreContext } from "../context.js";
+import { runDigest, WEEKLY_DIGEST } from "../cycle/digest.js";
 import { QUARTER_PLANNER, runQuarterPlanner } from "../cycle/planner.js";
 import { INVITE_EXPIRY_REMINDER } from "../invites/invites.js";
 import { quorumCheck, QUORUM_CHECK } from "../meetings/quorum.js";
+import { MEETING_SOON, meetingSoon } from "../meetings/soon.js";
 import { NUDGE_DAILY, runNudgeDay } from "../nudges/daily.js";
 import { NOTICE_ACK_REMINDER } from "../notices/notices.js";
 import { noticeAckReminder } from "../notices/views.js";
@@ -64,4 +66,6 @@ export const jobHandlers: Record<string, JobHandler> = {
   [REPORT_REMINDER]: reportReminder,
   [QUARTER_PLANNER]: runQuarterPlanner,
   [NUDGE_DAILY]: runNudgeDay,
+  [MEETING_SOON]: meetingSoon,
+  [WEEKLY_DIGEST]: runDigest,
 };

@@ -9,6 +9,7 @@ import { enqueueMessage, meetingTimeParam } from "../outbox.js";
 import { assertCan } from "../permissions.js";
 import { answerDeadlineOf, checkAgenda, checkEnd, checkOnlineLink, checkPlace, checkStart, checkTitle, checkVenue } from "./meetings.js";
 import { scheduleQuorumCheck } from "./quorum.js";
+import { scheduleMeetingSoon } from "./soon.js";
 
 export interface MeetingChange {
   startsAt: Date;
@@ -140,6 +141,7 @@ export async function rescheduleMeeting(ctx: CoreContext, actor: Actor, meetingI
       after,
     });
     await scheduleQuorumCheck(trx, ctx, { id: meeting.id, version, starts_at: after.starts_at, answer_deadline: after.answer_deadline });
+    await scheduleMeetingSoon(trx, now, { id: meeting.id, version, starts_at: after.starts_at, committee_id: meeting.committee_id });
     const invitations = await trx.selectFrom("invitations").selectAll().where("meeting_id", "=", meeting.id).execute();
     for (const inv of invitations) {
       for (const table of ["absence_requests", "proxies"] as const) {

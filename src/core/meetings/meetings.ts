@@ -8,6 +8,7 @@ import { DomainError } from "../errors.js";
 import { enqueueMessage } from "../outbox.js";
 import { assertCan, seatsWith } from "../permissions.js";
 import { scheduleQuorumCheck } from "./quorum.js";
+import { scheduleMeetingSoon } from "./soon.js";
 import { checkSecretary } from "./secretary.js";
 import { checkAttachment, MAX_ATTACHMENTS, saveAttachments, type IncomingFile } from "../attachments.js";
 
@@ -228,6 +229,7 @@ export async function createMeeting(ctx: CoreContext, actor: Actor, input: NewMe
       }
     }
     await scheduleQuorumCheck(trx, ctx, meeting);
+    await scheduleMeetingSoon(trx, now, meeting);
     await recordAudit(trx, actor, now, {
       action: "meeting.create",
       objectType: "meeting",

@@ -6,12 +6,12 @@ import { recordAudit } from "../audit.js";
 import { iso } from "../clock.js";
 import type { CoreContext } from "../context.js";
 import { DomainError } from "../errors.js";
-import { scheduleJob } from "../jobs/schedule.js";
 import { enqueueMessage } from "../outbox.js";
 import { parseLocalDateTime } from "../../i18n/format.js";
 import { assertCan } from "../permissions.js";
 import { resolveAudience, type Audience } from "./audience.js";
 
+/** The old per-notice reminder job; those still queued in a database complete without sending (see views.ts). */
 export const NOTICE_ACK_REMINDER = "notice.ack_reminder";
 export const NOTICE_MAX_LENGTH = 20_000;
 /** The acknowledgement deadline offered by default: this many days after sending. */
@@ -69,8 +69,8 @@ export async function previewNotice(ctx: CoreContext, actor: Actor, committeeId:
 
 /**
  * Sends a notice: one outbox row per recipient, written in the same transaction as the notice, so a
- * restart in the middle of a broadcast sends each the notice once. With an acknowledgement deadline, a
- * due job reminds those who have not acknowledged by then.
+ * restart in the middle of a broadcast sends each the notice once. With an acknowledgement deadline, those who
+ * have not acknowledged are nudged before it in their daily bundled nudge (core/notices/obligations.ts).
  *
  * The author, when the audience includes them, keeps their copy (as an official letter keeps one "for the
  * record", and so that a notice to oneself alone works as a test), but they are not asked to acknowledge
@@ -141,9 +141,6 @@ export async function writeNotice(trx: Transaction<Database>, now: Date, actor: 
         dedupeKey: `notice:${notice.id}:attachment:${pid}`,
       });
     }
-  }
-  if (input.ackRequired && input.ackDeadline) {
-    await scheduleJob(trx, now, { kind: NOTICE_ACK_REMINDER, key: `${NOTICE_ACK_REMINDER}:${notice.id}`, runAt: input.ackDeadline, payload: { noticeId: notice.id } });
   }
   await recordAudit(trx, actor, now, {
     action: "notice.send",

@@ -4,9 +4,7 @@ import type { Actor } from "../actor.js";
 import type { CoreContext } from "../context.js";
 import { DomainError } from "../errors.js";
 import type { JobHandler } from "../jobs/handlers.js";
-import { enqueueMessage } from "../outbox.js";
 import { assertCan, seatsWith } from "../permissions.js";
-import { iso } from "../clock.js";
 
 /** A notice as one recipient sees it. */
 export interface NoticeCard {
@@ -141,32 +139,12 @@ export async function recentNotices(ctx: CoreContext, actor: Actor, limit = 10):
   return Promise.all(ids.map((r) => noticeReport(ctx, actor, r.id)));
 }
 
-/** At the acknowledgement deadline, those who received the notice but have not acknowledged it are reminded once. */
-export const noticeAckReminder: JobHandler = async (trx, ctx, payload) => {
-  const noticeId = Number(payload.noticeId);
-  const notice = await trx.selectFrom("notices").select(["status", "committee_id"]).where("id", "=", noticeId).executeTakeFirst();
-  if (!notice || notice.status === "cancelled") return;
-  const due = await trx
-    .selectFrom("notice_recipients as r")
-    .innerJoin("outbox as o", "o.id", "r.outbox_id")
-    .where("r.notice_id", "=", noticeId)
-    .where("r.acknowledged_at", "is", null)
-    .where("r.reminded_at", "is", null)
-    .where("o.status", "=", "sent")
-    .select(["r.id", "r.person_id"])
-    .execute();
-  const now = ctx.clock();
-  for (const r of due) {
-    await enqueueMessage(trx, now, {
-      template: "notices:reminder",
-      params: { recipientId: r.id },
-      to: { personId: r.person_id },
-      committeeId: notice.committee_id,
-      dedupeKey: `notice_reminder:${r.id}`,
-    });
-    await trx.updateTable("notice_recipients").set({ reminded_at: iso(now) }).where("id", "=", r.id).execute();
-  }
-};
+/**
+ * The old per-notice reminder job. Notices not acknowledged are now part of the daily bundled nudge
+ * (core/notices/obligations.ts), so a job queued before the change completes without sending: nobody gets two
+ * messages.
+ */
+export const noticeAckReminder: JobHandler = async () => {};
 
 /** A notice as posted in the committee's group: the text and file, no acknowledgement button. */
 export async function noticeForGroup(ctx: CoreContext, noticeId: number): Promise<{ committeeName: string; body: string; attachmentName: string | null } | undefined> {

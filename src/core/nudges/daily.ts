@@ -7,13 +7,15 @@ import { systemActor } from "../actor.js";
 import { iso } from "../clock.js";
 import type { CoreContext } from "../context.js";
 import { loadCalendar, type WorkingCalendar } from "../cycle/calendar.js";
-import { addDays, atLocal, localDateOf, type LocalDate } from "../cycle/local-time.js";
+import { addDays, localDateOf, type LocalDate } from "../cycle/local-time.js";
 import { DomainError } from "../errors.js";
 import { scheduleJob } from "../jobs/schedule.js";
 import { enqueueMessage } from "../outbox.js";
 import { assertCan } from "../permissions.js";
-import { OBLIGATION_PROVIDERS, type Obligation } from "./obligations.js";
+import { nudgeMomentOf, OBLIGATION_PROVIDERS, type Obligation } from "./obligations.js";
 import "./providers.js";
+import "../notices/obligations.js";
+import "../opinions/obligations.js";
 
 /** The daily job of a committee: what each person owes that day, as one message per person. */
 export const NUDGE_DAILY = "nudge.daily";
@@ -29,8 +31,7 @@ function workingFrom(calendar: WorkingCalendar, day: LocalDate): LocalDate {
   return d;
 }
 
-/** The moment of a working day's nudge: the committee's nudge time (the end of the quiet hours if later). */
-const nudgeMoment = (calendar: WorkingCalendar, day: LocalDate) => calendar.nextWorkingMoment(atLocal(day, calendar.settings.nudgeTime, calendar.timeZone));
+const nudgeMoment = nudgeMomentOf;
 
 /** Schedules the committee's daily nudge for its next working day whose nudge time is still ahead (or today's). Idempotent. */
 export async function ensureNudge(db: Executor, now: Date, committeeId: number): Promise<void> {
@@ -160,46 +161,29 @@ export async function bundleStillOwed(db: Executor, personId: number, itemsJson:
   return out;
 }
 
-/** A bundle line as the reader sees it: the obligation and what names it (a task, a meeting). */
+/** A bundle line as the reader sees it: the obligation and what names it (a task, a meeting, a notice). */
 export interface BundleLine extends Obligation {
-  /** The task's code and title; the meeting's title (and, for an approval, the requester's name as `code`). */
+  /** The task's code; for an approval, the requester's name; for a notice or an opinion request, its number. */
   code: string;
+  /** The task's title, the meeting's title, the notice's first words, the request's title. */
   title: string;
   /** The meeting's start and version (invitations), to answer from the line's buttons. */
   startsAt?: string;
   version?: number;
 }
 
-/** The still-owed items of a bundle, with what names them, in the order report, overdue, invitation. */
+/** The order of a bundle's lines: what is late first, then what is due, then the rest. */
+const LINE_ORDER = ["conclusion_overdue", "report_overdue", "conclusion", "report", "invitation", "approval", "notice_ack", "opinion"];
+const orderOf = (kind: string) => (LINE_ORDER.includes(kind) ? LINE_ORDER.indexOf(kind) : LINE_ORDER.length);
+
+/** The still-owed items of a bundle, each named by its provider's `describe`; a thing gone meanwhile drops out. */
 export async function bundleLines(db: Executor, personId: number, itemsJson: string, now: Date): Promise<BundleLine[]> {
   const lines: BundleLine[] = [];
   for (const o of await bundleStillOwed(db, personId, itemsJson, now)) {
-    const provider = OBLIGATION_PROVIDERS.find((p) => p.kind === o.kind);
-    if (provider?.describe) {
-      const named = await provider.describe(db, o);
-      if (named) lines.push({ ...o, ...named });
-    } else if (o.kind === "approval") {
-      const r = await db
-        .selectFrom(`${o.ref === 2 ? "proxies" : "absence_requests"} as r` as "absence_requests as r")
-        .innerJoin("invitations as i", "i.id", "r.invitation_id")
-        .innerJoin("meetings as m", "m.id", "i.meeting_id")
-        .innerJoin("people as p", "p.id", "i.person_id")
-        .select(["m.title", "m.starts_at", "p.full_name"])
-        .where("r.id", "=", o.itemId)
-        .executeTakeFirst();
-      if (r) lines.push({ ...o, code: r.full_name, title: r.title, startsAt: r.starts_at });
-    } else if (o.kind === "invitation") {
-      const m = await db.selectFrom("invitations as i").innerJoin("meetings as m", "m.id", "i.meeting_id").select(["m.title", "m.starts_at", "m.version"]).where("i.id", "=", o.itemId).executeTakeFirst();
-      if (m) lines.push({ ...o, code: "", title: m.title, startsAt: m.starts_at, version: m.version });
-    } else {
-      const t = await db.selectFrom("tasks").select(["code", "title"]).where("id", "=", o.itemId).executeTakeFirst();
-      if (t) lines.push({ ...o, code: t.code, title: t.title });
-    }
+    const described = await OBLIGATION_PROVIDERS.find((p) => p.kind === o.kind)?.describe?.(db, o);
+    if (described) lines.push({ ...o, ...described });
   }
-  // Kinds named here come in this order; a feature's own kinds follow, in the order the providers were added.
-  const known = ["report_overdue", "report", "invitation", "approval"];
-  const order = (k: string) => (known.includes(k) ? known.indexOf(k) : known.length + OBLIGATION_PROVIDERS.findIndex((p) => p.kind === k));
   // A conclusion is also a task reported each quarter: when both lines lead to the same task and period, the conclusion's says it.
   const concluded = new Set(lines.filter((o) => o.kind.startsWith("conclusion")).map((o) => `${o.itemId}:${o.ref}`));
-  return lines.filter((o) => !(o.kind.startsWith("report") && concluded.has(`${o.itemId}:${o.ref}`))).sort((a, b) => order(a.kind) - order(b.kind));
+  return lines.filter((o) => !(o.kind.startsWith("report") && concluded.has(`${o.itemId}:${o.ref}`))).sort((a, b) => orderOf(a.kind) - orderOf(b.kind));
 }

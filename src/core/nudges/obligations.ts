@@ -1,7 +1,7 @@
 import type { Executor } from "../../db/database.js";
 import type { CommitteeRow } from "../../db/schema.js";
 import type { WorkingCalendar } from "../cycle/calendar.js";
-import type { LocalDate } from "../cycle/local-time.js";
+import { atLocal, localDateOf, type LocalDate } from "../cycle/local-time.js";
 
 /**
  * What one person owes and by when: one line of their daily nudge. `kind` names the feature ("report",
@@ -32,13 +32,13 @@ export interface ObligationQuery {
 
 /**
  * A feature's obligations. `due` lists what is to be nudged on the days asked (owed now); `stillOwed` re-checks
- * one at send time, so a person who answered since planning is not reminded of it.
+ * one at send time, so a person who answered since planning is not reminded of it; `describe` names it for its
+ * bundle line (a code and a title; a meeting's start and version), or undefined when the thing is gone.
  */
 export interface ObligationProvider {
   kind: string;
   due(q: ObligationQuery): Promise<Obligation[]>;
   stillOwed(db: Executor, o: Obligation, now: Date): Promise<boolean>;
-  /** What names the obligation on its bundle line (a task's code and title, a meeting's title and start); undefined when it is gone. */
   describe?(db: Executor, o: Obligation): Promise<{ code: string; title: string; startsAt?: string; version?: number } | undefined>;
 }
 
@@ -67,4 +67,18 @@ export function workingDaysBefore(calendar: WorkingCalendar, date: LocalDate, n:
     if (!calendar.isDayOff(d)) left--;
   }
   return d;
+}
+
+/** The moment of a working day's nudge: the committee's nudge time (the end of the quiet hours if later). */
+export const nudgeMomentOf = (calendar: WorkingCalendar, day: LocalDate): Date => calendar.nextWorkingMoment(atLocal(day, calendar.settings.nudgeTime, calendar.timeZone));
+
+/**
+ * The working days on which a deadline is nudged: `offsets` working days before the deadline's day (0: that day),
+ * keeping only the days whose nudge goes out before the deadline and after the day `after` (the day the thing was
+ * sent: nobody is nudged the morning they received it).
+ */
+export function deadlineNudgeDays(calendar: WorkingCalendar, deadline: Date, offsets: readonly number[], after: LocalDate): LocalDate[] {
+  const day = localDateOf(deadline, calendar.timeZone);
+  const days = new Set(offsets.map((n) => workingDaysBefore(calendar, day, n)));
+  return [...days].filter((d) => d > after && nudgeMomentOf(calendar, d) < deadline).sort();
 }

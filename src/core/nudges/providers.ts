@@ -6,7 +6,7 @@ import { latestInPeriod, reportingMembers, responsibleAmong } from "../reports/u
 import { addObligationProvider, within, workingDaysBefore, type Obligation, type ObligationProvider, type ObligationQuery } from "./obligations.js";
 
 /** Each (person, task, period) a person owes in the committee's periods still taking reports, with the person's own window. */
-async function owedTasks(q: ObligationQuery) {
+export async function owedTasks(q: Pick<ObligationQuery, "db" | "committee" | "now">) {
   const periods = await q.db.selectFrom("reporting_periods").selectAll().where("committee_id", "=", q.committee.id).where("opens_at", "<=", iso(q.now)).execute();
   const tasks = await q.db.selectFrom("tasks").selectAll().where("committee_id", "=", q.committee.id).orderBy("code").execute();
   const members = await reportingMembers(q.db, q.committee.id);
@@ -32,6 +32,12 @@ async function unreported(db: Executor, o: Obligation): Promise<boolean> {
   return !latest.has(o.itemId);
 }
 
+/** A task's code and title, for its report's bundle line. */
+async function describeTask(db: Executor, o: Obligation) {
+  const t = await db.selectFrom("tasks").select(["code", "title"]).where("id", "=", o.itemId).executeTakeFirst();
+  return t && { code: t.code, title: t.title };
+}
+
 /** Reports due: on the working days the settings name before the deadline (−7, −3, −1 and the day itself by default). */
 export const reportsDue: ObligationProvider = {
   kind: "report",
@@ -45,6 +51,7 @@ export const reportsDue: ObligationProvider = {
     return out;
   },
   stillOwed: async (db, o, now) => o.until > iso(now) && (await unreported(db, o)),
+  describe: describeTask,
 };
 
 /**
@@ -66,6 +73,7 @@ export const reportsOverdue: ObligationProvider = {
     return out;
   },
   stillOwed: async (db, o, now) => o.until > iso(now) && (await unreported(db, o)),
+  describe: describeTask,
 };
 
 /**
@@ -96,28 +104,47 @@ export const invitationsUnanswered: ObligationProvider = {
     const r = await db.selectFrom("invitations as i").innerJoin("meetings as m", "m.id", "i.meeting_id").select(["i.answer", "m.status", "m.answer_deadline"]).where("i.id", "=", o.itemId).executeTakeFirst();
     return Boolean(r && r.answer === "none" && r.status === "scheduled" && r.answer_deadline > iso(now));
   },
+  async describe(db, o) {
+    const m = await db.selectFrom("invitations as i").innerJoin("meetings as m", "m.id", "i.meeting_id").select(["m.title", "m.starts_at", "m.version"]).where("i.id", "=", o.itemId).executeTakeFirst();
+    return m && { code: "", title: m.title, startsAt: m.starts_at, version: m.version };
+  },
 };
 
 /** The request tables of the chair's approvals, by the `ref` of an approval obligation. */
 const REQUEST_TABLES = { 1: "absence_requests", 2: "proxies" } as const;
 
-/** Approvals waiting for the chair: every working day while an absence or a proxy request of a coming meeting is pending. */
+/**
+ * Approvals waiting: every working day while an absence or a proxy request of a coming meeting is pending, to
+ * each who may decide it (core/meetings/answers.ts `mayDecide`): the meeting's chair and the committee's standing
+ * deputy, who acts for the chair — each once, and never the one who asked.
+ */
 export const approvalsWaiting: ObligationProvider = {
   kind: "approval",
   async due(q) {
     const out: Obligation[] = [];
+    const deputies = await q.db
+      .selectFrom("memberships")
+      .select("person_id")
+      .where("committee_id", "=", q.committee.id)
+      .where("role", "=", "standing_deputy")
+      .where("active", "=", 1)
+      .execute();
     for (const [ref, table] of Object.entries(REQUEST_TABLES)) {
       const rows = await q.db
         .selectFrom(`${table} as r` as "absence_requests as r")
         .innerJoin("invitations as i", "i.id", "r.invitation_id")
         .innerJoin("meetings as m", "m.id", "i.meeting_id")
-        .select(["r.id", "m.chair_person_id", "m.starts_at"])
+        .select(["r.id", "i.person_id as requesterId", "m.chair_person_id", "m.starts_at"])
         .where("m.committee_id", "=", q.committee.id)
         .where("m.status", "=", "scheduled")
         .where("r.status", "=", "pending")
         .where("m.starts_at", ">", iso(q.now))
         .execute();
-      for (const r of rows) out.push({ kind: "approval", personId: r.chair_person_id, itemId: r.id, ref: Number(ref), due: r.starts_at, until: r.starts_at });
+      for (const r of rows) {
+        const deciders = new Set([r.chair_person_id, ...deputies.map((d) => d.person_id)]);
+        deciders.delete(r.requesterId);
+        for (const personId of deciders) out.push({ kind: "approval", personId, itemId: r.id, ref: Number(ref), due: r.starts_at, until: r.starts_at });
+      }
     }
     return out;
   },
@@ -132,6 +159,19 @@ export const approvalsWaiting: ObligationProvider = {
       .where("r.id", "=", o.itemId)
       .executeTakeFirst();
     return Boolean(r && r.status === "pending" && r.meetingStatus === "scheduled" && r.starts_at > iso(now));
+  },
+  async describe(db, o) {
+    const table = REQUEST_TABLES[o.ref as 1 | 2];
+    if (!table) return undefined;
+    const r = await db
+      .selectFrom(`${table} as r` as "absence_requests as r")
+      .innerJoin("invitations as i", "i.id", "r.invitation_id")
+      .innerJoin("meetings as m", "m.id", "i.meeting_id")
+      .innerJoin("people as p", "p.id", "i.person_id")
+      .select(["m.title", "m.starts_at", "p.full_name"])
+      .where("r.id", "=", o.itemId)
+      .executeTakeFirst();
+    return r && { code: r.full_name, title: r.title, startsAt: r.starts_at };
   },
 };
 

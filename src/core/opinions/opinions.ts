@@ -2,15 +2,15 @@ import type { OpinionPosition } from "../../db/schema.js";
 import type { Actor } from "../actor.js";
 import { checkAttachment, saveAttachments, type IncomingFile } from "../attachments.js";
 import { recordAudit } from "../audit.js";
-import { DAY, iso } from "../clock.js";
+import { iso } from "../clock.js";
 import type { CoreContext } from "../context.js";
 import { DomainError } from "../errors.js";
 import type { JobHandler } from "../jobs/handlers.js";
-import { scheduleJob } from "../jobs/schedule.js";
 import { resolveAudience, type Audience } from "../notices/audience.js";
 import { enqueueMessage } from "../outbox.js";
 import { assertCan, seatsWith } from "../permissions.js";
 
+/** The old per-request reminder job; those still queued in a database complete without sending. */
 export const OPINION_REMINDER = "opinion.reminder";
 export const POSITIONS: readonly OpinionPosition[] = ["agree", "agree_with_comments", "disagree"];
 const COMMENT_MAX = 4000;
@@ -60,8 +60,8 @@ export function checkOpinionDeadline(deadline: Date, now: Date): void {
 
 /**
  * The secretariat consults members in writing (Art. 3, 6.1.c): a draft, one or more questions and a
- * deadline. Each recipient gets it through the outbox; those who have not answered are reminded a day
- * before the deadline.
+ * deadline. Each recipient gets it through the outbox; those who have not answered are nudged before the
+ * deadline in their daily bundled nudge (core/opinions/obligations.ts).
  */
 export async function createOpinionRequest(ctx: CoreContext, actor: Actor, input: NewOpinionRequest): Promise<{ requestId: number; recipients: number }> {
   assertCan(actor, "notice.send", input.committeeId);
@@ -103,8 +103,6 @@ export async function createOpinionRequest(ctx: CoreContext, actor: Actor, input
         await enqueueMessage(trx, now, { template: "opinions:attachment", params: { recipientId: r.id }, to: { personId: pid }, committeeId: input.committeeId, dedupeKey: `opinion:${req.id}:attachment:${pid}` });
       }
     }
-    const remindAt = new Date(input.deadline.getTime() - DAY);
-    if (remindAt > now) await scheduleJob(trx, now, { kind: OPINION_REMINDER, key: `${OPINION_REMINDER}:${req.id}`, runAt: remindAt, payload: { requestId: req.id } });
     await recordAudit(trx, actor, now, {
       action: "opinion_request.create",
       objectType: "opinion_request",
@@ -309,17 +307,8 @@ export async function recentOpinionRequests(ctx: CoreContext, actor: Actor): Pro
   return q.execute();
 }
 
-/** A day before the deadline, those who have not answered every question are reminded once. */
-export const opinionReminder: JobHandler = async (trx, ctx, payload) => {
-  const req = await trx.selectFrom("opinion_requests").selectAll().where("id", "=", Number(payload.requestId)).executeTakeFirst();
-  if (!req || req.status !== "open" || req.deadline <= iso(ctx.clock())) return;
-  const total = (JSON.parse(req.questions) as string[]).length;
-  const recipients = await trx.selectFrom("opinion_recipients").selectAll().where("request_id", "=", req.id).where("reminded_at", "is", null).execute();
-  const now = ctx.clock();
-  for (const r of recipients) {
-    const answered = await trx.selectFrom("opinion_answers").select("question_index").distinct().where("recipient_id", "=", r.id).execute();
-    if (answered.length >= total) continue;
-    await enqueueMessage(trx, now, { template: "opinions:reminder", params: { recipientId: r.id }, to: { personId: r.person_id }, committeeId: req.committee_id, dedupeKey: `opinion_reminder:${r.id}` });
-    await trx.updateTable("opinion_recipients").set({ reminded_at: iso(now) }).where("id", "=", r.id).execute();
-  }
-};
+/**
+ * The old per-request reminder job. Opinions not given are now part of the daily bundled nudge
+ * (core/opinions/obligations.ts), so a job queued before the change completes without sending.
+ */
+export const opinionReminder: JobHandler = async () => {};

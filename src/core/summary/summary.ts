@@ -3,7 +3,9 @@ import { systemActor, type Actor } from "../actor.js";
 import { iso } from "../clock.js";
 import type { CoreContext } from "../context.js";
 import { DomainError } from "../errors.js";
+import { cycleSettings } from "../cycle/settings.js";
 import { meetingRoster } from "../meetings/views.js";
+import { overdueForLeaders, type OverdueLine } from "../nudges/escalation.js";
 import { can, seatsWith } from "../permissions.js";
 import { findPeriod } from "../reports/periods.js";
 import { periodStatus } from "../reports/status.js";
@@ -71,6 +73,10 @@ export interface CommitteeSummary {
   conclusions: { total: number; done: number; onTime: number; overdue: number; overdueList: { code: string; title: string; organization: string; due: string }[] };
   /** The committees directly below this one (xã/phường, or huyện in old data). */
   subordinates: SubordinateLine[];
+  /** Reports still missing after the last overdue nudge (core/nudges/escalation.ts), as things stand now. */
+  overdue: OverdueLine[];
+  /** After how many overdue nudges a person is listed (`reminders.overdue_max`). */
+  overdueAfter: number;
 }
 
 const zeroStatus = (): Record<ProgressStatus, number> => ({ done: 0, on_track: 0, at_risk: 0, behind: 0, not_started: 0 });
@@ -262,6 +268,8 @@ export async function committeeSummary(ctx: CoreContext, actor: Actor, committee
     opinions: [...opinions.values()],
     conclusions,
     subordinates,
+    overdue: await overdueForLeaders(ctx.db, committeeId, ctx.clock()),
+    overdueAfter: (await cycleSettings(ctx.db, committeeId)).overdueMax,
   };
 }
 
