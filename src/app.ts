@@ -3,12 +3,13 @@ import { join } from "node:path";
 import { sql } from "kysely";
 import type { ChatApp } from "./channels/app.js";
 import { createTelegramApp, type TelegramBotInfo } from "./channels/telegram/app.js";
-import { createZaloApp, type ZaloAppDeps } from "./channels/zalo/app.js";
+import type { ZaloAppDeps } from "./channels/zalo/app.js";
+import { createZaloFleet } from "./channels/zalo/fleet.js";
 import type { PreflightOptions } from "./channels/telegram/preflight.js";
 import type { WebhookLimits } from "./channels/telegram/runtime.js";
 import { storedInviteLink } from "./channels/telegram/settings.js";
 import { createFlows } from "./conversation/flows.js";
-import { coreSettings, requireBotToken, type Config } from "./config.js";
+import { ConfigError, coreSettings, requireBotToken, type Config } from "./config.js";
 import { StartupError } from "./startup-error.js";
 import { proxyFor, proxyLabel } from "./net/proxy.js";
 import { systemClock, type Clock } from "./core/clock.js";
@@ -83,7 +84,8 @@ export interface AppOptions {
  * end-to-end tests call it with a fake Bot API server and a temporary database.
  */
 export async function startApp(config: Config, opts: AppOptions): Promise<App> {
-  const appsConfig = requireBotToken(config);
+  // Without a token in the environment, Zalo bots connected to committees (in the database) may still make an app.
+  if (config.apps.telegram || config.apps.zalo) requireBotToken(config);
   const { logger } = opts;
   const database = openDatabase(config.databaseUrl);
   try {
@@ -102,6 +104,16 @@ export async function startApp(config: Config, opts: AppOptions): Promise<App> {
     clock,
     settings: coreSettings(config),
   });
+  // The Zalo bots committees connected (zalo:connect) run beside the installation's own.
+  const committeeBots = await core.zaloBots.list();
+  let appsConfig: ReturnType<typeof requireBotToken>;
+  try {
+    appsConfig = requireBotToken(config, committeeBots.length);
+    if (committeeBots.length > 0 && config.zalo instanceof ConfigError) throw config.zalo;
+  } catch (e) {
+    await database.close();
+    throw e;
+  }
   const translator = createTranslator(config.defaultLocale);
   const health = createHealth();
   const healthz = createHealthRequestHandler({
@@ -156,11 +168,14 @@ export async function startApp(config: Config, opts: AppOptions): Promise<App> {
       flows,
     }));
   }
-  if (appsConfig.zalo) {
-    apps.push(
-      createZaloApp({
-        config: appsConfig.zalo,
-        flows,
+  const zaloSettings = config.zalo instanceof ConfigError ? undefined : config.zalo;
+  const zalo =
+    zaloSettings && (appsConfig.zalo || committeeBots.length > 0)
+      ? await createZaloFleet({
+          settings: zaloSettings,
+          own: appsConfig.zalo,
+          committeeBots,
+          flows,
         defaultLocale: config.defaultLocale,
         timeZone: config.timeZone,
         core,
@@ -170,18 +185,22 @@ export async function startApp(config: Config, opts: AppOptions): Promise<App> {
         nudgeDelivery,
         fileLinks,
         health,
-        healthz,
-        webhookProbeMs: opts.healthLimits?.webhookProbeMs,
-        ...opts.zalo,
-      }),
-    );
+          healthz,
+          webhookProbeMs: opts.healthLimits?.webhookProbeMs,
+          ...opts.zalo,
+        })
+      : undefined;
+  if (zalo) apps.push(zalo);
+  if (apps.length === 0) {
+    await database.close();
+    throw new ConfigError({ kind: "no_token" });
   }
   const deliveryApps: Partial<Record<ChannelName, DeliveryApp>> = Object.fromEntries(apps.map((app) => [app.name, app.delivery]));
   const worker = createDeliveryWorker(
     {
       store,
       apps: { ...deliveryApps, ...opts.deliveryApps },
-      onUnreachable: (personId, channel, reason) => core.people.markUnreachable(personId, channel, reason),
+      onUnreachable: (personId, channel, reason, bot) => core.people.markUnreachable(personId, channel, reason, bot),
       logger: logger.child({ component: "delivery" }),
       now: () => clock().getTime(),
     },
@@ -192,12 +211,12 @@ export async function startApp(config: Config, opts: AppOptions): Promise<App> {
   });
 
   const telegramRoot = appsConfig.telegram ? (appsConfig.telegram.apiRoot ?? "https://api.telegram.org") : undefined;
-  const zaloRoot = appsConfig.zalo ? (appsConfig.zalo.apiRoot ?? ZALO_API_ROOT) : undefined;
+  const zaloRoot = zalo ? (zaloSettings!.apiRoot ?? ZALO_API_ROOT) : undefined;
   logger.info(
     {
       apps: apps.map((app) => app.name),
       ...(telegramRoot ? { apiRoot: telegramRoot } : {}),
-      ...(zaloRoot ? { zaloApiRoot: zaloRoot, zaloMode: appsConfig.zalo!.mode.kind } : {}),
+      ...(zaloRoot ? { zaloApiRoot: zaloRoot, zaloMode: zaloSettings!.mode.kind, zaloBots: zalo!.bots.length } : {}),
       proxy: proxyLabel(proxyFor(telegramRoot ?? zaloRoot!)) ?? "none",
       database: databaseLabel(config.databaseUrl),
       mode: config.mode.kind,
@@ -223,7 +242,7 @@ export async function startApp(config: Config, opts: AppOptions): Promise<App> {
   // Polling mode (or Zalo alone) has no Telegram webhook server to serve file links: they get one of their
   // own. HEALTH_PORT puts /healthz on a server of its own, unless a server the bot runs already listens there.
   const telegramWebhook = config.mode.kind === "webhook" && appsConfig.telegram !== undefined;
-  const zaloPort = appsConfig.zalo?.mode.kind === "webhook" ? appsConfig.zalo.mode.port : undefined;
+  const zaloPort = zalo && zaloSettings?.mode.kind === "webhook" ? zaloSettings.mode.port : undefined;
   const listening = [telegramWebhook ? config.files.port : undefined, !telegramWebhook && fileRequests ? config.files.port : undefined, zaloPort];
   let fileServer: { stop(): Promise<void> } | undefined;
   let healthServer: { stop(): Promise<void> } | undefined;
