@@ -343,3 +343,37 @@ export class FakeZalo {
     }
   }
 }
+
+/**
+ * One Bot API address in front of several fake bots (ZALO_API_ROOT is one for the installation): each call goes
+ * to the fake whose token is in its path; an unknown token gets Zalo's 401.
+ */
+export async function startZaloRouter(fakes: readonly FakeZalo[]): Promise<{ apiRoot: string; stop(): Promise<void> }> {
+  const server = http.createServer((req, res) => {
+    const token = /^\/bot([^/]+)\//.exec(req.url ?? "")?.[1];
+    const fake = fakes.find((f) => f.token === token);
+    if (!fake) return void res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify({ ok: false, error_code: 401, description: "Unauthorized" }));
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const target = new URL(req.url!, fake.apiRoot);
+      const out = http.request(target, { method: req.method, headers: { "Content-Type": "application/json" } }, (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      });
+      out.on("error", () => req.socket.destroy());
+      // The client gave up (a stop): the fake's held poll is let go too.
+      res.on("close", () => out.destroy());
+      out.end(Buffer.concat(chunks));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    apiRoot: `http://127.0.0.1:${port}`,
+    async stop() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
