@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { cliActor } from "../../src/core/actor.js";
 import { enqueueMessage } from "../../src/core/outbox.js";
+import { testDialects } from "../support/databases.js";
 import { E2E, names } from "../support/e2e.js";
 import { FakeZalo, startZaloRouter, zaloUser } from "../support/fake-zalo.js";
 import { freePort } from "../support/zalo-driver.js";
@@ -28,7 +29,7 @@ describe("Zalo: one bot per committee", () => {
   });
 
   /** The bot with committee LS on bot A and committee XB on bot B, connected as zalo:connect does, then restarted. */
-  async function start(opts: { webhook?: boolean } = {}) {
+  async function start(opts: { webhook?: boolean; dialect?: "sqlite" | "postgres" } = {}) {
     const a = await FakeZalo.start({ token: tokenA, botId: BOT_A, botName: "Bot BCĐ Lạng Sơn" });
     const b = await FakeZalo.start({ token: tokenB, botId: BOT_B, botName: "Bot BCĐ xã Bình An" });
     const router = await startZaloRouter([a, b]);
@@ -39,7 +40,7 @@ describe("Zalo: one bot per committee", () => {
         ZALO_API_ROOT: router.apiRoot,
         ...(hook ? { ZALO_MODE: "webhook", ZALO_WEBHOOK_URL: "https://bot.example.gov.vn/zalo", ZALO_WEBHOOK_PORT: String(hook.port), ZALO_WEBHOOK_PATH: "/zalo", ZALO_WEBHOOK_SECRET: hook.secret } : {}),
       },
-      "sqlite",
+      opts.dialect ?? "sqlite",
       { zalo: { polling: { pollSeconds: 2, maxBackoffMs: 200 } } },
     );
     stop = async () => {
@@ -79,8 +80,8 @@ describe("Zalo: one bot per committee", () => {
     return { a, b, e2e, db, ls, xb, xbCode: (fullName: string) => xbInvites.find((i) => i.fullName === fullName)!.code, personOf, queue, say };
   }
 
-  it("links each person through their committee's bot, sends each committee's messages through its own bot, and answers through the bot written to", async () => {
-    const { a, b, e2e, db, ls, xb, xbCode, personOf, queue, say } = await start();
+  it.each(testDialects)("links each person through their committee's bot, sends each committee's messages through its own bot, and answers through the bot written to (%s)", async (dialect) => {
+    const { a, b, e2e, db, ls, xb, xbCode, personOf, queue, say } = await start({ dialect });
     const ducOnA = zaloUser("Đức");
     const binhOnB = zaloUser("Bình");
     expect(await say(a, ducOnA, e2e.inviteOf(names.member))).toContain("Lương Văn Đức");
