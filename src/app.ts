@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { sql } from "kysely";
 import type { ChatApp } from "./channels/app.js";
@@ -14,7 +14,7 @@ import { StartupError } from "./startup-error.js";
 import { proxyFor, proxyLabel } from "./net/proxy.js";
 import { systemClock, type Clock } from "./core/clock.js";
 import { createCore, type Core } from "./core/index.js";
-import { openDatabase, type DatabaseHandle } from "./db/database.js";
+import { openDatabase, sqlitePath, type DatabaseHandle } from "./db/database.js";
 import type { ChannelName } from "./db/schema.js";
 import { migrateToLatest } from "./db/migrate.js";
 import { createOutboxStore } from "./delivery/outbox-store.js";
@@ -84,8 +84,10 @@ export interface AppOptions {
  * end-to-end tests call it with a fake Bot API server and a temporary database.
  */
 export async function startApp(config: Config, opts: AppOptions): Promise<App> {
-  // Without a token in the environment, Zalo bots connected to committees (in the database) may still make an app.
-  if (config.apps.telegram || config.apps.zalo) requireBotToken(config);
+  // Without a token in the environment, Zalo bots connected to committees (in the database) may still make an app;
+  // a database not created yet (or in memory) holds none, so that is said at once, before anything is created.
+  const file = sqlitePath(config.databaseUrl);
+  if (config.apps.telegram || config.apps.zalo || (file !== undefined && (file === ":memory:" || !existsSync(file)))) requireBotToken(config);
   const { logger } = opts;
   const database = openDatabase(config.databaseUrl);
   try {
