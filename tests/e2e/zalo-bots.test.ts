@@ -29,7 +29,7 @@ describe("Zalo: one bot per committee", () => {
   });
 
   /** The bot with committee LS on bot A and committee XB on bot B, connected as zalo:connect does, then restarted. */
-  async function start(opts: { webhook?: boolean; dialect?: "sqlite" | "postgres" } = {}) {
+  async function start(opts: { webhook?: boolean; dialect?: "sqlite" | "postgres"; zaloOnly?: boolean } = {}) {
     const a = await FakeZalo.start({ token: tokenA, botId: BOT_A, botName: "Bot BCĐ Lạng Sơn" });
     const b = await FakeZalo.start({ token: tokenB, botId: BOT_B, botName: "Bot BCĐ xã Bình An" });
     const router = await startZaloRouter([a, b]);
@@ -59,6 +59,8 @@ describe("Zalo: one bot per committee", () => {
       chmodSync(file, 0o600);
       await e2e.core.zaloBots.connect(cliActor, code, { botId: bot, name, tokenFile: file });
     }
+    // Committees' bots alone make an app: no Telegram, no ZALO_BOT_TOKEN.
+    if (opts.zaloOnly) e2e.env.TELEGRAM_BOT_TOKEN = "";
     await e2e.restart();
     if (hook) {
       // Zalo calls the https address; a reverse proxy hands it to the bot's server, path and all.
@@ -161,8 +163,9 @@ describe("Zalo: one bot per committee", () => {
     ]);
   });
 
-  it("serves each bot's webhook on a path of its own, behind the same secret", async () => {
-    const { a, b, e2e, xbCode, say } = await start({ webhook: true });
+  it("serves each bot's webhook on a path of its own, behind the same secret, with committees' bots alone", async () => {
+    const { a, b, e2e, xbCode, say } = await start({ webhook: true, zaloOnly: true });
+    expect(e2e.app.apps.map((app) => app.name)).toEqual(["zalo"]);
     expect(a.webhookUrl).toBe(`https://bot.example.gov.vn/zalo/${BOT_A}`);
     expect(b.webhookUrl).toBe(`https://bot.example.gov.vn/zalo/${BOT_B}`);
     const ducOnA = zaloUser("Đức");
