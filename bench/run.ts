@@ -10,9 +10,11 @@
  *                               process killed mid-broadcast and restarted.
  *   Part 4 (bench/reports.ts) — a reporting period at provincial scale through core: 1,000 tasks of 100
  *                               organizations imported, every member reporting, the secretariat's status and XLSX.
+ *   Part 5 (bench/zalo.ts)    — a notice to people on Zalo through the real Zalo client and worker, against the
+ *                               fake Zalo with a per-second limit the bot is not told (429 above it), real time.
  *
  * `npm run bench -- --only reports` (or `--only updates,outbox`) runs only the named parts: updates, outbox,
- * broadcast, reports. Without it every part runs.
+ * broadcast, reports, zalo. Without it every part runs.
  */
 import { cpus } from "node:os";
 import { performance } from "node:perf_hooks";
@@ -20,6 +22,7 @@ import { benchBroadcast, benchHardKill, PLATFORM_LIMIT, type BroadcastOptions, t
 import { benchOutbox, type OutboxResult } from "./outbox.js";
 import { benchReports, type ReportsOptions, type ReportsResult, type Runs } from "./reports.js";
 import { benchBareBot, benchFullBot, type UpdatesOptions, type UpdatesResult } from "./updates.js";
+import { benchZaloBroadcast, type ZaloBroadcastOptions, type ZaloBroadcastResult } from "./zalo.js";
 
 const UPDATES: UpdatesOptions = { users: 50, warmup: 2_000, sequential: 300, burst: 2_000, rounds: 3 };
 /** 1,000 messages at 28/s take about 36 s. */
@@ -54,7 +57,16 @@ const TARGET_XLSX_MS = 3_000;
 const TARGET_MINE_MS = 200;
 const TARGET_SUBMIT_P95_MS = 50;
 
-const PARTS = ["updates", "outbox", "broadcast", "reports"] as const;
+/**
+ * Part 5: Zalo publishes no per-second limit; the fake hides one. At 20/s the bot's own Zalo pace
+ * (ZALO_RATE) stays below it; at 3/s the bot must find it from 429s. Real time (about 1 and 2 minutes).
+ */
+const ZALO_BROADCASTS: ZaloBroadcastOptions[] = [
+  { recipients: 300, hiddenLimit: 20, budgetMs: 180_000 },
+  { recipients: 120, hiddenLimit: 3, budgetMs: 240_000 },
+];
+
+const PARTS = ["updates", "outbox", "broadcast", "reports", "zalo"] as const;
 type Part = (typeof PARTS)[number];
 
 /** The parts named by `--only a,b` (or `--only=a,b`); every part when not given. */
@@ -215,6 +227,16 @@ function printReports(r: ReportsResult): void {
   }
 }
 
+function printZalo(runs: ZaloBroadcastResult[]): void {
+  console.log("\nPart 5 — a notice on Zalo, against a per-second limit the bot is not told (real time)");
+  row("", ...runs.map((r) => `${r.recipients} @ ≤${r.hiddenLimit}/s`));
+  row("achieved rate", ...runs.map((r) => perSecond(r.achievedRate, "msg")));
+  row("share of the hidden limit", ...runs.map((r) => pct(r.shareOfLimit)));
+  row("429 answers", ...runs.map((r) => String(r.rejected429)));
+  row("lost / doubled", ...runs.map((r) => `${r.lost} / ${r.doubled}`));
+  row("wall time", ...runs.map((r) => `${(r.wallMs / 1000).toFixed(1)} s${r.finished ? "" : " (cut)"}`));
+}
+
 async function main(): Promise<void> {
   const parts = partsToRun(process.argv.slice(2));
   const started = performance.now();
@@ -284,6 +306,16 @@ async function main(): Promise<void> {
       { pass: reports.xlsx.max < TARGET_XLSX_MS, name: `XLSX export of ${n} tasks < ${TARGET_XLSX_MS.toLocaleString("en")} ms`, got: worst(reports.xlsx) },
       { pass: reports.mine.max < TARGET_MINE_MS, name: `member's task list < ${TARGET_MINE_MS} ms`, got: worst(reports.mine) },
       { pass: reports.submissions.submit.p95 < TARGET_SUBMIT_P95_MS, name: `one submission p95 < ${TARGET_SUBMIT_P95_MS} ms`, got: ms(reports.submissions.submit.p95) },
+    );
+  }
+
+  if (parts.has("zalo")) {
+    const runs: ZaloBroadcastResult[] = [];
+    for (const opts of ZALO_BROADCASTS) runs.push(await benchZaloBroadcast(opts));
+    printZalo(runs);
+    targets.push(
+      { pass: runs.every((r) => r.finished && r.lost === 0), name: "zalo broadcast lost = 0", got: runs.map((r) => (r.finished ? String(r.lost) : `${r.lost} (unfinished)`)).join(" / ") },
+      { pass: runs.every((r) => r.doubled === 0), name: "zalo broadcast doubled = 0", got: runs.map((r) => String(r.doubled)).join(" / ") },
     );
   }
 

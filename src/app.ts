@@ -1,19 +1,20 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { sql } from "kysely";
 import type { ChatApp } from "./channels/app.js";
 import { createTelegramApp, type TelegramBotInfo } from "./channels/telegram/app.js";
-import { createZaloApp, type ZaloAppDeps } from "./channels/zalo/app.js";
+import type { ZaloAppDeps } from "./channels/zalo/app.js";
+import { createZaloFleet } from "./channels/zalo/fleet.js";
 import type { PreflightOptions } from "./channels/telegram/preflight.js";
 import type { WebhookLimits } from "./channels/telegram/runtime.js";
 import { storedInviteLink } from "./channels/telegram/settings.js";
 import { createFlows } from "./conversation/flows.js";
-import { coreSettings, requireBotToken, type Config } from "./config.js";
+import { ConfigError, coreSettings, requireBotToken, type Config } from "./config.js";
 import { StartupError } from "./startup-error.js";
 import { proxyFor, proxyLabel } from "./net/proxy.js";
 import { systemClock, type Clock } from "./core/clock.js";
 import { createCore, type Core } from "./core/index.js";
-import { openDatabase, type DatabaseHandle } from "./db/database.js";
+import { openDatabase, sqlitePath, type DatabaseHandle } from "./db/database.js";
 import type { ChannelName } from "./db/schema.js";
 import { migrateToLatest } from "./db/migrate.js";
 import { createOutboxStore } from "./delivery/outbox-store.js";
@@ -99,7 +100,11 @@ export interface SharedAppDeps {
  * end-to-end tests call it with a fake Bot API server and a temporary database.
  */
 export async function startApp(config: Config, opts: AppOptions): Promise<App> {
-  const appsConfig = opts.moreApps ? config.apps : requireBotToken(config);
+  // Without a token in the environment, Zalo bots connected to committees (in the database) may still make an app;
+  // a database not created yet (or in memory) holds none, so that is said at once, before anything is created.
+  // The playground brings an app of its own (moreApps) and needs no token.
+  const file = sqlitePath(config.databaseUrl);
+  if (!opts.moreApps && (config.apps.telegram || config.apps.zalo || (file !== undefined && (file === ":memory:" || !existsSync(file))))) requireBotToken(config);
   const { logger } = opts;
   const database = openDatabase(config.databaseUrl);
   try {
@@ -118,6 +123,16 @@ export async function startApp(config: Config, opts: AppOptions): Promise<App> {
     clock,
     settings: coreSettings(config),
   });
+  // The Zalo bots committees connected (zalo:connect) run beside the installation's own.
+  const committeeBots = await core.zaloBots.list();
+  let appsConfig: ReturnType<typeof requireBotToken>;
+  try {
+    appsConfig = opts.moreApps ? config.apps : requireBotToken(config, committeeBots.length);
+    if (committeeBots.length > 0 && config.zalo instanceof ConfigError) throw config.zalo;
+  } catch (e) {
+    await database.close();
+    throw e;
+  }
   const translator = createTranslator(config.defaultLocale);
   const health = createHealth();
   const healthz = createHealthRequestHandler({
@@ -172,33 +187,40 @@ export async function startApp(config: Config, opts: AppOptions): Promise<App> {
       flows,
     }));
   }
-  if (appsConfig.zalo) {
-    apps.push(
-      createZaloApp({
-        config: appsConfig.zalo,
-        flows,
-        defaultLocale: config.defaultLocale,
-        timeZone: config.timeZone,
-        core,
-        translator,
-        clock,
-        logger,
-        nudgeDelivery,
-        fileLinks,
-        health,
-        healthz,
-        webhookProbeMs: opts.healthLimits?.webhookProbeMs,
-        ...opts.zalo,
-      }),
-    );
-  }
+  const zaloSettings = config.zalo instanceof ConfigError ? undefined : config.zalo;
+  const zalo =
+    zaloSettings && (appsConfig.zalo || committeeBots.length > 0)
+      ? await createZaloFleet({
+          settings: zaloSettings,
+          own: appsConfig.zalo,
+          committeeBots,
+          flows,
+          defaultLocale: config.defaultLocale,
+          timeZone: config.timeZone,
+          core,
+          translator,
+          clock,
+          logger,
+          nudgeDelivery,
+          fileLinks,
+          health,
+          healthz,
+          webhookProbeMs: opts.healthLimits?.webhookProbeMs,
+          ...opts.zalo,
+        })
+      : undefined;
+  if (zalo) apps.push(zalo);
   apps.push(...(opts.moreApps?.({ core, translator, flows, clock, logger, nudgeDelivery }) ?? []));
+  if (apps.length === 0) {
+    await database.close();
+    throw new ConfigError({ kind: "no_token" });
+  }
   const deliveryApps: Partial<Record<ChannelName, DeliveryApp>> = Object.fromEntries(apps.map((app) => [app.name, app.delivery]));
   const worker = createDeliveryWorker(
     {
       store,
       apps: { ...deliveryApps, ...opts.deliveryApps },
-      onUnreachable: (personId, channel, reason) => core.people.markUnreachable(personId, channel, reason),
+      onUnreachable: (personId, channel, reason, bot) => core.people.markUnreachable(personId, channel, reason, bot),
       logger: logger.child({ component: "delivery" }),
       now: () => clock().getTime(),
     },
@@ -209,12 +231,12 @@ export async function startApp(config: Config, opts: AppOptions): Promise<App> {
   });
 
   const telegramRoot = appsConfig.telegram ? (appsConfig.telegram.apiRoot ?? "https://api.telegram.org") : undefined;
-  const zaloRoot = appsConfig.zalo ? (appsConfig.zalo.apiRoot ?? ZALO_API_ROOT) : undefined;
+  const zaloRoot = zalo ? (zaloSettings!.apiRoot ?? ZALO_API_ROOT) : undefined;
   logger.info(
     {
       apps: apps.map((app) => app.name),
       ...(telegramRoot ? { apiRoot: telegramRoot } : {}),
-      ...(zaloRoot ? { zaloApiRoot: zaloRoot, zaloMode: appsConfig.zalo!.mode.kind } : {}),
+      ...(zaloRoot ? { zaloApiRoot: zaloRoot, zaloMode: zaloSettings!.mode.kind, zaloBots: zalo!.bots.length } : {}),
       proxy: (telegramRoot ?? zaloRoot) ? (proxyLabel(proxyFor(telegramRoot ?? zaloRoot!)) ?? "none") : "none",
       database: databaseLabel(config.databaseUrl),
       mode: config.mode.kind,
@@ -240,7 +262,7 @@ export async function startApp(config: Config, opts: AppOptions): Promise<App> {
   // Polling mode (or Zalo alone) has no Telegram webhook server to serve file links: they get one of their
   // own. HEALTH_PORT puts /healthz on a server of its own, unless a server the bot runs already listens there.
   const telegramWebhook = config.mode.kind === "webhook" && appsConfig.telegram !== undefined;
-  const zaloPort = appsConfig.zalo?.mode.kind === "webhook" ? appsConfig.zalo.mode.port : undefined;
+  const zaloPort = zalo && zaloSettings?.mode.kind === "webhook" ? zaloSettings.mode.port : undefined;
   const listening = [telegramWebhook ? config.files.port : undefined, !telegramWebhook && fileRequests ? config.files.port : undefined, zaloPort];
   let fileServer: { stop(): Promise<void> } | undefined;
   let healthServer: { stop(): Promise<void> } | undefined;

@@ -119,9 +119,12 @@ export interface TelegramAppConfig {
   apiRoot: string | undefined;
 }
 
-/** The Zalo module's section: present when ZALO_BOT_TOKEN is set. */
-export interface ZaloAppConfig {
-  token: string;
+/**
+ * Zalo's settings, shared by every Zalo bot the installation runs: its own (ZALO_BOT_TOKEN) and those
+ * connected to committees (zalo:connect). A committee's bot is served at `<ZALO_WEBHOOK_URL>/<bot id>` in
+ * webhook mode.
+ */
+export interface ZaloSettings {
   apiRoot: string | undefined;
   /** The bot's share link (ZALO_BOT_LINK), for invite messages: "open <link> and send the code". */
   botLink: string | undefined;
@@ -139,6 +142,11 @@ export interface ZaloAppConfig {
   maxPeople: number;
 }
 
+/** The installation's own Zalo bot: present when ZALO_BOT_TOKEN is set. */
+export interface ZaloAppConfig extends ZaloSettings {
+  token: string;
+}
+
 /** One section per app; an app runs when its section is present. */
 export interface AppsConfig {
   telegram?: TelegramAppConfig;
@@ -152,6 +160,11 @@ export interface Config {
    * database alone; `requireBotToken` enforces one for the bot.
    */
   apps: AppsConfig;
+  /**
+   * Zalo's settings, also without ZALO_BOT_TOKEN: committees' own bots (zalo:connect) run with them. In
+   * webhook mode they require ZALO_WEBHOOK_URL and ZALO_WEBHOOK_SECRET only when a bot runs.
+   */
+  zalo: ZaloSettings | ConfigError;
   mode:
     | { kind: "polling" }
     | { kind: "webhook"; url: string; host: string; port: number; path: string; secret: string };
@@ -195,11 +208,20 @@ export function createConfig(env: Record<string, string | undefined>): Config {
     throw ConfigError.of(cleaned[name] === undefined ? "missing" : "invalid", name, issue.message);
   }
   const raw = result.data;
+  let zalo: ZaloSettings | ConfigError;
+  try {
+    zalo = zaloSection(raw, cleaned);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    zalo = e;
+  }
+  if (raw.ZALO_BOT_TOKEN && zalo instanceof ConfigError) throw zalo;
   return {
     apps: {
       ...(raw.TELEGRAM_BOT_TOKEN ? { telegram: { token: raw.TELEGRAM_BOT_TOKEN, apiRoot: raw.TELEGRAM_API_ROOT } } : {}),
-      ...(raw.ZALO_BOT_TOKEN ? { zalo: zaloSection(raw, cleaned) } : {}),
+      ...(raw.ZALO_BOT_TOKEN && !(zalo instanceof ConfigError) ? { zalo: { ...zalo, token: raw.ZALO_BOT_TOKEN } } : {}),
     },
+    zalo,
     mode:
       raw.BOT_MODE === "webhook"
         ? { kind: "webhook", url: raw.WEBHOOK_URL, host: raw.WEBHOOK_HOST, port: raw.WEBHOOK_PORT, path: raw.WEBHOOK_PATH, secret: raw.WEBHOOK_SECRET }
@@ -225,10 +247,9 @@ export function createConfig(env: Record<string, string | undefined>): Config {
   };
 }
 
-/** The Zalo section; in webhook mode its address and secret are required. */
-function zaloSection(raw: Raw, cleaned: Record<string, string | undefined>): ZaloAppConfig {
+/** Zalo's settings; in webhook mode its address and secret are required. */
+function zaloSection(raw: Raw, cleaned: Record<string, string | undefined>): ZaloSettings {
   const base = {
-    token: raw.ZALO_BOT_TOKEN!,
     apiRoot: raw.ZALO_API_ROOT,
     botLink: raw.ZALO_BOT_LINK,
     quota: { monthly: raw.ZALO_MONTHLY_QUOTA, warnPercent: raw.ZALO_QUOTA_WARN_PERCENT, reservePercent: raw.ZALO_QUOTA_RESERVE_PERCENT },
@@ -249,9 +270,12 @@ export function readEnvironment(envFile = ".env"): Record<string, string | undef
   return { ...fromFile, ...process.env };
 }
 
-/** The bot cannot start without an app (Telegram, Zalo or both): say so, and say how to get a token. */
-export function requireBotToken(config: Config): AppsConfig {
-  if (!config.apps.telegram && !config.apps.zalo) {
+/**
+ * The bot cannot start without an app (Telegram, Zalo or both): say so, and say how to get a token.
+ * `zaloBots`: how many Zalo bots are connected to committees (zalo:connect); they make a Zalo app too.
+ */
+export function requireBotToken(config: Config, zaloBots = 0): AppsConfig {
+  if (!config.apps.telegram && !config.apps.zalo && zaloBots === 0) {
     throw new ConfigError({ kind: "no_token" });
   }
   return config.apps;

@@ -1,6 +1,9 @@
-import { describe, expect, it } from "vitest";
+import { chmodSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { monthOf } from "../src/core/zalo-quota.js";
 import { cliSandbox } from "./support/cli.js";
+import { FakeZalo } from "./support/fake-zalo.js";
 
 // Made up and assembled here, so no token-shaped string is committed.
 const SECRET = "NotAToken_".repeat(4);
@@ -14,7 +17,7 @@ describe("zalo:list", () => {
     expect(r.stdout).toContain("Chưa cấu hình Zalo");
   });
 
-  it("shows the bot's month against its quota and the people it serves, never the token", async () => {
+  it("shows the installation's bot's month against its quota and the people it serves, never the token", async () => {
     Object.assign(box.env, { ZALO_BOT_TOKEN: `${"12345".repeat(2)}:${SECRET}`, ZALO_MONTHLY_QUOTA: "10", ZALO_MAX_PEOPLE: "40" });
     expect((await cli("migrate")).code).toBe(0);
     const month = monthOf(new Date(), "Asia/Ho_Chi_Minh");
@@ -22,10 +25,126 @@ describe("zalo:list", () => {
     const r = await cli("zalo:list");
     expect(r.code).toBe(0);
     const shown = `${month.slice(5)}/${month.slice(0, 4)}`;
-    expect(r.stdout).toContain(`Bot Zalo 1234512345: đã gửi 10/10 tin nhắn trong tháng ${shown} (100%); 0/40 người đã liên kết.`);
+    expect(r.stdout).toContain(`Bot Zalo chung 1234512345 (cho các Ban Chỉ đạo chưa có bot riêng): đã gửi 10/10 tin nhắn trong tháng ${shown} (100%); 0/40 người đã liên kết.`);
     expect(r.stdout).toContain("Đã hết hạn mức tháng này");
     expect(r.stdout + r.stderr).not.toContain(SECRET);
     const en = await cli("zalo:list", "--lang", "en");
-    expect(en.stdout).toContain(`Zalo bot 1234512345: 10/10 messages sent in ${shown} (100%)`);
+    expect(en.stdout).toContain(`Installation's Zalo bot 1234512345 (for committees without their own): 10/10 messages sent in ${shown} (100%)`);
+  });
+});
+
+describe("zalo:connect, zalo:list and zalo:disconnect: one bot per committee", () => {
+  // Two committees' bots, each its own fake (its own token, id and name).
+  const tokenA = `1111111111111111111:${SECRET}A`;
+  const tokenB = `2222222222222222222:${SECRET}B`;
+  let botA: FakeZalo;
+  let botB: FakeZalo;
+  beforeEach(async () => {
+    botA = await FakeZalo.start({ token: tokenA, botId: "1111111111111111111", botName: "Bot BCĐ Xã A" });
+    botB = await FakeZalo.start({ token: tokenB, botId: "2222222222222222222", botName: "Bot BCĐ Xã B" });
+  });
+  afterEach(async () => {
+    await botA.stop();
+    await botB.stop();
+  });
+
+  /** A token file with `mode`, as an operator would leave it. */
+  const tokenFile = (name: string, content: string, mode: number) => {
+    const file = join(box.dir, name);
+    writeFileSync(file, content);
+    chmodSync(file, mode);
+    return file;
+  };
+  const everything = (...runs: { stdout: string; stderr: string }[]) => runs.map((r) => r.stdout + r.stderr).join("\n");
+
+  const committees = async () => {
+    expect((await cli("committee:create", "--code", "XA", "--name", "Ban Chỉ đạo xã A", "--level", "commune")).code).toBe(0);
+    expect((await cli("committee:create", "--code", "XB", "--name", "Ban Chỉ đạo xã B", "--level", "commune")).code).toBe(0);
+  };
+
+  it("connects a bot from a 0600 file after Zalo knows its token, lists it without the token, and disconnects it", async () => {
+    box.env.ZALO_API_ROOT = botA.apiRoot;
+    await committees();
+    const file = tokenFile("xa.token", `${tokenA}\n`, 0o600);
+    const connected = await cli("zalo:connect", "XA", "--token-file", file);
+    expect(connected.code).toBe(0);
+    expect(connected.stdout).toContain("Đã kết nối bot Zalo Bot BCĐ Xã A (1111111111111111111) với Ban Chỉ đạo XA");
+    expect(botA.calls.map((c) => c.method)).toEqual(["getMe"]);
+    const row = box.withDb((db) => db.prepare("select * from zalo_bots").get() as Record<string, unknown>);
+    expect(row).toMatchObject({ bot_id: "1111111111111111111", name: "Bot BCĐ Xã A", token_file: file });
+    // The token is in no column of any table.
+    const dump = box.withDb((db) => JSON.stringify(db.prepare("select * from zalo_bots").all()) + JSON.stringify(db.prepare("select * from audit_log").all()));
+    expect(dump).not.toContain(SECRET);
+
+    const month = monthOf(new Date(), "Asia/Ho_Chi_Minh");
+    box.withDb((db) => db.prepare("insert into zalo_usage (bot, month, sent) values (?, ?, 2400)").run("1111111111111111111", month));
+    const listed = await cli("zalo:list");
+    expect(listed.stdout).toContain(`XA: bot Zalo Bot BCĐ Xã A (1111111111111111111): đã gửi 2400/3000 tin nhắn trong tháng ${month.slice(5)}/${month.slice(0, 4)} (80%); 0/50 người đã liên kết.`);
+    expect(listed.stdout).not.toContain("Bot Zalo chung");
+
+    const gone = await cli("zalo:disconnect", "XA");
+    expect(gone.code).toBe(0);
+    expect(gone.stdout).toContain("Đã ngắt kết nối bot Zalo 1111111111111111111 khỏi Ban Chỉ đạo XA");
+    expect(box.withDb((db) => db.prepare("select count(*) as n from zalo_bots").get())).toEqual({ n: 0 });
+    expect((await cli("zalo:disconnect", "XA")).stdout).toContain("chưa kết nối bot Zalo riêng");
+    expect(everything(connected, listed, gone)).not.toContain(SECRET);
+  });
+
+  it("refuses a token file others may read, with the chmod to run, and never calls Zalo", async () => {
+    box.env.ZALO_API_ROOT = botA.apiRoot;
+    await committees();
+    const file = tokenFile("loose.token", tokenA, 0o644);
+    const r = await cli("zalo:connect", "XA", "--token-file", file);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`chmod 600 ${file}`);
+    expect(botA.calls).toHaveLength(0);
+    expect(box.withDb((db) => db.prepare("select count(*) as n from zalo_bots").get())).toEqual({ n: 0 });
+    const en = await cli("zalo:connect", "XA", "--token-file", file, "--lang", "en");
+    expect(en.stderr).toContain("readable by its group or others");
+    expect(everything(r, en)).not.toContain(SECRET);
+  });
+
+  it("refuses a token Zalo does not know, and a file that holds no token, without printing either", async () => {
+    box.env.ZALO_API_ROOT = botA.apiRoot;
+    await committees();
+    // Well shaped, but not botA's token: the fake answers getMe with 401, as Zalo does.
+    const wrong = await cli("zalo:connect", "XA", "--token-file", tokenFile("wrong.token", tokenB, 0o600));
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toContain("Zalo từ chối mã token này (lỗi 401");
+    const junk = await cli("zalo:connect", "XA", "--token-file", tokenFile("junk.token", `token: ${SECRET}\n`, 0o600));
+    expect(junk.code).toBe(1);
+    expect(junk.stderr).toContain("không chứa đúng một mã token");
+    expect(box.withDb((db) => db.prepare("select count(*) as n from zalo_bots").get())).toEqual({ n: 0 });
+    expect(everything(wrong, junk)).not.toContain(SECRET);
+  });
+
+  it("refuses a bot already connected to another committee, and the installation's own bot", async () => {
+    box.env.ZALO_API_ROOT = botB.apiRoot;
+    await committees();
+    const file = tokenFile("xb.token", tokenB, 0o600);
+    expect((await cli("zalo:connect", "XB", "--token-file", file)).code).toBe(0);
+    const again = await cli("zalo:connect", "XA", "--token-file", file);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain("đã được kết nối với Ban Chỉ đạo XB");
+    // Connecting it again to its own committee (a new file) is fine.
+    expect((await cli("zalo:connect", "XB", "--token-file", tokenFile("xb2.token", tokenB, 0o600))).code).toBe(0);
+
+    box.env.ZALO_BOT_TOKEN = tokenA;
+    box.env.ZALO_API_ROOT = botA.apiRoot;
+    const own = await cli("zalo:connect", "XA", "--token-file", tokenFile("own.token", tokenA, 0o600));
+    expect(own.code).toBe(1);
+    expect(own.stderr).toContain("bot chung của hệ thống");
+    expect(everything(again, own)).not.toContain(SECRET);
+  });
+
+  it("warns in the list when a connected bot's token file has become readable by others", async () => {
+    box.env.ZALO_API_ROOT = botA.apiRoot;
+    await committees();
+    const file = tokenFile("xa.token", tokenA, 0o600);
+    expect((await cli("zalo:connect", "XA", "--token-file", file)).code).toBe(0);
+    chmodSync(file, 0o640);
+    const listed = await cli("zalo:list");
+    expect(listed.stdout).toContain(`chmod 600 ${file}`);
+    expect(listed.stdout).not.toContain(SECRET);
   });
 });

@@ -9,7 +9,7 @@ import { openDatabase, sqlitePath } from "../db/database.js";
 import type { CommitteeLevel, Locale } from "../db/schema.js";
 import { spreadsheetCsv } from "../documents/spreadsheet-csv.js";
 import { formatDateTime } from "../i18n/format.js";
-import { registerZaloList } from "./zalo.js";
+import { registerZaloCommands } from "./zalo.js";
 import { COMMITTEE_LEVELS, committeeFields, registerCommitteeEdit, type CommitteeFieldOptions } from "./committees.js";
 import { fileReason, readUtf8, writePrivateFile } from "./files.js";
 import { linkOrCode, resolveBotUsername } from "./invite-links.js";
@@ -137,7 +137,7 @@ export function buildProgram(locale: Locale, rawIo: CliIo, setExitCode: (code: n
     );
 
   registerCommitteeEdit(program, { m, io, run, lang });
-  registerZaloList(program, { m, io, run, lang });
+  registerZaloCommands(program, { m, io, run, lang });
 
   program
     .command("committee:list")

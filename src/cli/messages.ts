@@ -42,13 +42,6 @@ export interface CliMessages {
     lines: (c: { code: string; name: string; level: string; parent: string; governingBody: string; placeName: string; codePrefix: string; focalBody: string }) => string;
     unset: string;
   };
-  zaloList: {
-    description: string;
-    none: string;
-    line: (p: { bot: string; month: string; sent: number; quota: number; percent: string; people: number; maxPeople: number }) => string;
-    spent: string;
-    tooMany: string;
-  };
   committeeEdit: { description: string; committee: string; name: string; level: string; parent: string; done: (code: string) => string; nothing: string };
   committeeList: { description: string; columns: string[]; empty: string };
   membersImport: {
@@ -203,6 +196,8 @@ export interface CliMessages {
   cycle: (key: string, params?: TParams) => string;
   /** The chair's conclusions' commands (conclusions:*): a text of the `conclusions` section by its key below it. */
   conclusions: (key: string, params?: TParams) => string;
+  /** The Zalo bots' commands (zalo:connect, zalo:list, zalo:disconnect): a text of the `zalo` section by its key below it. */
+  zalo: (key: string, params?: TParams) => string;
 }
 
 const NAMESPACE = "cli";
@@ -265,13 +260,6 @@ export function createCliMessages(translator: Translator, locale: Locale): CliMe
       focalBody: t("committeeFields.focalBody"),
       lines: (c) => t("committeeFields.lines", c),
       unset: t("committeeFields.unset"),
-    },
-    zaloList: {
-      description: t("zaloList.description"),
-      none: t("zaloList.none"),
-      line: (p) => t("zaloList.line", p),
-      spent: t("zaloList.spent"),
-      tooMany: t("zaloList.tooMany"),
     },
     committeeEdit: {
       description: t("committeeEdit.description"),
@@ -494,6 +482,7 @@ export function createCliMessages(translator: Translator, locale: Locale): CliMe
     unexpected: (message) => t("unexpected", { message }),
     cycle: (key, params) => t(`cycle.${key}`, params),
     conclusions: (key, params) => t(`conclusions.${key}`, params),
+    zalo: (key, params) => t(`zalo.${key}`, params),
   };
 }
 

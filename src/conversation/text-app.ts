@@ -49,13 +49,22 @@ export interface TextAppOptions {
   translator: Translator;
   /** The conversations: their routes, commands, inputs and the entry (/start and the gate). */
   flows: Pick<Flows, "routes" | "commands" | "input" | "entry">;
+  /**
+   * The Zalo bot this app speaks through when it is a committee's own (absent for the installation's bot):
+   * accounts are looked up on it, and a chat's numbered choices are kept apart from the same chat id on
+   * another bot (a Zalo user id may be scoped to its bot, or may not).
+   */
+  bot?: string;
 }
 
 export function createTextApp(opts: TextAppOptions): TextApp {
   const { core, translator, channel } = opts;
+  const bot = opts.bot ?? "";
+  /** The chat as the numbered choices know it: scoped to the bot when it is a committee's own. */
+  const choiceChat = (chatId: string) => (bot ? `${bot}/${chatId}` : chatId);
   const print: TextApp["print"] = async (chatId, locale, message) => {
     const awaitsNumber = message.awaitsNumber === true;
-    const numbers = await core.choices.number(channel, chatId, actionsOf(message), { awaitsNumber });
+    const numbers = await core.choices.number(channel, choiceChat(chatId), actionsOf(message), { awaitsNumber });
     return printPlainText(message, numbers, { limit: opts.limit, hint: translator.plain(locale, awaitsNumber ? "common:choice_hint_letters" : "common:choice_hint") });
   };
   const baseTurn = (chatId: string, locale: Locale, timeZone: string, send: Send): BaseTurn => {
@@ -108,9 +117,9 @@ export function createTextApp(opts: TextAppOptions): TextApp {
       // takes it as its answer first (and the question's own choices are letters). A file is never a choice.
       const label = input.file ? undefined : /^\s*(\d{1,2}|[a-z])\s*$/i.exec(line)?.[1];
       const letter = label !== undefined && /^[a-z]$/i.test(label);
-      if (label !== undefined && !letter && (await core.choices.awaitsNumber(channel, chatId)) && (await onInput(turn, input))) return;
+      if (label !== undefined && !letter && (await core.choices.awaitsNumber(channel, choiceChat(chatId))) && (await onInput(turn, input))) return;
       if (label !== undefined) {
-        const chosen = await core.choices.resolve(channel, chatId, label);
+        const chosen = await core.choices.resolve(channel, choiceChat(chatId), label);
         // A lone letter that stands for nothing is text (an answer "x"), not a choice.
         if (!(chosen === undefined && letter)) {
           if (chosen === undefined || chosen === "stale") {
@@ -135,13 +144,13 @@ export function createTextApp(opts: TextAppOptions): TextApp {
       if (!(await onInput(turn, input))) await turn.say({ text: turn.t("common:unknown_command") });
     },
     async receive(account, input, send, fallbackLocale) {
-      const actor = await core.people.actorByChannel(channel, account.externalId);
+      const actor = await core.people.actorByChannel(channel, account.externalId, bot);
       const start = input.file ? null : /^\s*\/start(?:\s+(\S+))?\s*$/i.exec(input.text);
-      const visitor = app.visitor(account, actor, fallbackLocale, send);
+      const visitor = app.visitor(bot ? { ...account, bot } : account, actor, fallbackLocale, send);
       if (start) return opts.flows.entry.start(visitor, start[1] ?? "");
       if (!(await opts.flows.entry.gate(visitor))) return;
       // Delivery prefers the app a person used last; writing again also means they can be reached here.
-      await core.people.seen(actor!.personId, channel);
+      await core.people.seen(actor!.personId, channel, bot);
       const turn = app.turn(actor!, account.chatId, send);
       await app.handle(turn, account.chatId, input, (t, i) => opts.flows.input(t, i));
     },

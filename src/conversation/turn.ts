@@ -61,6 +61,9 @@ export interface BaseTurn {
  */
 export interface EntryTurn extends BaseTurn {
   actor: (Actor & { kind: "person" }) | undefined;
-  /** The account on the app: its id, the chat to answer in, and its public username when the app has one. */
-  account: { externalId: string; chatId: string; username: string | null };
+  /**
+   * The account on the app: its id, the chat to answer in, its public username when the app has one, and
+   * the Zalo bot it writes through when that is a committee's own bot (a Zalo user id may be scoped to its bot).
+   */
+  account: { externalId: string; chatId: string; username: string | null; bot?: string };
 }

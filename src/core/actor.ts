@@ -51,18 +51,22 @@ export async function loadSeats(db: Executor, personId: number): Promise<Seat[]>
 
 /**
  * Finds the person behind a chat account. Returns undefined for strangers; a person whose seats
- * are all deactivated comes back with no seats (and is then refused like a stranger).
+ * are all deactivated comes back with no seats (and is then refused like a stranger). `bot` is the
+ * Zalo bot the account writes through ('' for Telegram and the installation's own Zalo bot): a Zalo
+ * user id may be scoped to its bot, so an account is known only on the bot it was linked through.
  */
 export async function loadActorByChannel(
   db: Executor,
   channel: ChannelName,
   externalId: string,
+  bot = "",
 ): Promise<(Actor & { kind: "person" }) | undefined> {
   const person = await db
     .selectFrom("channel_identities as ci")
     .innerJoin("people as p", "p.id", "ci.person_id")
     .where("ci.channel", "=", channel)
     .where("ci.external_id", "=", externalId)
+    .where("ci.bot", "=", bot)
     .select(["p.id", "p.full_name", "p.locale", "ci.unreachable_at"])
     .executeTakeFirst();
   if (!person) return undefined;

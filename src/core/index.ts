@@ -5,6 +5,7 @@ import type { CoreContext } from "./context.js";
 import { pruneSigninFailures, reissueInvite, redeemInvite, revokeInvite, type SignInRequest } from "./invites/invites.js";
 import { claimDueJobs, runDueJob } from "./jobs/run.js";
 import { localeOf, markSeen, markUnreachable, setLanguage } from "./people.js";
+import { connectZaloBot, disconnectZaloBot, listZaloBots, type ZaloBotConnection } from "./zalo-bots.js";
 import { countZaloSends, markZaloQuotaSpent, zaloPeople, zaloUsage, type ZaloQuotaLimits } from "./zalo-quota.js";
 import { deactivateMember, importRoster, listMembers } from "./roster/roster.js";
 import { answerAttend, appointProxy, checkAbsenceOpen, decideRequest, overrideAnswer, requestAbsence, type AnswerTarget, type Delegate, type RequestKind } from "./meetings/answers.js";
@@ -78,18 +79,26 @@ export function createCore(ctx: CoreContext) {
       redeem: (req: SignInRequest) => redeemInvite(ctx, req),
     },
     people: {
-      actorByChannel: (channel: ChannelName, externalId: string) => loadActorByChannel(ctx.db, channel, externalId),
+      /** `bot`: the Zalo bot the account writes through ('' for Telegram and the installation's own Zalo bot). */
+      actorByChannel: (channel: ChannelName, externalId: string, bot?: string) => loadActorByChannel(ctx.db, channel, externalId, bot),
       setLanguage: (actor: Actor, locale: string) => setLanguage(ctx, actor, locale),
       localeOf: (actor: Actor) => localeOf(ctx, actor),
-      markUnreachable: (personId: number, channel: ChannelName, reason: string) => markUnreachable(ctx, personId, channel, reason),
-      seen: (personId: number, channel: ChannelName) => markSeen(ctx, personId, channel),
+      markUnreachable: (personId: number, channel: ChannelName, reason: string, bot?: string) => markUnreachable(ctx, personId, channel, reason, bot),
+      seen: (personId: number, channel: ChannelName, bot?: string) => markSeen(ctx, personId, channel, bot),
     },
     /** A Zalo bot's monthly quota: counted per bot (its numeric id) and calendar month. */
     zaloQuota: {
       usage: (bot: string) => zaloUsage(ctx, bot),
       count: (bot: string, n: number, limits: ZaloQuotaLimits) => countZaloSends(ctx, bot, n, limits),
       spent: (bot: string) => markZaloQuotaSpent(ctx, bot),
-      people: () => zaloPeople(ctx),
+      /** People linked through a bot: a committee's bot id, or '' (default) for the installation's bot. */
+      people: (bot?: string) => zaloPeople(ctx, bot),
+    },
+    /** The Zalo bots connected to committees (zalo:connect), one per committee. */
+    zaloBots: {
+      list: () => listZaloBots(ctx),
+      connect: (actor: Actor, committeeCode: string, bot: ZaloBotConnection) => connectZaloBot(ctx, actor, committeeCode, bot),
+      disconnect: (actor: Actor, committeeCode: string) => disconnectZaloBot(ctx, actor, committeeCode),
     },
     meetings: {
       create: (actor: Actor, input: NewMeeting) => createMeeting(ctx, actor, input),

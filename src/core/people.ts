@@ -36,7 +36,7 @@ export function localeOf(ctx: CoreContext, actor: Actor): Locale {
  * needs to act; once every app they linked refuses, the secretariat of each of their committees is told
  * once, so someone can call them.
  */
-export async function markUnreachable(ctx: CoreContext, personId: number, channel: ChannelName, reason: string): Promise<void> {
+export async function markUnreachable(ctx: CoreContext, personId: number, channel: ChannelName, reason: string, bot = ""): Promise<void> {
   await ctx.db.transaction().execute(async (trx) => {
     const now = ctx.clock();
     // All of the person's accounts, locked on PostgreSQL: two apps refusing at once must not both think
@@ -44,7 +44,7 @@ export async function markUnreachable(ctx: CoreContext, personId: number, channe
     let accounts = trx.selectFrom("channel_identities").selectAll().where("person_id", "=", personId).orderBy("id");
     if (ctx.dialect === "postgres") accounts = accounts.forUpdate();
     const identities = await accounts.execute();
-    const identity = identities.find((i) => i.channel === channel);
+    const identity = identities.find((i) => i.channel === channel && i.bot === bot);
     if (!identity || identity.unreachable_at) return;
     await trx.updateTable("channel_identities").set({ unreachable_at: iso(now), unreachable_reason: reason }).where("id", "=", identity.id).execute();
     await recordAudit(trx, { kind: "system" }, now, {
@@ -55,7 +55,7 @@ export async function markUnreachable(ctx: CoreContext, personId: number, channe
       after: { unreachable: true, channel, reason },
     });
     if (identities.some((i) => i.id !== identity.id && i.unreachable_at === null)) return;
-    const channels = identities.map((i) => i.channel).join(", ");
+    const channels = [...new Set(identities.map((i) => i.channel))].join(", ");
     const seats = await trx
       .selectFrom("memberships as m")
       .innerJoin("people as p", "p.id", "m.person_id")
@@ -94,13 +94,14 @@ export const SEEN_RESOLUTION_MS = 60_000;
  * something — the app was not already their latest within {@link SEEN_RESOLUTION_MS}, or was unreachable —
  * so a busy conversation costs one statement per update and no write.
  */
-export async function markSeen(ctx: CoreContext, personId: number, channel: ChannelName): Promise<void> {
+export async function markSeen(ctx: CoreContext, personId: number, channel: ChannelName, bot = ""): Promise<void> {
   const now = ctx.clock();
   await ctx.db
     .updateTable("channel_identities")
     .set({ last_seen_at: iso(now), unreachable_at: null, unreachable_reason: null })
     .where("person_id", "=", personId)
     .where("channel", "=", channel)
+    .where("bot", "=", bot)
     .where((eb) =>
       eb.or([
         eb("last_seen_at", "is", null),
@@ -111,7 +112,7 @@ export async function markSeen(ctx: CoreContext, personId: number, channel: Chan
             .selectFrom("channel_identities as other")
             .select("other.id")
             .where("other.person_id", "=", personId)
-            .where("other.channel", "!=", channel)
+            .where((o) => o.or([o("other.channel", "!=", channel), o("other.bot", "!=", bot)]))
             .whereRef("other.last_seen_at", ">=", "channel_identities.last_seen_at"),
         ),
       ]),

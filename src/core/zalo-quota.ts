@@ -70,14 +70,20 @@ export function quotaAdmits(usage: ZaloUsage, priority: QuotaPriority, limits: Z
   return true;
 }
 
-/** Tells every active secretariat member, once per bot, month and `kind` (the dedupe key). */
+/**
+ * Tells the secretariat of the committees the bot serves, once per bot, month and `kind` (the dedupe key): a
+ * committee's own bot (zalo_bots) speaks to that committee's secretariat; the installation's bot to the
+ * secretariat of every committee without a bot of its own.
+ */
 async function tellSecretariat(ctx: CoreContext, bot: string, month: string, kind: "warn" | "spent", template: string, params: MessageParams): Promise<void> {
   const now = ctx.clock();
+  const own = await ctx.db.selectFrom("zalo_bots").select("committee_id").where("bot_id", "=", bot).executeTakeFirst();
   const secretaries = await ctx.db
     .selectFrom("memberships")
     .select(["person_id", "committee_id"])
     .where("role", "=", "secretariat")
     .where("active", "=", 1)
+    .where((eb) => (own ? eb("committee_id", "=", own.committee_id) : eb("committee_id", "not in", eb.selectFrom("zalo_bots").select("committee_id"))))
     .orderBy("person_id")
     .execute();
   const seen = new Set<number>();
@@ -128,8 +134,11 @@ export async function markZaloQuotaSpent(ctx: CoreContext, bot: string): Promise
 /** yyyy-MM as MM/yyyy. */
 const displayMonth = (month: string) => `${month.slice(5)}/${month.slice(0, 4)}`;
 
-/** How many people have linked a Zalo account (one bot serves them all, and a plan serves so many). */
-export async function zaloPeople(ctx: CoreContext): Promise<number> {
-  const row = await ctx.db.selectFrom("channel_identities").select((eb) => eb.fn.count<number>("person_id").distinct().as("n")).where("channel", "=", "zalo").executeTakeFirstOrThrow();
+/**
+ * How many people have linked a Zalo account through a bot (a plan serves so many per bot): `bot` is the
+ * committee's bot id, or '' for the installation's bot.
+ */
+export async function zaloPeople(ctx: CoreContext, bot = ""): Promise<number> {
+  const row = await ctx.db.selectFrom("channel_identities").select((eb) => eb.fn.count<number>("person_id").distinct().as("n")).where("channel", "=", "zalo").where("bot", "=", bot).executeTakeFirstOrThrow();
   return Number(row.n);
 }

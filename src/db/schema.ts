@@ -71,6 +71,11 @@ export interface ChannelIdentitiesTable {
   unreachable_reason: string | null;
   /** When the person last used this app (linked it, or wrote to the bot on it): delivery prefers the latest. */
   last_seen_at: IsoTime | null;
+  /**
+   * The Zalo bot the account came through: a committee's own bot's numeric id, or '' for the installation's
+   * bot (ZALO_BOT_TOKEN) and for Telegram. A Zalo user id may be scoped to its bot.
+   */
+  bot: Generated<string>;
 }
 
 export interface InvitesTable {
@@ -505,8 +510,21 @@ export interface ZaloUsageTable {
   spent_at: string | null;
 }
 
+/** The Zalo bot connected to a committee (zalo:connect): never its token, only the file that holds it. */
+export interface ZaloBotsTable {
+  /** The bot's numeric id, as getMe gives it. */
+  bot_id: string;
+  committee_id: number;
+  /** Its display name (getMe's account_name). */
+  name: string;
+  /** The absolute path of the file holding the token (mode 0600), read at start. */
+  token_file: string;
+  connected_at: IsoTime;
+}
+
 export interface Database {
   zalo_usage: ZaloUsageTable;
+  zalo_bots: ZaloBotsTable;
   committees: CommitteesTable;
   people: PeopleTable;
   memberships: MembershipsTable;
@@ -548,6 +566,7 @@ export type CommitteeRow = Selectable<CommitteesTable>;
 export type PersonRow = Selectable<PeopleTable>;
 export type MembershipRow = Selectable<MembershipsTable>;
 export type ChannelIdentityRow = Selectable<ChannelIdentitiesTable>;
+export type ZaloBotRow = Selectable<ZaloBotsTable>;
 export type InviteRow = Selectable<InvitesTable>;
 export type OutboxRow = Selectable<OutboxTable>;
 export type NewOutboxRow = Insertable<OutboxTable>;

@@ -1,6 +1,6 @@
-import { sql } from "kysely";
+import { sql, type ExpressionBuilder } from "kysely";
 import type { DB, Dialect } from "../db/database.js";
-import type { ChannelName, Locale, OutboxRow } from "../db/schema.js";
+import type { ChannelName, Database, Locale, OutboxRow } from "../db/schema.js";
 
 /** An outbox row with what sending needs: the app and chat to send to, the reader's language and time zone. */
 export interface Delivery {
@@ -11,15 +11,26 @@ export interface Delivery {
    */
   channel: ChannelName;
   chatId: string | null;
+  /**
+   * The account on the app it goes through: a Zalo bot's id when the person's account is on a committee's
+   * own bot, else '' (Telegram, the installation's Zalo bot, group posts).
+   */
+  bot: string;
   locale: Locale;
   timeZone: string;
   /** Set when no app can reach the person: none linked, or every linked one refuses (blocked the bot). */
   unreachable: "not_linked" | "blocked" | null;
 }
 
+/**
+ * The accounts (Zalo bots) of an app that run here, for an app that runs several: its accounts on other bots
+ * are not reachable here. An app not named runs one account ('').
+ */
+export type RunningBots = Partial<Record<ChannelName, readonly string[]>>;
+
 /** Where a person's message can go next, among the apps running here. */
 export type Route =
-  | { channel: ChannelName; chatId: string }
+  | { channel: ChannelName; chatId: string; bot: string }
   /** Reachable only on an app that is not running here: the row waits for it. */
   | { elsewhere: true }
   | { unreachable: "not_linked" | "blocked" };
@@ -34,6 +45,8 @@ const NONE = sql<boolean>`1 = 0`;
 
 /** The outbox's state transitions, each one small statement; the worker holds no state the table doesn't. */
 export function createOutboxStore(db: DB, dialect: Dialect, defaults: { locale: Locale; timeZone: string }) {
+  /** Whether an account (channel, bot) is on an app running here. */
+  const runsHere = (apps: readonly ChannelName[], bots: RunningBots, channel: ChannelName, bot: string) => apps.includes(channel) && (bots[channel]?.includes(bot) ?? bot === "");
   return {
     /**
      * Due pending rows that this process can settle, in queue order, with the app and chat each goes to
@@ -52,8 +65,15 @@ export function createOutboxStore(db: DB, dialect: Dialect, defaults: { locale: 
      * 1 µs each on SQLite, 2 µs on PostgreSQL). The checks are scalar subqueries, which PostgreSQL runs
      * per row instead of hashing every account, as it may for an EXISTS or a join.
      */
-    async due(nowMs: number, limit: number, apps: readonly ChannelName[]): Promise<Delivery[]> {
+    async due(nowMs: number, limit: number, apps: readonly ChannelName[], bots: RunningBots = {}): Promise<Delivery[]> {
       const running = apps.length > 0;
+      // An account on an app running here: on an app of several bots, on one of those running.
+      const onRunning = (w: ExpressionBuilder<Database & { r: Database["channel_identities"] }, "r">) =>
+        w.or(apps.map((c) => {
+          const those = bots[c];
+          if (!those) return w.and([w("r.channel", "=", c), w("r.bot", "=", "")]);
+          return those.length ? w.and([w("r.channel", "=", c), w("r.bot", "in", those)]) : NONE;
+        }));
       const rows = await db
         .selectFrom("outbox as o")
         .leftJoin("people as p", "p.id", "o.person_id")
@@ -80,7 +100,7 @@ export function createOutboxStore(db: DB, dialect: Dialect, defaults: { locale: 
                 // person who linked none is not due: such rows are held until they link (core/held.ts).
                 w.and([
                   w("q.chat_id", "is", null),
-                  w.or([running ? w(reachable.where("r.channel", "in", apps), "is not", null) : NONE, w.and([w(reachable, "is", null), w(linked, "is not", null)])]),
+                  w.or([running ? w(reachable.where(onRunning), "is not", null) : NONE, w.and([w(reachable, "is", null), w(linked, "is not", null)])]),
                 ]),
               ]);
             })
@@ -96,14 +116,27 @@ export function createOutboxStore(db: DB, dialect: Dialect, defaults: { locale: 
             .selectFrom("channel_identities as r")
             .whereRef("r.person_id", "=", "o.person_id")
             .where("r.unreachable_at", "is", null)
-            .where((w) => (running ? w("r.channel", "in", apps) : NONE))
+            .where((w) => (running ? onRunning(w) : NONE))
             .orderBy("r.last_seen_at", (ob) => ob.desc().nullsLast())
             .orderBy("r.linked_at")
             .orderBy("r.id")
             .limit(1);
+          // The committee's own Zalo bot, and the person's account on it: a Zalo message goes through it when it can.
+          const ownBot = eb.selectFrom("zalo_bots as zb").select("zb.bot_id").whereRef("zb.committee_id", "=", "o.committee_id");
           return [
             preferred.select("r.channel").as("routeChannel"),
             preferred.select("r.chat_id").as("routeChat"),
+            preferred.select("r.bot").as("routeBot"),
+            ownBot.as("ownBot"),
+            eb
+              .selectFrom("channel_identities as ob")
+              .select("ob.chat_id")
+              .whereRef("ob.person_id", "=", "o.person_id")
+              .where("ob.channel", "=", "zalo")
+              .where("ob.unreachable_at", "is", null)
+              .where("ob.bot", "=", ownBot)
+              .limit(1)
+              .as("ownBotChat"),
             eb.selectFrom("channel_identities as l").select("l.id").whereRef("l.person_id", "=", "o.person_id").limit(1).as("anyAccount"),
             "p.locale as personLocale",
             "c.default_locale as committeeLocale",
@@ -111,13 +144,16 @@ export function createOutboxStore(db: DB, dialect: Dialect, defaults: { locale: 
           ];
         })
         .execute();
-      return rows.map(({ routeChannel, routeChat, anyAccount, personLocale, committeeLocale, time_zone, ...row }) => {
+      return rows.map(({ routeChannel, routeChat, routeBot, ownBot, ownBotChat, anyAccount, personLocale, committeeLocale, time_zone, ...row }) => {
         const group = row.chat_id !== null;
-        const chatId = group ? row.chat_id : routeChat;
+        // On Zalo, the bot of the message's committee when the person is linked on it, else the account chosen.
+        const own = !group && routeChannel === "zalo" && ownBot && ownBotChat && runsHere(apps, bots, "zalo", ownBot);
+        const chatId = group ? row.chat_id : own ? ownBotChat : routeChat;
         return {
           row,
           channel: group ? row.channel : (routeChannel ?? row.channel),
           chatId,
+          bot: group ? "" : own ? ownBot : (routeBot ?? ""),
           locale: personLocale ?? committeeLocale ?? defaults.locale,
           timeZone: time_zone ?? defaults.timeZone,
           unreachable: chatId !== null ? null : anyAccount !== null ? "blocked" : "not_linked",
@@ -129,18 +165,18 @@ export function createOutboxStore(db: DB, dialect: Dialect, defaults: { locale: 
      * Where a person's message goes next after an app refused it: their preferred reachable account on a
      * running app; else, if an app not running here still reaches them, "elsewhere"; else unreachable.
      */
-    async route(personId: number, apps: readonly ChannelName[]): Promise<Route> {
+    async route(personId: number, apps: readonly ChannelName[], bots: RunningBots = {}): Promise<Route> {
       const accounts = await db
         .selectFrom("channel_identities as r")
-        .select(["r.channel", "r.chat_id", "r.unreachable_at"])
+        .select(["r.channel", "r.chat_id", "r.unreachable_at", "r.bot"])
         .where("r.person_id", "=", personId)
         .orderBy("r.last_seen_at", (ob) => ob.desc().nullsLast())
         .orderBy("r.linked_at")
         .orderBy("r.id")
         .execute();
       const reachable = accounts.filter((a) => a.unreachable_at === null);
-      const here = reachable.find((a) => apps.includes(a.channel));
-      if (here) return { channel: here.channel, chatId: here.chat_id };
+      const here = reachable.find((a) => runsHere(apps, bots, a.channel, a.bot));
+      if (here) return { channel: here.channel, chatId: here.chat_id, bot: here.bot };
       if (reachable.length) return { elsewhere: true };
       return { unreachable: accounts.length ? "blocked" : "not_linked" };
     },

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Logger } from "../logger.js";
 import type { ChannelName } from "../db/schema.js";
-import type { Delivery, OutboxStore } from "./outbox-store.js";
+import type { Delivery, OutboxStore, RunningBots } from "./outbox-store.js";
 import type { GatePass, RateGate } from "./rate-gate.js";
 import { SendError } from "./send-error.js";
 import { realTime, type TimeSource } from "./time.js";
@@ -23,6 +23,12 @@ export interface DeliveryApp {
    * template may go now, or else the instant (epoch ms) from which it may (the month's turn).
    */
   quota?: { admits(template: string): Promise<true | number> };
+  /**
+   * An app that runs several accounts (Zalo: one bot per committee) has one lane each, by bot id ('' for the
+   * installation's own): each with its own sender, gate and quota. A delivery goes through the lane of its
+   * `bot`; the app's own sender, gate and quota are then not used.
+   */
+  lanes?: ReadonlyMap<string, DeliveryApp>;
 }
 
 export interface DeliveryWorkerOptions {
@@ -47,8 +53,8 @@ export interface DeliveryWorkerDeps {
    * process that runs it.
    */
   apps: Partial<Record<ChannelName, DeliveryApp>>;
-  /** Called when an app says the person blocked the bot there (core marks that account unreachable). */
-  onUnreachable(personId: number, channel: ChannelName, reason: string): Promise<void>;
+  /** Called when an app says the person blocked the bot there (core marks that account, on that bot, unreachable). */
+  onUnreachable(personId: number, channel: ChannelName, reason: string, bot: string): Promise<void>;
   logger: Logger;
   /** The clock outbox rows are stamped with (core's); waits stay real. Ignored when `time` is given. */
   now?: () => number;
@@ -79,6 +85,13 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps, opts: DeliveryWor
   const pollMs = opts.pollMs ?? 1000;
   const apps = deps.apps;
   const runningApps = (Object.keys(apps) as ChannelName[]).filter((name) => apps[name]);
+  /** The bots of the apps that run several, as they are now (a bot that could not start leaves its app's lanes). */
+  const runningBots = (): RunningBots => Object.fromEntries(runningApps.flatMap((name) => (apps[name]!.lanes ? [[name, [...apps[name]!.lanes!.keys()]]] : [])));
+  /** Where a delivery goes on its app: the lane of its bot when the app runs several. */
+  const laneOf = (channel: ChannelName, bot: string): DeliveryApp | undefined => {
+    const app = apps[channel];
+    return app?.lanes ? app.lanes.get(bot) : app;
+  };
   const inFlight = new Set<Promise<void>>();
   const busyChats = new Set<string>();
   const abort = new AbortController();
@@ -109,7 +122,7 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps, opts: DeliveryWor
     return app.sender.send(d).finally(() => app.gate.sent(pass));
   }
 
-  const chatKeyOf = (channel: ChannelName, chatId: string) => `${channel}:${chatId}`;
+  const chatKeyOf = (channel: ChannelName, chatId: string, bot = "") => `${channel}:${bot}:${chatId}`;
 
   /**
    * The person refused the message on `d.channel` (blocked the bot there): that account is marked
@@ -121,18 +134,18 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps, opts: DeliveryWor
    */
   async function handOver(d: Delivery, personId: number, err: SendError, taken: string[]): Promise<{ d: Delivery; app: DeliveryApp; pass: GatePass } | undefined> {
     const { row } = d;
-    await deps.onUnreachable(personId, d.channel, err.message);
-    const next = await deps.store.route(personId, runningApps);
+    await deps.onUnreachable(personId, d.channel, err.message, d.bot);
+    const next = await deps.store.route(personId, runningApps, runningBots());
     if ("unreachable" in next) {
       await deps.store.finish(row.id, "unreachable", err.message);
       return undefined;
     }
-    const app = "channel" in next ? apps[next.channel] : undefined;
+    const app = "channel" in next ? laneOf(next.channel, next.bot) : undefined;
     if (!("channel" in next) || !app) {
       await deps.store.release(row.id, now(), err.message, false);
       return undefined;
     }
-    const key = chatKeyOf(next.channel, next.chatId);
+    const key = chatKeyOf(next.channel, next.chatId, next.bot);
     if (busyChats.has(key) || !app.gate.chatReady(key)) {
       await deps.store.release(row.id, now(), err.message, false);
       return undefined;
@@ -147,7 +160,7 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps, opts: DeliveryWor
     app.gate.reserveChat(key);
     await deps.store.reroute(row.id, next.channel);
     deps.logger.info({ outboxId: row.id, from: d.channel, to: next.channel }, "the person refused the message on one app; sending it on their next one");
-    return { d: { ...d, channel: next.channel, chatId: next.chatId }, app, pass };
+    return { d: { ...d, channel: next.channel, chatId: next.chatId, bot: next.bot }, app, pass };
   }
 
   /**
@@ -204,7 +217,8 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps, opts: DeliveryWor
   }
 
   async function step(): Promise<boolean> {
-    const due = await deps.store.due(now(), Math.max(50, opts.concurrency * 8), runningApps);
+    const bots = runningBots();
+    const due = await deps.store.due(now(), Math.max(50, opts.concurrency * 8), runningApps, bots);
     let progressed = false;
     for (const d of due) {
       if (!running) break;
@@ -220,19 +234,20 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps, opts: DeliveryWor
         progressed = true;
         continue;
       }
-      let app = apps[d.channel];
+      let app = laneOf(d.channel, d.bot);
       if (!app) continue;
       if (app.quota) {
         // A chat still busy is looked at again at the next step: no need to ask the quota now.
-        const firstKey = chatKeyOf(d.channel, d.chatId);
+        const firstKey = chatKeyOf(d.channel, d.chatId, d.bot);
         if (busyChats.has(firstKey) || !app.gate.chatReady(firstKey)) continue;
         const admitted = await app.quota.admits(row.template);
         if (admitted !== true) {
-          // The app's quota is spent (for this kind of message): another app of the person's reaches
-          // them now, or the row waits for the month's turn. Nothing is lost.
+          // The bot's quota is spent (for this kind of message): another app of the person's reaches
+          // them now, or the row waits for the month's turn. Nothing is lost. Another Zalo bot is not
+          // used: its quota belongs to its own committee.
           const others = runningApps.filter((c) => c !== d.channel);
-          const next = row.person_id !== null && row.chat_id === null ? await deps.store.route(row.person_id, others) : undefined;
-          const other = next && "channel" in next ? apps[next.channel] : undefined;
+          const next = row.person_id !== null && row.chat_id === null ? await deps.store.route(row.person_id, others, bots) : undefined;
+          const other = next && "channel" in next ? laneOf(next.channel, next.bot) : undefined;
           if (!next || !("channel" in next) || !other) {
             await deps.store.postpone(row.id, admitted, `waiting for the month's ${d.channel} quota`);
             progressed = true;
@@ -240,11 +255,12 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps, opts: DeliveryWor
           }
           d.channel = next.channel;
           d.chatId = next.chatId;
+          d.bot = next.bot;
           app = other;
         }
       }
       const { gate } = app;
-      const chatKey = chatKeyOf(d.channel, d.chatId);
+      const chatKey = chatKeyOf(d.channel, d.chatId, d.bot);
       if (busyChats.has(chatKey) || !gate.chatReady(chatKey)) continue;
       const sendApp = app;
       while (inFlight.size >= opts.concurrency) await Promise.race(inFlight);

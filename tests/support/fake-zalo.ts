@@ -9,6 +9,8 @@
  *   in `{ ok, result }`; `duplicates` delivers each one twice.
  * - Sends return `{ message_id, date }`; a chat that never wrote to the bot is refused ("cannot message first").
  * - A monthly quota counter answers 429 "Quota exceeded" once spent; `fail(method, …)` injects faults.
+ * - One fake is one bot (its own token, id and name): two committees' bots are two fakes.
+ * - `ratePerSecond`: a per-second limit Zalo does not publish, answered by 429 above it.
  *
  * Only Node built-ins are used.
  */
@@ -50,6 +52,16 @@ export interface FakeZaloOptions {
   quota?: number;
   /** How a refused send to a chat that never wrote looks (the real wording is unknown). */
   neverWrote?: { error_code: number; description: string };
+  /** The bot: its token (default FAKE_ZALO_TOKEN), numeric id (FAKE_ZALO_BOT_ID) and display name. */
+  token?: string;
+  botId?: string;
+  botName?: string;
+  /**
+   * An unpublished per-second limit: sends beyond this many within any one second (a sliding window) are
+   * refused with 429 and `rateLimitDescription` (the real wording is unknown; default "Too many requests").
+   */
+  ratePerSecond?: number;
+  rateLimitDescription?: string;
 }
 
 const hex20 = () => randomBytes(10).toString("hex");
@@ -58,7 +70,12 @@ const hex20 = () => randomBytes(10).toString("hex");
 export const zaloUser = (display_name: string): FakeZaloUser => ({ id: hex20(), display_name });
 
 export class FakeZalo {
-  readonly token = FAKE_ZALO_TOKEN;
+  readonly token: string;
+  readonly botId: string;
+  /** Sends refused by the per-second limit (`ratePerSecond`). */
+  rateLimited = 0;
+  /** When each accepted send was answered (epoch ms), for rate measurements. */
+  readonly sentAt: number[] = [];
   /** Every send accepted, in order. */
   readonly sent: FakeZaloSent[] = [];
   /** Every call made, by method name (refused ones included). */
@@ -84,7 +101,13 @@ export class FakeZalo {
   private server!: http.Server;
   private port = 0;
 
-  private constructor(private readonly opts: FakeZaloOptions) {}
+  /** Times of the sends accepted within the last second (the per-second limit's window). */
+  private recent: number[] = [];
+
+  private constructor(private readonly opts: FakeZaloOptions) {
+    this.token = opts.token ?? FAKE_ZALO_TOKEN;
+    this.botId = opts.botId ?? FAKE_ZALO_BOT_ID;
+  }
 
   static async start(opts: FakeZaloOptions = {}): Promise<FakeZalo> {
     const fake = new FakeZalo(opts);
@@ -214,7 +237,7 @@ export class FakeZalo {
     const result = (value: unknown): void => answer({ ok: true, result: value });
     switch (method) {
       case "getMe":
-        return result({ id: FAKE_ZALO_BOT_ID, account_name: "bot.FakeBcd", account_type: "BASIC", can_join_groups: false });
+        return result({ id: this.botId, account_name: this.opts.botName ?? "bot.FakeBcd", account_type: "BASIC", can_join_groups: false });
       case "getWebhookInfo":
         return result({ url: this.webhook?.url ?? "", updated_at: Date.now() });
       case "deleteWebhook":
@@ -276,8 +299,18 @@ export class FakeZalo {
           const never = this.opts.neverWrote ?? { error_code: 400, description: "User has not interacted with the bot" };
           return refuse(never.error_code, never.description);
         }
+        if (this.opts.ratePerSecond !== undefined) {
+          const now = Date.now();
+          this.recent = this.recent.filter((t) => t > now - 1000);
+          if (this.recent.length >= this.opts.ratePerSecond) {
+            this.rateLimited++;
+            return refuse(429, this.opts.rateLimitDescription ?? "Too many requests");
+          }
+          this.recent.push(now);
+        }
         if (this.quotaUsed >= (this.opts.quota ?? 3000)) return refuse(429, "Quota exceeded");
         this.quotaUsed++;
+        this.sentAt.push(Date.now());
         const message_id = hex20();
         this.sent.push({
           method,
@@ -309,4 +342,38 @@ export class FakeZalo {
       await new Promise((r) => setTimeout(r, 20));
     }
   }
+}
+
+/**
+ * One Bot API address in front of several fake bots (ZALO_API_ROOT is one for the installation): each call goes
+ * to the fake whose token is in its path; an unknown token gets Zalo's 401.
+ */
+export async function startZaloRouter(fakes: readonly FakeZalo[]): Promise<{ apiRoot: string; stop(): Promise<void> }> {
+  const server = http.createServer((req, res) => {
+    const token = /^\/bot([^/]+)\//.exec(req.url ?? "")?.[1];
+    const fake = fakes.find((f) => f.token === token);
+    if (!fake) return void res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify({ ok: false, error_code: 401, description: "Unauthorized" }));
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const target = new URL(req.url!, fake.apiRoot);
+      const out = http.request(target, { method: req.method, headers: { "Content-Type": "application/json" } }, (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      });
+      out.on("error", () => req.socket.destroy());
+      // The client gave up (a stop): the fake's held poll is let go too.
+      res.on("close", () => out.destroy());
+      out.end(Buffer.concat(chunks));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    apiRoot: `http://127.0.0.1:${port}`,
+    async stop() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
 }

@@ -1,5 +1,5 @@
 import type { ChatApp } from "../app.js";
-import type { Config, ZaloAppConfig } from "../../config.js";
+import type { Config, ZaloSettings } from "../../config.js";
 import type { Clock } from "../../core/clock.js";
 import type { Core } from "../../core/index.js";
 import { can } from "../../core/permissions.js";
@@ -9,7 +9,7 @@ import { createTextApp } from "../../conversation/text-app.js";
 import type { Locale } from "../../db/schema.js";
 import { RateGate } from "../../delivery/rate-gate.js";
 import type { ChannelSender } from "../../delivery/worker.js";
-import { probeWhenQuiet, type Health, type HealthRequestHandler } from "../../health.js";
+import { probeWhenQuiet, type Health } from "../../health.js";
 import type { Translator } from "../../i18n/index.js";
 import type { Logger } from "../../logger.js";
 import type { FileLinks } from "../../media/links.js";
@@ -21,7 +21,7 @@ import { startZaloPolling, type ZaloPolling } from "./polling.js";
 import { createZaloReceiver } from "./receive.js";
 import { toZaloSendError } from "./send-error.js";
 import { zaloMessageSender, ZALO_TEXT_LIMIT } from "./send-message.js";
-import { startZaloWebhook, type ZaloWebhookServer } from "./webhook.js";
+import type { ZaloWebhookRoute } from "./webhook.js";
 
 /**
  * Zalo's pace: no per-second limit is published; its Basic plan counts 3,000 messages a month. A few
@@ -29,8 +29,25 @@ import { startZaloWebhook, type ZaloWebhookServer } from "./webhook.js";
  */
 export const ZALO_RATE = { ratePerSecond: 5, perChatIntervalMs: 1000 } as const;
 
+/**
+ * One Zalo bot the installation runs: its own (ZALO_BOT_TOKEN) or a committee's (zalo:connect). The token is
+ * only ever put in the client's URLs.
+ */
+export interface ZaloBotAccount {
+  token: string;
+  /** Its accounts' key (channel_identities.bot, the delivery lane): '' for the installation's bot, else its id. */
+  bot: string;
+  /** The id its monthly use is counted under (zalo_usage.bot): its numeric id, never the token. */
+  usageKey: string;
+  /** For the logs: the committee it serves, or "installation". */
+  label: string;
+  /** Webhook mode: the https address Zalo calls and the path it is served at. */
+  webhook?: { url: string; path: string };
+}
+
 export interface ZaloAppDeps {
-  config: ZaloAppConfig;
+  config: ZaloSettings;
+  account: ZaloBotAccount;
   /** The conversations, built once for every app (src/conversation/flows.ts). */
   flows: Flows;
   defaultLocale: Config["defaultLocale"];
@@ -46,8 +63,6 @@ export interface ZaloAppDeps {
   fileLinks: FileLinks | undefined;
   /** Told of every successful Bot API call. */
   health: Health;
-  /** Answers `/healthz` on the Zalo webhook server. */
-  healthz?: HealthRequestHandler | undefined;
   /** Polling: one call's wait in seconds and the longest pause after failures (tests shorten them). */
   polling?: { pollSeconds?: number; maxBackoffMs?: number } | undefined;
   /** Skip getMe when the bot's identity is already known. */
@@ -56,28 +71,32 @@ export interface ZaloAppDeps {
   webhookProbeMs?: number | undefined;
 }
 
-/** The Zalo module: the Bot API client, receiving (long polling or its webhook), the text app, and the sender with its gate. */
+/**
+ * The Zalo module of one bot: the Bot API client, receiving (long polling, or its route on the shared webhook
+ * server), the text app, and the sender with its own gate and quota.
+ */
 export interface ZaloApp extends ChatApp {
   readonly name: "zalo";
   readonly client: ZaloClient;
-  /** The webhook server, once started in webhook mode. */
-  readonly webhook: ZaloWebhookServer | undefined;
+  readonly account: ZaloBotAccount;
+  /** Webhook mode: its path on the shared server and its handler (the server is started before the bot). */
+  readonly route: ZaloWebhookRoute | undefined;
 }
 
 export function createZaloApp(deps: ZaloAppDeps): ZaloApp {
-  const { config, core, translator } = deps;
-  const logger = deps.logger.child({ component: "zalo" });
-  // The bot's quota is counted under its numeric id (the token's part before the colon), never the token.
-  const bot = config.token.split(":")[0]!;
+  const { config, core, translator, account } = deps;
+  const logger = deps.logger.child({ component: "zalo", ...(account.bot ? { bot: account.bot, committee: account.label } : {}) });
+  // The bot's quota is counted under its numeric id, never the token.
+  const bot = account.usageKey;
   const quotaFailed = (e: unknown) => logger.error({ err: e }, "could not record the Zalo quota");
   const client = createZaloClient({
-    token: config.token,
+    token: account.token,
     apiRoot: config.apiRoot,
     onSuccess: () => deps.health.platformCallSucceeded(),
     onSent: () => void core.zaloQuota.count(bot, 1, config.quota).then(deps.nudgeDelivery, quotaFailed),
     onQuotaExceeded: () => void core.zaloQuota.spent(bot).then(deps.nudgeDelivery, quotaFailed),
   });
-  const app = createTextApp({ channel: "zalo", limit: ZALO_TEXT_LIMIT, core, translator, flows: withZaloHelp(deps.flows, translator) });
+  const app = createTextApp({ channel: "zalo", limit: ZALO_TEXT_LIMIT, core, translator, flows: withZaloHelp(deps.flows, translator), ...(account.bot ? { bot: account.bot } : {}) });
   const send = zaloMessageSender({ client, core, translator, fileLinks: deps.fileLinks, now: deps.clock });
   const views = createOutboxViews(core, translator, deps.clock);
 
@@ -91,7 +110,7 @@ export function createZaloApp(deps: ZaloAppDeps): ZaloApp {
       } catch (e) {
         // Zalo says the month's quota is spent: recorded before the worker decides where the message goes next.
         if (e instanceof ZaloApiError && e.errorCode === 429 && /quota/i.test(e.description)) await core.zaloQuota.spent(bot).catch(quotaFailed);
-        if (e instanceof ZaloApiError && e.errorCode === 401) logger.error({ method: e.method }, "Zalo refused the bot token (401): check ZALO_BOT_TOKEN; it changes when the owner resets it in Zalo Bot Creator");
+        if (e instanceof ZaloApiError && e.errorCode === 401) logger.error({ method: e.method }, account.bot ? "Zalo refused the bot token (401): check its token file (zalo:list); it changes when the owner resets it in Zalo Bot Creator" : "Zalo refused the bot token (401): check ZALO_BOT_TOKEN; it changes when the owner resets it in Zalo Bot Creator");
         throw toZaloSendError(e);
       }
     },
@@ -108,23 +127,21 @@ export function createZaloApp(deps: ZaloAppDeps): ZaloApp {
   const delivery = { sender, gate: new RateGate({ ...ZALO_RATE, groupIntervalMs: 3000 }), quota };
 
   let me: ZaloBotInfo | undefined = deps.botInfo;
-  const handle = createZaloReceiver({ core, app, send, translator, defaultLocale: deps.defaultLocale as Locale, logger, botId: () => me?.id });
+  const handle = createZaloReceiver({ core, app, send, translator, defaultLocale: deps.defaultLocale as Locale, logger, botId: () => me?.id, bot: account.bot });
   let polling: ZaloPolling | undefined;
   let stopProbe: (() => void) | undefined;
-  let webhook: ZaloWebhookServer | undefined;
   return {
     name: "zalo",
     delivery,
     client,
-    get webhook() {
-      return webhook;
-    },
+    account,
+    route: account.webhook ? { path: account.webhook.path, handle } : undefined,
     async start() {
       me ??= await identify(client, config.apiRoot ?? ZALO_API_ROOT);
       logger.info({ account: me.account_name, mode: config.mode.kind }, "Zalo bot identified");
-      const people = await core.zaloQuota.people();
+      const people = await core.zaloQuota.people(account.bot);
       if (people > config.maxPeople) logger.warn({ people, maxPeople: config.maxPeople }, "more people are linked on Zalo than the bot's plan serves (ZALO_MAX_PEOPLE): Zalo may refuse some of them");
-      if (config.mode.kind === "polling") {
+      if (config.mode.kind === "polling" || !account.webhook) {
         // A webhook left set would keep getUpdates from working.
         const info = await client.getWebhookInfo().catch(() => undefined);
         if (info?.url) await client.deleteWebhook();
@@ -132,14 +149,14 @@ export function createZaloApp(deps: ZaloAppDeps): ZaloApp {
         return;
       }
       const mode = config.mode;
-      webhook = await startZaloWebhook({ ...mode, handle, logger, healthz: deps.healthz, onUpdate: () => deps.health.platformCallSucceeded() });
-      await client.setWebhook(mode.url, mode.secret);
+      const url = account.webhook.url;
+      await client.setWebhook(url, mode.secret);
       // A webhook hears from Zalo only when someone writes: a quiet bot asks Zalo, so /healthz tells quiet from cut off.
       const every = deps.webhookProbeMs ?? 60_000;
       stopProbe = probeWhenQuiet(deps.health, every, () =>
         client.getWebhookInfo().then(
           (info) => {
-            if (info.url !== mode.url) logger.warn({ registered: info.url }, "Zalo no longer has this bot's webhook address");
+            if (info.url !== url) logger.warn({ registered: info.url }, "Zalo no longer has this bot's webhook address");
           },
           (e: unknown) => logger.warn({ err: e }, "Zalo did not answer the webhook check"),
         ),
@@ -148,7 +165,6 @@ export function createZaloApp(deps: ZaloAppDeps): ZaloApp {
     async stop() {
       stopProbe?.();
       await polling?.stop();
-      await webhook?.stop();
     },
   };
 }

@@ -22,6 +22,8 @@ export interface ZaloReceiverDeps {
   logger: Logger;
   /** The bot's own id (getMe): its own messages, if Zalo echoes them, are ignored. */
   botId: () => string | undefined;
+  /** The accounts' key of this bot: '' for the installation's, else a committee bot's id (see ZaloBotAccount). */
+  bot?: string;
 }
 
 /**
@@ -71,10 +73,11 @@ export function createZaloReceiver(deps: ZaloReceiverDeps): (update: ZaloUpdate)
       logger.debug({ event: update.event_name }, "Zalo group message ignored: the bot serves private chats");
       return;
     }
-    if (!(await core.updates.claim("zalo", `${update.event_name}:${m.message_id}`))) return;
+    // A message id may be unique to its bot only: a committee bot's updates are claimed under its id.
+    if (!(await core.updates.claim("zalo", `${deps.bot ? `${deps.bot}:` : ""}${update.event_name}:${m.message_id}`))) return;
 
     const account = { externalId: from, chatId, username: null };
-    const actor = await core.people.actorByChannel("zalo", from);
+    const actor = await core.people.actorByChannel("zalo", from, deps.bot);
     const locale = actor ? core.people.localeOf(actor) : deps.defaultLocale;
     const timeZone = actor?.seats[0]?.timeZone ?? core.ctx.settings.timeZone;
     const send = async (parts: string[], file?: Parameters<ZaloMessageSender>[4]) => {

@@ -4,11 +4,20 @@ import { isHealthRequest, type HealthRequestHandler } from "../../health.js";
 import type { Logger } from "../../logger.js";
 import type { ZaloUpdate } from "./client.js";
 
-/** Where Zalo's webhook is served: a server of its own, apart from Telegram's (ZALO_WEBHOOK_HOST/PORT/PATH). */
+/** One bot's webhook on the shared server: its path and what handles its updates. */
+export interface ZaloWebhookRoute {
+  path: string;
+  handle: (update: ZaloUpdate) => Promise<void>;
+}
+
+/**
+ * Where Zalo's webhooks are served: a server of its own, apart from Telegram's (WEBHOOK_HOST, ZALO_WEBHOOK_PORT),
+ * one path per bot (ZALO_WEBHOOK_PATH for the installation's, `<ZALO_WEBHOOK_PATH>/<bot id>` for a committee's),
+ * every one behind the same secret.
+ */
 export interface ZaloWebhookOptions {
   host: string;
   port: number;
-  path: string;
   secret: string;
   /** Largest body read, in bytes (default 256 KB: an update is a few hundred bytes). */
   maxBodyBytes?: number;
@@ -39,7 +48,8 @@ export function updateOfBody(value: unknown): ZaloUpdate | undefined {
  * reads at most `maxBodyBytes` within `bodyTimeoutMs`, answers 200 at once and handles the update afterwards,
  * so a slow turn never makes Zalo wait or retry. `/healthz` is answered too.
  */
-export async function startZaloWebhook(opts: ZaloWebhookOptions & { handle: (update: ZaloUpdate) => Promise<void>; logger: Logger; healthz?: HealthRequestHandler; onUpdate?: () => void }): Promise<ZaloWebhookServer> {
+export async function startZaloWebhook(opts: ZaloWebhookOptions & { routes: readonly ZaloWebhookRoute[]; logger: Logger; healthz?: HealthRequestHandler; onUpdate?: () => void }): Promise<ZaloWebhookServer> {
+  const routes = new Map(opts.routes.map((r) => [r.path, r.handle]));
   const log = opts.logger;
   const maxBodyBytes = opts.maxBodyBytes ?? 256 * 1024;
   const bodyTimeoutMs = opts.bodyTimeoutMs ?? 10_000;
@@ -51,7 +61,7 @@ export async function startZaloWebhook(opts: ZaloWebhookOptions & { handle: (upd
     res.writeHead(status, { "Content-Type": "text/plain", Connection: "close" }).end(reason);
   };
 
-  const onUpdateRequest = async (req: IncomingMessage, res: ServerResponse) => {
+  const onUpdateRequest = async (req: IncomingMessage, res: ServerResponse, handle: (update: ZaloUpdate) => Promise<void>) => {
     if (!secretMatches(req.headers["x-bot-api-secret-token"], opts.secret)) return refuse(req, res, 403, "wrong or missing secret token");
     if (Number(req.headers["content-length"] ?? 0) > maxBodyBytes) return refuse(req, res, 413, "body too large");
     const body = await readBody(req, maxBodyBytes, bodyTimeoutMs);
@@ -65,15 +75,15 @@ export async function startZaloWebhook(opts: ZaloWebhookOptions & { handle: (upd
     if (!update) return refuse(req, res, 400, "body is not a Zalo update");
     opts.onUpdate?.();
     res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify({ message: "Success" }));
-    const work = opts.handle(update).catch((e: unknown) => log.error({ err: e, event: update.event_name }, "a Zalo update could not be handled"));
+    const work = handle(update).catch((e: unknown) => log.error({ err: e, event: update.event_name }, "a Zalo update could not be handled"));
     inHand.add(work);
     void work.finally(() => inHand.delete(work));
   };
 
   const server: Server = createServer({ headersTimeout: 10_000, requestTimeout: 10_000 + bodyTimeoutMs, keepAliveTimeout: 65_000 }, (req, res) => {
-    const path = req.url?.split("?")[0];
-    if (req.method === "POST" && path === opts.path) {
-      onUpdateRequest(req, res).catch((e: unknown) => {
+    const handle = routes.get(req.url?.split("?")[0] ?? "");
+    if (req.method === "POST" && handle) {
+      onUpdateRequest(req, res, handle).catch((e: unknown) => {
         log.error({ err: e }, "Zalo webhook request failed");
         if (!res.headersSent && !res.destroyed) res.writeHead(500, { Connection: "close" }).end();
       });
@@ -91,7 +101,7 @@ export async function startZaloWebhook(opts: ZaloWebhookOptions & { handle: (upd
   });
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : opts.port;
-  log.info({ host: opts.host, port, path: opts.path }, "Zalo webhook listening");
+  log.info({ host: opts.host, port, paths: [...routes.keys()] }, "Zalo webhook listening");
   return {
     port,
     async stop() {

@@ -47,8 +47,9 @@ export function startFlow(deps: Pick<FlowDeps, "core" | "nudgeDelivery" | "trans
         return;
       }
       try {
-        const result = await core.invites.redeem({ channel: turn.channel, externalId: turn.account.externalId, chatId: turn.account.chatId, username: turn.account.username, code });
-        const actor = await core.people.actorByChannel(turn.channel, turn.account.externalId);
+        const { bot } = turn.account;
+        const result = await core.invites.redeem({ channel: turn.channel, externalId: turn.account.externalId, chatId: turn.account.chatId, username: turn.account.username, code, ...(bot ? { bot } : {}) });
+        const actor = await core.people.actorByChannel(turn.channel, turn.account.externalId, bot);
         if (!actor) throw new Error("linked account not found after sign-in");
         const locale = result.membership ? core.people.localeOf(actor) : (result.person.locale ?? result.committee.default_locale);
         const t = translator.bind(locale);

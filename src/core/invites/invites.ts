@@ -160,6 +160,8 @@ export interface SignInRequest {
   chatId: string;
   username: string | null;
   code: string;
+  /** The Zalo bot the account writes through (see loadActorByChannel); '' or absent for the installation's own. */
+  bot?: string;
 }
 
 /** What a guest's or a delegate's invite admits to: one meeting, not a seat on the committee. */
@@ -249,6 +251,7 @@ export async function redeemInvite(ctx: CoreContext, req: SignInRequest): Promis
       .selectFrom("channel_identities")
       .select(["person_id"])
       .where("channel", "=", req.channel)
+      .where("bot", "=", req.bot ?? "")
       .where("external_id", "=", req.externalId)
       .executeTakeFirst();
     if (taken && taken.person_id !== person.id) return fail("invites:account_taken", {}, false);
@@ -259,13 +262,14 @@ export async function redeemInvite(ctx: CoreContext, req: SignInRequest): Promis
       .selectAll()
       .where("person_id", "=", person.id)
       .where("channel", "=", req.channel)
+      .where("bot", "=", req.bot ?? "")
       .executeTakeFirst();
     // Linking is using the app: until the person writes on another one, delivery prefers this one.
     const identity = { external_id: req.externalId, chat_id: req.chatId, username: req.username, linked_at: iso(now), unreachable_at: null, unreachable_reason: null, last_seen_at: iso(now) };
     if (existing) {
       await trx.updateTable("channel_identities").set(identity).where("id", "=", existing.id).execute();
     } else {
-      await trx.insertInto("channel_identities").values({ ...identity, person_id: person.id, channel: req.channel }).execute();
+      await trx.insertInto("channel_identities").values({ ...identity, person_id: person.id, channel: req.channel, bot: req.bot ?? "" }).execute();
     }
     await trx.updateTable("invites").set({ used_at: iso(now), used_by_external_id: req.externalId }).where("id", "=", invite.id).execute();
     await cancelJob(trx, `${INVITE_EXPIRY_REMINDER}:${invite.id}`);
@@ -274,8 +278,8 @@ export async function redeemInvite(ctx: CoreContext, req: SignInRequest): Promis
       objectType: "person",
       objectId: person.id,
       committeeId: committee.id,
-      before: existing ? { channel: req.channel, externalId: existing.external_id } : null,
-      after: { channel: req.channel, externalId: req.externalId, inviteId: invite.id },
+      before: existing ? { channel: req.channel, externalId: existing.external_id, ...(req.bot ? { bot: req.bot } : {}) } : null,
+      after: { channel: req.channel, externalId: req.externalId, inviteId: invite.id, ...(req.bot ? { bot: req.bot } : {}) },
     });
     // What was held for them while they had no linked app goes out now, once: what still matters.
     const held = await settleHeld(trx, now, person.id, true);

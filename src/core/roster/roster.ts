@@ -343,7 +343,8 @@ export async function listMembers(
         title: r.title,
         active: r.active === 1,
         link: links.length === 0 ? "not_linked" : links.some((l) => l.reachable) ? "linked" : "unreachable",
-        apps: links.map((l) => l.channel),
+        // One entry per app, though a person may be linked on several Zalo bots.
+        apps: [...new Set(links.map((l) => l.channel))],
         invite: expires === null ? "none" : expires > now ? "open" : "expired",
         inviteExpiresAt: expires,
         waiting: waiting.get(r.personId) ?? 0,

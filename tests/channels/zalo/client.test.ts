@@ -75,6 +75,10 @@ describe("Zalo Bot API client", () => {
     expect(quota).toMatchObject({ errorCode: 429, description: "Quota exceeded" });
     expect(toZaloSendError(quota)).toMatchObject({ kind: "rate_limited" });
     expect(toZaloSendError(quota).retryAfterMs).toBeGreaterThan(0);
+    // A 429 that does not speak of the quota is a per-second limit: a short pause while the gate slows down.
+    const burst = toZaloSendError(new ZaloApiError("sendMessage", 429, "Too many requests"));
+    expect(burst.kind).toBe("rate_limited");
+    expect(burst.retryAfterMs).toBeLessThan(toZaloSendError(quota).retryAfterMs);
     expect(toZaloSendError(new ZaloApiError("sendMessage", 403, "Internal server error")).kind).toBe("transient");
     expect(toZaloSendError(new ZaloApiError("sendMessage", 400, "Bad request")).kind).toBe("permanent");
   });
