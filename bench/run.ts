@@ -23,6 +23,7 @@ import { performance } from "node:perf_hooks";
 import { benchBroadcast, benchHardKill, PLATFORM_LIMIT, type BroadcastOptions, type BroadcastResult, type HardKillOptions, type HardKillResult } from "./broadcast.js";
 import { benchOutbox, type OutboxResult } from "./outbox.js";
 import { benchReports, type ReportsOptions, type ReportsResult, type Runs } from "./reports.js";
+import { benchNudges, printNudges, type NudgesOptions } from "./nudges.js";
 import { benchSummary, median, printSummary, type SummaryOptions } from "./summary.js";
 import { benchBareBot, benchFullBot, type UpdatesOptions, type UpdatesResult } from "./updates.js";
 
@@ -45,8 +46,13 @@ const HARD_KILL: HardKillOptions = { recipients: 4_000, killAfter: 2_500, unansw
 /** Part 4: 100 organizations with one member each and 10 tasks each; every read timed 5 times. */
 const REPORTS: ReportsOptions = { organizations: 100, tasksPerOrganization: 10, runs: 5 };
 
-/** Part 5: each measure timed 7 times; 30 repetitions and 100 charts between memory samples. */
-const SUMMARY: SummaryOptions = { runs: 7, repetitions: 30, chartLoop: 100 };
+/**
+ * Part 5: each measure timed 7 times; 30 repetitions and 100 charts between memory samples. Part 6: planning and
+ * the daily job timed 3 times each. BENCH_QUICK=1 runs fewer (3; 3 and 10; 1), for code that takes seconds a run.
+ */
+const QUICK = process.env.BENCH_QUICK === "1";
+const SUMMARY: SummaryOptions = QUICK ? { runs: 3, repetitions: 3, chartLoop: 10 } : { runs: 7, repetitions: 30, chartLoop: 100 };
+const NUDGES: NudgesOptions = { runs: QUICK ? 1 : 3 };
 
 const TARGET_RATIO = 0.5;
 const TARGET_P95_MS = 20;
@@ -307,6 +313,14 @@ async function main(): Promise<void> {
         { pass: median(r.fullMs) <= TARGET_SUMMARY_FULL_MS, name: `summary with chart ≤ ${TARGET_SUMMARY_FULL_MS.toLocaleString("en")} ms (${r.label})`, got: `median ${ms(median(r.fullMs))}` },
         { pass: r.plans.every((q) => q.problems.length === 0), name: `summary plans: no full scan (${r.label})`, got: `${r.plans.filter((q) => q.problems.length).length} of ${r.plans.length} statements` },
       );
+    }
+  }
+
+  if (parts.has("nudges")) {
+    const nudges = await benchNudges(NUDGES);
+    planFailures += printNudges(nudges, NUDGES, false);
+    for (const r of nudges.runs) {
+      targets.push({ pass: r.plans.every((q) => q.problems.length === 0), name: `nudges plans: no full scan (${r.label})`, got: `${r.plans.filter((q) => q.problems.length).length} of ${r.plans.length} statements` });
     }
   }
 
