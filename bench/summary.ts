@@ -6,6 +6,7 @@
  * message and the chart PNG, watches memory over repetitions and over a loop of chart renders, and prints and
  * checks the plan of every statement the summary runs.
  */
+import { cpus, loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
 import { setImmediate as yieldLoop } from "node:timers/promises";
 import { createCore, type Core } from "../src/core/index.js";
@@ -37,6 +38,8 @@ export interface SummaryRun {
   seedMs: number;
   counts: Record<string, number>;
   dataMs: number[];
+  /** This process's CPU time (user + system) per data run: steadier than wall time on a busy machine. */
+  dataCpuMs: number[];
   fullMs: number[];
   chartMs: number[];
   pngBytes: number;
@@ -92,10 +95,14 @@ async function runOn(kind: "sqlite" | "postgres", opts: SummaryOptions): Promise
     renderStackedBars(progressChart(t, "vi", warm));
 
     const dataMs: number[] = [];
+    const dataCpuMs: number[] = [];
     for (let i = 0; i < opts.runs; i++) {
       const s = performance.now();
+      const cpu = process.cpuUsage();
       await core.summary.of(seeded.chair, seeded.committeeId);
       dataMs.push(performance.now() - s);
+      const used = process.cpuUsage(cpu);
+      dataCpuMs.push((used.user + used.system) / 1000);
     }
     const fullMs: number[] = [];
     const chartMs: number[] = [];
@@ -150,6 +157,7 @@ async function runOn(kind: "sqlite" | "postgres", opts: SummaryOptions): Promise
       seedMs,
       counts: seeded.counts,
       dataMs,
+      dataCpuMs,
       fullMs: fullMs.slice(-opts.runs),
       chartMs: chartMs.slice(-opts.runs),
       pngBytes,
@@ -195,6 +203,7 @@ export function printSummary(r: SummaryResult, opts: SummaryOptions, verbosePlan
   row("seeding (batched inserts)", ...r.runs.map((x) => `${(x.seedMs / 1000).toFixed(1)} s`));
   row("data (committeeSummary)", ...r.runs.map((x) => ms(median(x.dataMs))));
   row("  max", ...r.runs.map((x) => ms(Math.max(...x.dataMs))));
+  row("  CPU of this process", ...r.runs.map((x) => ms(median(x.dataCpuMs))));
   row("data + message + chart PNG", ...r.runs.map((x) => ms(median(x.fullMs))));
   row("  max", ...r.runs.map((x) => ms(Math.max(...x.fullMs))));
   row("  of which the chart", ...r.runs.map((x) => ms(median(x.chartMs))));
@@ -207,6 +216,6 @@ export function printSummary(r: SummaryResult, opts: SummaryOptions, verbosePlan
   for (const x of r.runs) if (x.check.length) console.log(`  WARNING (${x.label}): the summary does not match the seed, the figures are suspect: ${x.check.join("; ")}`);
   let failed = 0;
   for (const x of r.runs) failed += printPlans(`query plans, ${x.label}`, x.plans, verbosePlans);
-  console.log(`  part 5 took ${(r.wallMs / 1000).toFixed(1)} s`);
+  console.log(`  part 5 took ${(r.wallMs / 1000).toFixed(1)} s; load average at the end ${loadavg().map((v) => v.toFixed(1)).join(", ")} on ${cpus().length} CPU(s)`);
   return failed;
 }
