@@ -10,17 +10,23 @@
  *                               process killed mid-broadcast and restarted.
  *   Part 4 (bench/reports.ts) — a reporting period at provincial scale through core: 1,000 tasks of 100
  *                               organizations imported, every member reporting, the secretariat's status and XLSX.
- *   Part 5 (bench/zalo.ts)    — a notice to people on Zalo through the real Zalo client and worker, against the
+ *   Part 5 (bench/summary.ts) — the leaders' summary of a committee of 10,000 members, 2,000 tasks and 100,000
+ *                               progress updates: data, data with message and chart, memory, query plans checked.
+ *   Part 6 (bench/nudges.ts)  — one day's bundled nudges for the same committee: planning, bundling, re-checking.
+ *   Part 7 (bench/zalo.ts)    — a notice to people on Zalo through the real Zalo client and worker, against the
  *                               fake Zalo with a per-second limit the bot is not told (429 above it), real time.
  *
  * `npm run bench -- --only reports` (or `--only updates,outbox`) runs only the named parts: updates, outbox,
- * broadcast, reports, zalo. Without it every part runs.
+ * broadcast, reports, summary, nudges, zalo. Without it every part runs. Parts 5 and 6 also run on PostgreSQL when
+ * BENCH_DATABASE_URL (or TEST_DATABASE_URL) is set. A failed plan check of part 5 or 6 exits 1.
  */
 import { cpus } from "node:os";
 import { performance } from "node:perf_hooks";
 import { benchBroadcast, benchHardKill, PLATFORM_LIMIT, type BroadcastOptions, type BroadcastResult, type HardKillOptions, type HardKillResult } from "./broadcast.js";
 import { benchOutbox, type OutboxResult } from "./outbox.js";
 import { benchReports, type ReportsOptions, type ReportsResult, type Runs } from "./reports.js";
+import { benchNudges, printNudges, type NudgesOptions } from "./nudges.js";
+import { benchSummary, median, printSummary, type SummaryOptions } from "./summary.js";
 import { benchBareBot, benchFullBot, type UpdatesOptions, type UpdatesResult } from "./updates.js";
 import { benchZaloBroadcast, type ZaloBroadcastOptions, type ZaloBroadcastResult } from "./zalo.js";
 
@@ -43,6 +49,14 @@ const HARD_KILL: HardKillOptions = { recipients: 4_000, killAfter: 2_500, unansw
 /** Part 4: 100 organizations with one member each and 10 tasks each; every read timed 5 times. */
 const REPORTS: ReportsOptions = { organizations: 100, tasksPerOrganization: 10, runs: 5 };
 
+/**
+ * Part 5: each measure timed 7 times; 30 repetitions and 100 charts between memory samples. Part 6: planning and
+ * the daily job timed 3 times each. BENCH_QUICK=1 runs fewer (3; 3 and 10; 1), for code that takes seconds a run.
+ */
+const QUICK = process.env.BENCH_QUICK === "1";
+const SUMMARY: SummaryOptions = QUICK ? { runs: 3, repetitions: 3, chartLoop: 10 } : { runs: 7, repetitions: 30, chartLoop: 100 };
+const NUDGES: NudgesOptions = { runs: QUICK ? 1 : 3 };
+
 const TARGET_RATIO = 0.5;
 const TARGET_P95_MS = 20;
 const TARGET_RATE_TOLERANCE = 0.05;
@@ -56,9 +70,11 @@ const TARGET_STATUS_MS = 1_000;
 const TARGET_XLSX_MS = 3_000;
 const TARGET_MINE_MS = 200;
 const TARGET_SUBMIT_P95_MS = 50;
+const TARGET_SUMMARY_DATA_MS = 200;
+const TARGET_SUMMARY_FULL_MS = 1_000;
 
 /**
- * Part 5: Zalo publishes no per-second limit; the fake hides one. At 20/s the bot's own Zalo pace
+ * Part 7: Zalo publishes no per-second limit; the fake hides one. At 20/s the bot's own Zalo pace
  * (ZALO_RATE) stays below it; at 3/s the bot must find it from 429s. Real time (about 1 and 2 minutes).
  */
 const ZALO_BROADCASTS: ZaloBroadcastOptions[] = [
@@ -66,7 +82,7 @@ const ZALO_BROADCASTS: ZaloBroadcastOptions[] = [
   { recipients: 120, hiddenLimit: 3, budgetMs: 240_000 },
 ];
 
-const PARTS = ["updates", "outbox", "broadcast", "reports", "zalo"] as const;
+const PARTS = ["updates", "outbox", "broadcast", "reports", "summary", "nudges", "zalo"] as const;
 type Part = (typeof PARTS)[number];
 
 /** The parts named by `--only a,b` (or `--only=a,b`); every part when not given. */
@@ -309,6 +325,27 @@ async function main(): Promise<void> {
     );
   }
 
+  let planFailures = 0;
+  if (parts.has("summary")) {
+    const summary = await benchSummary(SUMMARY);
+    planFailures += printSummary(summary, SUMMARY, true);
+    for (const r of summary.runs) {
+      targets.push(
+        { pass: median(r.dataMs) <= TARGET_SUMMARY_DATA_MS, name: `summary data ≤ ${TARGET_SUMMARY_DATA_MS} ms (${r.label})`, got: `median ${ms(median(r.dataMs))}` },
+        { pass: median(r.fullMs) <= TARGET_SUMMARY_FULL_MS, name: `summary with chart ≤ ${TARGET_SUMMARY_FULL_MS.toLocaleString("en")} ms (${r.label})`, got: `median ${ms(median(r.fullMs))}` },
+        { pass: r.plans.every((q) => q.problems.length === 0), name: `summary plans: no full scan (${r.label})`, got: `${r.plans.filter((q) => q.problems.length).length} of ${r.plans.length} statements` },
+      );
+    }
+  }
+
+  if (parts.has("nudges")) {
+    const nudges = await benchNudges(NUDGES);
+    planFailures += printNudges(nudges, NUDGES, false);
+    for (const r of nudges.runs) {
+      targets.push({ pass: r.plans.every((q) => q.problems.length === 0), name: `nudges plans: no full scan (${r.label})`, got: `${r.plans.filter((q) => q.problems.length).length} of ${r.plans.length} statements` });
+    }
+  }
+
   if (parts.has("zalo")) {
     const runs: ZaloBroadcastResult[] = [];
     for (const opts of ZALO_BROADCASTS) runs.push(await benchZaloBroadcast(opts));
@@ -322,6 +359,10 @@ async function main(): Promise<void> {
   console.log("\nTargets");
   for (const t of targets) console.log(`  ${t.pass ? "PASS" : "FAIL"}  ${t.name.padEnd(40)} got ${t.got}`);
   console.log(`\n${targets.filter((t) => t.pass).length}/${targets.length} targets met; total ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  if (planFailures > 0) {
+    console.log(`PLAN CHECK FAILED: ${planFailures} statement(s) scan a big table in full (see the plans above)`);
+    process.exitCode = 1;
+  }
 }
 
 main().catch((e: unknown) => {

@@ -190,7 +190,7 @@ describe.each(testDialects)("the daily bundled nudge, on %s", (dialect) => {
     expect(view.message.text).toContain(`2. Cho ý kiến bằng văn bản về <b>Dự thảo Quy chế làm việc</b> (số ${requestId}) — hạn 30/11/2026 17:00`);
     const actions = view.message.buttons!.flat();
     expect(actions.map((b) => b.label)).toEqual(["1. ✅ Đã nhận", "2. ✍️ Cho ý kiến"]);
-    expect(actions.map((b) => b.action)).toEqual([`n:a:${await recipient("notice_recipients", member)}`, `st:o:${await recipient("opinion_recipients", member)}`]);
+    expect(actions.map((b) => b.action)).toEqual([`n:l:${await recipient("notice_recipients", member)}`, `st:o:${await recipient("opinion_recipients", member)}`]);
     // The secretary who sent both owes neither.
     expect(await bundles(people.secretary!.personId)).toEqual([]);
 

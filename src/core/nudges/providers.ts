@@ -1,7 +1,7 @@
 import type { Executor } from "../../db/database.js";
 import { DAY, iso } from "../clock.js";
 import { localDateOf } from "../cycle/local-time.js";
-import { taskInPeriod, windowFor } from "../reports/periods.js";
+import { taskInPeriod, windowWith } from "../reports/periods.js";
 import { latestInPeriod, reportingMembers, responsibleAmong } from "../reports/updates.js";
 import { addObligationProvider, within, workingDaysBefore, type Obligation, type ObligationProvider, type ObligationQuery } from "./obligations.js";
 
@@ -14,10 +14,12 @@ export async function owedTasks(q: Pick<ObligationQuery, "db" | "committee" | "n
   for (const period of periods) {
     const mine = tasks.filter((t) => taskInPeriod(t, period));
     const latest = await latestInPeriod(q.db, period.id, mine.map((t) => t.id));
+    // Everyone's personal window in one query rather than one per person and task.
+    const exceptions = new Map((await q.db.selectFrom("period_exceptions").selectAll().where("period_id", "=", period.id).execute()).map((e) => [e.person_id, e]));
     for (const task of mine) {
       if (latest.has(task.id)) continue;
       for (const p of responsibleAmong(members, task)) {
-        const w = await windowFor(q.db, period, p.personId);
+        const w = windowWith(period, exceptions.get(p.personId));
         if (w.closesAt <= iso(q.now)) continue;
         out.push({ personId: p.personId, taskId: task.id, periodId: period.id, dueAt: w.dueAt, closesAt: w.closesAt });
       }

@@ -42,6 +42,7 @@ export async function periodStatus(ctx: CoreContext, actor: Actor, periodId: num
   const zero = (): Record<TaskState, number> => ({ on_time: 0, late: 0, missing: 0, pending: 0 });
   const counts = { ...zero(), total: tasks.length };
   const groups = new Map<string, PeriodStatus["byOrganization"][number]>();
+  const missingSeen = new Map<string, Set<string>>();
   const rows: StatusRow[] = [];
   const members = await reportingMembers(ctx.db, period.committee_id);
   const exceptions = new Map((await ctx.db.selectFrom("period_exceptions").selectAll().where("period_id", "=", period.id).execute()).map((e) => [e.person_id, e]));
@@ -58,7 +59,15 @@ export async function periodStatus(ctx: CoreContext, actor: Actor, periodId: num
     const g = groups.get(unit.toLowerCase()) ?? { unit, total: 0, counts: zero(), missingPeople: [] };
     g.total++;
     g.counts[state]++;
-    if (state === "missing" || state === "pending") for (const p of people) if (!g.missingPeople.includes(p.fullName)) g.missingPeople.push(p.fullName);
+    if (state === "missing" || state === "pending") {
+      // A set beside the list: an organization of a hundred people owing hundreds of tasks stays linear.
+      const seen = missingSeen.get(unit.toLowerCase()) ?? new Set<string>();
+      missingSeen.set(unit.toLowerCase(), seen);
+      for (const p of people) if (!seen.has(p.fullName)) {
+        seen.add(p.fullName);
+        g.missingPeople.push(p.fullName);
+      }
+    }
     groups.set(unit.toLowerCase(), g);
   }
   const openItems = await ctx.db.selectFrom("report_items").select((eb) => eb.fn.countAll<number>().as("n")).where("committee_id", "=", period.committee_id).where("status", "=", "open").executeTakeFirstOrThrow();

@@ -128,14 +128,49 @@ export async function reportingMembers(db: Executor, committeeId: number) {
   return rows.map((r) => ({ ...r, orgKey: orgKey(r.organization) }));
 }
 
-/** Who answers for a task: the person named in it and the members of the responsible organization. */
-export const responsibleAmong = (members: { personId: number; fullName: string; orgKey: string }[], task: TaskRow) => {
+type ReportingMember = { personId: number; fullName: string; orgKey: string };
+/** Positions in a member list by organization key and by person, built once per list (a period's status asks per task). */
+const memberIndexes = new WeakMap<readonly ReportingMember[], { byOrg: Map<string, number[]>; byPerson: Map<number, number[]>; answers: Map<string, { personId: number; fullName: string }[]> }>();
+
+function indexOf(members: readonly ReportingMember[]) {
+  let index = memberIndexes.get(members);
+  if (!index) {
+    index = { byOrg: new Map(), byPerson: new Map(), answers: new Map() };
+    const add = <K>(map: Map<K, number[]>, key: K, i: number) => {
+      const list = map.get(key);
+      if (list) list.push(i);
+      else map.set(key, [i]);
+    };
+    for (const [i, m] of members.entries()) {
+      add(index.byOrg, m.orgKey, i);
+      add(index.byPerson, m.personId, i);
+    }
+    memberIndexes.set(members, index);
+  }
+  return index;
+}
+
+/**
+ * Who answers for a task: the person named in it and the members of the responsible organization, in roster
+ * order. The list is indexed on first use, so asking for 2,000 tasks among 10,000 members stays linear.
+ */
+export const responsibleAmong = (members: readonly ReportingMember[], task: TaskRow) => {
   const key = orgKey(task.responsible_organization);
-  return members.filter((m) => m.personId === task.responsible_person_id || (key !== "" && m.orgKey === key)).map(({ personId, fullName }) => ({ personId, fullName }));
+  const { byOrg, byPerson, answers } = indexOf(members);
+  // Tasks of one organization (and person) share one answer: callers only read it.
+  const cacheKey = `${task.responsible_person_id ?? ""}|${key}`;
+  const known = answers.get(cacheKey);
+  if (known) return known;
+  const fromOrg = key !== "" ? (byOrg.get(key) ?? []) : [];
+  const fromPerson = task.responsible_person_id !== null ? (byPerson.get(task.responsible_person_id) ?? []) : [];
+  const at = fromPerson.length ? [...new Set([...fromOrg, ...fromPerson])].sort((a, b) => a - b) : fromOrg;
+  const people = at.map((i) => ({ personId: members[i]!.personId, fullName: members[i]!.fullName }));
+  answers.set(cacheKey, people);
+  return people;
 };
 
 export async function responsiblePeople(db: Executor, task: TaskRow): Promise<{ personId: number; fullName: string }[]> {
-  return responsibleAmong(await reportingMembers(db, task.committee_id), task);
+  return [...responsibleAmong(await reportingMembers(db, task.committee_id), task)];
 }
 
 export async function reportContext(ctx: CoreContext, actor: Actor, taskId: number, periodId?: number): Promise<ReportContext> {

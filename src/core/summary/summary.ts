@@ -120,6 +120,8 @@ export async function committeeSummary(ctx: CoreContext, actor: Actor, committee
   const behind: CommitteeSummary["behind"] = [];
   const orgs = new Map<string, OrganizationProgress>();
   const missing = new Set<string>();
+  /** Who is already listed per organization (a set beside each list, which may run to hundreds of names). */
+  const missingIn = new Map<string, Set<string>>();
   for (const row of status.rows) {
     const s: ProgressStatus = row.latest?.status ?? "not_started";
     byStatus[s]++;
@@ -133,9 +135,14 @@ export async function committeeSummary(ctx: CoreContext, actor: Actor, committee
     o.byStatus[s]++;
     if (row.state === "on_time" || row.state === "late") o.reported++;
     if (row.state === "late") o.late++;
-    if (row.state === "missing" || row.state === "pending") for (const p of row.people) {
-      missing.add(p);
-      if (!o.missingPeople.includes(p)) o.missingPeople.push(p);
+    if (row.state === "missing" || row.state === "pending") {
+      const seen = missingIn.get(key) ?? new Set<string>();
+      missingIn.set(key, seen);
+      for (const p of row.people) {
+        missing.add(p);
+        if (!seen.has(p)) o.missingPeople.push(p);
+        seen.add(p);
+      }
     }
     orgs.set(key, o);
   }
