@@ -18,6 +18,7 @@ import type { ChannelName } from "./db/schema.js";
 import { migrateToLatest } from "./db/migrate.js";
 import { createOutboxStore } from "./delivery/outbox-store.js";
 import { createDeliveryWorker, type DeliveryApp, type DeliveryWorker } from "./delivery/worker.js";
+import { deliveryLeases } from "./delivery/leases.js";
 import { createTranslator } from "./i18n/index.js";
 import { redact, type Logger } from "./logger.js";
 import { ZALO_API_ROOT } from "./channels/zalo/client.js";
@@ -109,6 +110,7 @@ export async function startApp(config: Config, opts: AppOptions): Promise<App> {
     pingDatabase: () => sql`select 1`.execute(database.db),
     logger,
     maxPlatformSilenceMs: opts.healthLimits?.maxPlatformSilenceMs,
+    sendingFor: database.dialect === "postgres" ? () => worker.sending() : undefined,
   });
 
   // Signed links to stored files, served over HTTP when there is a public address to put in them.
@@ -184,6 +186,8 @@ export async function startApp(config: Config, opts: AppOptions): Promise<App> {
       onUnreachable: (personId, channel, reason) => core.people.markUnreachable(personId, channel, reason),
       logger: logger.child({ component: "delivery" }),
       now: () => clock().getTime(),
+      // PostgreSQL: one instance at a time sends for each bot token (README, "Several instances").
+      leases: database.dialect === "postgres" ? deliveryLeases(config, logger.child({ component: "delivery" })) : undefined,
     },
     { concurrency: config.outbox.concurrency, maxAttempts: config.outbox.maxAttempts, ...(opts.sendBudgetMs ? { sendBudgetMs: opts.sendBudgetMs } : {}) },
   );
