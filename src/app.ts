@@ -16,6 +16,7 @@ import { createCore, type Core } from "./core/index.js";
 import { openDatabase, type DatabaseHandle } from "./db/database.js";
 import type { ChannelName } from "./db/schema.js";
 import { migrateToLatest } from "./db/migrate.js";
+import { advisoryKey, lockPool, withAdvisoryLock } from "./db/advisory.js";
 import { createOutboxStore } from "./delivery/outbox-store.js";
 import { createDeliveryWorker, type DeliveryApp, type DeliveryWorker } from "./delivery/worker.js";
 import { deliveryLeases } from "./delivery/leases.js";
@@ -97,11 +98,14 @@ export async function startApp(config: Config, opts: AppOptions): Promise<App> {
     throw e;
   }
   const clock = opts.clock ?? systemClock;
+  // Several instances on PostgreSQL: one chat's updates are handled one at a time across them (core/updates.ts).
+  const locks = database.dialect === "postgres" ? lockPool(config.databaseUrl) : undefined;
   const core = createCore({
     db: database.db,
     dialect: database.dialect,
     clock,
     settings: coreSettings(config),
+    chatTurns: locks ? (key, work) => withAdvisoryLock(locks, advisoryKey(`chat:${key}`), work) : undefined,
   });
   const translator = createTranslator(config.defaultLocale);
   const health = createHealth();
@@ -267,6 +271,7 @@ export async function startApp(config: Config, opts: AppOptions): Promise<App> {
         await fileServer?.stop();
         await scheduler.stop();
         await worker.stop();
+        await locks?.end();
         await database.close();
       })();
       return stopping;

@@ -17,6 +17,7 @@ import * as committeeDocuments from "./20261128T1430-committee-documents.js";
 import * as quarterlyCycle from "./20261128T1500-quarterly-cycle.js";
 import * as heldMessages from "./20261128T1510-held-messages.js";
 import * as zaloUsage from "./20261128T1600-zalo-usage.js";
+import * as scaleOut from "./20261129T1200-scale-out.js";
 
 /**
  * Every migration, by its sortable name. A static list rather than a folder scan, so the same
@@ -41,4 +42,5 @@ export const migrations: Record<string, Migration> = {
   "20261128T1500-quarterly-cycle": quarterlyCycle,
   "20261128T1510-held-messages": heldMessages,
   "20261128T1600-zalo-usage": zaloUsage,
+  "20261129T1200-scale-out": scaleOut,
 };
