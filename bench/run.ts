@@ -10,14 +10,17 @@
  *                               process killed mid-broadcast and restarted.
  *   Part 4 (bench/reports.ts) — a reporting period at provincial scale through core: 1,000 tasks of 100
  *                               organizations imported, every member reporting, the secretariat's status and XLSX.
+ *   Part 5 (bench/scale.ts)   — a broadcast of 3,000 sent by 1 and by 3 worker processes on one PostgreSQL
+ *                               database (BENCH_DATABASE_URL or TEST_DATABASE_URL), then the sender killed.
  *
  * `npm run bench -- --only reports` (or `--only updates,outbox`) runs only the named parts: updates, outbox,
- * broadcast, reports. Without it every part runs.
+ * broadcast, reports, scale. Without it every part runs (scale only with a PostgreSQL server).
  */
 import { cpus } from "node:os";
 import { performance } from "node:perf_hooks";
 import { benchBroadcast, benchHardKill, PLATFORM_LIMIT, type BroadcastOptions, type BroadcastResult, type HardKillOptions, type HardKillResult } from "./broadcast.js";
 import { benchOutbox, type OutboxResult } from "./outbox.js";
+import { benchScale, scaleDatabaseUrl, type ScaleOptions, type ScaleResult } from "./scale.js";
 import { benchReports, type ReportsOptions, type ReportsResult, type Runs } from "./reports.js";
 import { benchBareBot, benchFullBot, type UpdatesOptions, type UpdatesResult } from "./updates.js";
 
@@ -54,7 +57,20 @@ const TARGET_XLSX_MS = 3_000;
 const TARGET_MINE_MS = 200;
 const TARGET_SUBMIT_P95_MS = 50;
 
-const PARTS = ["updates", "outbox", "broadcast", "reports"] as const;
+/**
+ * Part 5: 3,000 messages at Telegram's 30/s by 1 and by 3 processes, ×2 as part 3 (≈ 50 s each), then 3 with
+ * the sender killed after 1,000.
+ */
+const SCALE: ScaleOptions[] = [
+  { instances: 1, recipients: 3_000, timeScale: 2 },
+  { instances: 3, recipients: 3_000, timeScale: 2 },
+  { instances: 3, recipients: 3_000, timeScale: 2, killAfter: 1_000 },
+];
+/** Several instances: 429s no more than one instance's (plus this slack), and the takeover within this. */
+const TARGET_SCALE_429_SLACK = 2;
+const TARGET_TAKEOVER_MS = 10_000;
+
+const PARTS = ["updates", "outbox", "broadcast", "reports", "scale"] as const;
 type Part = (typeof PARTS)[number];
 
 /** The parts named by `--only a,b` (or `--only=a,b`); every part when not given. */
@@ -287,9 +303,49 @@ async function main(): Promise<void> {
     );
   }
 
+  if (parts.has("scale") && !scaleDatabaseUrl()) console.log("\nPart 5 — scale-out: skipped (set BENCH_DATABASE_URL or TEST_DATABASE_URL to a PostgreSQL server)");
+  if (parts.has("scale") && scaleDatabaseUrl()) {
+    const runs: ScaleResult[] = [];
+    for (const opts of SCALE) runs.push(await benchScale(opts));
+    printScale(runs);
+    const [one, three, kill] = runs as [ScaleResult, ScaleResult, ScaleResult];
+    targets.push(
+      {
+        pass: three.rejected429 <= one.rejected429 + TARGET_SCALE_429_SLACK && three.shareOfLimit >= TARGET_SHARE_OF_LIMIT,
+        name: `3 instances: 429s ≤ 1 instance's + ${TARGET_SCALE_429_SLACK}, ≥ ${TARGET_SHARE_OF_LIMIT * 100} %`,
+        got: `${three.rejected429} vs ${one.rejected429} × 429, ${pct(three.shareOfLimit)}`,
+      },
+      { pass: runs.every((r) => r.lost === 0), name: "scale-out lost = 0", got: runs.map((r) => r.lost).join(" / ") },
+      { pass: one.duplicated + three.duplicated === 0, name: "scale-out duplicated = 0", got: `${one.duplicated} / ${three.duplicated}` },
+      { pass: kill.duplicated <= (kill.inFlightAtKill ?? 0), name: "takeover duplicated ≤ in flight", got: `${kill.duplicated} (in flight ${kill.inFlightAtKill})` },
+      { pass: (kill.takeoverMs ?? Infinity) < TARGET_TAKEOVER_MS, name: `takeover < ${TARGET_TAKEOVER_MS / 1000} s`, got: ms(kill.takeoverMs ?? Number.NaN) },
+    );
+  }
+
   console.log("\nTargets");
   for (const t of targets) console.log(`  ${t.pass ? "PASS" : "FAIL"}  ${t.name.padEnd(40)} got ${t.got}`);
   console.log(`\n${targets.filter((t) => t.pass).length}/${targets.length} targets met; total ${((performance.now() - started) / 1000).toFixed(1)} s`);
+}
+
+function printScale(runs: ScaleResult[]): void {
+  console.log(
+    `\nPart 5 — scale-out: one broadcast sent by worker processes sharing one PostgreSQL database (one holds the token's ` +
+      `delivery lease at a time); the fake enforces ${PLATFORM_LIMIT} msg/s and 1 msg/s per chat; time ×${runs[0]?.timeScale}; rates are platform msg/s`,
+  );
+  const name = (r: ScaleResult) => `${r.instances} inst.${r.killAfter ? " + kill" : ""}`;
+  row("", ...runs.map(name));
+  row("recipients", ...runs.map((r) => r.recipients.toLocaleString("en")));
+  row("achieved rate", ...runs.map((r) => `${perSecond(r.achievedRate, "msg")}`));
+  row("  share of the limit", ...runs.map((r) => pct(r.shareOfLimit)));
+  row("429 answers", ...runs.map((r) => String(r.rejected429)));
+  row("processes that sent", ...runs.map((r) => String(r.senders)));
+  row("in flight at the kill", ...runs.map((r) => (r.inFlightAtKill === undefined ? "—" : String(r.inFlightAtKill))));
+  row("takeover (kill → next send)", ...runs.map((r) => (r.takeoverMs === undefined ? "—" : ms(r.takeoverMs))));
+  row("lost", ...runs.map((r) => String(r.lost)));
+  row("duplicated", ...runs.map((r) => String(r.duplicated)));
+  row("wall time", ...runs.map((r) => `${(r.wallMs / 1000).toFixed(1)} s`));
+  row("outbox rows by status", ...runs.map((r) => statusList(r.statuses)));
+  if (runs.some((r) => !r.finished)) console.log("  WARNING: a run did not settle within its time budget");
 }
 
 main().catch((e: unknown) => {
