@@ -20,6 +20,7 @@ import { advisoryKey, lockPool, withAdvisoryLock } from "./db/advisory.js";
 import { createOutboxStore } from "./delivery/outbox-store.js";
 import { createDeliveryWorker, type DeliveryApp, type DeliveryWorker } from "./delivery/worker.js";
 import { deliveryLeases } from "./delivery/leases.js";
+import { createTokenLease } from "./delivery/token-lease.js";
 import { createTranslator } from "./i18n/index.js";
 import { redact, type Logger } from "./logger.js";
 import { ZALO_API_ROOT } from "./channels/zalo/client.js";
@@ -160,6 +161,11 @@ export async function startApp(config: Config, opts: AppOptions): Promise<App> {
       healthz,
       webhookProbeMs: opts.healthLimits?.webhookProbeMs,
       flows,
+      // Several instances on PostgreSQL: one polls Telegram at a time (Telegram refuses a second poller).
+      pollLease:
+        database.dialect === "postgres" && config.mode.kind === "polling"
+          ? createTokenLease({ url: config.databaseUrl, name: `polling:telegram:${appsConfig.telegram.token}`, label: "polling:telegram", logger })
+          : undefined,
     }));
   }
   if (appsConfig.zalo) {

@@ -12,7 +12,7 @@ export function deliveryLeases(config: Config, logger: Logger): Partial<Record<C
   const leases: Partial<Record<ChannelName, TokenLease>> = {};
   const { telegram, zalo } = config.apps;
   const url = config.databaseUrl;
-  if (telegram) leases.telegram = createTokenLease({ url, name: `delivery:telegram:${telegram.token}`, label: "telegram", logger });
-  if (zalo) leases.zalo = createTokenLease({ url, name: `delivery:zalo:${zalo.token}`, label: "zalo", logger });
+  if (telegram) leases.telegram = createTokenLease({ url, name: `delivery:telegram:${telegram.token}`, label: "delivery:telegram", logger });
+  if (zalo) leases.zalo = createTokenLease({ url, name: `delivery:zalo:${zalo.token}`, label: "delivery:zalo", logger });
   return leases;
 }

@@ -21,7 +21,7 @@ export interface TokenLeaseOptions {
   url: string;
   /** What the lock is for, token included: only its hash reaches the database. */
   name: string;
-  /** What the log says it is for (never the token): "telegram", "zalo". */
+  /** What the log says it is for (never the token): "delivery:telegram", "polling:telegram". */
   label: string;
   logger: Logger;
   /** How often an instance without the lock tries again (default 1 s): the takeover time after a holder dies. */
@@ -51,7 +51,7 @@ export function createTokenLease(opts: TokenLeaseOptions): TokenLease {
     client = undefined;
     if (held) {
       held = false;
-      opts.logger.warn({ app: opts.label, reason }, "delivery lease lost: this instance stops sending for this app");
+      opts.logger.warn({ lease: opts.label, reason }, "lease lost: another instance takes this work over");
       onChange(false);
     }
     // The lock goes with the connection.
@@ -89,7 +89,7 @@ export function createTokenLease(opts: TokenLeaseOptions): TokenLease {
     const r = await within(c.query<{ ok: boolean }>("select pg_try_advisory_lock($1::bigint) as ok", [key]), 5_000);
     if (r.rows[0]?.ok && client === c && !stopping.signal.aborted) {
       held = true;
-      opts.logger.info({ app: opts.label }, "delivery lease taken: this instance sends for this app");
+      opts.logger.info({ lease: opts.label }, "lease taken: this instance does this work now");
       onChange(true);
     }
   }

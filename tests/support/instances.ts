@@ -26,20 +26,23 @@ export interface Instance {
 
 /**
  * Starts an instance against the fake Bot API and a database shared with the others, and waits until its
- * webhook server answers. `env` adds settings (OUTBOX_RATE_PER_SECOND…).
+ * `/healthz` answers (on the webhook server, or in polling mode on HEALTH_PORT). `env` adds settings
+ * (OUTBOX_RATE_PER_SECOND…).
  */
-export async function startInstance(fake: FakeTelegram, databaseUrl: string, env: Record<string, string> = {}): Promise<Instance> {
+export async function startInstance(fake: FakeTelegram, databaseUrl: string, env: Record<string, string> = {}, mode: "webhook" | "polling" = "webhook"): Promise<Instance> {
   const port = await freePort();
+  const receiving: Record<string, string> =
+    mode === "webhook"
+      ? { BOT_MODE: "webhook", WEBHOOK_URL: "https://bot.example.gov.vn/telegram", WEBHOOK_PORT: String(port), WEBHOOK_SECRET }
+      : // Polling: /healthz on a server of its own.
+        { HEALTH_PORT: String(port) };
   const run = startMain({
     TELEGRAM_BOT_TOKEN: fake.token,
     TELEGRAM_API_ROOT: fake.apiRoot,
     DATABASE_URL: databaseUrl,
-    BOT_MODE: "webhook",
-    WEBHOOK_URL: "https://bot.example.gov.vn/telegram",
     WEBHOOK_HOST: "127.0.0.1",
-    WEBHOOK_PORT: String(port),
-    WEBHOOK_SECRET,
     LOG_LEVEL: "info",
+    ...receiving,
     ...env,
   });
   const base = `http://127.0.0.1:${port}`;
