@@ -27,7 +27,11 @@ export function lockConnection(url: string): pg.Client {
  * lock never waits for a connection its own queries need.
  */
 export function lockPool(url: string, max = 20): pg.Pool {
-  return new pg.Pool({ connectionString: url, max, keepAlive: true, options: KEEPALIVE_OPTIONS, connectionTimeoutMillis: 10_000 });
+  const pool = new pg.Pool({ connectionString: url, max, keepAlive: true, options: KEEPALIVE_OPTIONS, connectionTimeoutMillis: 10_000 });
+  // An idle connection the server closed (a restart, an administrator) is dropped by the pool; without a
+  // listener its error would end the process.
+  pool.on("error", () => undefined);
+  return pool;
 }
 
 /**
@@ -37,10 +41,17 @@ export function lockPool(url: string, max = 20): pg.Pool {
  */
 export async function withAdvisoryLock<T>(pool: pg.Pool, key: string, work: () => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  // The connection may fail while the work runs (no query of ours is pending then): the lock went with it.
+  const onError = () => undefined;
+  client.on("error", onError);
+  const release = (broken: boolean) => {
+    client.off("error", onError);
+    client.release(broken);
+  };
   try {
     await client.query("select pg_advisory_lock($1::bigint)", [key]);
   } catch (e) {
-    client.release(true);
+    release(true);
     throw e;
   }
   try {
@@ -48,8 +59,8 @@ export async function withAdvisoryLock<T>(pool: pg.Pool, key: string, work: () =
   } finally {
     // A connection whose unlock failed may still hold the lock: it is closed, not returned to the pool.
     await client.query("select pg_advisory_unlock($1::bigint)", [key]).then(
-      () => client.release(),
-      () => client.release(true),
+      () => release(false),
+      () => release(true),
     );
   }
 }
