@@ -311,9 +311,10 @@ async function main(): Promise<void> {
     const [one, three, kill] = runs as [ScaleResult, ScaleResult, ScaleResult];
     targets.push(
       {
-        pass: three.rejected429 <= one.rejected429 + TARGET_SCALE_429_SLACK && three.shareOfLimit >= TARGET_SHARE_OF_LIMIT,
-        name: `3 instances: 429s ≤ 1 instance's + ${TARGET_SCALE_429_SLACK}, ≥ ${TARGET_SHARE_OF_LIMIT * 100} %`,
-        got: `${three.rejected429} vs ${one.rejected429} × 429, ${pct(three.shareOfLimit)}`,
+        // Against one instance on the same machine at the same time: part 3 holds the absolute rate to account.
+        pass: three.rejected429 <= one.rejected429 + TARGET_SCALE_429_SLACK && three.achievedRate >= one.achievedRate * TARGET_SHARE_OF_LIMIT,
+        name: `3 instances: 429s ≤ 1 instance's + ${TARGET_SCALE_429_SLACK}, rate ≥ ${TARGET_SHARE_OF_LIMIT * 100} % of 1 instance's`,
+        got: `${three.rejected429} vs ${one.rejected429} × 429, ${perSecond(three.achievedRate, "msg")} vs ${perSecond(one.achievedRate, "msg")}`,
       },
       { pass: runs.every((r) => r.lost === 0), name: "scale-out lost = 0", got: runs.map((r) => r.lost).join(" / ") },
       { pass: one.duplicated + three.duplicated === 0, name: "scale-out duplicated = 0", got: `${one.duplicated} / ${three.duplicated}` },
