@@ -2,7 +2,7 @@
  * The worker process of the hard-kill benchmark (bench/broadcast.ts): sends what a pre-seeded outbox holds
  * to the parent's fake Bot API until it is killed (SIGKILL, mid-broadcast) or asked to stop (SIGTERM).
  *
- *   node --import tsx bench/broadcast-child.ts <dbfile> <apiRoot> <scale> [origin epoch ms] [rate/s]
+ *   node --import tsx bench/broadcast-child.ts <dbfile | postgres URL> <apiRoot> <scale> [origin epoch ms] [rate/s]
  *
  * Without a rate the gate has the configuration's default ceiling.
  *
@@ -15,7 +15,9 @@ async function main(): Promise<void> {
   const [dbFile, apiRoot, scale, origin, rate] = process.argv.slice(2);
   if (!dbFile || !apiRoot || !scale) throw new Error("usage: broadcast-child.ts <dbfile> <apiRoot> <scale> [origin] [rate]");
   const time = scaledTime(Number(scale), origin ? Number(origin) : Date.now());
-  const run = openBroadcastWorker({ dbUrl: `file:${dbFile}`, apiRoot, ...(rate ? { ratePerSecond: Number(rate) } : {}), time });
+  // A PostgreSQL URL as it is (bench/scale.ts), else an SQLite file.
+  const dbUrl = /^postgres(ql)?:\/\//.test(dbFile) ? dbFile : `file:${dbFile}`;
+  const run = openBroadcastWorker({ dbUrl, apiRoot, ...(rate ? { ratePerSecond: Number(rate) } : {}), time });
   const stop = () =>
     void run.stop().then(
       () => process.exit(0),
@@ -27,6 +29,13 @@ async function main(): Promise<void> {
   process.once("SIGTERM", stop);
   process.once("SIGINT", stop);
   await run.worker.start();
+  // Several workers (bench/scale.ts): the parent learns which one sends from these lines.
+  let sending = false;
+  setInterval(() => {
+    const now = run.worker.sending().length > 0;
+    if (now !== sending) console.log(now ? "SENDING" : "STANDBY");
+    sending = now;
+  }, 20).unref();
 }
 
 main().catch((e: unknown) => {

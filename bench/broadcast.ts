@@ -32,6 +32,7 @@ import { createOutboxStore } from "../src/delivery/outbox-store.js";
 import { RateGate } from "../src/delivery/rate-gate.js";
 import { realSleep, type TimeSource } from "../src/delivery/time.js";
 import { createDeliveryWorker } from "../src/delivery/worker.js";
+import { deliveryLeases } from "../src/delivery/leases.js";
 import { createTranslator } from "../src/i18n/index.js";
 import { createLogger } from "../src/logger.js";
 import { FAKE_TELEGRAM_TOKEN, FakeTelegram, type DeliveryRecord } from "../tests/support/fake-telegram.js";
@@ -39,7 +40,7 @@ import { tempDatabase, timed } from "./support.js";
 
 /** Telegram's broadcast limit, which the fake enforces unless told another. */
 export const PLATFORM_LIMIT = 30;
-const rateLimit = (perSecond: number) => ({ globalPerSecond: perSecond, perChatPerSecond: 1, retryAfterSeconds: 1 });
+export const rateLimit = (perSecond: number) => ({ globalPerSecond: perSecond, perChatPerSecond: 1, retryAfterSeconds: 1 });
 /** A template without params: rendering cost stays out of the way of the send rate. */
 const TEMPLATE = "common:unknown_command";
 const FIRST_CHAT_ID = 900_000_000;
@@ -172,6 +173,8 @@ export function openBroadcastWorker(opts: { dbUrl: string; apiRoot: string; rate
       onUnreachable: () => Promise.resolve(),
       logger: createLogger({ level: "silent", pretty: false, secrets: [] }),
       time: opts.time,
+      // On PostgreSQL, as in production: one worker at a time sends for the token (bench/scale.ts runs several).
+      leases: database.dialect === "postgres" ? deliveryLeases(config, createLogger({ level: "silent", pretty: false, secrets: [] })) : undefined,
     },
     { concurrency: config.outbox.concurrency, maxAttempts: config.outbox.maxAttempts },
   );
@@ -199,7 +202,7 @@ const unsettled = (s: Record<string, number>) => (s.pending ?? 0) + (s.sending ?
  * outbox is counted only once the fake has seen every message, or every few seconds in case some never
  * arrive: a count scans the table, and on SQLite that blocks the event loop the worker's timing runs on.
  */
-async function waitSettled(db: DB, fake: FakeTelegram, expected: number, timeoutMs: number): Promise<boolean> {
+export async function waitSettled(db: DB, fake: FakeTelegram, expected: number, timeoutMs: number): Promise<boolean> {
   const deadline = performance.now() + timeoutMs;
   let nextCount = performance.now() + 5_000;
   while (performance.now() < deadline) {
@@ -213,7 +216,7 @@ async function waitSettled(db: DB, fake: FakeTelegram, expected: number, timeout
 }
 
 /** Recipients without the message, and deliveries beyond the first to one chat. */
-function tally(expected: readonly string[], deliveries: readonly DeliveryRecord[], notSentRows: number) {
+export function tally(expected: readonly string[], deliveries: readonly DeliveryRecord[], notSentRows: number) {
   const perChat = new Map<string, number>();
   for (const d of deliveries) perChat.set(d.chatId, (perChat.get(d.chatId) ?? 0) + 1);
   const missing = expected.filter((c) => !perChat.has(c)).length;
@@ -222,7 +225,7 @@ function tally(expected: readonly string[], deliveries: readonly DeliveryRecord[
 }
 
 /** Deliveries per scaled second from the first to the last one the fake accepted. */
-function scaledRate(deliveries: readonly DeliveryRecord[]): { rate: number; spanMs: number } {
+export function scaledRate(deliveries: readonly DeliveryRecord[]): { rate: number; spanMs: number } {
   const first = deliveries[0]?.at ?? Number.NaN;
   const spanMs = (deliveries.at(-1)?.at ?? Number.NaN) - first;
   return { rate: deliveries.length > 1 ? ((deliveries.length - 1) / spanMs) * 1000 : 0, spanMs };

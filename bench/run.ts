@@ -15,15 +15,19 @@
  *   Part 6 (bench/nudges.ts)  — one day's bundled nudges for the same committee: planning, bundling, re-checking.
  *   Part 7 (bench/zalo.ts)    — a notice to people on Zalo through the real Zalo client and worker, against the
  *                               fake Zalo with a per-second limit the bot is not told (429 above it), real time.
+ *   Part 8 (bench/scale.ts)   — a broadcast of 3,000 sent by 1 and by 3 worker processes on one PostgreSQL
+ *                               database (BENCH_DATABASE_URL or TEST_DATABASE_URL), then the sender killed.
  *
  * `npm run bench -- --only reports` (or `--only updates,outbox`) runs only the named parts: updates, outbox,
- * broadcast, reports, summary, nudges, zalo. Without it every part runs. Parts 5 and 6 also run on PostgreSQL when
- * BENCH_DATABASE_URL (or TEST_DATABASE_URL) is set. A failed plan check of part 5 or 6 exits 1.
+ * broadcast, reports, summary, nudges, zalo, scale. Without it every part runs (scale only with a PostgreSQL
+ * server). Parts 5 and 6 also run on PostgreSQL when BENCH_DATABASE_URL (or TEST_DATABASE_URL) is set. A failed
+ * plan check of part 5 or 6 exits 1.
  */
 import { cpus } from "node:os";
 import { performance } from "node:perf_hooks";
 import { benchBroadcast, benchHardKill, PLATFORM_LIMIT, type BroadcastOptions, type BroadcastResult, type HardKillOptions, type HardKillResult } from "./broadcast.js";
 import { benchOutbox, type OutboxResult } from "./outbox.js";
+import { benchScale, scaleDatabaseUrl, type ScaleOptions, type ScaleResult } from "./scale.js";
 import { benchReports, type ReportsOptions, type ReportsResult, type Runs } from "./reports.js";
 import { benchNudges, printNudges, type NudgesOptions } from "./nudges.js";
 import { benchSummary, median, printSummary, type SummaryOptions } from "./summary.js";
@@ -82,7 +86,20 @@ const ZALO_BROADCASTS: ZaloBroadcastOptions[] = [
   { recipients: 120, hiddenLimit: 3, budgetMs: 240_000 },
 ];
 
-const PARTS = ["updates", "outbox", "broadcast", "reports", "summary", "nudges", "zalo"] as const;
+/**
+ * Part 8: 3,000 messages at Telegram's 30/s by 1 and by 3 processes, then 3 with the sender killed after 1,000.
+ * Real time (≈ 100 s each): several worker processes at once on a small machine keep up with ×1 only.
+ */
+const SCALE: ScaleOptions[] = [
+  { instances: 1, recipients: 3_000, timeScale: 1 },
+  { instances: 3, recipients: 3_000, timeScale: 1 },
+  { instances: 3, recipients: 3_000, timeScale: 1, killAfter: 1_000 },
+];
+/** Several instances: 429s no more than one instance's (plus this slack), and the takeover within this. */
+const TARGET_SCALE_429_SLACK = 2;
+const TARGET_TAKEOVER_MS = 10_000;
+
+const PARTS = ["updates", "outbox", "broadcast", "reports", "summary", "nudges", "zalo", "scale"] as const;
 type Part = (typeof PARTS)[number];
 
 /** The parts named by `--only a,b` (or `--only=a,b`); every part when not given. */
@@ -356,6 +373,26 @@ async function main(): Promise<void> {
     );
   }
 
+  if (parts.has("scale") && !scaleDatabaseUrl()) console.log("\nPart 8 — scale-out: skipped (set BENCH_DATABASE_URL or TEST_DATABASE_URL to a PostgreSQL server)");
+  if (parts.has("scale") && scaleDatabaseUrl()) {
+    const runs: ScaleResult[] = [];
+    for (const opts of SCALE) runs.push(await benchScale(opts));
+    printScale(runs);
+    const [one, three, kill] = runs as [ScaleResult, ScaleResult, ScaleResult];
+    targets.push(
+      {
+        // Against one instance on the same machine at the same time: part 3 holds the absolute rate to account.
+        pass: three.rejected429 <= one.rejected429 + TARGET_SCALE_429_SLACK && three.achievedRate >= one.achievedRate * TARGET_SHARE_OF_LIMIT,
+        name: `3 instances: 429s ≤ 1 instance's + ${TARGET_SCALE_429_SLACK}, rate ≥ ${TARGET_SHARE_OF_LIMIT * 100} % of 1 instance's`,
+        got: `${three.rejected429} vs ${one.rejected429} × 429, ${perSecond(three.achievedRate, "msg")} vs ${perSecond(one.achievedRate, "msg")}`,
+      },
+      { pass: runs.every((r) => r.lost === 0), name: "scale-out lost = 0", got: runs.map((r) => r.lost).join(" / ") },
+      { pass: one.duplicated + three.duplicated === 0, name: "scale-out duplicated = 0", got: `${one.duplicated} / ${three.duplicated}` },
+      { pass: kill.duplicated <= (kill.inFlightAtKill ?? 0), name: "takeover duplicated ≤ in flight", got: `${kill.duplicated} (in flight ${kill.inFlightAtKill})` },
+      { pass: (kill.takeoverMs ?? Infinity) < TARGET_TAKEOVER_MS, name: `takeover < ${TARGET_TAKEOVER_MS / 1000} s`, got: ms(kill.takeoverMs ?? Number.NaN) },
+    );
+  }
+
   console.log("\nTargets");
   for (const t of targets) console.log(`  ${t.pass ? "PASS" : "FAIL"}  ${t.name.padEnd(40)} got ${t.got}`);
   console.log(`\n${targets.filter((t) => t.pass).length}/${targets.length} targets met; total ${((performance.now() - started) / 1000).toFixed(1)} s`);
@@ -363,6 +400,27 @@ async function main(): Promise<void> {
     console.log(`PLAN CHECK FAILED: ${planFailures} statement(s) scan a big table in full (see the plans above)`);
     process.exitCode = 1;
   }
+}
+
+function printScale(runs: ScaleResult[]): void {
+  console.log(
+    `\nPart 5 — scale-out: one broadcast sent by worker processes sharing one PostgreSQL database (one holds the token's ` +
+      `delivery lease at a time); the fake enforces ${PLATFORM_LIMIT} msg/s and 1 msg/s per chat; time ×${runs[0]?.timeScale}; rates are platform msg/s`,
+  );
+  const name = (r: ScaleResult) => `${r.instances} inst.${r.killAfter ? " + kill" : ""}`;
+  row("", ...runs.map(name));
+  row("recipients", ...runs.map((r) => r.recipients.toLocaleString("en")));
+  row("achieved rate", ...runs.map((r) => `${perSecond(r.achievedRate, "msg")}`));
+  row("  share of the limit", ...runs.map((r) => pct(r.shareOfLimit)));
+  row("429 answers", ...runs.map((r) => String(r.rejected429)));
+  row("processes that sent", ...runs.map((r) => String(r.senders)));
+  row("in flight at the kill", ...runs.map((r) => (r.inFlightAtKill === undefined ? "—" : String(r.inFlightAtKill))));
+  row("takeover (kill → next send)", ...runs.map((r) => (r.takeoverMs === undefined ? "—" : ms(r.takeoverMs))));
+  row("lost", ...runs.map((r) => String(r.lost)));
+  row("duplicated", ...runs.map((r) => String(r.duplicated)));
+  row("wall time", ...runs.map((r) => `${(r.wallMs / 1000).toFixed(1)} s`));
+  for (const r of runs) console.log(`  outbox rows by status, ${name(r)}: ${statusList(r.statuses)}`);
+  if (runs.some((r) => !r.finished)) console.log("  WARNING: a run did not settle within its time budget");
 }
 
 main().catch((e: unknown) => {

@@ -17,8 +17,11 @@ import { createCore, type Core } from "./core/index.js";
 import { openDatabase, sqlitePath, type DatabaseHandle } from "./db/database.js";
 import type { ChannelName } from "./db/schema.js";
 import { migrateToLatest } from "./db/migrate.js";
+import { advisoryKey, lockPool, withAdvisoryLock } from "./db/advisory.js";
 import { createOutboxStore } from "./delivery/outbox-store.js";
 import { createDeliveryWorker, type DeliveryApp, type DeliveryWorker } from "./delivery/worker.js";
+import { deliveryLeases } from "./delivery/leases.js";
+import { createTokenLease } from "./delivery/token-lease.js";
 import { createTranslator } from "./i18n/index.js";
 import { redact, type Logger } from "./logger.js";
 import { ZALO_API_ROOT } from "./channels/zalo/client.js";
@@ -117,11 +120,14 @@ export async function startApp(config: Config, opts: AppOptions): Promise<App> {
     throw e;
   }
   const clock = opts.clock ?? systemClock;
+  // Several instances on PostgreSQL: one chat's updates are handled one at a time across them (core/updates.ts).
+  const locks = database.dialect === "postgres" ? lockPool(config.databaseUrl) : undefined;
   const core = createCore({
     db: database.db,
     dialect: database.dialect,
     clock,
     settings: coreSettings(config),
+    chatTurns: locks ? (key, work) => withAdvisoryLock(locks, advisoryKey(`chat:${key}`), work) : undefined,
   });
   // The Zalo bots committees connected (zalo:connect) run beside the installation's own.
   const committeeBots = await core.zaloBots.list();
@@ -140,6 +146,7 @@ export async function startApp(config: Config, opts: AppOptions): Promise<App> {
     pingDatabase: () => sql`select 1`.execute(database.db),
     logger,
     maxPlatformSilenceMs: opts.healthLimits?.maxPlatformSilenceMs,
+    sendingFor: database.dialect === "postgres" ? () => worker.sending() : undefined,
   });
 
   // Signed links to stored files, served over HTTP when there is a public address to put in them.
@@ -185,6 +192,11 @@ export async function startApp(config: Config, opts: AppOptions): Promise<App> {
       healthz,
       webhookProbeMs: opts.healthLimits?.webhookProbeMs,
       flows,
+      // Several instances on PostgreSQL: one polls Telegram at a time (Telegram refuses a second poller).
+      pollLease:
+        database.dialect === "postgres" && config.mode.kind === "polling"
+          ? createTokenLease({ url: config.databaseUrl, name: `polling:telegram:${appsConfig.telegram.token}`, label: "polling:telegram", logger })
+          : undefined,
     }));
   }
   const zaloSettings = config.zalo instanceof ConfigError ? undefined : config.zalo;
@@ -223,6 +235,8 @@ export async function startApp(config: Config, opts: AppOptions): Promise<App> {
       onUnreachable: (personId, channel, reason, bot) => core.people.markUnreachable(personId, channel, reason, bot),
       logger: logger.child({ component: "delivery" }),
       now: () => clock().getTime(),
+      // PostgreSQL: one instance at a time sends for each bot token (README, "Several instances").
+      leases: database.dialect === "postgres" ? deliveryLeases(config, logger.child({ component: "delivery" }), committeeBots.map((b) => b.botId)) : undefined,
     },
     { concurrency: config.outbox.concurrency, maxAttempts: config.outbox.maxAttempts, ...(opts.sendBudgetMs ? { sendBudgetMs: opts.sendBudgetMs } : {}) },
   );
@@ -302,6 +316,7 @@ export async function startApp(config: Config, opts: AppOptions): Promise<App> {
         await fileServer?.stop();
         await scheduler.stop();
         await worker.stop();
+        await locks?.end();
         await database.close();
       })();
       return stopping;

@@ -55,6 +55,8 @@ export interface HealthReport {
   platform: "ok" | "stale";
   /** ISO 8601, UTC; null before the first successful call. */
   lastPlatformCallAt: string | null;
+  /** Several instances on PostgreSQL: the apps this instance sends for now (each bot token is sent for by one). */
+  sendingFor?: string[];
 }
 
 /** What the health check reads: the shared Health object and a way to ask the database. */
@@ -64,6 +66,8 @@ export interface HealthCheckDeps {
   pingDatabase(): Promise<unknown>;
   logger: Logger;
   maxPlatformSilenceMs?: number;
+  /** The apps this instance sends for now, when instances share the sending (PostgreSQL). */
+  sendingFor?: () => string[];
 }
 
 /** Checks the database and the platform's recent answers: the report `/healthz` sends. */
@@ -84,6 +88,7 @@ export async function checkHealth(deps: HealthCheckDeps): Promise<HealthReport> 
     database,
     platform,
     lastPlatformCallAt: deps.health.lastPlatformCallAt()?.toISOString() ?? null,
+    ...(deps.sendingFor ? { sendingFor: deps.sendingFor() } : {}),
   };
 }
 

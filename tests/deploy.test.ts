@@ -55,6 +55,28 @@ describe("the systemd unit (deploy/bcd-bot.service)", () => {
   });
 });
 
+describe("the systemd template unit for several instances (deploy/bcd-bot@.service)", () => {
+  const text = read("deploy/bcd-bot@.service");
+  const unit = unitSettings(text);
+  const single = unitSettings(read("deploy/bcd-bot.service"));
+
+  it("reads the shared settings, then the instance's own file (its ports), and runs as the single unit does", () => {
+    // EnvironmentFile is repeated: the shared file first, the instance's after (it wins).
+    const files = text.split("\n").filter((l) => l.startsWith("EnvironmentFile=")).map((l) => l.slice("EnvironmentFile=".length));
+    expect(files).toEqual(["/etc/bcd-bot.env", "/etc/bcd-bot/%i.env"]);
+    for (const key of ["ExecStart", "User", "WorkingDirectory", "Restart", "RestartPreventExitStatus", "TimeoutStopSec", "NoNewPrivileges", "ProtectSystem", "CapabilityBoundingSet"]) {
+      expect(unit[key], key).toBe(single[key]);
+    }
+    expect(unit.Conflicts).toBe("bcd-bot.service");
+  });
+
+  it.skipIf(!existsSync("/usr/bin/systemd-analyze"))("passes systemd's own check", () => {
+    const check = spawnSync("/usr/bin/systemd-analyze", ["verify", "deploy/bcd-bot@.service"], { encoding: "utf8" });
+    expect(check.stdout + check.stderr).toBe("");
+    expect(check.status).toBe(0);
+  });
+});
+
 describe("the Dockerfile", () => {
   const dockerfile = read("Dockerfile");
   const runtime = dockerfile.slice(dockerfile.lastIndexOf("\nFROM "));

@@ -19,6 +19,7 @@ import * as heldMessages from "./20261128T1510-held-messages.js";
 import * as zaloUsage from "./20261128T1600-zalo-usage.js";
 import * as conclusions from "./20261129T0900-conclusions.js";
 import * as zaloBots from "./20261129T1100-zalo-bots.js";
+import * as scaleOut from "./20261129T1200-scale-out.js";
 import * as summaryIndexes from "./20261129T1400-summary-indexes.js";
 
 /**
@@ -46,5 +47,6 @@ export const migrations: Record<string, Migration> = {
   "20261128T1600-zalo-usage": zaloUsage,
   "20261129T0900-conclusions": conclusions,
   "20261129T1100-zalo-bots": zaloBots,
+  "20261129T1200-scale-out": scaleOut,
   "20261129T1400-summary-indexes": summaryIndexes,
 };

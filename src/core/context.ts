@@ -19,4 +19,9 @@ export interface CoreContext {
   dialect: Dialect;
   clock: Clock;
   settings: CoreSettings;
+  /**
+   * Runs the handling of one chat's update once no other instance handles one of that chat (several
+   * instances on PostgreSQL; see core/updates.ts). Without it, one process: the work runs at once.
+   */
+  chatTurns?: <T>(key: string, work: () => Promise<T>) => Promise<T>;
 }

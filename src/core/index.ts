@@ -37,7 +37,7 @@ import { personalStatus } from "./summary/status.js";
 import { quarterExport } from "./summary/quarter-export.js";
 import { heldCounts, sweepHeld } from "./held.js";
 import { outboxMessageState } from "./outbox.js";
-import { claimUpdate, pruneProcessedUpdates } from "./updates.js";
+import { claimUpdate, inChatTurn, pruneProcessedUpdates } from "./updates.js";
 import { awaitsNumber, choiceFor, numberChoices } from "./choices.js";
 import { showCycle, setCycleSetting } from "./cycle/settings.js";
 import { listCalendarDays, loadCalendar, removeCalendarDay, setCalendarDay } from "./cycle/calendar.js";
@@ -250,7 +250,9 @@ export function createCore(ctx: CoreContext) {
       awaitsNumber: (channel: ChannelName, chatId: string) => awaitsNumber(ctx.db, channel, chatId),
     },
     updates: {
-      claim: (channel: ChannelName, updateId: string) => claimUpdate(ctx, channel, updateId),
+      claim: (channel: ChannelName, updateId: string, turn?: { chatId: string; seq: number }) => claimUpdate(ctx, channel, updateId, turn),
+      /** Handles one update of a chat in its turn across instances (see inChatTurn). */
+      inTurn: <T>(channel: ChannelName, chatId: string, work: () => Promise<T>, seq?: number) => inChatTurn(ctx, channel, chatId, work, seq),
       /**
        * The hourly housekeeping: updates older than a week, sign-in failures throttling no longer needs, and
        * stored files no attachment refers to, last received more than UNATTACHED_FILE_DAYS ago; and messages

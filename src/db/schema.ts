@@ -105,6 +105,12 @@ export interface ProcessedUpdatesTable {
   channel: ChannelName;
   update_id: string;
   processed_at: IsoTime;
+  /** The chat it came from ("telegram:123"), when its turn is taken across instances. */
+  chat_key: Generated<string | null>;
+  /** Its place in the platform's order (Telegram's update_id), when the platform numbers them. */
+  seq: Generated<number | null>;
+  /** When its handling ended; null while it waits or runs. */
+  handled_at: Generated<IsoTime | null>;
 }
 
 export interface OutboxTable {

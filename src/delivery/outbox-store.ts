@@ -256,6 +256,28 @@ export function createOutboxStore(db: DB, dialect: Dialect, defaults: { locale: 
       return { requeued: Number(requeued.numUpdatedRows), setAside: Number(failed.numUpdatedRows) };
     },
 
+    /**
+     * This instance has taken the lease of `channel` (several instances, see TokenLease): rows another
+     * instance left "sending" on it were in flight there, and go back to the queue (or are set aside, as
+     * in `recover`, when it is their second interruption).
+     */
+    async takeOver(channel: ChannelName, instanceId: string): Promise<{ requeued: number; setAside: number }> {
+      const abandoned = () =>
+        db
+          .updateTable("outbox")
+          .where("status", "=", "sending")
+          .where("channel", "=", channel)
+          .where((w) => w.or([w("claimed_by", "is", null), w("claimed_by", "!=", instanceId)]));
+      const failed = await abandoned()
+        .where("interruptions", ">=", 1)
+        .set((eb) => ({ status: "failed", claimed_by: null, interruptions: eb("interruptions", "+", 1), last_error: INTERRUPTED_TWICE }))
+        .executeTakeFirst();
+      const requeued = await abandoned()
+        .set((eb) => ({ status: "pending", claimed_by: null, interruptions: eb("interruptions", "+", 1) }))
+        .executeTakeFirst();
+      return { requeued: Number(requeued.numUpdatedRows), setAside: Number(failed.numUpdatedRows) };
+    },
+
     async counts(): Promise<Record<string, number>> {
       const rows = await db.selectFrom("outbox").select(["status", db.fn.countAll<number>().as("n")]).groupBy("status").execute();
       return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));

@@ -4,6 +4,7 @@ import type { ChannelName } from "../db/schema.js";
 import type { Delivery, OutboxStore, RunningBots } from "./outbox-store.js";
 import type { GatePass, RateGate } from "./rate-gate.js";
 import { SendError } from "./send-error.js";
+import type { TokenLease } from "./token-lease.js";
 import { realTime, type TimeSource } from "./time.js";
 
 /**
@@ -63,6 +64,12 @@ export interface DeliveryWorkerDeps {
    * runs the platform's time faster. Its `now` is epoch milliseconds, as the store compares ISO times.
    */
   time?: TimeSource;
+  /**
+   * Several instances on one PostgreSQL database: an app with a lease sends only while this instance holds
+   * it (one instance per bot token, so the gate, per-chat spacing and 429 pauses hold for the token). On
+   * taking it, the rows other instances left "sending" on that app go back to the queue. No lease: always.
+   */
+  leases?: Partial<Record<ChannelName, TokenLease>>;
 }
 
 /** Thrown when a row's preparation and sending outlast the worker's budget. */
@@ -92,6 +99,10 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps, opts: DeliveryWor
     const app = apps[channel];
     return app?.lanes ? app.lanes.get(bot) : app;
   };
+  const leases = deps.leases ?? {};
+  /** The running apps this instance sends for now: those without a lease, and those whose lease it holds. */
+  const sendingApps = new Set<ChannelName>(runningApps.filter((name) => !leases[name]));
+  const sendingNow = () => runningApps.filter((name) => sendingApps.has(name));
   const inFlight = new Set<Promise<void>>();
   const busyChats = new Set<string>();
   const abort = new AbortController();
@@ -135,7 +146,7 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps, opts: DeliveryWor
   async function handOver(d: Delivery, personId: number, err: SendError, taken: string[]): Promise<{ d: Delivery; app: DeliveryApp; pass: GatePass } | undefined> {
     const { row } = d;
     await deps.onUnreachable(personId, d.channel, err.message, d.bot);
-    const next = await deps.store.route(personId, runningApps, runningBots());
+    const next = await deps.store.route(personId, sendingNow(), runningBots());
     if ("unreachable" in next) {
       await deps.store.finish(row.id, "unreachable", err.message);
       return undefined;
@@ -217,8 +228,10 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps, opts: DeliveryWor
   }
 
   async function step(): Promise<boolean> {
+    const here = sendingNow();
+    if (here.length === 0) return false;
     const bots = runningBots();
-    const due = await deps.store.due(now(), Math.max(50, opts.concurrency * 8), runningApps, bots);
+    const due = await deps.store.due(now(), Math.max(50, opts.concurrency * 8), here, bots);
     let progressed = false;
     for (const d of due) {
       if (!running) break;
@@ -245,7 +258,7 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps, opts: DeliveryWor
           // The bot's quota is spent (for this kind of message): another app of the person's reaches
           // them now, or the row waits for the month's turn. Nothing is lost. Another Zalo bot is not
           // used: its quota belongs to its own committee.
-          const others = runningApps.filter((c) => c !== d.channel);
+          const others = here.filter((c) => c !== d.channel);
           const next = row.person_id !== null && row.chat_id === null ? await deps.store.route(row.person_id, others, bots) : undefined;
           const other = next && "channel" in next ? laneOf(next.channel, next.bot) : undefined;
           if (!next || !("channel" in next) || !other) {
@@ -266,6 +279,8 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps, opts: DeliveryWor
       while (inFlight.size >= opts.concurrency) await Promise.race(inFlight);
       const pass = await gate.acquire(abort.signal);
       if (!running) break;
+      // The lease may have gone while waiting for the gate: another instance sends for this token now.
+      if (!sendingApps.has(d.channel)) continue;
       if (!(await deps.store.claim(row.id, instanceId, now(), d.channel))) continue;
       gate.reserveChat(chatKey);
       busyChats.add(chatKey);
@@ -287,6 +302,28 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps, opts: DeliveryWor
   function logRecovery(r: { requeued: number; setAside: number }, how: string): void {
     if (r.requeued) deps.logger.warn({ recovered: r.requeued }, `outbox rows ${how} are queued again`);
     if (r.setAside) deps.logger.error({ setAside: r.setAside }, `outbox rows ${how} for the second time are set aside as failed`);
+  }
+
+  /**
+   * The lease of an app was taken or lost. Taken: whatever other instances left "sending" on the app was in
+   * flight in one that died or lost its connection (only a holder claims rows), so it is queued again before
+   * this instance sends. Lost: no new row is claimed for it from now on.
+   */
+  async function onLease(name: ChannelName, held: boolean): Promise<void> {
+    if (!held) {
+      sendingApps.delete(name);
+      return;
+    }
+    try {
+      logRecovery(await deps.store.takeOver(name, instanceId), "left in flight by another instance");
+    } catch (e) {
+      deps.logger.error({ err: e, app: name }, "could not queue again the rows another instance left in flight");
+    }
+    if (leases[name]?.held()) {
+      sendingApps.add(name);
+      deps.logger.info({ app: name, instanceId }, "this instance sends for this app");
+      wake?.abort();
+    }
   }
 
   async function run(): Promise<void> {
@@ -316,6 +353,7 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps, opts: DeliveryWor
       lastRecovery = now();
       running = true;
       loop = run();
+      for (const name of runningApps) leases[name]?.start((held) => void onLease(name, held));
     },
     /** Wakes an idle worker right away, e.g. after a command queued messages. */
     nudge(): void {
@@ -327,7 +365,11 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps, opts: DeliveryWor
       abort.abort();
       wake?.abort();
       await loop;
+      // Only once the sends in flight have settled: the next holder finds nothing of ours "sending".
+      await Promise.all(runningApps.map((name) => leases[name]?.stop()));
     },
+    /** The apps this instance sends for now (all of them without leases), for /healthz and the logs. */
+    sending: (): ChannelName[] => sendingNow(),
   };
 }
 

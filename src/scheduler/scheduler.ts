@@ -45,9 +45,14 @@ export function createScheduler(deps: SchedulerDeps, cronExpression: string, opt
           return "retry" as const;
         });
         if (outcome === "overran") {
-          // Left "running": core returns it to the queue once its claim is stale, and it commits nothing till then.
+          // Left "running" (its claim kept fresh while it runs): it commits when it ends, or nothing if it was taken over.
           counts.retried++;
           deps.logger.error({ jobId: job.id, kind: job.kind, budgetMs: jobBudgetMs }, "due job took too long; the others go on and it will be retried");
+          continue;
+        }
+        if (outcome === "lost") {
+          // Its claim went stale and another instance took the job: this one committed nothing of it.
+          deps.logger.warn({ jobId: job.id, kind: job.kind }, "due job taken over by another instance; nothing of this run was kept");
           continue;
         }
         if (outcome === "done") counts.done++;

@@ -17,6 +17,7 @@ import { createBot } from "./bot.js";
 import type { Flows } from "../../conversation/flows.js";
 import { installDefaultMenus } from "./commands.js";
 import { checkTelegram, type PreflightOptions } from "./preflight.js";
+import type { TokenLease } from "../../delivery/token-lease.js";
 import { runTelegram, type TelegramRuntime, type WebhookLimits } from "./runtime.js";
 import { createTelegramSender } from "./sender.js";
 import { TELEGRAM_USERNAME_SETTING } from "./settings.js";
@@ -47,6 +48,8 @@ export interface TelegramAppDeps {
   healthz: HealthRequestHandler;
   /** The conversations, built once for every app (src/conversation/flows.ts). */
   flows: Flows;
+  /** Several instances on PostgreSQL in polling mode: one polls at a time (see runtime.ts). */
+  pollLease?: TokenLease | undefined;
   /** In webhook mode, how long without a successful call before a quiet bot asks Telegram for its webhook's state (default 60 s). */
   webhookProbeMs?: number | undefined;
 }
@@ -104,8 +107,12 @@ export function createTelegramApp(deps: TelegramAppDeps): TelegramApp {
       await bot.init();
       await core.settings.put(TELEGRAM_USERNAME_SETTING, bot.botInfo.username);
       installDefaultMenus(bot.api, translator, deps.defaultLocale, logger);
-      runtime = runTelegram(bot, deps.mode, logger, { limits: deps.webhookLimits, files: deps.fileRequests, healthz: deps.healthz, health: deps.health });
+      runtime = runTelegram(bot, deps.mode, logger, { limits: deps.webhookLimits, files: deps.fileRequests, healthz: deps.healthz, health: deps.health, pollLease: deps.pollLease });
       await runtime.started;
+      if (deps.mode.kind === "polling" && deps.pollLease) {
+        // An instance standing by hears nothing from Telegram: while quiet it asks getMe, so /healthz stays true.
+        stopProbe = probeWhenQuiet(deps.health, deps.webhookProbeMs ?? WEBHOOK_PROBE_MS, () => bot.api.getMe().catch((e: unknown) => logger.warn({ err: e }, "Telegram did not answer getMe")));
+      }
       if (deps.mode.kind === "webhook") {
         // Long polling hears from Telegram every 30 s; a webhook only when someone writes. A quiet bot asks.
         const every = deps.webhookProbeMs ?? WEBHOOK_PROBE_MS;

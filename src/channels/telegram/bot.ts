@@ -42,11 +42,15 @@ export function createBot(base: Omit<TelegramDeps, "send">, opts: { botInfo?: Us
 
   // Telegram may deliver an update twice (a retry, a restart before the offset was confirmed): handle it once.
   bot.use(async (ctx, next) => {
-    if (!(await deps.core.updates.claim("telegram", String(ctx.update.update_id)))) {
+    const chat = ctx.chat?.id ?? ctx.from?.id;
+    const seq = ctx.update.update_id;
+    if (!(await deps.core.updates.claim("telegram", String(seq), chat === undefined ? undefined : { chatId: String(chat), seq }))) {
       deps.logger.debug({ updateId: ctx.update.update_id }, "duplicate update ignored");
       return;
     }
-    await next();
+    // One chat's updates one at a time and in Telegram's order, even across instances behind a load balancer.
+    if (chat === undefined) return next();
+    await deps.core.updates.inTurn("telegram", String(chat), next, seq);
   });
 
   bot.use(async (ctx, next) => {

@@ -7,6 +7,7 @@ import { isHealthRequest, type Health, type HealthRequestHandler } from "../../h
 import type { Logger } from "../../logger.js";
 import { isFileRequest, type FileRequestHandler } from "../../media/http.js";
 import type { BotContext } from "./context.js";
+import type { TokenLease } from "../../delivery/token-lease.js";
 
 export interface TelegramRuntime {
   /** Resolves once updates are being received. */
@@ -25,6 +26,11 @@ export interface RuntimeOptions {
   healthz: HealthRequestHandler;
   /** Told of every update the webhook receives (a successful call from Telegram). */
   health: Health;
+  /**
+   * Several instances on PostgreSQL in polling mode: only the holder of this lease polls (Telegram answers
+   * 409 to a second poller of one token); the others stand by and take over when it goes.
+   */
+  pollLease?: TokenLease | undefined;
 }
 
 /** The updates we ask Telegram for, in both modes. */
@@ -36,6 +42,7 @@ const ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"] as const
  * dedupe table covers a crash). Webhook mode: see `runWebhook`.
  */
 export function runTelegram(bot: Bot<BotContext>, mode: Config["mode"], logger: Logger, opts: RuntimeOptions): TelegramRuntime {
+  if (mode.kind === "polling" && opts.pollLease) return pollUnderLease(bot, logger, opts.pollLease);
   if (mode.kind === "polling") {
     let polling: Promise<void> = Promise.resolve();
     const started = new Promise<void>((resolve, reject) => {
@@ -62,6 +69,35 @@ export function runTelegram(bot: Bot<BotContext>, mode: Config["mode"], logger: 
   }
 
   return runWebhook(bot, mode, logger, { ...WEBHOOK_LIMITS, ...opts.limits }, opts);
+}
+
+/**
+ * Long polling by one instance at a time: it polls while it holds the lease and stops (confirming the offset)
+ * when it loses it; an instance without it stands by, counted as started.
+ */
+function pollUnderLease(bot: Bot<BotContext>, logger: Logger, lease: TokenLease): TelegramRuntime {
+  let polling: Promise<void> = Promise.resolve();
+  const begin = () => {
+    polling = bot
+      .start({ allowed_updates: [...ALLOWED_UPDATES], onStart: (me) => logger.info({ username: me.username }, "Telegram long polling started") })
+      .catch((e: unknown) => logger.error({ err: e }, "Telegram long polling stopped with an error"));
+  };
+  const end = async () => {
+    if (bot.isRunning()) await bot.stop().catch(() => undefined);
+    await polling;
+  };
+  lease.start((held) => {
+    if (held) begin();
+    else void end();
+  });
+  logger.info("Telegram long polling: one instance polls at a time; this one polls once it holds the lease");
+  return {
+    started: Promise.resolve(),
+    async stop() {
+      await end();
+      await lease.stop();
+    },
+  };
 }
 
 type WebhookMode = Extract<Config["mode"], { kind: "webhook" }>;

@@ -117,7 +117,8 @@ export function createZaloReceiver(deps: ZaloReceiverDeps): (update: ZaloUpdate)
   };
   return (update) => {
     const from = update.message?.from?.id;
-    return typeof from === "string" ? inTurn(from, () => receive(update)) : receive(update);
+    // In this process one after another, and across instances under the chat's lock (several instances).
+    return typeof from === "string" ? inTurn(from, () => core.updates.inTurn("zalo", from, () => receive(update))) : receive(update);
   };
 }
 
