@@ -152,7 +152,13 @@ describe.skipIf(!hasChromium)("the web playground in a real browser", () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.goto(`${playground!.url}#member`);
     await pane(page, "member").waitFor();
-    // Nothing is owed yet on 23/11; the first reminder of the member's reports comes a week before they are due.
+    // Nothing is owed yet on 23/11; Monday 30/11 brings the leaders' weekly digest (to the chair, not the member)...
+    await page.locator("#step-reminder").click();
+    await expect.poll(() => page.locator("#clock-now").innerText()).toBe("30/11/2026 08:00");
+    await openChat(page, "chair");
+    await message(page, "chair", "BÁO CÁO TUẦN GỬI LÃNH ĐẠO");
+    // ...and the first reminder of the member's reports comes a week before they are due.
+    await openChat(page, "member");
     await page.locator("#step-reminder").click();
     await expect.poll(() => page.locator("#clock-now").innerText()).toBe("04/12/2026 08:00");
     const nudge = await (await message(page, "member", "VIỆC CẦN XỬ LÝ HÔM NAY")).innerText();
