@@ -50,9 +50,10 @@ export function rosterImportFlow(deps: Pick<FlowDeps, "core" | "nudgeDelivery" |
         });
         await turn.say({ text: importResultView(turn.t, summary, report.errors) });
         if (report.invites.length) {
-          const zalo = deps.zaloBotLink !== undefined;
+          // Every invite of an import is the seat's committee's: one link (its own bot's, else the installation's).
+          const zalo = (await deps.zaloBotLink?.(seat.committeeId)) !== undefined;
           const rows = await Promise.all(
-            report.invites.map(async (i) => [i.fullName, i.organization ?? "", await inviteLinkOf(deps, i.code), ...(zalo ? [zaloInviteOf(deps, turn.t, i.code)!] : []), formatDateTime(i.expiresAt, seat.timeZone)]),
+            report.invites.map(async (i) => [i.fullName, i.organization ?? "", await inviteLinkOf(deps, i.code), ...(zalo ? [(await zaloInviteOf(deps, turn.t, i)) ?? ""] : []), formatDateTime(i.expiresAt, seat.timeZone)]),
           );
           await turn.say({
             text: turn.t("roster:invites_file.caption", { count: report.invites.length }),
