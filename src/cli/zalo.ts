@@ -35,7 +35,7 @@ function tokenFileFailure(ctx: CliDbContext, e: TokenFileError): CliFailure {
 }
 
 /**
- * zalo:connect, zalo:list and zalo:disconnect: one Zalo bot per committee (a Basic-plan bot serves 50 people
+ * zalo:connect, zalo:link, zalo:list and zalo:disconnect: one Zalo bot per committee (a Basic-plan bot serves 50 people
  * and 3,000 messages a month). The token is read from a file only its owner can read, checked with Zalo
  * (getMe), and never printed, logged or stored: the database keeps the bot's id, its name and the file's path.
  * The running bot picks the change up at its next start.
