@@ -162,14 +162,18 @@ export async function startApp(config: Config, opts: AppOptions): Promise<App> {
   // The apps configuration enables, one module each: Telegram, Zalo, or both.
   // Turns wake the worker; it is built just below, before any app starts receiving.
   const nudgeDelivery = () => worker.nudge();
+  // Zalo runs with the installation's bot, or with the committees' own bots alone.
+  const zaloSettings = config.zalo instanceof ConfigError ? undefined : config.zalo;
+  const zaloRuns = zaloSettings !== undefined && (appsConfig.zalo !== undefined || committeeBots.length > 0);
+  const installationZaloLink = appsConfig.zalo?.botLink;
   // The conversations, built once for every app: an invite names Telegram's t.me link when Telegram runs, and how
-  // to link on Zalo when its bot's share link is configured.
+  // to link on Zalo when Zalo runs: the share link of the invite's committee's own bot, else ZALO_BOT_LINK.
   const flows = createFlows({
     core,
     translator,
     nudgeDelivery,
     inviteLink: appsConfig.telegram ? storedInviteLink(core.settings) : undefined,
-    zaloBotLink: appsConfig.zalo?.botLink,
+    zaloBotLink: zaloRuns ? (committeeId: number) => core.zaloBots.linkFor(committeeId, installationZaloLink) : undefined,
   });
   const apps: ChatApp[] = [];
   if (appsConfig.telegram) {
@@ -199,9 +203,8 @@ export async function startApp(config: Config, opts: AppOptions): Promise<App> {
           : undefined,
     }));
   }
-  const zaloSettings = config.zalo instanceof ConfigError ? undefined : config.zalo;
   const zalo =
-    zaloSettings && (appsConfig.zalo || committeeBots.length > 0)
+    zaloSettings && zaloRuns
       ? await createZaloFleet({
           settings: zaloSettings,
           own: appsConfig.zalo,

@@ -148,3 +148,108 @@ describe("zalo:connect, zalo:list and zalo:disconnect: one bot per committee", (
     expect(listed.stdout).not.toContain(SECRET);
   });
 });
+
+describe("each committee's bot's share link", () => {
+  const tokenA = `1111111111111111111:${SECRET}A`;
+  const LINK_A = "https://zalo.me/1111111111111111111";
+  const INSTALLATION_LINK = "https://zalo.me/9999999999999999999";
+  let botA: FakeZalo;
+  beforeEach(async () => {
+    botA = await FakeZalo.start({ token: tokenA, botId: "1111111111111111111", botName: "Bot BCĐ Xã A" });
+    box.env.ZALO_API_ROOT = botA.apiRoot;
+    expect((await cli("committee:create", "--code", "XA", "--name", "Ban Chỉ đạo xã A", "--level", "commune")).code).toBe(0);
+    expect((await cli("committee:create", "--code", "XB", "--name", "Ban Chỉ đạo xã B", "--level", "commune")).code).toBe(0);
+  });
+  afterEach(async () => {
+    await botA.stop();
+  });
+
+  const tokenFile = () => {
+    const file = join(box.dir, "xa.token");
+    writeFileSync(file, tokenA);
+    chmodSync(file, 0o600);
+    return file;
+  };
+  const storedLink = () => box.withDb((db) => db.prepare("select link from zalo_bots").get() as { link: string | null } | undefined);
+
+  it("keeps the link given to zalo:connect, shows it in zalo:list, and sets it later with zalo:link", async () => {
+    const connected = await cli("zalo:connect", "XA", "--token-file", tokenFile(), "--link", LINK_A);
+    expect(connected.code).toBe(0);
+    expect(connected.stdout).toContain(`Lời mời của Ban Chỉ đạo XA hướng dẫn liên kết Zalo qua ${LINK_A}.`);
+    expect(storedLink()).toEqual({ link: LINK_A });
+    expect((await cli("zalo:list")).stdout).toContain(`Đường dẫn trong lời mời: ${LINK_A}`);
+    expect((await cli("zalo:list", "--lang", "en")).stdout).toContain(`Link in invites: ${LINK_A}`);
+
+    // Connected again with a new token file and no --link: the same bot keeps its link.
+    expect((await cli("zalo:connect", "XA", "--token-file", tokenFile())).code).toBe(0);
+    expect(storedLink()).toEqual({ link: LINK_A });
+
+    const later = await cli("zalo:link", "XA", "https://zalo.me/s/botxa");
+    expect(later.code).toBe(0);
+    expect(later.stdout).toContain("Đã lưu đường dẫn của bot Zalo 1111111111111111111 của Ban Chỉ đạo XA.");
+    expect(storedLink()).toEqual({ link: "https://zalo.me/s/botxa" });
+    expect(box.withDb((db) => db.prepare("select count(*) as n from audit_log where action = 'zalo.link'").get())).toEqual({ n: 1 });
+  });
+
+  it("says in zalo:connect and zalo:list when the bot has no link yet, so its committee's invites say nothing about Zalo", async () => {
+    const connected = await cli("zalo:connect", "XA", "--token-file", tokenFile());
+    expect(connected.code).toBe(0);
+    expect(connected.stdout).toContain("Bot riêng của Ban Chỉ đạo XA chưa có đường dẫn chia sẻ");
+    expect((await cli("zalo:list")).stdout).toContain("zalo:link XA <đường dẫn https>");
+  });
+
+  it("refuses a link that is not https, before reading the token or calling Zalo, and changes nothing", async () => {
+    for (const bad of ["http://zalo.me/1111111111111111111", "zalo.me/1111111111111111111", "https://", "https://zalo.me/a b"]) {
+      const r = await cli("zalo:connect", "XA", "--token-file", tokenFile(), "--link", bad);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain("không hợp lệ. Đề nghị dùng đường dẫn chia sẻ của bot (bắt đầu bằng https://");
+    }
+    expect(botA.calls).toHaveLength(0);
+    expect(storedLink()).toBeUndefined();
+    const en = await cli("zalo:connect", "XA", "--token-file", tokenFile(), "--link", "ftp://zalo.me/x", "--lang", "en");
+    expect(en.stderr).toContain("The Zalo bot link ftp://zalo.me/x is not valid.");
+
+    expect((await cli("zalo:connect", "XA", "--token-file", tokenFile(), "--link", LINK_A)).code).toBe(0);
+    const later = await cli("zalo:link", "XA", "javascript:alert(1)");
+    expect(later.code).toBe(1);
+    expect(later.stderr).toContain("không hợp lệ");
+    expect(storedLink()).toEqual({ link: LINK_A });
+    // A committee without a bot of its own has no link to set.
+    const none = await cli("zalo:link", "XB", LINK_A);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain("Ban Chỉ đạo XB chưa kết nối bot Zalo riêng");
+  });
+
+  it("names in a committee's invites its own bot's link, and ZALO_BOT_LINK in another committee's", async () => {
+    expect((await cli("zalo:connect", "XA", "--token-file", tokenFile(), "--link", LINK_A)).code).toBe(0);
+    Object.assign(box.env, { ZALO_BOT_TOKEN: `12345689:${SECRET}`, ZALO_BOT_LINK: INSTALLATION_LINK });
+    const roster = join(box.dir, "roster.csv");
+    const codeIn = (text: string, link: string) => new RegExp(`Trên Zalo: mở ${link.replace(/[./]/g, "\\$&")} và gửi cho trợ lý mã ([\\w-]{16,})\\.`).exec(text)?.[1];
+
+    writeFileSync(roster, "full_name,role,organization,title,phone,email\nNguyễn Văn An,Thành viên,UBND xã A,Chủ tịch,,\n");
+    const a = await cli("members:import", "--committee", "XA", roster);
+    expect(a.code).toBe(0);
+    expect(codeIn(a.stdout, LINK_A)).toBeDefined();
+    expect(a.stdout).not.toContain(INSTALLATION_LINK);
+
+    writeFileSync(roster, "full_name,role,organization,title,phone,email\nTrần Thị Bình,Thành viên,UBND xã B,Chủ tịch,,\n");
+    const b = await cli("members:import", "--committee", "XB", roster);
+    expect(b.code).toBe(0);
+    expect(codeIn(b.stdout, INSTALLATION_LINK)).toBeDefined();
+    expect(b.stdout).not.toContain(LINK_A);
+
+    const member = (name: string) => String(box.withDb((db) => (db.prepare("select m.id from memberships m join people p on p.id = m.person_id where p.full_name = ?").get(name) as { id: number }).id));
+    const issuedA = await cli("invite:issue", member("Nguyễn Văn An"));
+    expect(codeIn(issuedA.stdout, LINK_A)).toBeDefined();
+    expect(issuedA.stdout).not.toContain(INSTALLATION_LINK);
+    const issuedB = await cli("invite:issue", member("Trần Thị Bình"));
+    expect(codeIn(issuedB.stdout, INSTALLATION_LINK)).toBeDefined();
+
+    // Disconnected, the committee is served by the installation's bot again, and so are its invites.
+    expect((await cli("zalo:disconnect", "XA")).code).toBe(0);
+    const afterwards = await cli("invite:issue", member("Nguyễn Văn An"));
+    expect(codeIn(afterwards.stdout, INSTALLATION_LINK)).toBeDefined();
+    expect(afterwards.stdout).not.toContain(LINK_A);
+    expect([a, b, issuedA, issuedB, afterwards].map((r) => r.stdout + r.stderr).join("\n")).not.toContain(SECRET);
+  });
+});

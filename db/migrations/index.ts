@@ -21,6 +21,7 @@ import * as conclusions from "./20261129T0900-conclusions.js";
 import * as zaloBots from "./20261129T1100-zalo-bots.js";
 import * as scaleOut from "./20261129T1200-scale-out.js";
 import * as summaryIndexes from "./20261129T1400-summary-indexes.js";
+import * as zaloBotLinks from "./20261129T1500-zalo-bot-links.js";
 
 /**
  * Every migration, by its sortable name. A static list rather than a folder scan, so the same
@@ -49,4 +50,5 @@ export const migrations: Record<string, Migration> = {
   "20261129T1100-zalo-bots": zaloBots,
   "20261129T1200-scale-out": scaleOut,
   "20261129T1400-summary-indexes": summaryIndexes,
+  "20261129T1500-zalo-bot-links": zaloBotLinks,
 };

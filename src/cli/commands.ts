@@ -214,7 +214,8 @@ export function buildProgram(locale: Locale, rawIo: CliIo, setExitCode: (code: n
               expiresAt: formatDateTime(invite.expiresAt, committee?.time_zone ?? config.timeZone),
             }),
           );
-          const zaloLink = config.apps.zalo?.botLink;
+          // The Zalo bot of the member's committee: its own when it has one, else the installation's (ZALO_BOT_LINK).
+          const zaloLink = await core.zaloBots.linkFor(invite.committeeId, config.apps.zalo?.botLink);
           if (zaloLink) out(t("zalo:invite", { link: zaloLink, code: invite.code }));
           if (!username && !zaloLink) out(m.links.noUsername);
           return 0;
@@ -308,8 +309,8 @@ async function importMembers(ctx: CliDbContext, committeeCode: string, file: str
   let failed = report.errors.length > 0;
   if (report.invites.length) {
     const username = await resolveBotUsername(core, config, (reason) => err(m.links.getMeFailed(reason)));
-    // With Zalo's share link configured, a column says how to link on Zalo.
-    const zaloLink = config.apps.zalo?.botLink;
+    // With a Zalo share link for the committee (its own bot's, else ZALO_BOT_LINK), a column says how to link on Zalo.
+    const zaloLink = await core.zaloBots.linkFor(committee.id, config.apps.zalo?.botLink);
     const headings = [
       t("roster:invites_file.name"),
       t("roster:invites_file.organization"),

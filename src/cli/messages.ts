@@ -196,7 +196,7 @@ export interface CliMessages {
   cycle: (key: string, params?: TParams) => string;
   /** The chair's conclusions' commands (conclusions:*): a text of the `conclusions` section by its key below it. */
   conclusions: (key: string, params?: TParams) => string;
-  /** The Zalo bots' commands (zalo:connect, zalo:list, zalo:disconnect): a text of the `zalo` section by its key below it. */
+  /** The Zalo bots' commands (zalo:connect, zalo:link, zalo:list, zalo:disconnect): a text of the `zalo` section by its key below it. */
   zalo: (key: string, params?: TParams) => string;
 }
 

@@ -4,6 +4,7 @@ import { ZaloApiError, createZaloClient } from "../channels/zalo/client.js";
 import { readZaloTokenFile, TokenFileError } from "../channels/zalo/token-file.js";
 import { ConfigError, type ZaloSettings } from "../config.js";
 import { cliActor } from "../core/actor.js";
+import { checkZaloBotLink } from "../core/zalo-bots.js";
 import type { Locale } from "../db/schema.js";
 import type { CliMessages } from "./messages.js";
 import { CliFailure, withDatabase, type CliDbContext, type CliIo } from "./session.js";
@@ -34,7 +35,7 @@ function tokenFileFailure(ctx: CliDbContext, e: TokenFileError): CliFailure {
 }
 
 /**
- * zalo:connect, zalo:list and zalo:disconnect: one Zalo bot per committee (a Basic-plan bot serves 50 people
+ * zalo:connect, zalo:link, zalo:list and zalo:disconnect: one Zalo bot per committee (a Basic-plan bot serves 50 people
  * and 3,000 messages a month). The token is read from a file only its owner can read, checked with Zalo
  * (getMe), and never printed, logged or stored: the database keeps the bot's id, its name and the file's path.
  * The running bot picks the change up at its next start.
@@ -46,7 +47,15 @@ export function registerZaloCommands(program: Command, { m, io, run, lang }: Zal
     .description(z("connect.description"))
     .argument("<committeeCode>", m.committeeCode)
     .requiredOption("--token-file <file>", z("connect.tokenFile"))
-    .action((code: string, opts: { tokenFile: string }, cmd: Command) => run(withDatabase(io, lang(cmd), (ctx) => connect(ctx, code, opts.tokenFile))));
+    .option("--link <url>", z("connect.link"))
+    .action((code: string, opts: { tokenFile: string; link?: string }, cmd: Command) => run(withDatabase(io, lang(cmd), (ctx) => connect(ctx, code, opts.tokenFile, opts.link))));
+
+  program
+    .command("zalo:link")
+    .description(z("link.description"))
+    .argument("<committeeCode>", m.committeeCode)
+    .argument("<url>", z("connect.link"))
+    .action((code: string, url: string, _opts: unknown, cmd: Command) => run(withDatabase(io, lang(cmd), (ctx) => setLink(ctx, code, url))));
 
   program
     .command("zalo:list")
@@ -60,11 +69,12 @@ export function registerZaloCommands(program: Command, { m, io, run, lang }: Zal
     .action((code: string, _opts: unknown, cmd: Command) => run(withDatabase(io, lang(cmd), (ctx) => disconnect(ctx, code))));
 }
 
-async function connect(ctx: CliDbContext, code: string, file: string): Promise<number> {
+async function connect(ctx: CliDbContext, code: string, file: string, link: string | undefined): Promise<number> {
   const z = ctx.m.zalo;
   const settings = zaloSettings(ctx);
-  // The committee first: a typo is told before the token is read or Zalo is called.
+  // The committee and the link first: a typo is told before the token is read or Zalo is called.
   await ctx.core.committees.require(code);
+  if (link !== undefined) checkZaloBotLink(link);
   const path = resolve(file);
   let token: string;
   try {
@@ -87,9 +97,11 @@ async function connect(ctx: CliDbContext, code: string, file: string): Promise<n
   if (typeof me?.id !== "string" || !/^\d+$/.test(me.id)) throw new CliFailure(z("connect.refused", { code: "getMe", description: "no bot id" }));
   if (own && me.id === defaultBotId(own)) throw new CliFailure(z("connect.is_default"));
   const name = me.account_name ?? me.id;
-  const { replaced } = await ctx.core.zaloBots.connect(cliActor, code, { botId: me.id, name, tokenFile: path });
+  const { replaced } = await ctx.core.zaloBots.connect(cliActor, code, { botId: me.id, name, tokenFile: path, link });
   ctx.out(z("connect.done", { name, bot: me.id, committee: code, file: path }));
   if (replaced) ctx.out(z("connect.replaced", { bot: replaced }));
+  const kept = (await ctx.core.zaloBots.list()).find((b) => b.botId === me.id)?.link;
+  ctx.out(kept ? z("link.invites", { link: kept, committee: code }) : z("link.missing", { committee: code }));
   ctx.out(z("restart"));
   return 0;
 }
@@ -128,6 +140,7 @@ async function list(ctx: CliDbContext): Promise<number> {
   for (const b of bots) {
     const f = await figures(b.botId, b.botId);
     ctx.out(z("list.committee", { committee: b.committeeCode, bot: b.botId, name: b.name, ...f.params }));
+    ctx.out(`  ${b.link ? z("list.link", { link: b.link }) : z("link.missing", { committee: b.committeeCode })}`);
     notes(f);
     // The file is checked as the bot will read it at start; its content is never shown.
     const problem = await readZaloTokenFile(b.tokenFile).then(
@@ -136,6 +149,15 @@ async function list(ctx: CliDbContext): Promise<number> {
     );
     if (problem) ctx.out(`  ${z(`list.file_${problem}`, { file: b.tokenFile })}`);
   }
+  return 0;
+}
+
+/** zalo:link: the share link of a committee's bot, which its invites then name (no restart needed). */
+async function setLink(ctx: CliDbContext, code: string, url: string): Promise<number> {
+  const z = ctx.m.zalo;
+  const { botId } = await ctx.core.zaloBots.setLink(cliActor, code, url);
+  ctx.out(z("link.done", { bot: botId, committee: code }));
+  ctx.out(z("link.invites", { link: url.trim(), committee: code }));
   return 0;
 }
 

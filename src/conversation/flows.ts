@@ -40,8 +40,11 @@ export interface FlowDeps {
    * Telegram runs), or undefined when no app offers one (the person then sends "/start <code>").
    */
   inviteLink?: ((code: string) => Promise<string | undefined>) | undefined;
-  /** The Zalo bot's share link (ZALO_BOT_LINK) when Zalo runs: invites then also say how to link on Zalo. */
-  zaloBotLink?: string | undefined;
+  /**
+   * The Zalo share link a committee's invites name when Zalo runs: the committee's own bot's, else the
+   * installation's (ZALO_BOT_LINK); undefined (or an undefined answer) and invites say nothing about Zalo.
+   */
+  zaloBotLink?: ((committeeId: number) => Promise<string | undefined>) | undefined;
 }
 
 /** Only a typed line (not a file) goes to a handler written for text. */

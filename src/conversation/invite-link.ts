@@ -9,16 +9,22 @@ export async function inviteLinkOf(deps: Pick<FlowDeps, "inviteLink">, code: str
   return (await deps.inviteLink?.(code)) ?? `/start ${code}`;
 }
 
-/**
- * How to link on Zalo with an invite code ("On Zalo: open <link> and send the assistant the code <CODE>"),
- * when the Zalo bot's share link is configured; undefined otherwise.
- */
-export function zaloInviteOf(deps: Pick<FlowDeps, "zaloBotLink">, t: TFunction, code: string): string | undefined {
-  return deps.zaloBotLink ? t("zalo:invite", { link: deps.zaloBotLink, code }) : undefined;
+/** "On Zalo: open <link> and send the assistant the code <CODE>", for a link already looked up. */
+export function zaloInvite(t: TFunction, link: string, code: string): string {
+  return t("zalo:invite", { link, code });
 }
 
-/** An invite's text (the link's message), followed by how to link on Zalo when the Zalo bot's link is configured. */
-export function withZaloInvite(deps: Pick<FlowDeps, "zaloBotLink">, t: TFunction, code: string, text: string): string {
-  const zalo = zaloInviteOf(deps, t, code);
+/**
+ * How to link on Zalo with an invite code ("On Zalo: open <link> and send the assistant the code <CODE>"),
+ * naming the bot of the invite's committee (its own, else the installation's); undefined when there is no link.
+ */
+export async function zaloInviteOf(deps: Pick<FlowDeps, "zaloBotLink">, t: TFunction, invite: { code: string; committeeId: number }): Promise<string | undefined> {
+  const link = await deps.zaloBotLink?.(invite.committeeId);
+  return link ? zaloInvite(t, link, invite.code) : undefined;
+}
+
+/** An invite's text (the link's message), followed by how to link on Zalo when its committee's bot has a link. */
+export async function withZaloInvite(deps: Pick<FlowDeps, "zaloBotLink">, t: TFunction, invite: { code: string; committeeId: number }, text: string): Promise<string> {
+  const zalo = await zaloInviteOf(deps, t, invite);
   return zalo ? `${text}\n${zalo}` : text;
 }

@@ -5,7 +5,7 @@ import type { CoreContext } from "./context.js";
 import { pruneSigninFailures, reissueInvite, redeemInvite, revokeInvite, type SignInRequest } from "./invites/invites.js";
 import { claimDueJobs, runDueJob } from "./jobs/run.js";
 import { localeOf, markSeen, markUnreachable, setLanguage } from "./people.js";
-import { connectZaloBot, disconnectZaloBot, listZaloBots, type ZaloBotConnection } from "./zalo-bots.js";
+import { connectZaloBot, disconnectZaloBot, listZaloBots, setZaloBotLink, zaloLinkFor, type ZaloBotConnection } from "./zalo-bots.js";
 import { countZaloSends, markZaloQuotaSpent, zaloPeople, zaloUsage, type ZaloQuotaLimits } from "./zalo-quota.js";
 import { deactivateMember, importRoster, listMembers } from "./roster/roster.js";
 import { answerAttend, appointProxy, checkAbsenceOpen, decideRequest, overrideAnswer, requestAbsence, type AnswerTarget, type Delegate, type RequestKind } from "./meetings/answers.js";
@@ -99,6 +99,9 @@ export function createCore(ctx: CoreContext) {
       list: () => listZaloBots(ctx),
       connect: (actor: Actor, committeeCode: string, bot: ZaloBotConnection) => connectZaloBot(ctx, actor, committeeCode, bot),
       disconnect: (actor: Actor, committeeCode: string) => disconnectZaloBot(ctx, actor, committeeCode),
+      setLink: (actor: Actor, committeeCode: string, link: string) => setZaloBotLink(ctx, actor, committeeCode, link),
+      /** The Zalo link a committee's invites name: its own bot's, else `installationLink` (ZALO_BOT_LINK). */
+      linkFor: (committeeId: number, installationLink: string | undefined) => zaloLinkFor(ctx, committeeId, installationLink),
     },
     meetings: {
       create: (actor: Actor, input: NewMeeting) => createMeeting(ctx, actor, input),

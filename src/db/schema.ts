@@ -526,6 +526,8 @@ export interface ZaloBotsTable {
   /** The absolute path of the file holding the token (mode 0600), read at start. */
   token_file: string;
   connected_at: IsoTime;
+  /** The bot's share link (https, from Zalo Bot Creator) that invites name; null until the operator gives it. */
+  link: string | null;
 }
 
 export interface Database {

@@ -20,6 +20,10 @@ describe("Zalo: one bot per committee", () => {
   // Made up and assembled here, so no token-shaped string is committed.
   const tokenA = `${BOT_A}:${"BotA_not_a_token".repeat(3)}`;
   const tokenB = `${BOT_B}:${"BotB_not_a_token".repeat(3)}`;
+  const BOT_C = "3333333333333333333";
+  const tokenC = `${BOT_C}:${"BotC_not_a_token".repeat(3)}`;
+  const LINK_B = "https://zalo.me/2222222222222222222";
+  const LINK_C = "https://zalo.me/3333333333333333333";
   const XB_CSV = ["full_name,role,organization,title,phone,email", "Trần Văn Bình,member,UBND xã Bình An,Chủ tịch,,", "Lê Thị Cúc,secretariat,UBND xã Bình An,Công chức,,"].join("\n");
 
   let stop: (() => Promise<void>) | undefined;
@@ -29,10 +33,10 @@ describe("Zalo: one bot per committee", () => {
   });
 
   /** The bot with committee LS on bot A and committee XB on bot B, connected as zalo:connect does, then restarted. */
-  async function start(opts: { webhook?: boolean; dialect?: "sqlite" | "postgres"; zaloOnly?: boolean } = {}) {
+  async function start(opts: { webhook?: boolean; dialect?: "sqlite" | "postgres"; zaloOnly?: boolean; only?: "XB"; links?: { XB?: string }; installation?: FakeZalo } = {}) {
     const a = await FakeZalo.start({ token: tokenA, botId: BOT_A, botName: "Bot BCĐ Lạng Sơn" });
     const b = await FakeZalo.start({ token: tokenB, botId: BOT_B, botName: "Bot BCĐ xã Bình An" });
-    const router = await startZaloRouter([a, b]);
+    const router = await startZaloRouter(opts.installation ? [a, b, opts.installation] : [a, b]);
     const dir = mkdtempSync(join(tmpdir(), "bcd-zalo-bots-"));
     const hook = opts.webhook ? { port: await freePort(), secret: "zalo-webhook-secret-for-tests" } : undefined;
     const e2e = await E2E.start(
@@ -54,13 +58,15 @@ describe("Zalo: one bot per committee", () => {
     const xb = await e2e.core.committees.create(cliActor, { code: "XB", name: "Ban Chỉ đạo xã Bình An", level: "commune" });
     const xbInvites = (await e2e.core.roster.importCsv(cliActor, xb.id, XB_CSV)).invites;
     for (const [code, bot, token, name] of [["LS", BOT_A, tokenA, "Bot BCĐ Lạng Sơn"], ["XB", BOT_B, tokenB, "Bot BCĐ xã Bình An"]] as const) {
+      if (opts.only && code !== opts.only) continue;
       const file = join(dir, `${code}.token`);
       writeFileSync(file, `${token}\n`);
       chmodSync(file, 0o600);
-      await e2e.core.zaloBots.connect(cliActor, code, { botId: bot, name, tokenFile: file });
+      await e2e.core.zaloBots.connect(cliActor, code, { botId: bot, name, tokenFile: file, link: code === "XB" ? opts.links?.XB : undefined });
     }
     // Committees' bots alone make an app: no Telegram, no ZALO_BOT_TOKEN.
     if (opts.zaloOnly) e2e.env.TELEGRAM_BOT_TOKEN = "";
+    if (opts.installation) Object.assign(e2e.env, { ZALO_BOT_TOKEN: tokenC, ZALO_BOT_LINK: LINK_C });
     await e2e.restart();
     if (hook) {
       // Zalo calls the https address; a reverse proxy hands it to the bot's server, path and all.
@@ -175,6 +181,32 @@ describe("Zalo: one bot per committee", () => {
     // The same secret guards every path; a wrong one is refused there too.
     expect(await b.post(FakeZalo.update(binhOnB, "message.text.received", { text: "/help" }), "not-the-secret-at-all")).toBe(403);
     expect(a.webhookAnswers.every((s) => s === 200)).toBe(true);
+  });
+
+  it("tells the secretariat of a committee with its own bot to send invitees to that bot's link, and another committee's to ZALO_BOT_LINK", async () => {
+    // The installation's bot (ZALO_BOT_TOKEN, ZALO_BOT_LINK) serves LS; committee XB has bot B with its link.
+    const c = await FakeZalo.start({ token: tokenC, botId: BOT_C, botName: "Bot chung" });
+    const { b, e2e, db, ls, xb, xbCode, personOf, say } = await start({ only: "XB", links: { XB: LINK_B }, installation: c });
+    const stopAll = stop;
+    stop = async () => {
+      await stopAll?.();
+      await c.stop();
+    };
+    const cuc = zaloUser("Cúc");
+    expect(await say(b, cuc, xbCode("Lê Thị Cúc"))).toContain("Lê Thị Cúc");
+    const issuedXb = await say(b, cuc, `/invite ${await membershipOf(db, await personOf("Trần Văn Bình"), xb.id)}`);
+    expect(issuedXb).toContain("Đã cấp đường liên kết mời cho đồng chí Trần Văn Bình");
+    expect(issuedXb).toMatch(/Trên Zalo: mở https:\/\/zalo\.me\/2222222222222222222 và gửi cho trợ lý mã [\w-]{16,}\./);
+    expect(issuedXb).not.toContain(LINK_C);
+    // Bình, sent to bot B, links there with the code he was given.
+    const binh = zaloUser("Bình");
+    expect(await say(b, binh, issuedXb)).toContain("Trần Văn Bình");
+
+    const anh = zaloUser("Ánh");
+    expect(await say(c, anh, e2e.inviteOf(names.secretary))).toContain(names.secretary);
+    const issuedLs = await say(c, anh, `/invite ${await membershipOf(db, await personOf(names.member), ls)}`);
+    expect(issuedLs).toMatch(/Trên Zalo: mở https:\/\/zalo\.me\/3333333333333333333 và gửi cho trợ lý mã [\w-]{16,}\./);
+    expect(issuedLs).not.toContain(LINK_B);
   });
 });
 

@@ -75,7 +75,7 @@ export function membersFlow(deps: Pick<FlowDeps, "core" | "inviteLink" | "zaloBo
         const invite = await core.invites.reissue(turn.actor, id);
         const link = await inviteLinkOf(deps, invite.code);
         const issued = turn.t("roster:invite_issued", { name: invite.fullName, link, expiresAt: formatDateTime(invite.expiresAt, turn.timeZone) });
-        await turn.say({ text: withZaloInvite(deps, turn.t, invite.code, issued) });
+        await turn.say({ text: await withZaloInvite(deps, turn.t, invite, issued) });
       } catch (e) {
         await turn.refuse(e);
       }

@@ -102,7 +102,7 @@ export function meetingAdminFlow(deps: Pick<FlowDeps, "core" | "nudgeDelivery" |
       const invite = await core.meetings.addGuest(turn.actor, meetingId, { name: parts[0]!, title: parts[1]!, organization: parts[2]!, contact: parts[3] ?? null });
       const tz = await timeZoneOf(turn, meetingId);
       const link = await inviteLinkOf(deps, invite.code);
-      await turn.say({ text: withZaloInvite(deps, turn.t, invite.code, turn.t("meetings:guest.link", { name: invite.fullName, link, expiresAt: formatDateTime(invite.expiresAt, tz) })) });
+      await turn.say({ text: await withZaloInvite(deps, turn.t, invite, turn.t("meetings:guest.link", { name: invite.fullName, link, expiresAt: formatDateTime(invite.expiresAt, tz) })) });
     }),
   };
 }

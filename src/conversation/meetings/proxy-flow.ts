@@ -98,7 +98,7 @@ export function meetingProxyFlow(deps: Pick<FlowDeps, "core" | "nudgeDelivery" |
         const invite = await core.meetings.delegateInvite(turn.actor, proxyId);
         await turn.acknowledge();
         const link = await inviteLinkOf(deps, invite.code);
-        await turn.say({ text: withZaloInvite(deps, turn.t, invite.code, turn.t("meetings:guest.link", { name: invite.fullName, link, expiresAt: formatDateTime(invite.expiresAt, turn.timeZone) })) });
+        await turn.say({ text: await withZaloInvite(deps, turn.t, invite, turn.t("meetings:guest.link", { name: invite.fullName, link, expiresAt: formatDateTime(invite.expiresAt, turn.timeZone) })) });
       } catch (e) {
         if (e instanceof DomainError && e.code === "meetings:errors.not_invited") turn.warn({}, "a delegate-link button of someone else was pressed");
         await turn.refuse(e);

@@ -4,7 +4,7 @@ import { spreadsheetCsv } from "../../documents/spreadsheet-csv.js";
 import { formatDateTime } from "../../i18n/format.js";
 import type { FlowDeps } from "../flows.js";
 import type { Incoming } from "../incoming.js";
-import { inviteLinkOf, zaloInviteOf } from "../invite-link.js";
+import { inviteLinkOf, zaloInvite } from "../invite-link.js";
 import type { Turn } from "../turn.js";
 import { importResultView, invitesHeader } from "./views.js";
 
@@ -50,9 +50,11 @@ export function rosterImportFlow(deps: Pick<FlowDeps, "core" | "nudgeDelivery" |
         });
         await turn.say({ text: importResultView(turn.t, summary, report.errors) });
         if (report.invites.length) {
-          const zalo = deps.zaloBotLink !== undefined;
+          // Every invite of an import is the seat's committee's: one link (its own bot's, else the installation's).
+          const zaloLink = await deps.zaloBotLink?.(seat.committeeId);
+          const zalo = zaloLink !== undefined;
           const rows = await Promise.all(
-            report.invites.map(async (i) => [i.fullName, i.organization ?? "", await inviteLinkOf(deps, i.code), ...(zalo ? [zaloInviteOf(deps, turn.t, i.code)!] : []), formatDateTime(i.expiresAt, seat.timeZone)]),
+            report.invites.map(async (i) => [i.fullName, i.organization ?? "", await inviteLinkOf(deps, i.code), ...(zalo ? [zaloInvite(turn.t, zaloLink, i.code)] : []), formatDateTime(i.expiresAt, seat.timeZone)]),
           );
           await turn.say({
             text: turn.t("roster:invites_file.caption", { count: report.invites.length }),

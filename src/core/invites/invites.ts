@@ -16,6 +16,8 @@ import { hashInviteCode, INVITE_CODE_SHAPE, newInviteCode } from "./invite-code.
 export interface IssuedInvite {
   inviteId: number;
   personId: number;
+  /** The committee the invite admits to: its own Zalo bot (if any) is the one the person links with. */
+  committeeId: number;
   fullName: string;
   organization: string | null;
   code: string;
@@ -64,7 +66,7 @@ export async function issueInviteIn(
       committeeId: membership.committee_id,
       after: { personId: membership.person_id, meetingId: meeting.id, expiresAt: iso(expiresAt) },
     });
-    return { inviteId: row.id, personId: membership.person_id, fullName, organization: membership.organization, code, expiresAt: iso(expiresAt) };
+    return { inviteId: row.id, personId: membership.person_id, committeeId: membership.committee_id, fullName, organization: membership.organization, code, expiresAt: iso(expiresAt) };
   }
   const remindAt = new Date(Math.max(now.getTime() + HOUR, expiresAt.getTime() - REMIND_BEFORE_EXPIRY));
   await scheduleJob(trx, now, { kind: INVITE_EXPIRY_REMINDER, key: `${INVITE_EXPIRY_REMINDER}:${row.id}`, runAt: remindAt, payload: { inviteId: row.id } });
@@ -75,7 +77,7 @@ export async function issueInviteIn(
     committeeId: membership.committee_id,
     after: { personId: membership.person_id, expiresAt: iso(expiresAt) },
   });
-  return { inviteId: row.id, personId: membership.person_id, fullName, organization: membership.organization, code, expiresAt: iso(expiresAt) };
+  return { inviteId: row.id, personId: membership.person_id, committeeId: membership.committee_id, fullName, organization: membership.organization, code, expiresAt: iso(expiresAt) };
 }
 
 async function revokeOpenInvites(trx: Executor, actor: Actor, now: Date, personId: number, committeeId: number): Promise<number> {
