@@ -42,6 +42,9 @@ export function openDatabase(url: string, opts: { poolSize?: number } = {}): Dat
     return { db, dialect: "sqlite", sqlite, close: () => db.destroy() };
   }
   const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10 });
+  // An idle connection the server closes (a restart, an administrator) is reported on the pool; unheard, that event
+  // would end the process. The pool drops that client and the next query opens a new one.
+  pool.on("error", () => undefined);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect: "postgres", sqlite: undefined, close: () => db.destroy() };
 }
