@@ -1,5 +1,4 @@
-import { parse } from "csv-parse/sync";
-import { foldKey, separatorOf } from "../csv.js";
+import { foldKey, readCsvFile } from "../csv.js";
 import { DomainError } from "../errors.js";
 import type { LocalDate } from "../cycle/local-time.js";
 import type { RowError } from "../roster/roster-csv.js";
@@ -19,14 +18,9 @@ type Column = keyof typeof CONCLUSION_COLUMNS;
  * a file with any bad row gives its errors, by line, and no rows: the meeting's conclusions are recorded all or none.
  */
 export function parseConclusionsCsv(text: string, today: LocalDate): { rows: CheckedConclusion[]; errors: RowError[] } {
-  let records: { record: string[]; info: { lines: number } }[];
-  try {
-    records = parse(text, { bom: true, delimiter: separatorOf(text), relax_column_count: true, skip_empty_lines: true, trim: true, info: true }) as unknown as typeof records;
-  } catch (e) {
-    return { rows: [], errors: [{ line: (e as { lines?: number }).lines ?? 1, code: "roster:csv.unreadable", params: {} }] };
-  }
-  const [header, ...body] = records;
-  if (!header) return { rows: [], errors: [{ line: 1, code: "roster:csv.empty", params: {} }] };
+  const file = readCsvFile(text);
+  if ("errors" in file) return { rows: [], errors: file.errors };
+  const { header, body } = file;
   const index: Partial<Record<Column, number>> = {};
   header.record.forEach((name, i) => {
     for (const [col, names] of Object.entries(CONCLUSION_COLUMNS) as [Column, readonly string[]][]) if (index[col] === undefined && names.includes(foldKey(name))) index[col] = i;

@@ -1,6 +1,5 @@
-import { parse } from "csv-parse/sync";
 import type { IndicatorKind } from "../../db/schema.js";
-import { foldKey, separatorOf } from "../csv.js";
+import { foldKey, readCsvFile, separatorOf } from "../csv.js";
 import type { RowError } from "../roster/roster-csv.js";
 import { parseDecimal } from "./numbers.js";
 
@@ -149,14 +148,9 @@ export function completeRow(row: Omit<TaskCsvRow, "kind"> & { kind: IndicatorKin
  * columns in English or Vietnamese. Bad rows come back with their line number; good rows are kept.
  */
 export function parseTaskCsv(text: string): { rows: TaskCsvRow[]; errors: RowError[] } {
-  let records: { record: string[]; info: { lines: number } }[];
-  try {
-    records = parse(text, { bom: true, delimiter: separatorOf(text), relax_column_count: true, skip_empty_lines: true, trim: true, info: true }) as unknown as typeof records;
-  } catch (e) {
-    return { rows: [], errors: [{ line: (e as { lines?: number }).lines ?? 1, code: "roster:csv.unreadable", params: {} }] };
-  }
-  const [header, ...body] = records;
-  if (!header) return { rows: [], errors: [{ line: 1, code: "roster:csv.empty", params: {} }] };
+  const file = readCsvFile(text);
+  if ("errors" in file) return { rows: [], errors: file.errors };
+  const { header, body } = file;
   const index = columnIndex(header.record);
   const missing = (["code", "title"] as const).filter((f) => index[f] === undefined);
   if (missing.length) return { rows: [], errors: [{ line: 1, code: "roster:csv.missing_columns", params: { columns: missing.map((f) => TASK_COLUMNS[f][0]!).join(", ") } }] };
