@@ -32,7 +32,7 @@ import { extendDeadline, findPeriod, listPeriods, openExtraPeriod, reopenFor, ty
 import { myReports, reportContext, submitProgress, taskHistory, updateById, type ProgressInput } from "./reports/updates.js";
 import { owedBy, periodStatus, reminderDue } from "./reports/status.js";
 import { answerableItem, answerItem, itemById, openItems } from "./reports/items.js";
-import { committeeSummary, summaryCommittee } from "./summary/summary.js";
+import { committeeSummary, summaryCommittee, type NamedPart } from "./summary/summary.js";
 import { personalStatus } from "./summary/status.js";
 import { quarterExport } from "./summary/quarter-export.js";
 import { heldCounts, sweepHeld } from "./held.js";
@@ -166,7 +166,8 @@ export function createCore(ctx: CoreContext) {
     summary: {
       /** The committee (its code, or the actor's own) whose summary the actor may read; refused for members. */
       committee: (actor: Actor, code?: string) => summaryCommittee(ctx, actor, code),
-      of: (actor: Actor, committeeId: number, periodCode?: string) => committeeSummary(ctx, actor, committeeId, periodCode),
+      /** The summary's counts; `names` also reads who is behind one part, for its drill-down. */
+      of: (actor: Actor, committeeId: number, periodCode?: string, names?: NamedPart) => committeeSummary(ctx, actor, committeeId, periodCode, names),
       personal: (actor: Actor) => personalStatus(ctx, actor),
       /** The quarter's files for the export bundle (leaders and the secretariat, as the summary): what it holds and a loader per file. */
       quarterExport: (actor: Actor, committee?: string | { id: number }, quarter?: string) => quarterExport(ctx, actor, committee, quarter),

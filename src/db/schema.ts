@@ -575,6 +575,7 @@ export type PersonRow = Selectable<PeopleTable>;
 export type MembershipRow = Selectable<MembershipsTable>;
 export type ChannelIdentityRow = Selectable<ChannelIdentitiesTable>;
 export type ZaloBotRow = Selectable<ZaloBotsTable>;
+export type PeriodExceptionRow = Selectable<PeriodExceptionsTable>;
 export type InviteRow = Selectable<InvitesTable>;
 export type OutboxRow = Selectable<OutboxTable>;
 export type NewOutboxRow = Insertable<OutboxTable>;

@@ -1,5 +1,5 @@
 import type { Core } from "../../core/index.js";
-import { isPeriodCode } from "../../core/summary/summary.js";
+import { isPeriodCode, type NamedPart } from "../../core/summary/summary.js";
 import { formatDateTime, formatMeetingTime } from "../../i18n/format.js";
 import { renderStackedBars } from "../../media/chart.js";
 import { invitationCardView } from "../meetings/views.js";
@@ -13,6 +13,9 @@ import { partView, periodOf, progressChart, summaryButtons, summaryText, type Su
 
 /** What one message may hold on an app: Telegram's 4,096 characters, the text app's 2,000. */
 const limitOf = (turn: Turn): number => (turn.channel === "telegram" ? 4000 : 1900);
+
+/** The people a part's drill-down lists, read for that part only. */
+const namesOf = (part: SummaryPart): NamedPart | undefined => (part === "reporting" || part === "meeting" || part === "notices" || part === "opinions" ? part : undefined);
 
 const periodCode = (at: SummaryPlace): string | undefined => (at.year > 0 ? `${at.year}-Q${at.quarter}` : undefined);
 
@@ -99,7 +102,7 @@ export function summaryFlow(deps: { core: Core }) {
     /** One part in detail. */
     async part(turn: Turn, { part, ...at }: SummaryPlace & { part: SummaryPart }): Promise<void> {
       try {
-        const s = await core.summary.of(turn.actor, at.committeeId, periodCode(at));
+        const s = await core.summary.of(turn.actor, at.committeeId, periodCode(at), namesOf(part));
         await turn.acknowledge();
         await turn.say(partView(turn.t, turn.locale, s, part, at, limitOf(turn)));
       } catch (e) {

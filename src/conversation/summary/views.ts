@@ -114,7 +114,7 @@ export function partView(t: TFunction, locale: Locale, s: CommitteeSummary, part
     case "reporting": {
       const orgs = s.organizations.filter((o) => o.reported < o.total);
       const items = orgs.map((o) =>
-        t("summary:drill.reporting_org", { unit: o.unit, reported: n(o.reported), total: n(o.total), people: o.missingPeople.length ? `: ${o.missingPeople.join(", ")}` : "" }),
+        t("summary:drill.reporting_org", { unit: o.unit, reported: n(o.reported), total: n(o.total), people: o.missingPeople?.length ? `: ${o.missingPeople.join(", ")}` : "" }),
       );
       return view(t("summary:drill.reporting", { period: periodOf(t, locale, s) }), items, "summary:drill.reporting_none");
     }
@@ -126,7 +126,7 @@ export function partView(t: TFunction, locale: Locale, s: CommitteeSummary, part
       );
     case "meeting":
       if (!s.meeting) return view(t("summary:drill.meeting_none"), [], "summary:drill.meeting_none");
-      return { text: fitLines(t, [t("summary:drill.meeting", { count: n(s.meeting.noAnswer) })], s.meeting.noAnswerPeople.map((p) => `• ${escapeText(p)}`), limit), buttons: [back] };
+      return { text: fitLines(t, [t("summary:drill.meeting", { count: n(s.meeting.noAnswer) })], (s.meeting.noAnswerPeople ?? []).map((p) => `• ${escapeText(p)}`), limit), buttons: [back] };
     case "items":
       return view(
         t("summary:drill.items"),
@@ -136,13 +136,13 @@ export function partView(t: TFunction, locale: Locale, s: CommitteeSummary, part
     case "notices":
       return view(
         t("summary:drill.notices"),
-        s.notices.map((x) => t("summary:drill.notice_line", { id: x.noticeId, count: n(x.pending), people: x.people.join(", ") })),
+        s.notices.map((x) => t("summary:drill.notice_line", { id: x.noticeId, count: n(x.pending), people: (x.people ?? []).join(", ") })),
         "summary:drill.notices_none",
       );
     case "opinions":
       return view(
         t("summary:drill.opinions"),
-        s.opinions.map((x) => t("summary:drill.opinion_line", { id: x.requestId, title: x.title, deadline: formatDateTime(x.deadline, s.timeZone), count: n(x.pending), people: x.people.join(", ") })),
+        s.opinions.map((x) => t("summary:drill.opinion_line", { id: x.requestId, title: x.title, deadline: formatDateTime(x.deadline, s.timeZone), count: n(x.pending), people: (x.people ?? []).join(", ") })),
         "summary:drill.opinions_none",
       );
     case "conclusions":

@@ -211,11 +211,38 @@ export interface MeetingRoster {
   forecast: number;
 }
 
-/** Who is coming, live, with counts and the quorum forecast. For leaders and the secretariat. */
-export async function meetingRoster(ctx: CoreContext, actor: Actor, meetingId: number): Promise<MeetingRoster> {
+type RosterCounts = MeetingRoster["counts"];
+
+/** Adds one invitation's answer (and its request's state) to the counts. */
+function countAnswer(counts: RosterCounts, answer: Answer, req: InvitationCard["request"] | null): void {
+  counts.invited++;
+  if (answer === "attend") counts.attending++;
+  else if (answer === "none") counts.noAnswer++;
+  else if (answer === "absent") {
+    if (req?.status === "approved") counts.absentApproved++;
+    else if (req?.status === "declined") counts.absentDeclined++;
+    else counts.absentPending++;
+  } else if (answer === "proxy") {
+    if (req?.status === "approved") counts.proxyApproved++;
+    else counts.proxyPending++;
+  }
+}
+
+const noCounts = (): RosterCounts => ({ invited: 0, attending: 0, absentApproved: 0, absentPending: 0, absentDeclined: 0, proxyApproved: 0, proxyPending: 0, noAnswer: 0 });
+/** Share of invitees there in person or through an approved proxy. */
+const forecastOf = (c: RosterCounts) => (c.invited ? (c.attending + c.proxyApproved) / c.invited : 0);
+
+/** A meeting for leaders and the secretariat: refused to others. */
+async function rosterMeeting(ctx: CoreContext, actor: Actor, meetingId: number): Promise<MeetingView> {
   const meeting = await meetingView(ctx.db, meetingId);
   if (!meeting) throw new DomainError("meetings:errors.not_found", { id: meetingId });
   if (!can(actor, "meeting.roster", meeting.committeeId)) throw new DomainError("errors:forbidden");
+  return meeting;
+}
+
+/** Who is coming, live, with counts and the quorum forecast. For leaders and the secretariat. */
+export async function meetingRoster(ctx: CoreContext, actor: Actor, meetingId: number): Promise<MeetingRoster> {
+  const meeting = await rosterMeeting(ctx, actor, meetingId);
   const invitations = await ctx.db
     .selectFrom("invitations as i")
     .innerJoin("people as p", "p.id", "i.person_id")
@@ -226,7 +253,7 @@ export async function meetingRoster(ctx: CoreContext, actor: Actor, meetingId: n
     .orderBy("i.id")
     .execute();
   const lines: RosterLine[] = [];
-  const counts = { invited: 0, attending: 0, absentApproved: 0, absentPending: 0, absentDeclined: 0, proxyApproved: 0, proxyPending: 0, noAnswer: 0 };
+  const counts = noCounts();
   const requests = await latestRequestsOf(ctx, meetingId);
   for (const inv of invitations) {
     const req = requests.get(inv.id) ?? null;
@@ -241,20 +268,19 @@ export async function meetingRoster(ctx: CoreContext, actor: Actor, meetingId: n
       delegateName: inv.answer === "proxy" ? (req?.delegateName ?? null) : null,
       reason: inv.answer === "absent" ? (req?.reason ?? null) : null,
     });
-    counts.invited++;
-    if (inv.answer === "attend") counts.attending++;
-    else if (inv.answer === "none") counts.noAnswer++;
-    else if (inv.answer === "absent") {
-      if (req?.status === "approved") counts.absentApproved++;
-      else if (req?.status === "declined") counts.absentDeclined++;
-      else counts.absentPending++;
-    } else if (inv.answer === "proxy") {
-      if (req?.status === "approved") counts.proxyApproved++;
-      else counts.proxyPending++;
-    }
+    countAnswer(counts, inv.answer, req);
   }
-  const forecast = counts.invited ? (counts.attending + counts.proxyApproved) / counts.invited : 0;
-  return { meeting, lines, counts, forecast };
+  return { meeting, lines, counts, forecast: forecastOf(counts) };
+}
+
+/** The roster's counts and forecast without its lines (the leaders' summary): no names are read. */
+export async function meetingCounts(ctx: CoreContext, actor: Actor, meetingId: number): Promise<Omit<MeetingRoster, "lines">> {
+  const meeting = await rosterMeeting(ctx, actor, meetingId);
+  const invitations = await ctx.db.selectFrom("invitations").select(["id", "answer"]).where("meeting_id", "=", meetingId).where("kind", "=", "member").execute();
+  const counts = noCounts();
+  const requests = await latestRequestsOf(ctx, meetingId);
+  for (const inv of invitations) countAnswer(counts, inv.answer, requests.get(inv.id) ?? null);
+  return { meeting, counts, forecast: forecastOf(counts) };
 }
 
 /** The invitation of one person to one meeting, if any. */

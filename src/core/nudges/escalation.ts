@@ -8,6 +8,7 @@ import { DomainError } from "../errors.js";
 import { can } from "../permissions.js";
 import { nudgeMomentOf } from "./obligations.js";
 import { owedTasks } from "./providers.js";
+import type { CommitteeRegistry } from "../reports/updates.js";
 
 /** A person listed for the leaders: their report is still missing after the last overdue nudge. */
 export interface OverdueLine {
@@ -28,17 +29,23 @@ export interface OverdueLine {
  * default the third, six working days after it), while the period still takes late reports. Most overdue first.
  * With `overdue_max` 0 nobody is chased, so the leaders hear of everyone overdue at once.
  */
-export async function overdueForLeaders(db: Executor, committeeId: number, now: Date): Promise<OverdueLine[]> {
+export async function overdueForLeaders(db: Executor, committeeId: number, now: Date, registry?: CommitteeRegistry): Promise<OverdueLine[]> {
   const committee = await db.selectFrom("committees").selectAll().where("id", "=", committeeId).executeTakeFirst();
   if (!committee) return [];
   const calendar = await loadCalendar(db, committeeId);
   const { overdueEvery, overdueMax } = calendar.settings;
-  const late = (await owedTasks({ db, committee, now })).filter((t) => {
-    if (t.dueAt > iso(now)) return false;
-    if (overdueMax === 0) return true;
-    const last = calendar.workingDaysAfter(localDateOf(new Date(t.dueAt), calendar.timeZone), overdueEvery * overdueMax);
-    return nudgeMomentOf(calendar, last) <= now;
-  });
+  const nowIso = iso(now);
+  // Whether the last overdue nudge for a deadline has passed; most people of a period share one deadline.
+  const lastNudgePassed = new Map<string, boolean>();
+  const chasedEnough = (dueAt: string) => {
+    let passed = lastNudgePassed.get(dueAt);
+    if (passed === undefined) {
+      const last = calendar.workingDaysAfter(localDateOf(new Date(dueAt), calendar.timeZone), overdueEvery * overdueMax);
+      lastNudgePassed.set(dueAt, (passed = nudgeMomentOf(calendar, last) <= now));
+    }
+    return passed;
+  };
+  const late = (await owedTasks({ db, committee, now }, registry)).filter((t) => t.dueAt <= nowIso && (overdueMax === 0 || chasedEnough(t.dueAt)));
   if (late.length === 0) return [];
   const people = await db
     .selectFrom("people as p")

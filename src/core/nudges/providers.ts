@@ -1,26 +1,37 @@
 import type { Executor } from "../../db/database.js";
+import type { PeriodExceptionRow } from "../../db/schema.js";
 import { DAY, iso } from "../clock.js";
 import { localDateOf } from "../cycle/local-time.js";
 import { taskInPeriod, windowWith } from "../reports/periods.js";
-import { latestInPeriod, reportingMembers, responsibleAmong } from "../reports/updates.js";
+import { committeeRegistry, latestInPeriod, reportedIn, responsibleAmong, type CommitteeRegistry } from "../reports/updates.js";
 import { addObligationProvider, within, workingDaysBefore, type Obligation, type ObligationProvider, type ObligationQuery } from "./obligations.js";
 
 /** Each (person, task, period) a person owes in the committee's periods still taking reports, with the person's own window. */
-export async function owedTasks(q: Pick<ObligationQuery, "db" | "committee" | "now">) {
-  const periods = await q.db.selectFrom("reporting_periods").selectAll().where("committee_id", "=", q.committee.id).where("opens_at", "<=", iso(q.now)).execute();
-  const tasks = await q.db.selectFrom("tasks").selectAll().where("committee_id", "=", q.committee.id).orderBy("code").execute();
-  const members = await reportingMembers(q.db, q.committee.id);
+/** `registry`: the committee's tasks and members when the caller has read them already. */
+export async function owedTasks(q: Pick<ObligationQuery, "db" | "committee" | "now">, registry?: CommitteeRegistry) {
+  const now = iso(q.now);
+  const opened = await q.db.selectFrom("reporting_periods").selectAll().where("committee_id", "=", q.committee.id).where("opens_at", "<=", now).execute();
+  if (opened.length === 0) return [];
+  // Everyone's personal window in one query rather than one per person and task.
+  const exceptions = new Map<number, Map<number, PeriodExceptionRow>>();
+  for (const e of await q.db.selectFrom("period_exceptions").selectAll().where("period_id", "in", opened.map((p) => p.id)).execute()) {
+    const of = exceptions.get(e.period_id) ?? new Map<number, PeriodExceptionRow>();
+    of.set(e.person_id, e);
+    exceptions.set(e.period_id, of);
+  }
+  // A period closed for everyone (its own closing and every personal window past) owes nothing: past quarters are not read.
+  const periods = opened.filter((p) => p.closes_at > now || p.due_at > now || [...(exceptions.get(p.id)?.values() ?? [])].some((e) => windowWith(p, e).closesAt > now));
+  if (periods.length === 0) return [];
+  const { tasks, members } = registry?.committeeId === q.committee.id ? registry : await committeeRegistry(q.db, q.committee.id);
   const out: { personId: number; taskId: number; periodId: number; dueAt: string; closesAt: string }[] = [];
   for (const period of periods) {
-    const mine = tasks.filter((t) => taskInPeriod(t, period));
-    const latest = await latestInPeriod(q.db, period.id, mine.map((t) => t.id));
-    // Everyone's personal window in one query rather than one per person and task.
-    const exceptions = new Map((await q.db.selectFrom("period_exceptions").selectAll().where("period_id", "=", period.id).execute()).map((e) => [e.person_id, e]));
-    for (const task of mine) {
-      if (latest.has(task.id)) continue;
+    const reported = await reportedIn(q.db, period.id);
+    const mine = exceptions.get(period.id);
+    for (const task of tasks) {
+      if (reported.has(task.id) || !taskInPeriod(task, period)) continue;
       for (const p of responsibleAmong(members, task)) {
-        const w = windowWith(period, exceptions.get(p.personId));
-        if (w.closesAt <= iso(q.now)) continue;
+        const w = windowWith(period, mine?.get(p.personId));
+        if (w.closesAt <= now) continue;
         out.push({ personId: p.personId, taskId: task.id, periodId: period.id, dueAt: w.dueAt, closesAt: w.closesAt });
       }
     }

@@ -5,7 +5,7 @@ import { DomainError } from "../errors.js";
 import type { JobHandler } from "../jobs/handlers.js";
 import { can } from "../permissions.js";
 import { requirePeriod, taskInPeriod, windowFor, windowWith } from "./periods.js";
-import { latestInPeriod, reportingMembers, responsibleAmong, stateOf, type TaskState, type UpdateView } from "./updates.js";
+import { committeeRegistry, latestInPeriod, reportingMembers, responsibleAmong, stateOf, type CommitteeRegistry, type TaskState, type UpdateView } from "./updates.js";
 
 /** One task's line in the period's picture. */
 export interface StatusRow {
@@ -32,11 +32,13 @@ export interface PeriodStatus {
   openItems: number;
 }
 
-export async function periodStatus(ctx: CoreContext, actor: Actor, periodId: number): Promise<PeriodStatus> {
+/** `registry`: the committee's tasks and members when the caller has read them already. */
+export async function periodStatus(ctx: CoreContext, actor: Actor, periodId: number, registry?: CommitteeRegistry): Promise<PeriodStatus> {
   const period = await requirePeriod(ctx.db, periodId);
   if (!can(actor, "report.view", period.committee_id) && !can(actor, "report.manage", period.committee_id)) throw new DomainError("errors:forbidden");
   const committee = await ctx.db.selectFrom("committees").select(["name", "time_zone", "governing_body", "focal_body"]).where("id", "=", period.committee_id).executeTakeFirstOrThrow();
-  const tasks = (await ctx.db.selectFrom("tasks").selectAll().where("committee_id", "=", period.committee_id).orderBy("code").execute()).filter((t) => taskInPeriod(t, period));
+  const known = registry?.committeeId === period.committee_id ? registry : await committeeRegistry(ctx.db, period.committee_id);
+  const tasks = known.tasks.filter((t) => taskInPeriod(t, period));
   const latest = await latestInPeriod(ctx.db, period.id, tasks.map((t) => t.id));
   const now = ctx.clock();
   const zero = (): Record<TaskState, number> => ({ on_time: 0, late: 0, missing: 0, pending: 0 });
@@ -44,7 +46,7 @@ export async function periodStatus(ctx: CoreContext, actor: Actor, periodId: num
   const groups = new Map<string, PeriodStatus["byOrganization"][number]>();
   const missingSeen = new Map<string, Set<string>>();
   const rows: StatusRow[] = [];
-  const members = await reportingMembers(ctx.db, period.committee_id);
+  const members = known.members;
   const exceptions = new Map((await ctx.db.selectFrom("period_exceptions").selectAll().where("period_id", "=", period.id).execute()).map((e) => [e.person_id, e]));
   for (const task of tasks) {
     const people = responsibleAmong(members, task);

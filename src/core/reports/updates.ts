@@ -63,6 +63,11 @@ export interface UpdateView extends ProgressUpdateRow {
 }
 
 async function updatesWhere(db: Executor, filter: { taskIds: number[]; periodId?: number }): Promise<UpdateView[]> {
+  return withFiles(db, await updateRowsWhere(db, filter));
+}
+
+/** The updates of some tasks (in one period when given), oldest first, without their files. */
+async function updateRowsWhere(db: Executor, filter: { taskIds: number[]; periodId?: number }) {
   if (filter.taskIds.length === 0) return [];
   let q = db
     .selectFrom("progress_updates as u")
@@ -73,8 +78,11 @@ async function updatesWhere(db: Executor, filter: { taskIds: number[]; periodId?
     .select(["rp.code as periodCode", "rp.kind as periodKind", "rp.name as periodName", "s.full_name as submittedByName", "b.full_name as onBehalfOfName"])
     .where("u.task_id", "in", filter.taskIds);
   if (filter.periodId !== undefined) q = q.where("u.period_id", "=", filter.periodId);
-  const rows = await q.orderBy("rp.opens_at").orderBy("u.period_id").orderBy("u.version").execute();
-  // One query for the files of every update, however many updates there are.
+  return q.orderBy("rp.opens_at").orderBy("u.period_id").orderBy("u.version").execute();
+}
+
+/** The files of each update, in one query per 500 updates. */
+async function withFiles<T extends { id: number }>(db: Executor, rows: T[]): Promise<(T & { attachments: UpdateView["attachments"] })[]> {
   const files = new Map<number, UpdateView["attachments"]>();
   for (let i = 0; i < rows.length; i += 500) {
     const ids = rows.slice(i, i + 500).map((r) => r.id);
@@ -86,12 +94,20 @@ async function updatesWhere(db: Executor, filter: { taskIds: number[]; periodId?
 
 /** The version that counts per task in a period, with when the task was first reported (which decides lateness). */
 export async function latestInPeriod(db: Executor, periodId: number, taskIds: number[]): Promise<Map<number, UpdateView & { firstSubmittedAt: string; firstLate: boolean }>> {
-  const out = new Map<number, UpdateView & { firstSubmittedAt: string; firstLate: boolean }>();
-  for (const u of await updatesWhere(db, { taskIds, periodId })) {
-    const first = out.get(u.task_id);
-    out.set(u.task_id, { ...u, firstSubmittedAt: first?.firstSubmittedAt ?? u.submitted_at, firstLate: first ? first.firstLate : u.late === 1 });
+  type Row = Awaited<ReturnType<typeof updateRowsWhere>>[number] & { firstSubmittedAt: string; firstLate: boolean };
+  const latest = new Map<number, Row>();
+  for (const u of await updateRowsWhere(db, { taskIds, periodId })) {
+    const first = latest.get(u.task_id);
+    latest.set(u.task_id, { ...u, firstSubmittedAt: first?.firstSubmittedAt ?? u.submitted_at, firstLate: first ? first.firstLate : u.late === 1 });
   }
-  return out;
+  // The files of the versions that count only: a period of 10,000 reports asks for a fraction of them.
+  return new Map((await withFiles(db, [...latest.values()])).map((u) => [u.task_id, u]));
+}
+
+/** The tasks reported at least once in a period (any version): who still owes a report, without reading the reports. */
+export async function reportedIn(db: Executor, periodId: number): Promise<Set<number>> {
+  const rows = await db.selectFrom("progress_updates").select("task_id").distinct().where("period_id", "=", periodId).execute();
+  return new Set(rows.map((r) => r.task_id));
 }
 
 /** Where a task stands in a period: reported on time, reported late, not reported and overdue, or not yet due. */
@@ -125,10 +141,32 @@ export async function reportingMembers(db: Executor, committeeId: number) {
     .select(["p.id as personId", "p.full_name as fullName", "m.organization"])
     .orderBy("m.id")
     .execute();
-  return rows.map((r) => ({ ...r, orgKey: orgKey(r.organization) }));
+  // Ten thousand seats share a hundred organizations: each name is folded once.
+  const keys = new Map<string | null, string>();
+  const keyOf = (o: string | null) => {
+    let k = keys.get(o);
+    if (k === undefined) keys.set(o, (k = orgKey(o)));
+    return k;
+  };
+  return rows.map((r) => ({ ...r, orgKey: keyOf(r.organization) }));
 }
 
 type ReportingMember = { personId: number; fullName: string; orgKey: string };
+
+/**
+ * A committee's task registry and the members who report on it: what a period's status and the nudges both
+ * start from. Read once and handed to both when one answer needs them twice (the leaders' summary).
+ */
+export interface CommitteeRegistry {
+  committeeId: number;
+  tasks: TaskRow[];
+  members: Awaited<ReturnType<typeof reportingMembers>>;
+}
+
+export async function committeeRegistry(db: Executor, committeeId: number): Promise<CommitteeRegistry> {
+  const tasks = await db.selectFrom("tasks").selectAll().where("committee_id", "=", committeeId).orderBy("code").execute();
+  return { committeeId, tasks, members: await reportingMembers(db, committeeId) };
+}
 /** Positions in a member list by organization key and by person, built once per list (a period's status asks per task). */
 const memberIndexes = new WeakMap<readonly ReportingMember[], { byOrg: Map<string, number[]>; byPerson: Map<number, number[]>; answers: Map<string, { personId: number; fullName: string }[]> }>();
 

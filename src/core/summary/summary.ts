@@ -4,12 +4,12 @@ import { iso } from "../clock.js";
 import type { CoreContext } from "../context.js";
 import { DomainError } from "../errors.js";
 import { cycleSettings } from "../cycle/settings.js";
-import { meetingRoster } from "../meetings/views.js";
+import { meetingCounts, meetingRoster } from "../meetings/views.js";
 import { overdueForLeaders, type OverdueLine } from "../nudges/escalation.js";
 import { can, seatsWith } from "../permissions.js";
 import { findPeriod } from "../reports/periods.js";
 import { periodStatus } from "../reports/status.js";
-import { STATUSES } from "../reports/updates.js";
+import { committeeRegistry, STATUSES } from "../reports/updates.js";
 import { conclusionsInQuarter, conclusionsOf, countConclusions } from "../conclusions/follow-up.js";
 
 /** The next meeting as leaders see it: answers so far, approvals waiting and the quorum forecast. */
@@ -25,7 +25,8 @@ export interface MeetingSummary {
   approvalsWaiting: number;
   /** Share of invitees there in person or through an approved proxy, 0..1. */
   forecast: number;
-  noAnswerPeople: string[];
+  /** Who has not answered, in invitation order: read only for the meeting's drill-down (`names: "meeting"`). */
+  noAnswerPeople?: string[];
 }
 
 /** One organization's line of the period: its tasks by progress status and who has not reported. */
@@ -35,7 +36,8 @@ export interface OrganizationProgress {
   reported: number;
   late: number;
   byStatus: Record<ProgressStatus, number>;
-  missingPeople: string[];
+  /** Who owes its reports: only for the reporting drill-down (`names: "reporting"`). */
+  missingPeople?: string[];
 }
 
 /** A committee below, in the roll-up: has every task of its quarter been reported. */
@@ -60,15 +62,18 @@ export interface CommitteeSummary {
   periodName: string;
   periodKind: "quarter" | "extra";
   meeting: MeetingSummary | null;
-  reporting: { total: number; reported: number; late: number; notStarted: number; missingPeople: string[] };
+  /** `missingPeople`: only for the reporting drill-down (`names: "reporting"`). */
+  reporting: { total: number; reported: number; late: number; notStarted: number; missingPeople?: string[] };
   byStatus: Record<ProgressStatus, number>;
   indicators: { met: number; total: number };
   /** Tasks behind or at risk, by code. */
   behind: { code: string; title: string; status: ProgressStatus; unit: string }[];
   organizations: OrganizationProgress[];
   openItems: { id: number; kind: "obstacle" | "proposal"; taskCode: string; text: string }[];
-  notices: { noticeId: number; pending: number; people: string[] }[];
-  opinions: { requestId: number; title: string; deadline: string; pending: number; people: string[] }[];
+  /** Notices not yet acknowledged by everyone; `people` only for their drill-down (`names: "notices"`). */
+  notices: { noticeId: number; pending: number; people?: string[] }[];
+  /** Requests for opinions still open; `people` only for their drill-down (`names: "opinions"`). */
+  opinions: { requestId: number; title: string; deadline: string; pending: number; people?: string[] }[];
   /** The chair's conclusions followed up in the period (Art. 7.4): how many are done, on time, overdue, and the overdue ones. */
   conclusions: { total: number; done: number; onTime: number; overdue: number; overdueList: { code: string; title: string; organization: string; due: string }[] };
   /** The committees directly below this one (xã/phường, or huyện in old data). */
@@ -78,6 +83,12 @@ export interface CommitteeSummary {
   /** After how many overdue nudges a person is listed (`reminders.overdue_max`). */
   overdueAfter: number;
 }
+
+/**
+ * The parts whose drill-down lists people. The summary itself shows counts, so it reads no names (the lists run to
+ * thousands at provincial scale); a drill-down asks for its own part's names.
+ */
+export type NamedPart = "reporting" | "meeting" | "notices" | "opinions";
 
 const zeroStatus = (): Record<ProgressStatus, number> => ({ done: 0, on_track: 0, at_risk: 0, behind: 0, not_started: 0 });
 
@@ -106,14 +117,16 @@ export const isPeriodCode = (text: string): boolean => /^\d{4}-Q[1-4]$/i.test(te
  * period, tasks by status, indicators met, open obstacles and proposals, notices not acknowledged, opinion
  * requests still open, and the committees below. Leaders and the secretariat only; checked here.
  */
-export async function committeeSummary(ctx: CoreContext, actor: Actor, committeeId: number, periodCode?: string): Promise<CommitteeSummary> {
+export async function committeeSummary(ctx: CoreContext, actor: Actor, committeeId: number, periodCode?: string, names?: NamedPart): Promise<CommitteeSummary> {
   const committee = await ctx.db.selectFrom("committees").selectAll().where("id", "=", committeeId).executeTakeFirst();
   if (!committee) throw new DomainError("errors:forbidden");
   const allowed = can(actor, "summary.view", committeeId) || (committee.parent_id !== null && can(actor, "summary.view", committee.parent_id));
   if (!allowed) throw new DomainError("errors:forbidden");
   const now = iso(ctx.clock());
   const period = await findPeriod(ctx, systemActor, committeeId, periodCode);
-  const status = await periodStatus(ctx, systemActor, period.id);
+  // The tasks and members are read once for the period's status and the overdue list.
+  const registry = await committeeRegistry(ctx.db, committeeId);
+  const status = await periodStatus(ctx, systemActor, period.id, registry);
 
   const byStatus = zeroStatus();
   const indicators = { met: 0, total: status.rows.length };
@@ -122,6 +135,7 @@ export async function committeeSummary(ctx: CoreContext, actor: Actor, committee
   const missing = new Set<string>();
   /** Who is already listed per organization (a set beside each list, which may run to hundreds of names). */
   const missingIn = new Map<string, Set<string>>();
+  const withNames = names === "reporting";
   for (const row of status.rows) {
     const s: ProgressStatus = row.latest?.status ?? "not_started";
     byStatus[s]++;
@@ -130,17 +144,17 @@ export async function committeeSummary(ctx: CoreContext, actor: Actor, committee
     if (s === "done" || (target !== null && reached !== null && reached !== undefined && reached >= target)) indicators.met++;
     if (s === "behind" || s === "at_risk") behind.push({ code: row.task.code, title: row.task.title, status: s, unit: row.unit });
     const key = row.unit.toLowerCase();
-    const o = orgs.get(key) ?? { unit: row.unit, total: 0, reported: 0, late: 0, byStatus: zeroStatus(), missingPeople: [] };
+    const o: OrganizationProgress = orgs.get(key) ?? { unit: row.unit, total: 0, reported: 0, late: 0, byStatus: zeroStatus(), ...(withNames ? { missingPeople: [] } : {}) };
     o.total++;
     o.byStatus[s]++;
     if (row.state === "on_time" || row.state === "late") o.reported++;
     if (row.state === "late") o.late++;
-    if (row.state === "missing" || row.state === "pending") {
+    if (withNames && (row.state === "missing" || row.state === "pending")) {
       const seen = missingIn.get(key) ?? new Set<string>();
       missingIn.set(key, seen);
       for (const p of row.people) {
         missing.add(p);
-        if (!seen.has(p)) o.missingPeople.push(p);
+        if (!seen.has(p)) o.missingPeople?.push(p);
         seen.add(p);
       }
     }
@@ -157,7 +171,8 @@ export async function committeeSummary(ctx: CoreContext, actor: Actor, committee
     .executeTakeFirst();
   let meeting: MeetingSummary | null = null;
   if (next) {
-    const r = await meetingRoster(ctx, systemActor, next.id);
+    const roster = names === "meeting" ? await meetingRoster(ctx, systemActor, next.id) : undefined;
+    const r = roster ?? (await meetingCounts(ctx, systemActor, next.id));
     const c = r.counts;
     meeting = {
       meetingId: next.id,
@@ -170,7 +185,7 @@ export async function committeeSummary(ctx: CoreContext, actor: Actor, committee
       invited: c.invited,
       approvalsWaiting: c.absentPending + c.proxyPending,
       forecast: r.forecast,
-      noAnswerPeople: r.lines.filter((l) => l.answer === "none").map((l) => l.fullName),
+      ...(roster ? { noAnswerPeople: roster.lines.filter((l) => l.answer === "none").map((l) => l.fullName) } : {}),
     };
   }
 
@@ -183,45 +198,8 @@ export async function committeeSummary(ctx: CoreContext, actor: Actor, committee
     .orderBy("i.id")
     .execute();
 
-  const unacked = await ctx.db
-    .selectFrom("notice_recipients as r")
-    .innerJoin("notices as n", "n.id", "r.notice_id")
-    .innerJoin("people as p", "p.id", "r.person_id")
-    .select(["n.id as noticeId", "p.full_name as fullName"])
-    .where("n.committee_id", "=", committeeId)
-    .where("n.status", "=", "sending")
-    .where("n.ack_required", "=", 1)
-    .where("r.acknowledged_at", "is", null)
-    .orderBy("n.id")
-    .orderBy("r.id")
-    .execute();
-  const notices = new Map<number, CommitteeSummary["notices"][number]>();
-  for (const u of unacked) {
-    const n = notices.get(u.noticeId) ?? { noticeId: u.noticeId, pending: 0, people: [] };
-    n.pending++;
-    n.people.push(u.fullName);
-    notices.set(u.noticeId, n);
-  }
-
-  const waiting = await ctx.db
-    .selectFrom("opinion_recipients as r")
-    .innerJoin("opinion_requests as q", "q.id", "r.request_id")
-    .innerJoin("people as p", "p.id", "r.person_id")
-    .select(["q.id as requestId", "q.title", "q.deadline", "p.full_name as fullName"])
-    .where("q.committee_id", "=", committeeId)
-    .where("q.status", "=", "open")
-    .where("q.deadline", ">", now)
-    .where((eb) => eb.not(eb.exists(eb.selectFrom("opinion_answers as a").select("a.id").whereRef("a.recipient_id", "=", "r.id"))))
-    .orderBy("q.id")
-    .orderBy("r.id")
-    .execute();
-  const opinions = new Map<number, CommitteeSummary["opinions"][number]>();
-  for (const w of waiting) {
-    const o = opinions.get(w.requestId) ?? { requestId: w.requestId, title: w.title, deadline: w.deadline, pending: 0, people: [] };
-    o.pending++;
-    o.people.push(w.fullName);
-    opinions.set(w.requestId, o);
-  }
+  const notices = await unacknowledged(ctx, committeeId, names === "notices");
+  const opinions = await opinionsWaiting(ctx, committeeId, now, names === "opinions");
 
   const followed = period.kind === "quarter" ? await conclusionsInQuarter(ctx.db, committeeId, period.code, ctx.clock()) : await conclusionsOf(ctx.db, committeeId, ctx.clock());
   const cc = countConclusions(followed);
@@ -264,20 +242,72 @@ export async function committeeSummary(ctx: CoreContext, actor: Actor, committee
       reported: status.counts.on_time + status.counts.late,
       late: status.counts.late,
       notStarted: status.counts.missing + status.counts.pending,
-      missingPeople: [...missing],
+      ...(withNames ? { missingPeople: [...missing] } : {}),
     },
     byStatus,
     indicators,
     behind,
     organizations: [...orgs.values()].sort((a, b) => a.unit.localeCompare(b.unit, "vi")),
     openItems,
-    notices: [...notices.values()],
-    opinions: [...opinions.values()],
+    notices,
+    opinions,
     conclusions,
     subordinates,
-    overdue: await overdueForLeaders(ctx.db, committeeId, ctx.clock()),
+    overdue: await overdueForLeaders(ctx.db, committeeId, ctx.clock(), registry),
     overdueAfter: (await cycleSettings(ctx.db, committeeId)).overdueMax,
   };
+}
+
+/** The committee's notices still waiting for acknowledgements, with how many (and, when asked, who). */
+async function unacknowledged(ctx: CoreContext, committeeId: number, withNames: boolean): Promise<CommitteeSummary["notices"]> {
+  const pending = ctx.db
+    .selectFrom("notice_recipients as r")
+    .innerJoin("notices as n", "n.id", "r.notice_id")
+    .where("n.committee_id", "=", committeeId)
+    .where("n.status", "=", "sending")
+    .where("n.ack_required", "=", 1)
+    .where("r.acknowledged_at", "is", null);
+  if (!withNames) {
+    const rows = await pending.select((eb) => ["n.id as noticeId", eb.fn.countAll<number | string>().as("pending")]).groupBy("n.id").orderBy("n.id").execute();
+    return rows.map((r) => ({ noticeId: r.noticeId, pending: Number(r.pending) }));
+  }
+  const rows = await pending.innerJoin("people as p", "p.id", "r.person_id").select(["n.id as noticeId", "p.full_name as fullName"]).orderBy("n.id").orderBy("r.id").execute();
+  const out = new Map<number, { noticeId: number; pending: number; people: string[] }>();
+  for (const u of rows) {
+    const n = out.get(u.noticeId) ?? { noticeId: u.noticeId, pending: 0, people: [] };
+    n.pending++;
+    n.people.push(u.fullName);
+    out.set(u.noticeId, n);
+  }
+  return [...out.values()];
+}
+
+/** The committee's requests for opinions still open, with how many have not answered (and, when asked, who). */
+async function opinionsWaiting(ctx: CoreContext, committeeId: number, now: string, withNames: boolean): Promise<CommitteeSummary["opinions"]> {
+  const waiting = ctx.db
+    .selectFrom("opinion_recipients as r")
+    .innerJoin("opinion_requests as q", "q.id", "r.request_id")
+    .where("q.committee_id", "=", committeeId)
+    .where("q.status", "=", "open")
+    .where("q.deadline", ">", now)
+    .where((eb) => eb.not(eb.exists(eb.selectFrom("opinion_answers as a").select("a.id").whereRef("a.recipient_id", "=", "r.id"))));
+  if (!withNames) {
+    const rows = await waiting
+      .select((eb) => ["q.id as requestId", "q.title", "q.deadline", eb.fn.countAll<number | string>().as("pending")])
+      .groupBy(["q.id", "q.title", "q.deadline"])
+      .orderBy("q.id")
+      .execute();
+    return rows.map((r) => ({ requestId: r.requestId, title: r.title, deadline: r.deadline, pending: Number(r.pending) }));
+  }
+  const rows = await waiting.innerJoin("people as p", "p.id", "r.person_id").select(["q.id as requestId", "q.title", "q.deadline", "p.full_name as fullName"]).orderBy("q.id").orderBy("r.id").execute();
+  const out = new Map<number, { requestId: number; title: string; deadline: string; pending: number; people: string[] }>();
+  for (const w of rows) {
+    const o = out.get(w.requestId) ?? { requestId: w.requestId, title: w.title, deadline: w.deadline, pending: 0, people: [] };
+    o.pending++;
+    o.people.push(w.fullName);
+    out.set(w.requestId, o);
+  }
+  return [...out.values()];
 }
 
 /** Statuses in the order the summary and the chart show them. */
