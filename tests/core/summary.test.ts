@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { cliActor, type Actor } from "../../src/core/actor.js";
+import { DAY, HOUR } from "../../src/core/clock.js";
 import type { Core } from "../../src/core/index.js";
 import { coreFor, createProvince, linkRoster } from "../support/core.js";
 import { createTestDatabase, testDialects, type TestDatabase } from "../support/databases.js";
@@ -21,7 +22,7 @@ describe.each(testDialects)("the status summary on %s", (dialect) => {
     db = await createTestDatabase(dialect);
     core = coreFor(db).core;
     provinceId = (await createProvince(core)).id;
-    people = await linkRoster(core, db, provinceId, ["chair", "deputy", "member", "secretary"]);
+    people = await linkRoster(core, db, provinceId, ["chair", "deputy", "member", "secretary", "standing"]);
     await core.tasks.importCsv(cliActor, provinceId, TASKS_CSV);
   });
   afterEach(() => db.drop());
@@ -57,6 +58,47 @@ describe.each(testDialects)("the status summary on %s", (dialect) => {
     expect(mine.answers).toEqual([]);
     expect(mine.notices).toEqual([]);
     expect(mine.opinions).toEqual([]);
+  });
+
+  it("counts the next meeting's answers as its roster does, and names who has not answered only for the drill-down", async () => {
+    const now = Date.now();
+    const { meeting } = await core.meetings.create(people.secretary!, {
+      committeeId: provinceId,
+      kind: "regular",
+      title: "Phiên họp Ban Chỉ đạo quý IV/2026",
+      startsAt: new Date(now + 7 * DAY),
+      endsAt: new Date(now + 7 * DAY + 2 * HOUR),
+      place: "Phòng họp số 1, UBND tỉnh",
+      agenda: "1. Kết quả chuyển đổi số quý IV",
+    });
+    const target = async (who: string) => ({
+      invitationId: (await db.handle.db.selectFrom("invitations").select("id").where("meeting_id", "=", meeting.id).where("person_id", "=", people[who]!.personId).executeTakeFirstOrThrow()).id,
+      version: meeting.version,
+    });
+    // The member asks to be absent and the chair approves; the deputy sends a proxy, still waiting; the standing deputy attends; the chair chairs.
+    const { requestId } = await core.meetings.absent(people.member!, await target("member"), "Đi công tác tại Hà Nội");
+    await core.meetings.decide(people.chair!, "absence", requestId, true);
+    await core.meetings.proxy(people.deputy!, await target("deputy"), { name: "Nông Văn Bình", title: "Phó Giám đốc", organization: "Sở Tài chính" }, "Thống nhất với dự thảo báo cáo; đề nghị bổ sung chỉ tiêu về thanh toán không dùng tiền mặt.");
+    await core.meetings.attend(people.standing!, await target("standing"));
+
+    const roster = await core.meetings.roster(people.chair!, meeting.id);
+    const s = await core.summary.of(people.chair!, provinceId);
+    const c = roster.counts;
+    expect(s.meeting).toMatchObject({
+      meetingId: meeting.id,
+      invited: c.invited,
+      attending: c.attending,
+      absent: c.absentApproved + c.absentPending + c.absentDeclined,
+      proxy: c.proxyApproved + c.proxyPending,
+      noAnswer: c.noAnswer,
+      approvalsWaiting: c.absentPending + c.proxyPending,
+      forecast: roster.forecast,
+    });
+    expect([s.meeting!.attending, s.meeting!.absent, s.meeting!.proxy, s.meeting!.approvalsWaiting]).toEqual([c.attending, 1, 1, 1]);
+    expect(s.meeting!.noAnswerPeople).toBeUndefined();
+    const named = await core.summary.of(people.chair!, provinceId, undefined, "meeting");
+    expect(named.meeting).toEqual({ ...s.meeting, noAnswerPeople: roster.lines.filter((l) => l.answer === "none").map((l) => l.fullName) });
+    expect(named.meeting!.noAnswerPeople!.length).toBe(c.noAnswer);
   });
 
   it("leaders and the secretariat may read it, a member may not; a commune's leader reads only the commune", async () => {

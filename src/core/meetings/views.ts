@@ -276,10 +276,18 @@ export async function meetingRoster(ctx: CoreContext, actor: Actor, meetingId: n
 /** The roster's counts and forecast without its lines (the leaders' summary): no names are read. */
 export async function meetingCounts(ctx: CoreContext, actor: Actor, meetingId: number): Promise<Omit<MeetingRoster, "lines">> {
   const meeting = await rosterMeeting(ctx, actor, meetingId);
-  const invitations = await ctx.db.selectFrom("invitations").select(["id", "answer"]).where("meeting_id", "=", meetingId).where("kind", "=", "member").execute();
+  const invited = ctx.db.selectFrom("invitations").where("meeting_id", "=", meetingId).where("kind", "=", "member");
   const counts = noCounts();
-  const requests = await latestRequestsOf(ctx, meetingId);
-  for (const inv of invitations) countAnswer(counts, inv.answer, requests.get(inv.id) ?? null);
+  // Attending and not answered are counted by the database; an absence or a proxy also needs its request's state.
+  for (const g of await invited.select((eb) => ["answer", eb.fn.countAll<number | string>().as("n")]).where("answer", "in", ["attend", "none"]).groupBy("answer").execute()) {
+    const n = Number(g.n);
+    counts.invited += n;
+    if (g.answer === "attend") counts.attending += n;
+    else counts.noAnswer += n;
+  }
+  const asked = await invited.select(["id", "answer"]).where("answer", "not in", ["attend", "none"]).execute();
+  const requests = asked.length ? await latestRequestsOf(ctx, meetingId) : new Map<number, InvitationCard["request"]>();
+  for (const inv of asked) countAnswer(counts, inv.answer, requests.get(inv.id) ?? null);
   return { meeting, counts, forecast: forecastOf(counts) };
 }
 

@@ -5,7 +5,7 @@ import { DomainError } from "../errors.js";
 import type { JobHandler } from "../jobs/handlers.js";
 import { can } from "../permissions.js";
 import { requirePeriod, taskInPeriod, windowFor, windowWith } from "./periods.js";
-import { committeeRegistry, latestInPeriod, reportingMembers, responsibleAmong, stateOf, type CommitteeRegistry, type TaskState, type UpdateView } from "./updates.js";
+import { committeeRegistry, latestInPeriod, reportingMembers, responsibleAmong, stateOf, type CommitteeRegistry, type LatestUpdate, type TaskState } from "./updates.js";
 
 /** One task's line in the period's picture. */
 export interface StatusRow {
@@ -15,7 +15,7 @@ export interface StatusRow {
   people: string[];
   state: TaskState;
   dueAt: string;
-  latest: (UpdateView & { firstSubmittedAt: string; firstLate: boolean }) | null;
+  latest: LatestUpdate | null;
 }
 
 /** The secretariat's and the leaders' picture of a period: each task, and who has reported, late or not at all, by organization. */

@@ -92,16 +92,17 @@ async function withFiles<T extends { id: number }>(db: Executor, rows: T[]): Pro
   return rows.map((r) => ({ ...r, attachments: files.get(r.id) ?? [] }));
 }
 
+/** The version that counts for a task in a period, with when the task was first reported (which decides lateness). Its files are read with the task's history. */
+export type LatestUpdate = Omit<UpdateView, "attachments"> & { firstSubmittedAt: string; firstLate: boolean };
+
 /** The version that counts per task in a period, with when the task was first reported (which decides lateness). */
-export async function latestInPeriod(db: Executor, periodId: number, taskIds: number[]): Promise<Map<number, UpdateView & { firstSubmittedAt: string; firstLate: boolean }>> {
-  type Row = Awaited<ReturnType<typeof updateRowsWhere>>[number] & { firstSubmittedAt: string; firstLate: boolean };
-  const latest = new Map<number, Row>();
+export async function latestInPeriod(db: Executor, periodId: number, taskIds: number[]): Promise<Map<number, LatestUpdate>> {
+  const latest = new Map<number, LatestUpdate>();
   for (const u of await updateRowsWhere(db, { taskIds, periodId })) {
     const first = latest.get(u.task_id);
     latest.set(u.task_id, { ...u, firstSubmittedAt: first?.firstSubmittedAt ?? u.submitted_at, firstLate: first ? first.firstLate : u.late === 1 });
   }
-  // The files of the versions that count only: a period of 10,000 reports asks for a fraction of them.
-  return new Map((await withFiles(db, [...latest.values()])).map((u) => [u.task_id, u]));
+  return latest;
 }
 
 /** The tasks reported at least once in a period (any version): who still owes a report, without reading the reports. */
@@ -123,7 +124,7 @@ export interface ReportContext {
   window: PersonalWindow;
   /** Set when the secretariat reports in the place of the person responsible. */
   onBehalfOf: { personId: number; fullName: string } | null;
-  latest: (UpdateView & { firstSubmittedAt: string; firstLate: boolean }) | null;
+  latest: LatestUpdate | null;
   previous: UpdateView | null;
   late: boolean;
   /** Why a report cannot be made now (an i18n key), or null. */
@@ -380,7 +381,7 @@ export interface MyPeriod {
   period: ReportingPeriodRow;
   window: PersonalWindow;
   timeZone: string;
-  tasks: { task: TaskRow; state: TaskState; latest: UpdateView | null; editable: boolean }[];
+  tasks: { task: TaskRow; state: TaskState; latest: LatestUpdate | null; editable: boolean }[];
 }
 
 export async function myReports(ctx: CoreContext, actor: Actor): Promise<MyPeriod[]> {
