@@ -39,10 +39,20 @@ const MEETING_CHANGES = new Set(["meetings:card_closed", "meetings:card_refresh"
 
 type Params = Record<string, unknown>;
 const num = (v: unknown) => Number(v);
+/** A message's meeting start, whichever way it is printed (as a meeting's time or as a date and time). */
+const startOf = (p: Params): string | undefined => {
+  const start = p.start as { $meetingTime?: string; $datetime?: string } | undefined;
+  return start?.$meetingTime ?? start?.$datetime;
+};
 
 /** Decides each held row of one person (newest copy of a card wins; followers after their cards). */
 async function judge(db: Executor, now: Date, rows: OutboxRow[]): Promise<Map<number, Verdict>> {
   const at = iso(now);
+  /** Whether the meeting a message is about has begun. */
+  const begun = (p: Params) => {
+    const start = startOf(p);
+    return start !== undefined && start <= at;
+  };
   const verdicts = new Map<number, Verdict>();
   const kept = new Set<string>();
   /** The first (newest) row of a key is kept; older copies are skipped. */
@@ -142,17 +152,14 @@ async function judge(db: Executor, now: Date, rows: OutboxRow[]): Promise<Map<nu
       case "cycle:digest.summary":
         // A leader who links late gets this week's digest, not every week's.
         return once(`digest:${num(row.committee_id)}`);
-      case "cycle:soon.reminder": {
-        const start = p.start as { $meetingTime?: string } | undefined;
-        if (start?.$meetingTime && start.$meetingTime <= at) return { keep: false, reason: "the meeting has begun" };
+      case "cycle:soon.reminder":
+        if (begun(p)) return { keep: false, reason: "the meeting has begun" };
         return { keep: true };
-      }
       default: {
         if (MEETING_CHANGES.has(row.template)) return { keep: false, reason: "the meeting's current card is sent instead" };
         if (row.template === "meetings:cancelled_notice") return { keep: false, reason: "the invitation never reached them" };
-        // Other word about a meeting (a quorum warning) no longer matters once the meeting has begun.
-        const start = p.start as { $datetime?: string } | undefined;
-        if (row.template.startsWith("meetings:") && start?.$datetime && start.$datetime <= at) return { keep: false, reason: "the meeting has begun" };
+        // Other word about a meeting (a quorum warning, a handover of the chair) no longer matters once the meeting has begun.
+        if (row.template.startsWith("meetings:") && begun(p)) return { keep: false, reason: "the meeting has begun" };
         return { keep: true };
       }
     }

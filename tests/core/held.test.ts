@@ -148,6 +148,32 @@ describe.each(testDialects)("messages held for people who have not linked (%s)",
     ]);
   });
 
+  it("skips a quorum warning held for a chair who links after the meeting has begun", async () => {
+    const standing = await personOf("standing");
+    const start = new Date(clock.now().getTime() + 7 * DAY);
+    const { meeting: m } = await core.meetings.create(people.secretary!, {
+      committeeId,
+      kind: "regular",
+      title: "Phiên họp quý IV",
+      startsAt: start,
+      endsAt: new Date(start.getTime() + 2 * HOUR),
+      place: "Phòng họp số 1",
+      agenda: "Nội dung",
+      chairPersonId: standing.id,
+    });
+    // Three days before, too few have answered: the chair (not linked yet) and the secretariat are warned.
+    clock.advance(4 * DAY + HOUR);
+    for (const j of await core.jobs.claimDue("test")) await core.jobs.run(j);
+    const warning = () => db.handle.db.selectFrom("outbox").select(["status", "held_since", "last_error"]).where("template", "=", "meetings:quorum_warning").where("person_id", "=", standing.id).executeTakeFirstOrThrow();
+    expect((await warning()).held_since).not.toBeNull();
+
+    // She links an hour into the meeting: the warning no longer matters; the meeting's card still does.
+    clock.set(new Date(start.getTime() + HOUR));
+    const result = await link("standing");
+    expect(result.held).toEqual([{ kind: "meeting", title: m.title, startsAt: start.toISOString(), answerBy: null }]);
+    expect(await warning()).toEqual({ status: "cancelled", held_since: expect.any(String), last_error: "skipped: the meeting has begun" });
+  });
+
   it("finishes held messages that stopped mattering in the hourly housekeeping, and counts what waits", async () => {
     const deputy = await personOf("deputy");
     await meeting("Họp giao ban", 2 * DAY);
