@@ -89,7 +89,7 @@ export function periodPhase(p: Pick<ReportingPeriodRow, "opens_at" | "due_at" | 
 }
 
 /** Whether a task is reported in a period. */
-export function taskInPeriod(task: TaskRow, period: ReportingPeriodRow): boolean {
+export function taskInPeriod(task: Pick<TaskRow, "active" | "committee_id" | "period">, period: ReportingPeriodRow): boolean {
   if (!task.active || task.committee_id !== period.committee_id) return false;
   if (period.scope === "all") return true;
   return task.period === period.code || (period.kind === "quarter" && task.period === "quarterly");

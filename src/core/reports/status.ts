@@ -1,3 +1,4 @@
+import type { Executor } from "../../db/database.js";
 import type { ReportingPeriodRow, TaskRow } from "../../db/schema.js";
 import type { Actor } from "../actor.js";
 import type { CoreContext } from "../context.js";
@@ -5,7 +6,7 @@ import { DomainError } from "../errors.js";
 import type { JobHandler } from "../jobs/handlers.js";
 import { can } from "../permissions.js";
 import { requirePeriod, taskInPeriod, windowFor, windowWith } from "./periods.js";
-import { committeeRegistry, latestInPeriod, reportingMembers, responsibleAmong, stateOf, type CommitteeRegistry, type LatestUpdate, type TaskState } from "./updates.js";
+import { committeeRegistry, latestInPeriod, reportedIn, reportingMembers, responsibleAmong, stateOf, type CommitteeRegistry, type LatestUpdate, type TaskState } from "./updates.js";
 
 /** One task's line in the period's picture. */
 export interface StatusRow {
@@ -84,6 +85,16 @@ export async function periodStatus(ctx: CoreContext, actor: Actor, periodId: num
     byOrganization: [...groups.values()].sort((a, b) => a.unit.localeCompare(b.unit, "vi")),
     openItems: Number(openItems.n),
   };
+}
+
+/**
+ * How many of a period's tasks are reported (on time or late), of how many: the roll-up of a committee below,
+ * the same figure as its {@link periodStatus} without reading the reports or the people.
+ */
+export async function periodProgress(db: Executor, period: ReportingPeriodRow): Promise<{ reported: number; total: number }> {
+  const tasks = (await db.selectFrom("tasks").select(["id", "committee_id", "active", "period"]).where("committee_id", "=", period.committee_id).execute()).filter((t) => taskInPeriod(t, period));
+  const reported = await reportedIn(db, period.id);
+  return { reported: tasks.filter((t) => reported.has(t.id)).length, total: tasks.length };
 }
 
 /** The tasks a person still owes in a period (nothing reported yet), for their reminder. */

@@ -75,10 +75,16 @@ async function updateRowsWhere(db: Executor, filter: { taskIds: number[]; period
     .leftJoin("people as s", "s.id", "u.submitted_by_person_id")
     .leftJoin("people as b", "b.id", "u.on_behalf_of_person_id")
     .selectAll("u")
-    .select(["rp.code as periodCode", "rp.kind as periodKind", "rp.name as periodName", "s.full_name as submittedByName", "b.full_name as onBehalfOfName"])
-    .where("u.task_id", "in", filter.taskIds);
+    .select(["rp.code as periodCode", "rp.kind as periodKind", "rp.name as periodName", "s.full_name as submittedByName", "b.full_name as onBehalfOfName"]);
+  // A period's reports of many tasks (a whole registry) are read by the period alone and picked here: a list of
+  // thousands of ids costs more to send and plan than the few reports of other tasks it would leave out.
+  const byPeriodOnly = filter.periodId !== undefined && filter.taskIds.length > 50;
   if (filter.periodId !== undefined) q = q.where("u.period_id", "=", filter.periodId);
-  return q.orderBy("rp.opens_at").orderBy("u.period_id").orderBy("u.version").execute();
+  if (!byPeriodOnly) q = q.where("u.task_id", "in", filter.taskIds);
+  const rows = await q.orderBy("rp.opens_at").orderBy("u.period_id").orderBy("u.version").execute();
+  if (!byPeriodOnly) return rows;
+  const wanted = new Set(filter.taskIds);
+  return rows.filter((r) => wanted.has(r.task_id));
 }
 
 /** The files of each update, in one query per 500 updates. */

@@ -8,7 +8,7 @@ import { meetingCounts, meetingRoster } from "../meetings/views.js";
 import { overdueForLeaders, type OverdueLine } from "../nudges/escalation.js";
 import { can, seatsWith } from "../permissions.js";
 import { findPeriod } from "../reports/periods.js";
-import { periodStatus } from "../reports/status.js";
+import { periodProgress, periodStatus } from "../reports/status.js";
 import { committeeRegistry, STATUSES } from "../reports/updates.js";
 import { conclusionsInQuarter, conclusionsOf, countConclusions } from "../conclusions/follow-up.js";
 
@@ -218,9 +218,7 @@ export async function committeeSummary(ctx: CoreContext, actor: Actor, committee
     let total = 0;
     try {
       const p = await findPeriod(ctx, systemActor, b.id, period.kind === "quarter" ? period.code : undefined);
-      const st = await periodStatus(ctx, systemActor, p.id);
-      reported = st.counts.on_time + st.counts.late;
-      total = st.counts.total;
+      ({ reported, total } = await periodProgress(ctx.db, p));
     } catch (e) {
       // A committee below with no such quarter has nothing reported for it.
       if (!(e instanceof DomainError)) throw e;
