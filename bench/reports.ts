@@ -222,7 +222,7 @@ export async function benchReports(opts: ReportsOptions): Promise<ReportsResult>
       status = s.value;
     }
     for (let i = 0; i < opts.runs; i++) {
-      const x = await timed(() => progressXlsx(t, status, NOW));
+      const x = await timed(() => progressXlsx(t, "vi", status, NOW));
       xlsxMs.push(x.ms);
       buffer = x.value;
     }

@@ -224,7 +224,7 @@ async function exportPeriod(ctx: CliDbContext, opts: { committee: string; period
   const period = await choosePeriod(ctx, committee.id, opts.period);
   const status = await core.reports.status(cliActor, period.id);
   // The document takes the translator's own (HTML-escaped) text and undoes the escaping itself.
-  const buffer = await progressXlsx(createTranslator(locale).bind(locale), status, core.ctx.clock());
+  const buffer = await progressXlsx(createTranslator(locale).bind(locale), locale, status, core.ctx.clock());
   try {
     writePrivateFile(opts.out, buffer);
   } catch (e) {

@@ -3,16 +3,17 @@ import type { PeriodStatus } from "../core/reports/status.js";
 import { formatDecimal } from "../core/reports/numbers.js";
 import { toPlainText } from "../core/markup.js";
 import { formatDateTime, formatPercent } from "../i18n/format.js";
+import type { Locale } from "../db/schema.js";
 import type { TFunction } from "../i18n/index.js";
 import { progressFigure } from "./report-terms.js";
 import { noteRow, printableSheet, tableHeader, tableRow, titleBlock, type XlsxColumn } from "./xlsx-print.js";
 
 const ROMAN = ["", "I", "II", "III", "IV"];
 
-/** "QUÝ IV NĂM 2026" for a quarter, the period's own name in capitals otherwise. */
-function periodTitle(t: TFunction, p: PeriodStatus["period"]): string {
+/** "QUÝ IV NĂM 2026" (in English "Q4 2026") for a quarter, the period's own name in capitals otherwise. */
+function periodTitle(t: TFunction, p: PeriodStatus["period"], locale: Locale): string {
   const m = p.kind === "quarter" ? p.code.match(/^(\d{4})-Q([1-4])$/) : null;
-  return m ? t("reports:xlsx.title_quarter", { q: ROMAN[Number(m[2])]!, year: m[1]! }) : p.name.toUpperCase();
+  return m ? t("reports:xlsx.title_quarter", { q: locale === "vi" ? ROMAN[Number(m[2])]! : m[2]!, year: m[1]! }) : p.name.toUpperCase();
 }
 
 /** "09 giờ 00 ngày 16/12/2026", as a report's figures are dated. */
@@ -22,9 +23,9 @@ function officialTime(t: TFunction, at: Date | string, timeZone: string): string
 }
 
 /** The task's target as people write it: "1.250 hồ sơ", "90 %", or nothing for a milestone without one. */
-function targetText(task: PeriodStatus["rows"][number]["task"]): string {
+function targetText(task: PeriodStatus["rows"][number]["task"], locale: Locale): string {
   if (task.target_value === null) return "";
-  return task.indicator_kind === "percent" ? formatPercent(task.target_value, "vi") : `${formatDecimal(task.target_value, "vi")} ${task.unit ?? ""}`.trim();
+  return task.indicator_kind === "percent" ? formatPercent(task.target_value, locale) : `${formatDecimal(task.target_value, locale)} ${task.unit ?? ""}`.trim();
 }
 
 /** yyyy-MM-dd as dd/MM/yyyy. */
@@ -36,7 +37,7 @@ const dayText = (d: string | null) => (d ? d.split("-").reverse().join("/") : ""
  * responsible unit, status ("Quá hạn, chưa báo cáo" when overdue and unreported), progress, results, obstacles,
  * proposals, who reported, when, and whether late; the body that gathers obstacles and proposals under it.
  */
-export async function progressXlsx(html: TFunction, s: PeriodStatus, exportedAt: Date): Promise<Buffer> {
+export async function progressXlsx(html: TFunction, locale: Locale, s: PeriodStatus, exportedAt: Date): Promise<Buffer> {
   // Translations are markup; a spreadsheet wants the plain text.
   const t: TFunction = (key, params) => toPlainText(html(key, params));
   const columns: XlsxColumn[] = [
@@ -57,7 +58,7 @@ export async function progressXlsx(html: TFunction, s: PeriodStatus, exportedAt:
   ];
   const lines = [
     { text: s.committeeName.toUpperCase(), bold: true },
-    { text: t("reports:xlsx.title", { period: periodTitle(t, s.period) }), bold: true, size: 14 },
+    { text: t("reports:xlsx.title", { period: periodTitle(t, s.period, locale) }), bold: true, size: 14 },
     { text: t("reports:xlsx.subtitle", { at: officialTime(t, exportedAt, s.timeZone), due: officialTime(t, s.period.due_at, s.timeZone) }), italic: true },
   ];
   const HEADER_ROW = lines.length + 2;
@@ -73,11 +74,11 @@ export async function progressXlsx(html: TFunction, s: PeriodStatus, exportedAt:
       no: i + 1,
       code: r.task.code,
       task: r.task.title,
-      target: targetText(r.task),
+      target: targetText(r.task, locale),
       due: dayText(r.task.due_date),
       unit: r.unit,
       status: u ? t(`reports:status.${u.status}`) : t(r.state === "missing" ? "reports:xlsx.overdue" : "reports:xlsx.not_reported"),
-      progress: u ? progressFigure(r.task, u, "vi") : "",
+      progress: u ? progressFigure(r.task, u, locale) : "",
       results: u?.results ?? "",
       obstacles: u?.obstacles ?? "",
       proposals: u?.proposals ?? "",

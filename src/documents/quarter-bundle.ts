@@ -105,7 +105,7 @@ const progressPart: PartSource = (b) => ({
       title: plain(b, "export:parts.progress", { period: periodOf(b) }),
       produce: async () => {
         const status = await b.exp.progress();
-        return status ? progressXlsx(b.t, status, b.now) : null;
+        return status ? progressXlsx(b.t, b.locale, status, b.now) : null;
       },
     },
   ],

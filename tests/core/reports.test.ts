@@ -654,7 +654,7 @@ describe.each(testDialects)("progress reports on %s", (dialect) => {
       await report("deputy", "HT-03", { status: "done", progress: 100, results: "Đã đưa vào sử dụng từ 01/12/2026." });
 
       const status = await core.reports.status(people.secretary!, p.id);
-      const buffer = await progressXlsx(createTranslator("vi").bind("vi"), status, clock.now());
+      const buffer = await progressXlsx(createTranslator("vi").bind("vi"), "vi", status, clock.now());
       const book = new ExcelJS.Workbook();
       await book.xlsx.load(buffer as unknown as ArrayBuffer);
       const sheet = book.worksheets[0]!;

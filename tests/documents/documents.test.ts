@@ -95,7 +95,7 @@ describe.each(testDialects)("generated documents on %s", (dialect) => {
     expect((await core.tasks.importCsv(people.secretary!, committeeId, TASKS_CSV)).errors).toEqual([]);
     const period = await core.periods.find(people.secretary!, committeeId, "2026-Q4");
     clock.set(local("16/12/2026 09:00"));
-    return progressXlsx(t, await core.reports.status(people.secretary!, period.id), clock.now());
+    return progressXlsx(t, "vi", await core.reports.status(people.secretary!, period.id), clock.now());
   };
 
   it("compiles opinions into an XLSX with the subject, deadline, questions, member columns, a totals row and a response column", async () => {

@@ -269,6 +269,9 @@ describe.each(testDialects)("the quarter's export bundle on %s", (dialect) => {
     expect(attendance.text).toContain("Invited: 4; attending: 1; asked to be absent: 1; sending a delegate: 1; no answer: 1");
     const progress = await readXlsx(files["06-progress-2026-Q4.xlsx"]!);
     expect(progress.text).toContain("On track");
+    // The quarter as English readers write it, not the Vietnamese Roman numeral.
+    expect(progress.text).toContain("PROGRESS OF DIGITAL TRANSFORMATION TASKS AND TARGETS, Q4 2026");
+    expect(progress.text).not.toContain("QIV");
   });
 
   it("a quarter without meetings, notices or requests still has the summary and the progress report, and says what it lacks", async () => {

@@ -105,7 +105,7 @@ export function reportsAdminFlow(deps: ReportsAdminFlowDeps) {
       step(turn, async () => {
         const status = await core.reports.status(turn.actor, periodId);
         await turn.acknowledge();
-        const content = await progressXlsx(deps.translator.bind("vi"), status, core.ctx.clock());
+        const content = await progressXlsx(turn.t, turn.locale, status, core.ctx.clock());
         await turn.say({ text: "", file: { kind: "bytes", name: `bao-cao-tien-do-${status.period.code.replace(/[^\w.-]+/g, "-")}.xlsx`, content } });
       }),
 
