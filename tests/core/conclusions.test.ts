@@ -199,6 +199,25 @@ describe.each(testDialects)("the chair's conclusions, on %s", (dialect) => {
       );
     });
 
+    it("once done, is not asked for again in the next quarter's reports; a done report revised to not done is", async () => {
+      const q4 = await core.periods.find(people.member!, committeeId);
+      await core.reports.submit(people.member!, { taskId: taskIds[0]!, periodId: q4.id, status: "done", progress: 100, results: "Đã triển khai trên Cổng dịch vụ công" });
+      await core.reports.submit(people.deputy!, { taskId: taskIds[1]!, periodId: q4.id, status: "done", progress: 100, results: "Đã kết nối" });
+      // The deputy corrects the report within the quarter: not done after all.
+      await core.reports.submit(people.deputy!, { taskId: taskIds[1]!, periodId: q4.id, status: "behind", progress: 60, results: "Còn hai hệ thống chưa kết nối" });
+      // Q4's own picture still holds both.
+      expect((await core.reports.status(people.secretary!, q4.id)).rows.map((r) => r.task.id)).toEqual(expect.arrayContaining(taskIds));
+
+      clock.set(morning("2027-01-05"));
+      const q1 = await core.periods.find(people.secretary!, committeeId);
+      expect(q1.code).toBe("2027-Q1");
+      const inQ1 = (await core.reports.status(people.secretary!, q1.id)).rows.map((r) => r.task.id);
+      expect(inQ1).not.toContain(taskIds[0]);
+      expect(inQ1).toContain(taskIds[1]);
+      expect((await core.summary.personal(people.member!)).tasks.map((t) => t.taskId)).not.toContain(taskIds[0]);
+      expect((await core.summary.personal(people.deputy!)).tasks.map((t) => t.taskId)).toContain(taskIds[1]);
+    });
+
     it("re-checks at send time: done since planning, the line drops out", async () => {
       await mornings(["2026-11-27", "2026-11-30", "2026-12-01"]);
       const period = await core.periods.find(people.member!, committeeId);

@@ -319,6 +319,7 @@ export async function submitProgress(ctx: CoreContext, actor: Actor, input: Prog
       .returning("id")
       .executeTakeFirstOrThrow();
     if (files.length) await saveAttachments(trx, now, { type: "progress_update", id: row.id }, files, me.personId);
+    await pinDoneConclusion(trx, now, rc, status);
     let items = 0;
     for (const [kind, text] of [["obstacle", obstacles], ["proposal", proposals]] as const) {
       if (text && (await raiseItem(trx, now, actor, rc, row.id, kind, text, rc.onBehalfOf?.personId ?? me.personId))) items++;
@@ -334,6 +335,19 @@ export async function submitProgress(ctx: CoreContext, actor: Actor, input: Prog
     });
     return { updateId: row.id, version, late, items };
   });
+}
+
+/**
+ * A chair's conclusion is asked for every quarter until it is done (its task's period is "quarterly"); reported
+ * done in a quarter, it belongs to that quarter only, so the next one does not ask for it again. A report of the
+ * same quarter revised to not done makes it quarterly again.
+ */
+async function pinDoneConclusion(db: Executor, now: Date, rc: ReportContext, status: ProgressStatus): Promise<void> {
+  if (!rc.task.concludedAt || rc.period.kind !== "quarter") return;
+  const period = status === "done" ? rc.period.code : "quarterly";
+  const from = status === "done" ? "quarterly" : rc.period.code;
+  if (rc.task.period !== from) return;
+  await db.updateTable("tasks").set({ period, updated_at: iso(now) }).where("id", "=", rc.task.id).execute();
 }
 
 /**
