@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import type { CoreContext } from "./context.js";
 import { iso } from "./clock.js";
+import { atLocal, dateOf, localDateOf } from "./cycle/local-time.js";
 import { enqueueMessage, percentParam, type MessageParams } from "./outbox.js";
 
 /** A Zalo plan's limits (configuration: the plans change). */
@@ -32,19 +33,13 @@ export function quotaPriority(template: string): QuotaPriority {
 
 /** The calendar month (yyyy-MM) of `at` in `timeZone`. */
 export function monthOf(at: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit" }).formatToParts(at);
-  return `${parts.find((p) => p.type === "year")!.value}-${parts.find((p) => p.type === "month")!.value}`;
+  return localDateOf(at, timeZone).slice(0, 7);
 }
 
 /** Midnight of the first day of the month after `at`'s, in `timeZone`, as an instant. */
 export function nextMonthStart(at: Date, timeZone: string): Date {
   const [y, m] = monthOf(at, timeZone).split("-").map(Number) as [number, number];
-  const wall = Date.UTC(y, m, 1); // month m is the next one (Date.UTC counts months from 0)
-  // The zone's offset at that moment: its wall clock read as UTC, minus the instant.
-  const f = new Intl.DateTimeFormat("en-CA", { timeZone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit" });
-  const p = Object.fromEntries(f.formatToParts(new Date(wall)).map((x) => [x.type, x.value]));
-  const asUtc = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second));
-  return new Date(wall - (asUtc - wall));
+  return atLocal(m === 12 ? dateOf(y + 1, 1, 1) : dateOf(y, m + 1, 1), 0, timeZone);
 }
 
 /** A bot's use of its quota this month. */

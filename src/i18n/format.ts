@@ -48,12 +48,16 @@ export function parseLocalDateTime(text: string, timeZone: string): Date | undef
   return new Date(guess);
 }
 
+/** One formatter per zone: building an Intl.DateTimeFormat costs far more than using it (the daily nudge converts tens of thousands of times). */
+const zoneFormats = new Map<string, Intl.DateTimeFormat>();
+
 function offsetMs(utcMs: number, timeZone: string): number {
-  const p = Object.fromEntries(
-    new Intl.DateTimeFormat("en-GB", { timeZone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" })
-      .formatToParts(new Date(utcMs))
-      .map((x) => [x.type, x.value]),
-  );
+  let fmt = zoneFormats.get(timeZone);
+  if (!fmt) {
+    fmt = new Intl.DateTimeFormat("en-GB", { timeZone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" });
+    zoneFormats.set(timeZone, fmt);
+  }
+  const p = Object.fromEntries(fmt.formatToParts(new Date(utcMs)).map((x) => [x.type, x.value]));
   const local = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second));
   return local - Math.floor(utcMs / 1000) * 1000;
 }

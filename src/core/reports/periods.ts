@@ -6,7 +6,7 @@ import { recordAudit } from "../audit.js";
 import { iso } from "../clock.js";
 import type { CoreContext } from "../context.js";
 import { DomainError } from "../errors.js";
-import { atLocal, dateOf } from "../cycle/local-time.js";
+import { atLocal, dateOf, localDateOf } from "../cycle/local-time.js";
 import { cycleSettings, DEFAULT_CYCLE, type CycleSettings } from "../cycle/settings.js";
 import { assertCan, can, seatsWith } from "../permissions.js";
 
@@ -14,8 +14,8 @@ import { assertCan, can, seatsWith } from "../permissions.js";
 export const REPORT_REMINDER = "report.reminder";
 
 const localParts = (d: Date, timeZone: string) => {
-  const p = Object.fromEntries(new Intl.DateTimeFormat("en-GB", { timeZone, year: "numeric", month: "numeric", day: "numeric" }).formatToParts(d).map((x) => [x.type, x.value]));
-  return { year: Number(p.year), month: Number(p.month), day: Number(p.day) };
+  const [year, month, day] = localDateOf(d, timeZone).split("-").map(Number) as [number, number, number];
+  return { year, month, day };
 };
 
 /** A quarter's period as the committee's cycle settings place it: its code ("2027-Q1") and its three moments. */
