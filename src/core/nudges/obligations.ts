@@ -78,7 +78,15 @@ export const nudgeMomentOf = (calendar: WorkingCalendar, day: LocalDate): Date =
  * sent: nobody is nudged the morning they received it).
  */
 export function deadlineNudgeDays(calendar: WorkingCalendar, deadline: Date, offsets: readonly number[], after: LocalDate): LocalDate[] {
+  // Thousands of recipients of one notice or request share its deadline and its day: worked out once per calendar.
+  let known = nudgeDaysCache.get(calendar);
+  if (!known) nudgeDaysCache.set(calendar, (known = new Map()));
+  const key = `${deadline.toISOString()}|${offsets.join(",")}|${after}`;
+  const hit = known.get(key);
+  if (hit) return [...hit];
   const day = localDateOf(deadline, calendar.timeZone);
-  const days = new Set(offsets.map((n) => workingDaysBefore(calendar, day, n)));
-  return [...days].filter((d) => d > after && nudgeMomentOf(calendar, d) < deadline).sort();
+  const days = [...new Set(offsets.map((n) => workingDaysBefore(calendar, day, n)))].filter((d) => d > after && nudgeMomentOf(calendar, d) < deadline).sort();
+  known.set(key, days);
+  return [...days];
 }
+const nudgeDaysCache = new WeakMap<WorkingCalendar, Map<string, LocalDate[]>>();

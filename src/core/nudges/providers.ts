@@ -1,7 +1,7 @@
 import type { Executor } from "../../db/database.js";
 import type { PeriodExceptionRow } from "../../db/schema.js";
 import { DAY, iso } from "../clock.js";
-import { localDateOf } from "../cycle/local-time.js";
+import { localDateOf, type LocalDate } from "../cycle/local-time.js";
 import { taskInPeriod, windowWith } from "../reports/periods.js";
 import { committeeRegistry, latestInPeriod, reportedIn, responsibleAmong, type CommitteeRegistry } from "../reports/updates.js";
 import { addObligationProvider, within, workingDaysBefore, type Obligation, type ObligationProvider, type ObligationQuery } from "./obligations.js";
@@ -51,15 +51,27 @@ async function describeTask(db: Executor, o: Obligation) {
   return t && { code: t.code, title: t.title };
 }
 
+/**
+ * Whether a deadline's nudge days (from its local day) fall within the days asked, worked out once per deadline:
+ * thousands of people share a period's few deadlines.
+ */
+function byDeadline(daysOf: (dueDay: LocalDate) => LocalDate[], q: Pick<ObligationQuery, "calendar" | "from" | "to">): (dueAt: string) => boolean {
+  const known = new Map<string, boolean>();
+  return (dueAt) => {
+    let hit = known.get(dueAt);
+    if (hit === undefined) known.set(dueAt, (hit = daysOf(localDateOf(new Date(dueAt), q.calendar.timeZone)).some((d) => within(d, q.from, q.to))));
+    return hit;
+  };
+}
+
 /** Reports due: on the working days the settings name before the deadline (−7, −3, −1 and the day itself by default). */
 export const reportsDue: ObligationProvider = {
   kind: "report",
   async due(q) {
     const out: Obligation[] = [];
+    const nudgedOn = byDeadline((dueDay) => q.calendar.settings.reportReminders.map((n) => workingDaysBefore(q.calendar, dueDay, n)), q);
     for (const t of await owedTasks(q)) {
-      const dueDay = localDateOf(new Date(t.dueAt), q.calendar.timeZone);
-      const days = q.calendar.settings.reportReminders.map((n) => workingDaysBefore(q.calendar, dueDay, n));
-      if (days.some((d) => within(d, q.from, q.to))) out.push({ kind: "report", personId: t.personId, itemId: t.taskId, ref: t.periodId, due: t.dueAt, until: t.dueAt });
+      if (nudgedOn(t.dueAt)) out.push({ kind: "report", personId: t.personId, itemId: t.taskId, ref: t.periodId, due: t.dueAt, until: t.dueAt });
     }
     return out;
   },
@@ -75,13 +87,12 @@ export const reportsOverdue: ObligationProvider = {
   kind: "report_overdue",
   async due(q) {
     const out: Obligation[] = [];
+    const now = iso(q.now);
+    const { overdueEvery, overdueMax } = q.calendar.settings;
+    const nudgedOn = byDeadline((dueDay) => Array.from({ length: overdueMax }, (_, i) => q.calendar.workingDaysAfter(dueDay, overdueEvery * (i + 1))), q);
     for (const t of await owedTasks(q)) {
-      if (t.dueAt > iso(q.now)) continue;
-      const dueDay = localDateOf(new Date(t.dueAt), q.calendar.timeZone);
-      const days: string[] = [];
-      const { overdueEvery, overdueMax } = q.calendar.settings;
-      for (let i = 1; i <= overdueMax; i++) days.push(q.calendar.workingDaysAfter(dueDay, overdueEvery * i));
-      if (days.some((d) => within(d, q.from, q.to))) out.push({ kind: "report_overdue", personId: t.personId, itemId: t.taskId, ref: t.periodId, due: t.dueAt, until: t.closesAt });
+      if (t.dueAt > now) continue;
+      if (nudgedOn(t.dueAt)) out.push({ kind: "report_overdue", personId: t.personId, itemId: t.taskId, ref: t.periodId, due: t.dueAt, until: t.closesAt });
     }
     return out;
   },
