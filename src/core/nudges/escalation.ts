@@ -1,6 +1,6 @@
 import type { Executor } from "../../db/database.js";
 import type { Actor } from "../actor.js";
-import { DAY, iso } from "../clock.js";
+import { DAY } from "../clock.js";
 import type { CoreContext } from "../context.js";
 import { loadCalendar } from "../cycle/calendar.js";
 import { localDateOf } from "../cycle/local-time.js";
@@ -34,7 +34,6 @@ export async function overdueForLeaders(db: Executor, committeeId: number, now: 
   if (!committee) return [];
   const calendar = await loadCalendar(db, committeeId);
   const { overdueEvery, overdueMax } = calendar.settings;
-  const nowIso = iso(now);
   // Whether the last overdue nudge for a deadline has passed; most people of a period share one deadline.
   const lastNudgePassed = new Map<string, boolean>();
   const chasedEnough = (dueAt: string) => {
@@ -45,7 +44,7 @@ export async function overdueForLeaders(db: Executor, committeeId: number, now: 
     }
     return passed;
   };
-  const late = (await owedTasks({ db, committee, now }, registry)).filter((t) => t.dueAt <= nowIso && (overdueMax === 0 || chasedEnough(t.dueAt)));
+  const late = (await owedTasks({ db, committee, now }, registry, true)).filter((t) => overdueMax === 0 || chasedEnough(t.dueAt));
   if (late.length === 0) return [];
   const people = await db
     .selectFrom("people as p")

@@ -7,8 +7,11 @@ import { committeeRegistry, latestInPeriod, reportedIn, responsibleAmong, type C
 import { addObligationProvider, within, workingDaysBefore, type Obligation, type ObligationProvider, type ObligationQuery } from "./obligations.js";
 
 /** Each (person, task, period) a person owes in the committee's periods still taking reports, with the person's own window. */
-/** `registry`: the committee's tasks and members when the caller has read them already. */
-export async function owedTasks(q: Pick<ObligationQuery, "db" | "committee" | "now">, registry?: CommitteeRegistry) {
+/**
+ * `registry`: the committee's tasks and members when the caller has read them already. `overdue`: only what is
+ * past its deadline (a period whose own deadline is ahead is skipped whole: a personal extension only moves it later).
+ */
+export async function owedTasks(q: Pick<ObligationQuery, "db" | "committee" | "now">, registry?: CommitteeRegistry, overdue = false) {
   const now = iso(q.now);
   const opened = await q.db.selectFrom("reporting_periods").selectAll().where("committee_id", "=", q.committee.id).where("opens_at", "<=", now).execute();
   if (opened.length === 0) return [];
@@ -20,7 +23,9 @@ export async function owedTasks(q: Pick<ObligationQuery, "db" | "committee" | "n
     exceptions.set(e.period_id, of);
   }
   // A period closed for everyone (its own closing and every personal window past) owes nothing: past quarters are not read.
-  const periods = opened.filter((p) => p.closes_at > now || p.due_at > now || [...(exceptions.get(p.id)?.values() ?? [])].some((e) => windowWith(p, e).closesAt > now));
+  const periods = opened.filter(
+    (p) => (!overdue || p.due_at <= now) && (p.closes_at > now || p.due_at > now || [...(exceptions.get(p.id)?.values() ?? [])].some((e) => windowWith(p, e).closesAt > now)),
+  );
   if (periods.length === 0) return [];
   const { tasks, members } = registry?.committeeId === q.committee.id ? registry : await committeeRegistry(q.db, q.committee.id);
   const out: { personId: number; taskId: number; periodId: number; dueAt: string; closesAt: string }[] = [];
@@ -31,7 +36,7 @@ export async function owedTasks(q: Pick<ObligationQuery, "db" | "committee" | "n
       if (reported.has(task.id) || !taskInPeriod(task, period)) continue;
       for (const p of responsibleAmong(members, task)) {
         const w = windowWith(period, mine?.get(p.personId));
-        if (w.closesAt <= now) continue;
+        if (w.closesAt <= now || (overdue && w.dueAt > now)) continue;
         out.push({ personId: p.personId, taskId: task.id, periodId: period.id, dueAt: w.dueAt, closesAt: w.closesAt });
       }
     }
@@ -87,11 +92,9 @@ export const reportsOverdue: ObligationProvider = {
   kind: "report_overdue",
   async due(q) {
     const out: Obligation[] = [];
-    const now = iso(q.now);
     const { overdueEvery, overdueMax } = q.calendar.settings;
     const nudgedOn = byDeadline((dueDay) => Array.from({ length: overdueMax }, (_, i) => q.calendar.workingDaysAfter(dueDay, overdueEvery * (i + 1))), q);
-    for (const t of await owedTasks(q)) {
-      if (t.dueAt > now) continue;
+    for (const t of await owedTasks(q, undefined, true)) {
       if (nudgedOn(t.dueAt)) out.push({ kind: "report_overdue", personId: t.personId, itemId: t.taskId, ref: t.periodId, due: t.dueAt, until: t.closesAt });
     }
     return out;
