@@ -6,10 +6,10 @@ import { taskInPeriod, windowWith } from "../reports/periods.js";
 import { committeeRegistry, latestInPeriod, reportedIn, responsibleAmong, type CommitteeRegistry } from "../reports/updates.js";
 import { addObligationProvider, within, workingDaysBefore, type Obligation, type ObligationProvider, type ObligationQuery } from "./obligations.js";
 
-/** Each (person, task, period) a person owes in the committee's periods still taking reports, with the person's own window. */
 /**
- * `registry`: the committee's tasks and members when the caller has read them already. `overdue`: only what is
- * past its deadline (a period whose own deadline is ahead is skipped whole: a personal extension only moves it later).
+ * Each (person, task, period) a person owes in the committee's periods still taking reports, with the person's own
+ * window. `registry`: the committee's tasks and members when the caller has read them already. `overdue`: only what
+ * is past its deadline (a period whose own deadline is ahead is skipped whole: a personal extension only moves it later).
  */
 export async function owedTasks(q: Pick<ObligationQuery, "db" | "committee" | "now">, registry?: CommitteeRegistry, overdue = false) {
   const now = iso(q.now);

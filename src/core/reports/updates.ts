@@ -174,6 +174,7 @@ export async function committeeRegistry(db: Executor, committeeId: number): Prom
   const tasks = await db.selectFrom("tasks").selectAll().where("committee_id", "=", committeeId).orderBy("code").execute();
   return { committeeId, tasks, members: await reportingMembers(db, committeeId) };
 }
+
 /** Positions in a member list by organization key and by person, built once per list (a period's status asks per task). */
 const memberIndexes = new WeakMap<readonly ReportingMember[], { byOrg: Map<string, number[]>; byPerson: Map<number, number[]>; answers: Map<string, { personId: number; fullName: string }[]> }>();
 
