@@ -90,6 +90,38 @@ describe("zalo:connect, zalo:list and zalo:disconnect: one bot per committee", (
     expect(everything(connected, listed, gone)).not.toContain(SECRET);
   });
 
+  it("doctor checks each committee's bot: its file as the bot reads it, and its token with Zalo, never printing it", async () => {
+    box.env.ZALO_API_ROOT = botA.apiRoot;
+    await committees();
+    const file = tokenFile("xa.token", `${tokenA}\n`, 0o600);
+    expect((await cli("zalo:connect", "XA", "--token-file", file)).code).toBe(0);
+    const ok = await cli("doctor");
+    expect(ok.stdout).toContain(`✓ Bot Zalo của XA: tài khoản Bot BCĐ Xã A trả lời từ ${botA.apiRoot} (kết nối trực tiếp, không qua proxy)`);
+
+    chmodSync(file, 0o644);
+    const loose = await cli("doctor");
+    expect(loose.code).toBe(1);
+    expect(loose.stdout).toContain(`✗ Bot Zalo của XA: Tệp token ${file} đang cho người khác đọc được: bot này sẽ không chạy cho đến khi chạy chmod 600 ${file}.`);
+
+    // Another bot's token put in the file: Zalo (this bot's server) refuses it.
+    writeFileSync(file, tokenB);
+    chmodSync(file, 0o600);
+    const refused = await cli("--lang", "en", "doctor");
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toContain("✗ Zalo bot of XA: Zalo refused the token of this bot (error 401).");
+
+    // A token Zalo knows, but of another bot than the one connected: the bot would answer as someone else.
+    const other = await FakeZalo.start({ token: tokenB, botId: "3333333333333333333", botName: "Bot khác" });
+    try {
+      box.env.ZALO_API_ROOT = other.apiRoot;
+      const wrong = await cli("doctor");
+      expect(wrong.stdout).toContain(`✗ Bot Zalo của XA: token trong tệp ${file} là của bot 3333333333333333333, không phải bot 1111111111111111111 đã kết nối với XA.`);
+      expect(everything(ok, loose, refused, wrong)).not.toContain(SECRET);
+    } finally {
+      await other.stop();
+    }
+  });
+
   it("refuses a token file others may read, with the chmod to run, and never calls Zalo", async () => {
     box.env.ZALO_API_ROOT = botA.apiRoot;
     await committees();

@@ -4,6 +4,7 @@ import { sql } from "kysely";
 import type { Command } from "commander";
 import { checkTelegram } from "../channels/telegram/preflight.js";
 import { createZaloClient, ZALO_API_ROOT, ZaloApiError } from "../channels/zalo/client.js";
+import { readZaloTokenFile, TokenFileError } from "../channels/zalo/token-file.js";
 import { appSecrets, ConfigError, createConfig, type Config, type ZaloAppConfig } from "../config.js";
 import { openDatabase, sqlitePath, type DatabaseHandle } from "../db/database.js";
 import { pendingMigrations } from "../db/migrate.js";
@@ -80,6 +81,7 @@ async function doctor(io: CliIo, locale: Locale): Promise<number> {
     // Zalo alone needs no Telegram token: Telegram is checked when it is set, or when no app is.
     if (config.apps.telegram || !config.apps.zalo) await checkTelegramApp(config, m, startupText, print);
     if (config.apps.zalo) await checkZaloApp(config.apps.zalo, m, startupText, print);
+    if (database) await checkCommitteeBots(database, config, m, print);
     if (database) print(await checkQueue(database, m));
   } finally {
     await database?.close();
@@ -174,6 +176,44 @@ async function checkZaloApp(zalo: ZaloAppConfig, m: CliMessages, startupText: (e
       e instanceof ZaloApiError ? new StartupError("zalo_token", { code: e.errorCode }) : new StartupError("zalo_unreachable", { root, tries: 1, reason: (e as Error).message }),
     );
     print({ ok: false, label, text: proxy ? `${text} (${route})` : text });
+  }
+}
+
+/**
+ * Each committee's own Zalo bot (zalo:connect): its token file as the bot reads it at start (readable, its owner's
+ * only, one token), then getMe once, which must answer as the bot connected. The token is never printed.
+ */
+async function checkCommitteeBots(database: DatabaseHandle, config: Config, m: CliMessages, print: (check: Check) => void): Promise<void> {
+  let bots: { bot_id: string; name: string; token_file: string; code: string }[];
+  try {
+    bots = await database.db.selectFrom("zalo_bots as b").innerJoin("committees as c", "c.id", "b.committee_id").select(["b.bot_id", "b.name", "b.token_file", "c.code"]).orderBy("c.code").execute();
+  } catch {
+    return; // An unmigrated database is already reported above.
+  }
+  const settings = config.zalo instanceof ConfigError ? undefined : config.zalo;
+  const root = settings?.apiRoot ?? ZALO_API_ROOT;
+  const proxy = proxyLabel(proxyFor(root));
+  const route = proxy ? m.doctor.viaProxy(proxy) : m.doctor.direct;
+  for (const b of bots) {
+    const label = m.doctor.committeeBot(b.code);
+    let token: string;
+    try {
+      token = await readZaloTokenFile(b.token_file);
+    } catch (e) {
+      print({ ok: false, label, text: m.zalo(`list.file_${e instanceof TokenFileError ? e.problem : "unreadable"}`, { file: b.token_file }) });
+      continue;
+    }
+    try {
+      const me = await createZaloClient({ token, apiRoot: settings?.apiRoot, timeoutMs: TELEGRAM_TIMEOUT_SECONDS * 1000 }).getMe();
+      print(
+        me.id === b.bot_id
+          ? { ok: true, label, text: m.doctor.committeeBotOk({ account: me.account_name ?? me.id, root, route }) }
+          : { ok: false, label, text: m.doctor.committeeBotOther({ file: b.token_file, bot: me.id, expected: b.bot_id, committee: b.code }) },
+      );
+    } catch (e) {
+      const reason = e instanceof ZaloApiError ? m.doctor.committeeBotRefused({ code: e.errorCode, committee: b.code }) : m.doctor.committeeBotUnreachable({ root, reason: (e as Error).message });
+      print({ ok: false, label, text: proxy ? `${reason} (${route})` : reason });
+    }
   }
 }
 

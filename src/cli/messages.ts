@@ -183,6 +183,11 @@ export interface CliMessages {
     noToken: string;
     telegramOk: (v: { username: string; root: string; route: string }) => string;
     zaloOk: (v: { account: string; root: string; route: string }) => string;
+    committeeBot: (committee: string) => string;
+    committeeBotOk: (v: { account: string; root: string; route: string }) => string;
+    committeeBotOther: (v: { file: string; bot: string; expected: string; committee: string }) => string;
+    committeeBotRefused: (v: { code: number | string; committee: string }) => string;
+    committeeBotUnreachable: (v: { root: string; reason: string }) => string;
     viaProxy: (proxy: string) => string;
     direct: string;
     minutes: (count: number) => string;
@@ -471,6 +476,11 @@ export function createCliMessages(translator: Translator, locale: Locale): CliMe
       noToken: t("doctor.noToken"),
       telegramOk: (v) => t("doctor.telegramOk", v),
       zaloOk: (v) => t("doctor.zaloOk", v),
+      committeeBot: (committee) => t("doctor.committeeBot", { committee }),
+      committeeBotOk: (v) => t("doctor.committeeBotOk", v),
+      committeeBotOther: (v) => t("doctor.committeeBotOther", v),
+      committeeBotRefused: (v) => t("doctor.committeeBotRefused", v),
+      committeeBotUnreachable: (v) => t("doctor.committeeBotUnreachable", v),
       viaProxy: (proxy) => t("doctor.viaProxy", { proxy }),
       direct: t("doctor.direct"),
       minutes: (count) => t("doctor.minutes", { count }),
