@@ -1,27 +1,17 @@
 import { InvalidArgumentError, type Command } from "commander";
 import { cliActor } from "../core/actor.js";
 import { showDate } from "../core/cycle/local-time.js";
-import type { Locale } from "../db/schema.js";
 import { formatDateTime } from "../i18n/format.js";
 import { createTranslator } from "../i18n/index.js";
 import { readUtf8 } from "./files.js";
-import type { CliMessages } from "./messages.js";
-import { withDatabase, type CliDbContext, type CliIo } from "./session.js";
+import { withDatabase, type CliDbContext, type CommandDeps } from "./session.js";
 import { renderTable } from "./text.js";
-
-/** What buildProgram shares with the conclusions' commands. */
-export interface ConclusionCommandDeps {
-  m: CliMessages;
-  io: CliIo;
-  run: (promise: Promise<number>) => Promise<void>;
-  lang: (cmd: Command) => Locale | undefined;
-}
 
 /**
  * conclusions:add, conclusions:import and conclusions:list: the chair's conclusions after a meeting (Art. 7.4), recorded as
  * tasks, published to the committee as a notice in the CLI's language, and followed up to closure.
  */
-export function registerConclusionCommands(program: Command, { m, io, run, lang }: ConclusionCommandDeps): void {
+export function registerConclusionCommands(program: Command, { m, io, run, lang }: CommandDeps): void {
   const c = m.conclusions;
   const meeting = (value: string): number => {
     if (!/^#?\d{1,9}$/.test(value.trim())) throw new InvalidArgumentError(c("meeting"));

@@ -1,27 +1,18 @@
 import { InvalidArgumentError, type Command } from "commander";
 import { cliActor } from "../core/actor.js";
 import { localDateOf, showDate, weekdayOf } from "../core/cycle/local-time.js";
-import type { CommitteeRow, Locale } from "../db/schema.js";
+import type { CommitteeRow } from "../db/schema.js";
 import { formatDateTime, parseLocalDateTime } from "../i18n/format.js";
 import { createTranslator } from "../i18n/index.js";
-import type { CliMessages } from "./messages.js";
-import { CliFailure, withDatabase, type CliDbContext, type CliIo } from "./session.js";
+import { CliFailure, withDatabase, type CliDbContext, type CommandDeps } from "./session.js";
 import { renderTable } from "./text.js";
-
-/** What buildProgram shares with the quarterly cycle's commands. */
-export interface CycleCommandDeps {
-  m: CliMessages;
-  io: CliIo;
-  run: (promise: Promise<number>) => Promise<void>;
-  lang: (cmd: Command) => Locale | undefined;
-}
 
 /**
  * cycle:show, cycle:set, cycle:drafts, cycle:confirm and holidays:list/add/work/remove: the secretariat's quarterly
  * cycle (DESIGN.md §4) and the committee's working calendar, run as the CLI actor. Dates are typed dd/MM/yyyy and
  * read as the committee's local dates.
  */
-export function registerCycleCommands(program: Command, { m, io, run, lang }: CycleCommandDeps): void {
+export function registerCycleCommands(program: Command, { m, io, run, lang }: CommandDeps): void {
   const c = m.cycle;
   const year = (value: string): number => {
     if (!/^\d{4}$/.test(value.trim())) throw new InvalidArgumentError(c("holidays.year"));

@@ -14,16 +14,7 @@ import { createLogger, redact } from "../logger.js";
 import { proxyFor, proxyLabel } from "../net/proxy.js";
 import { StartupError } from "../startup-error.js";
 import { cliMessages, type CliMessages } from "./messages.js";
-import type { CliIo } from "./session.js";
-
-/** What buildProgram shares with the doctor command. */
-export interface DoctorCommandDeps {
-  io: CliIo;
-  run: (promise: Promise<number>) => Promise<void>;
-  lang: (cmd: Command) => Locale | undefined;
-  /** The language known before the configuration is read (--lang, else DEFAULT_LOCALE, else vi). */
-  locale: Locale;
-}
+import type { CliIo, EarlyCommandDeps } from "./session.js";
 
 /** One check's verdict: ✓ or ✗, then what was found or what to fix. */
 interface Check {
@@ -42,7 +33,7 @@ const STUCK_AFTER_MS = 15 * 60_000;
  * applied), each enabled platform (reached through the proxy, once) and the delivery queue. One line per
  * check; exit code 1 when any failed. Nothing is changed: no migration is applied, no file created.
  */
-export function registerDoctorCommand(program: Command, m: CliMessages, { io, run, lang, locale }: DoctorCommandDeps): void {
+export function registerDoctorCommand(program: Command, m: CliMessages, { io, run, lang, locale }: EarlyCommandDeps): void {
   program
     .command("doctor")
     .description(m.doctor.description)

@@ -3,19 +3,15 @@ import { cliActor } from "../core/actor.js";
 import { DomainError } from "../core/errors.js";
 import type { MeetingView } from "../core/meetings/meetings.js";
 import type { RosterLine } from "../core/meetings/views.js";
-import type { Locale, MeetingKind } from "../db/schema.js";
+import type { MeetingKind } from "../db/schema.js";
 import { formatDateTime, formatPercent, parseLocalDateTime } from "../i18n/format.js";
 import { readUtf8 } from "./files.js";
 import type { CliMessages } from "./messages.js";
-import { CliFailure, withDatabase, type CliDbContext, type CliIo } from "./session.js";
+import { CliFailure, withDatabase, type CliDbContext, type CommandDeps } from "./session.js";
 import { renderTable } from "./text.js";
 
 /** What buildProgram shares with the meeting commands. */
-export interface MeetingCommandDeps {
-  m: CliMessages;
-  io: CliIo;
-  run: (promise: Promise<number>) => Promise<void>;
-  lang: (cmd: Command) => Locale | undefined;
+export interface MeetingCommandDeps extends CommandDeps {
   /** Parses a positive whole number (a member or meeting number), refusing anything else as a usage error. */
   positiveNumber: (value: string) => number;
 }

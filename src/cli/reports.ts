@@ -11,16 +11,8 @@ import { formatDateTime, formatPercent, parseLocalDateTime } from "../i18n/forma
 import { createTranslator } from "../i18n/index.js";
 import { fileReason, readUtf8, writePrivateFile } from "./files.js";
 import type { CliMessages } from "./messages.js";
-import { CliFailure, withDatabase, type CliDbContext, type CliIo } from "./session.js";
+import { CliFailure, withDatabase, type CliDbContext, type CommandDeps } from "./session.js";
 import { renderTable } from "./text.js";
-
-/** What buildProgram shares with the progress-reporting commands. */
-export interface ReportCommandDeps {
-  m: CliMessages;
-  io: CliIo;
-  run: (promise: Promise<number>) => Promise<void>;
-  lang: (cmd: Command) => Locale | undefined;
-}
 
 interface OpenOptions {
   committee: string;
@@ -35,7 +27,7 @@ interface OpenOptions {
  * and its reporting periods, run as the CLI actor. Times are typed as "dd/MM/yyyy HH:mm" and read in the
  * committee's time zone.
  */
-export function registerReportCommands(program: Command, { m, io, run, lang }: ReportCommandDeps): void {
+export function registerReportCommands(program: Command, { m, io, run, lang }: CommandDeps): void {
   // The form does not depend on the zone, so UTC is enough to check it before the database is opened.
   const dateTime = (value: string): string => {
     if (!parseLocalDateTime(value, "UTC")) throw new InvalidArgumentError(m.dateTimeInvalid);

@@ -1,3 +1,4 @@
+import type { Command } from "commander";
 import { appSecrets, ConfigError, coreSettings, createConfig, type Config } from "../config.js";
 import { operatorLocale } from "../config-error.js";
 import { systemClock } from "../core/clock.js";
@@ -17,6 +18,20 @@ export interface CliIo {
   stderr: (s: string) => void;
   env: Record<string, string | undefined>;
 }
+
+/** What buildProgram gives each area's commands: the words, the process's I/O, the runner and the --lang reader. */
+export interface CommandDeps {
+  m: CliMessages;
+  io: CliIo;
+  run: (promise: Promise<number>) => Promise<void>;
+  lang: (cmd: Command) => Locale | undefined;
+}
+
+/** The same for commands whose words are chosen before the configuration is read (doctor, summary:export's help). */
+export type EarlyCommandDeps = Omit<CommandDeps, "m"> & {
+  /** The language known before the configuration is read (--lang, else DEFAULT_LOCALE, else vi). */
+  locale: Locale;
+};
 
 /** A refusal the CLI itself words (a file it cannot read, a backup it will not overwrite); exit code 1. */
 export class CliFailure extends Error {

@@ -3,27 +3,17 @@ import { basename, dirname, join } from "node:path";
 import type { Command } from "commander";
 import { cliActor } from "../core/actor.js";
 import { toPlainText } from "../core/markup.js";
-import type { Locale } from "../db/schema.js";
 import { periodLabel } from "../documents/report-terms.js";
 import { writeQuarterBundle } from "../documents/quarter-bundle.js";
 import { createTranslator } from "../i18n/index.js";
 import { fileReason } from "./files.js";
-import { CliFailure, withDatabase, type CliDbContext, type CliIo } from "./session.js";
-
-/** What buildProgram shares with summary:export. */
-export interface SummaryExportDeps {
-  io: CliIo;
-  run: (promise: Promise<number>) => Promise<void>;
-  lang: (cmd: Command) => Locale | undefined;
-  /** The language of the help, known before parsing. */
-  locale: Locale;
-}
+import { CliFailure, withDatabase, type CliDbContext, type EarlyCommandDeps } from "./session.js";
 
 /**
  * summary:export <committee> --quarter 2026-Q4 --out <file>.zip [--lang vi|en]: the quarter's files in one ZIP, as
  * leaders get them in chat (src/documents/quarter-bundle.ts), in the chosen language.
  */
-export function registerSummaryExport(program: Command, { io, run, lang, locale }: SummaryExportDeps): void {
+export function registerSummaryExport(program: Command, { io, run, lang, locale }: EarlyCommandDeps): void {
   const translator = createTranslator(locale);
   const help = (key: string) => toPlainText(translator.t(locale, `export:cli.${key}`));
   program

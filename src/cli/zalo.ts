@@ -5,17 +5,7 @@ import { readZaloTokenFile, TokenFileError } from "../channels/zalo/token-file.j
 import { ConfigError, type ZaloSettings } from "../config.js";
 import { cliActor } from "../core/actor.js";
 import { checkZaloBotLink } from "../core/zalo-bots.js";
-import type { Locale } from "../db/schema.js";
-import type { CliMessages } from "./messages.js";
-import { CliFailure, withDatabase, type CliDbContext, type CliIo } from "./session.js";
-
-/** What buildProgram shares with the Zalo commands. */
-export interface ZaloCommandDeps {
-  m: CliMessages;
-  io: CliIo;
-  run: (promise: Promise<number>) => Promise<void>;
-  lang: (cmd: Command) => Locale | undefined;
-}
+import { CliFailure, withDatabase, type CliDbContext, type CommandDeps } from "./session.js";
 
 /** The installation's own bot's id for quota counting: the token's part before the colon (never the token). */
 const defaultBotId = (token: string) => token.split(":")[0]!;
@@ -40,7 +30,7 @@ function tokenFileFailure(ctx: CliDbContext, e: TokenFileError): CliFailure {
  * (getMe), and never printed, logged or stored: the database keeps the bot's id, its name and the file's path.
  * The running bot picks the change up at its next start.
  */
-export function registerZaloCommands(program: Command, { m, io, run, lang }: ZaloCommandDeps): void {
+export function registerZaloCommands(program: Command, { m, io, run, lang }: CommandDeps): void {
   const z = m.zalo;
   program
     .command("zalo:connect")
